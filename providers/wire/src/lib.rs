@@ -1,0 +1,22 @@
+//! Wire-level building blocks shared by the provider crates.
+//!
+//! Every provider crate mirrors one PSP's JSON exactly and knows nothing about the
+//! normalized model. What they have in common lives here, so that each PSP binding stays a
+//! plain description of that PSP's API:
+//!
+//! * [`secret`]: secret types whose `Debug`, `Display` and (by default) `Serialize` redact;
+//! * [`open_enum!`]: string enums that keep values the PSP adds later instead of failing;
+//! * [`lenient`]: fields PSPs send sometimes as numbers, sometimes as strings;
+//! * [`validate`]: field-limit checks that name the JSON path of each violation;
+//! * [`catalog`]: the CSV format of the per-PSP code catalogs.
+
+pub mod catalog;
+pub mod lenient;
+pub mod open_enum;
+pub mod secret;
+pub mod validate;
+
+pub use catalog::{CatalogError, CatalogRow};
+pub use lenient::NumOrStr;
+pub use secret::{with_secrets_revealed, CardNumber, Secret};
+pub use validate::{FieldViolation, Problem, Validate, Violations};

@@ -1,0 +1,345 @@
+//! PSP documents to the normalized model: one module per PSP.
+//!
+//! Each adapter module has `matches` (does this JSON look like one of my documents?) and
+//! `normalize` (turn it into a [`Normalized`]). They build a [`Draft`], set status, reason and
+//! next step from the PSP's catalog (never from message text), fill the EMV fields, and call
+//! [`Draft::finish`], which computes liability shift with the one rule engine and records what
+//! decided each field for `--explain`.
+
+pub mod checkout;
+pub mod mangopay;
+pub mod paysafe;
+pub mod pxp;
+
+use crate::catalog::{Catalog, Entry};
+use crate::liability::{self, Category, LiabilityFacts};
+use crate::model::{Authentication, AuthenticationStatus, DocumentKind, NextStep, Provider, TransStatus};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+/// What adapters need besides the document.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub catalog: &'a Catalog,
+}
+
+/// A normalized document and the account of how it was normalized.
+#[derive(Debug, Clone)]
+pub struct Normalized {
+    pub authentication: Authentication,
+    pub explain: Explain,
+}
+
+/// Why each decided field has its value (`normalize --explain`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explain {
+    /// The PSP document type that was recognised (`checkout.session`, `mangopay.payin`, ...).
+    pub document: &'static str,
+    /// The mapping rule that set `status`: a catalog row id or a named adapter rule.
+    pub status_rule: String,
+    /// The catalog row used, with where it was loaded from.
+    pub catalog_row: Option<String>,
+    pub liability: LiabilityExplain,
+    /// Values this version does not know, and other things worth a look. Also printed on
+    /// stderr by the CLI.
+    pub warnings: Vec<String>,
+}
+
+/// The liability rule that fired and the facts it saw.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LiabilityExplain {
+    pub rule: &'static str,
+    pub source: &'static str,
+    pub facts: LiabilityFacts,
+}
+
+/// Why a document could not be normalized.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NormalizeError {
+    #[error("not JSON: {message} (line {line}, column {column})")]
+    NotJson { line: usize, column: usize, message: String },
+    #[error("the document matches no known PSP document ({hint})")]
+    UnknownDocument { hint: String },
+    #[error("the document could be from {candidates}; pass --provider")]
+    Ambiguous { candidates: String },
+    #[error("{provider} {document}: at {path}: {message}")]
+    Shape { provider: Provider, document: &'static str, path: String, message: String },
+    #[error("{provider}: {message}")]
+    Unsupported { provider: Provider, message: String },
+}
+
+/// An authentication under construction. Starts as `unknown` / `investigate`; adapters set
+/// what the document says.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub auth: Authentication,
+    /// Liability inputs the model has no field for (enrollment, signature, exemption,
+    /// category, authentication value presence). Network, ECI, transStatus and version are
+    /// taken from `auth` by [`Draft::finish`].
+    pub facts: LiabilityFacts,
+    document: &'static str,
+    status_rule: String,
+    catalog_row: Option<String>,
+    warnings: Vec<String>,
+}
+
+impl Draft {
+    pub fn new(provider: Provider, kind: DocumentKind, document: &'static str) -> Self {
+        Self {
+            auth: Authentication::new(provider, kind),
+            facts: LiabilityFacts::default(),
+            document,
+            status_rule: "unset".to_owned(),
+            catalog_row: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Sets status, reason and next step from the catalog row for `code` in `table`, where
+    /// the row decides them. A code the catalog does not know makes the status `unknown` with
+    /// next step `investigate`, and is reported. Returns the row.
+    pub fn apply_catalog(&mut self, ctx: &Context<'_>, table: &str, code: &str) -> Option<Entry> {
+        let provider = self.auth.provider;
+        match ctx.catalog.lookup(provider, table, code) {
+            Some(entry) => {
+                if let Some(status) = entry.status {
+                    self.auth.status = status;
+                    self.status_rule = format!("catalog:{}", entry.id());
+                }
+                if let Some(step) = entry.next_step {
+                    self.auth.next_step = step;
+                }
+                if entry.reason.is_some() {
+                    self.auth.reason.clone_from(&entry.reason);
+                }
+                self.catalog_row = Some(entry.to_string());
+                Some(entry.clone())
+            }
+            None => {
+                self.set_unknown(table, code);
+                None
+            }
+        }
+    }
+
+    /// Looks up a reason code (a row that does not decide the status). An unknown code is
+    /// reported and leaves the reason null; the status stays what the state field said.
+    pub fn apply_reason(&mut self, ctx: &Context<'_>, table: &str, code: &str) -> Option<Entry> {
+        let provider = self.auth.provider;
+        match ctx.catalog.lookup(provider, table, code) {
+            Some(entry) => {
+                if entry.reason.is_some() {
+                    self.auth.reason.clone_from(&entry.reason);
+                }
+                Some(entry.clone())
+            }
+            None => {
+                self.warn(format!("{provider} {table} '{code}' is not in the catalog; reason left null"));
+                None
+            }
+        }
+    }
+
+    /// Marks the document as carrying a value this version does not know.
+    pub fn set_unknown(&mut self, table: &str, code: &str) {
+        let provider = self.auth.provider;
+        self.auth.status = AuthenticationStatus::Unknown;
+        self.auth.next_step = NextStep::Investigate;
+        self.auth.reason = Some("unknown_psp_value".to_owned());
+        self.status_rule = format!("unknown:{provider}/{table}/{code}");
+        self.warn(format!("{provider} {table} '{code}' is not in the catalog; reported as unknown"));
+    }
+
+    /// Sets the status by a named adapter rule (not a catalog row).
+    pub fn set_status(&mut self, status: AuthenticationStatus, next_step: NextStep, rule: impl Into<String>) {
+        self.auth.status = status;
+        self.auth.next_step = next_step;
+        self.status_rule = rule.into();
+    }
+
+    pub fn warn(&mut self, message: impl Into<String>) {
+        self.warnings.push(message.into());
+    }
+
+    /// Computes liability shift and returns the result with its explanation.
+    ///
+    /// Liability is null while the status is not final, and for outcomes that are not an
+    /// authentication result (`error`, `unknown`, `declined`). When the PSP reports no EMV
+    /// transStatus, the one implied by the normalized status is used and flagged as implied.
+    pub fn finish(mut self) -> Normalized {
+        let a = &self.auth;
+        let mut facts = self.facts.clone();
+        facts.network = facts.network.or(a.network);
+        facts.eci = facts.eci.clone().or_else(|| a.eci.clone());
+        facts.protocol_version = facts.protocol_version.clone().or_else(|| a.protocol_version.clone());
+        if facts.authentication_value_present.is_none() && a.authentication_value.is_some() {
+            facts.authentication_value_present = Some(true);
+        }
+        if facts.trans_status.is_none() {
+            facts.trans_status = a.trans_status.clone();
+        }
+        if facts.trans_status.is_none() {
+            facts.trans_status = implied_trans_status(a.status);
+            facts.trans_status_implied = facts.trans_status.is_some();
+        }
+        let decision = match a.status {
+            s if !s.is_final() => {
+                liability::LiabilityDecision { liability_shift: None, rule: "not_final", source: NOT_FINAL_SOURCE }
+            }
+            AuthenticationStatus::Error | AuthenticationStatus::Unknown | AuthenticationStatus::Declined => {
+                liability::LiabilityDecision { liability_shift: None, rule: "no_authentication_outcome", source: NO_OUTCOME_SOURCE }
+            }
+            _ => liability::decide(&facts),
+        };
+        self.auth.liability_shift = decision.liability_shift;
+        Normalized {
+            authentication: self.auth,
+            explain: Explain {
+                document: self.document,
+                status_rule: self.status_rule,
+                catalog_row: self.catalog_row,
+                liability: LiabilityExplain { rule: decision.rule, source: decision.source, facts },
+                warnings: self.warnings,
+            },
+        }
+    }
+}
+
+const NOT_FINAL_SOURCE: &str = "design.md contract: liability_shift is null while the authentication is not final";
+const NO_OUTCOME_SOURCE: &str =
+    "design.md contract: an error, an unknown value or a declined payment carries no authentication outcome";
+
+/// The transStatus a final normalized status stands for, used for liability when the PSP
+/// reports none.
+fn implied_trans_status(status: AuthenticationStatus) -> Option<TransStatus> {
+    Some(match status {
+        AuthenticationStatus::Authenticated => TransStatus::Y,
+        AuthenticationStatus::Attempted => TransStatus::A,
+        AuthenticationStatus::Failed => TransStatus::N,
+        AuthenticationStatus::Rejected => TransStatus::R,
+        AuthenticationStatus::Unavailable => TransStatus::U,
+        AuthenticationStatus::Exempted => TransStatus::I,
+        _ => return None,
+    })
+}
+
+/// Category from a PSP's payment / non-payment flag.
+pub fn category(non_payment: bool) -> Category {
+    if non_payment {
+        Category::NonPayment
+    } else {
+        Category::Payment
+    }
+}
+
+/// Deserializes `value` into a PSP wire type, naming the JSON path on failure. Values are
+/// scrubbed from serde's message so a secret in a malformed field never reaches an error.
+pub fn parse_as<T: DeserializeOwned>(value: &Value, provider: Provider, document: &'static str) -> Result<T, NormalizeError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        NormalizeError::Shape { provider, document, path, message: scrub(&e.into_inner().to_string()) }
+    })
+}
+
+/// Removes quoted values from a serde message (`invalid type: string "4111..."` becomes
+/// `invalid type: string "…"`): the field is named by the path, the value may be a secret.
+pub fn scrub(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut in_quote = false;
+    for c in message.chars() {
+        match (c, in_quote) {
+            ('"', false) => {
+                in_quote = true;
+                out.push_str("\"…");
+            }
+            ('"', true) => {
+                in_quote = false;
+                out.push('"');
+            }
+            (_, true) => {}
+            (c, false) => out.push(c),
+        }
+    }
+    out
+}
+
+/// Picks the PSP whose documents `value` looks like.
+pub fn detect(value: &Value) -> Result<Provider, NormalizeError> {
+    let candidates: Vec<Provider> = Provider::ALL.iter().copied().filter(|p| matches(*p, value)).collect();
+    match candidates.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(NormalizeError::UnknownDocument { hint: describe(value) }),
+        many => Err(NormalizeError::Ambiguous {
+            candidates: many.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(" or "),
+        }),
+    }
+}
+
+fn matches(provider: Provider, value: &Value) -> bool {
+    match provider {
+        Provider::Checkout => checkout::matches(value),
+        Provider::Paysafe => paysafe::matches(value),
+        Provider::Mangopay => mangopay::matches(value),
+        Provider::Pxp => pxp::matches(value),
+    }
+}
+
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Object(map) => {
+            let keys: Vec<&str> = map.keys().take(8).map(String::as_str).collect();
+            format!("top-level keys: {}", keys.join(", "))
+        }
+        Value::Array(_) => "a JSON array, expected an object".to_owned(),
+        _ => "a JSON scalar, expected an object".to_owned(),
+    }
+}
+
+/// Normalizes one parsed document; `provider` skips detection.
+pub fn normalize_value(value: &Value, provider: Option<Provider>, ctx: &Context<'_>) -> Result<Normalized, NormalizeError> {
+    let provider = match provider {
+        Some(p) => p,
+        None => detect(value)?,
+    };
+    match provider {
+        Provider::Checkout => checkout::normalize(value, ctx),
+        Provider::Paysafe => paysafe::normalize(value, ctx),
+        Provider::Mangopay => mangopay::normalize(value, ctx),
+        Provider::Pxp => pxp::normalize(value, ctx),
+    }
+}
+
+/// Normalizes one document's text: JSON, or a Mangopay hook query string
+/// (`EventType=...&RessourceId=...&Date=...`), which Mangopay delivers as a GET.
+pub fn normalize_text(text: &str, provider: Option<Provider>, ctx: &Context<'_>) -> Result<Normalized, NormalizeError> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(value) => normalize_value(&value, provider, ctx),
+        Err(e) => {
+            if matches!(provider, None | Some(Provider::Mangopay)) && mangopay::looks_like_hook_query(text) {
+                return mangopay::normalize_hook_query(text, ctx);
+            }
+            Err(NormalizeError::NotJson { line: e.line(), column: e.column(), message: scrub(&e.to_string()) })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scrub_hides_quoted_values_only() {
+        assert_eq!(
+            scrub(r#"invalid type: string "4111111111111111", expected u8 at line 1"#),
+            r#"invalid type: string "…", expected u8 at line 1"#
+        );
+        assert_eq!(scrub("missing field `id`"), "missing field `id`");
+    }
+
+    #[test]
+    fn scalars_and_arrays_belong_to_no_psp() {
+        assert!(matches!(detect(&serde_json::json!([1])), Err(NormalizeError::UnknownDocument { .. })));
+        assert!(matches!(detect(&serde_json::json!({"foo": 1})), Err(NormalizeError::UnknownDocument { .. })));
+    }
+}

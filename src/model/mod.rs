@@ -1,0 +1,14 @@
+//! The normalized authentication model: the contract every adapter produces.
+//!
+//! Field names and value spellings here are the public contract of `normalize` (see the
+//! README's contract table); tests, golden files and downstream jobs rely on them.
+
+mod authentication;
+mod emv;
+mod money;
+mod status;
+
+pub use authentication::{Authentication, DocumentKind, NextAction, Provider, Raw};
+pub use emv::{Eci, Network, TransStatus};
+pub use money::{currency_exponent, major_to_minor, minor_to_major, Money, MoneyError};
+pub use status::{AuthenticationStatus, NextStep, UnknownWord};

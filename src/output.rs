@@ -1,0 +1,42 @@
+//! How a normalized document is printed: one JSON object, contract fields in order, with an
+//! `explain` object when asked.
+
+use crate::adapters::{Explain, Normalized};
+use crate::model::Authentication;
+use serde::Serialize;
+use threeds_wire::with_secrets_revealed;
+
+#[derive(Serialize)]
+struct Line<'a> {
+    #[serde(flatten)]
+    authentication: &'a Authentication,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    explain: Option<&'a Explain>,
+}
+
+/// Output options.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Add the `explain` object.
+    pub explain: bool,
+    /// Print the authentication value instead of its redaction marker.
+    pub reveal_secrets: bool,
+    /// Pretty-print (golden files) instead of one line (JSON Lines).
+    pub pretty: bool,
+}
+
+/// Renders one normalized document.
+pub fn render(n: &Normalized, options: Options) -> String {
+    let line = Line { authentication: &n.authentication, explain: options.explain.then_some(&n.explain) };
+    let write = || {
+        if options.pretty {
+            serde_json::to_string_pretty(&line)
+        } else {
+            serde_json::to_string(&line)
+        }
+    };
+    let result = if options.reveal_secrets { with_secrets_revealed(write) } else { write() };
+    // Serializing plain structs of strings, numbers and enums cannot fail; if it ever did,
+    // say so in the output rather than panic or print nothing.
+    result.unwrap_or_else(|e| format!("{{\"error\":\"output serialization failed: {e}\"}}"))
+}

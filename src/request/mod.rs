@@ -1,0 +1,361 @@
+//! The normalized authentication *request*, and per-PSP codecs between it and each PSP's
+//! request body.
+//!
+//! A codec reads a PSP request into [`AuthenticationRequest`] and builds a PSP request from
+//! one. Translation between two PSPs goes through this model (see [`crate::translate`]); what
+//! a source field cannot carry is found by rebuilding the source request from the model and
+//! comparing, so no field list has to be kept by hand.
+//!
+//! Units: `amount` is always in minor units. Codecs convert to what their PSP wants (PXP:
+//! major-unit decimal) and to its types (Checkout: browser numbers as strings).
+
+pub mod checkout;
+pub mod mangopay;
+pub mod paysafe;
+pub mod pxp;
+
+use crate::adapters::{parse_as, NormalizeError};
+use crate::model::{Network, Provider};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use threeds_wire::{with_secrets_revealed, CardNumber, FieldViolation, Secret, Validate};
+
+/// A PSP-neutral 3DS authentication request.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AuthenticationRequest {
+    /// Minor units.
+    pub amount: Option<u64>,
+    /// ISO 4217 alpha code.
+    pub currency: Option<String>,
+    /// The merchant's reference for this authentication / order.
+    pub reference: Option<String>,
+    pub card: Option<Card>,
+    /// A card the PSP already holds (Checkout instrument or token, Paysafe payment token,
+    /// Mangopay `CardId`, PXP gateway token). Only meaningful at that PSP.
+    pub card_reference: Option<CardReference>,
+    pub cardholder: Cardholder,
+    pub billing_address: Option<Address>,
+    pub shipping_address: Option<Address>,
+    pub browser: Option<Browser>,
+    pub channel: Option<Channel>,
+    pub purpose: Option<Purpose>,
+    pub message_category: Option<MessageCategory>,
+    pub challenge_preference: Option<ChallengePreference>,
+    pub transaction_type: Option<TransactionType>,
+    /// Recurring or instalment terms.
+    pub recurring: Option<Recurring>,
+    pub merchant: Merchant,
+    pub urls: Urls,
+    /// The prior authentication this one refers to (3RI / MIT, recurring series).
+    pub prior_authentication: Option<PriorAuthentication>,
+}
+
+/// Card details. The number and CVV are secrets.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Card {
+    pub number: Option<CardNumber>,
+    pub expiry_month: Option<u8>,
+    pub expiry_year: Option<u16>,
+    pub holder_name: Option<String>,
+    pub cvv: Option<Secret>,
+    /// The network the cardholder chose for a co-badged card.
+    pub preferred_network: Option<Network>,
+}
+
+/// A PSP-held card reference.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CardReference {
+    pub provider: Provider,
+    /// The PSP's kind of reference (`instrument`, `token`, `payment_token`, `card_id`, ...).
+    pub kind: String,
+    pub value: Secret,
+}
+
+/// Cardholder contact data.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Cardholder {
+    pub email: Option<String>,
+    /// Phone numbers as written (E.164 where the PSP takes one string).
+    pub home_phone: Option<String>,
+    pub mobile_phone: Option<String>,
+    pub work_phone: Option<String>,
+}
+
+/// A postal address. `country` is ISO 3166-1 alpha-2.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Address {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub line1: Option<String>,
+    pub line2: Option<String>,
+    pub line3: Option<String>,
+    pub city: Option<String>,
+    /// State / region / subdivision, as given.
+    pub state: Option<String>,
+    pub postal_code: Option<String>,
+    pub country: Option<String>,
+}
+
+/// Browser data for the EMV AReq. `timezone_offset_minutes` keeps the sign convention every
+/// PSP here documents: JavaScript's `getTimezoneOffset()`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Browser {
+    pub accept_header: Option<String>,
+    pub java_enabled: Option<bool>,
+    pub javascript_enabled: Option<bool>,
+    pub language: Option<String>,
+    pub color_depth: Option<u8>,
+    pub screen_height: Option<u32>,
+    pub screen_width: Option<u32>,
+    pub timezone_offset_minutes: Option<i32>,
+    pub user_agent: Option<String>,
+    pub ip_address: Option<String>,
+}
+
+/// EMV device channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Browser,
+    App,
+    /// 3DS Requestor Initiated (merchant-initiated, no cardholder present).
+    ThreeRi,
+}
+
+/// Why the authentication is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    Payment,
+    Recurring,
+    Installment,
+    AddCard,
+    MaintainCard,
+    EmvTokenVerification,
+}
+
+/// EMV message category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageCategory {
+    Payment,
+    NonPayment,
+}
+
+/// EMV `threeDSRequestorChallengeInd`, with its two-digit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChallengePreference {
+    /// 01
+    NoPreference,
+    /// 02
+    NoChallengeRequested,
+    /// 03
+    ChallengeRequested,
+    /// 04
+    ChallengeMandated,
+    /// 05: no challenge, transaction risk analysis already performed.
+    TransactionRiskAssessment,
+    /// 06
+    DataShareOnly,
+    /// 07
+    ScaAlreadyPerformed,
+    /// 08
+    TrustedListing,
+    /// 09
+    TrustedListingPrompt,
+    /// 10 (PXP): low-value exemption.
+    LowValue,
+}
+
+impl ChallengePreference {
+    pub const ALL: &'static [ChallengePreference] = &[
+        Self::NoPreference,
+        Self::NoChallengeRequested,
+        Self::ChallengeRequested,
+        Self::ChallengeMandated,
+        Self::TransactionRiskAssessment,
+        Self::DataShareOnly,
+        Self::ScaAlreadyPerformed,
+        Self::TrustedListing,
+        Self::TrustedListingPrompt,
+        Self::LowValue,
+    ];
+
+    /// The EMV two-digit code.
+    pub fn emv_code(self) -> &'static str {
+        match self {
+            Self::NoPreference => "01",
+            Self::NoChallengeRequested => "02",
+            Self::ChallengeRequested => "03",
+            Self::ChallengeMandated => "04",
+            Self::TransactionRiskAssessment => "05",
+            Self::DataShareOnly => "06",
+            Self::ScaAlreadyPerformed => "07",
+            Self::TrustedListing => "08",
+            Self::TrustedListingPrompt => "09",
+            Self::LowValue => "10",
+        }
+    }
+
+    pub fn from_emv_code(code: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|p| p.emv_code() == code)
+    }
+}
+
+/// EMV transaction type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransactionType {
+    GoodsService,
+    CheckAcceptance,
+    AccountFunding,
+    QuasiCash,
+    PrepaidActivation,
+}
+
+/// Recurring or instalment terms.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Recurring {
+    pub frequency_days: Option<u32>,
+    /// Last date authorizations may happen, `YYYY-MM-DD`.
+    pub expiry_date: Option<String>,
+    /// Instalments only: the number of payments.
+    pub max_payments: Option<u32>,
+}
+
+/// Merchant data some PSPs take per request.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Merchant {
+    /// Name shown to the cardholder.
+    pub name: Option<String>,
+    pub url: Option<String>,
+    pub mcc: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    pub country: Option<String>,
+}
+
+/// Where PSPs send the cardholder or notifications.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Urls {
+    /// Where the cardholder returns after a redirect flow (Mangopay, Checkout hosted
+    /// success).
+    pub return_url: Option<String>,
+    /// Checkout hosted failure URL.
+    pub failure_url: Option<String>,
+    /// Server-to-server result callback (Checkout non-hosted `callback_url`).
+    pub callback_url: Option<String>,
+    /// Where the ACS posts the CRes.
+    pub challenge_notification_url: Option<String>,
+    /// Where the ACS posts the 3DS Method completion.
+    pub method_notification_url: Option<String>,
+}
+
+/// A prior authentication (3RI, subsequent recurring).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PriorAuthentication {
+    /// ACS transaction id or the PSP's authentication id of the prior authentication.
+    pub reference: Option<String>,
+    pub method: Option<PriorMethod>,
+    /// ISO 8601 timestamp.
+    pub timestamp: Option<String>,
+    pub data: Option<String>,
+}
+
+/// How the prior authentication was done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PriorMethod {
+    Frictionless,
+    Challenge,
+    AvsVerified,
+    Other,
+}
+
+/// Why a request cannot be read or built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RequestError {
+    #[error(transparent)]
+    Parse(#[from] NormalizeError),
+    #[error("{provider}: {path}: {message}")]
+    Value { provider: Provider, path: String, message: String },
+}
+
+/// One PSP's request body, read from and written to the model.
+///
+/// `Wire` is the provider crate's typed request; it validates itself against the PSP's
+/// documented limits.
+pub trait RequestCodec {
+    type Wire: Serialize + DeserializeOwned + Validate;
+    const PROVIDER: Provider;
+    /// The document name used in errors (`checkout.session_request`).
+    const DOCUMENT: &'static str;
+
+    /// Reads the PSP request into the model.
+    fn to_model(wire: &Self::Wire) -> Result<AuthenticationRequest, RequestError>;
+
+    /// Builds the PSP request from the model. Missing required fields are left out (the
+    /// validation reports them); values the PSP cannot represent are errors.
+    fn from_model(request: &AuthenticationRequest) -> Result<Self::Wire, RequestError>;
+}
+
+/// A codec for one provider, object-safe, working on JSON.
+pub trait DynCodec {
+    fn provider(&self) -> Provider;
+    /// PSP JSON to the model.
+    fn read(&self, value: &Value) -> Result<AuthenticationRequest, RequestError>;
+    /// The model to PSP JSON, secrets included (this is what would be sent).
+    fn write(&self, request: &AuthenticationRequest) -> Result<Value, RequestError>;
+    /// Violations of the PSP's limits in a request.
+    fn validate(&self, value: &Value) -> Result<Vec<FieldViolation>, RequestError>;
+    /// Re-serializes a request through the typed wire struct with secrets redacted (card
+    /// number to BIN and last four), unless called inside a reveal scope.
+    fn render(&self, value: &Value) -> Result<Value, RequestError>;
+}
+
+struct Codec<C>(std::marker::PhantomData<C>);
+
+impl<C: RequestCodec> DynCodec for Codec<C> {
+    fn provider(&self) -> Provider {
+        C::PROVIDER
+    }
+
+    fn read(&self, value: &Value) -> Result<AuthenticationRequest, RequestError> {
+        let wire: C::Wire = parse_as(value, C::PROVIDER, C::DOCUMENT)?;
+        C::to_model(&wire)
+    }
+
+    fn write(&self, request: &AuthenticationRequest) -> Result<Value, RequestError> {
+        let wire = C::from_model(request)?;
+        with_secrets_revealed(|| serde_json::to_value(&wire)).map_err(|e| RequestError::Value {
+            provider: C::PROVIDER,
+            path: String::new(),
+            message: crate::adapters::scrub(&e.to_string()),
+        })
+    }
+
+    fn validate(&self, value: &Value) -> Result<Vec<FieldViolation>, RequestError> {
+        let wire: C::Wire = parse_as(value, C::PROVIDER, C::DOCUMENT)?;
+        Ok(wire.validate())
+    }
+
+    fn render(&self, value: &Value) -> Result<Value, RequestError> {
+        let wire: C::Wire = parse_as(value, C::PROVIDER, C::DOCUMENT)?;
+        serde_json::to_value(&wire).map_err(|e| RequestError::Value {
+            provider: C::PROVIDER,
+            path: String::new(),
+            message: crate::adapters::scrub(&e.to_string()),
+        })
+    }
+}
+
+/// The codec for `provider`.
+pub fn codec(provider: Provider) -> &'static dyn DynCodec {
+    match provider {
+        Provider::Checkout => &Codec::<checkout::CheckoutCodec>(std::marker::PhantomData),
+        Provider::Paysafe => &Codec::<paysafe::PaysafeCodec>(std::marker::PhantomData),
+        Provider::Mangopay => &Codec::<mangopay::MangopayCodec>(std::marker::PhantomData),
+        Provider::Pxp => &Codec::<pxp::PxpCodec>(std::marker::PhantomData),
+    }
+}

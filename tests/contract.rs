@@ -1,0 +1,193 @@
+//! The fixture contract suite.
+//!
+//! Every PSP has `fixtures/<psp>/manifest.json` listing its fixtures (real PSP payloads, or
+//! hand-made variants that say what they change) and the scenarios of the shared matrix each
+//! one covers. The suite fails when:
+//! * a scenario is neither covered by a fixture nor declared not expressible (with a reason)
+//!   for a PSP;
+//! * a fixture's normalized output differs from its golden file;
+//! * a manifest names a file that does not exist, or a fixture file is not in the manifest.
+//!
+//! Goldens are `<fixture stem>.golden.json`. To rewrite them after a deliberate change, run
+//! `UPDATE_GOLDEN=1 cargo test --test contract` and review the diff.
+
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use threeds_bridge::model::Provider;
+use threeds_bridge::output::{render, Options};
+use threeds_bridge::{normalize_text, Catalog, Context};
+
+/// The shared scenario matrix.
+const SCENARIOS: &[&str] = &[
+    "frictionless_y",
+    "attempted",
+    "challenge_required",
+    "challenge_then_y",
+    "not_authenticated",
+    "rejected",
+    "unavailable",
+    "informational_exempted",
+    "expired_abandoned",
+    "not_enrolled",
+    "threeds1_fallback",
+    "psp_error",
+    "validation_error",
+    "unknown_value",
+    "webhook_callback",
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Manifest {
+    fixtures: Vec<FixtureEntry>,
+    #[serde(default)]
+    not_expressible: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FixtureEntry {
+    file: String,
+    scenarios: Vec<String>,
+    /// Where the payload was published.
+    source: String,
+    /// For a hand-made variant: the real fixture it starts from, and what it changes.
+    #[serde(default)]
+    variant_of: Option<String>,
+    #[serde(default)]
+    changes: Option<String>,
+}
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+fn load_manifest(provider: Provider) -> Manifest {
+    let path = fixtures_dir().join(provider.as_str()).join("manifest.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The golden form of one fixture: the normalized object, or `{"error": message}`.
+fn normalize_fixture(text: &str, catalog: &Catalog) -> Value {
+    let ctx = Context { catalog };
+    match normalize_text(text, None, &ctx) {
+        Ok(n) => serde_json::from_str(&render(&n, Options::default())).expect("output is JSON"),
+        Err(e) => serde_json::json!({ "error": e.to_string() }),
+    }
+}
+
+#[test]
+fn every_psp_covers_the_scenario_matrix() {
+    let mut problems = Vec::new();
+    for &provider in Provider::ALL {
+        let manifest = load_manifest(provider);
+        let covered: BTreeSet<&str> =
+            manifest.fixtures.iter().flat_map(|f| f.scenarios.iter().map(String::as_str)).collect();
+        for scenario in covered.iter().copied().chain(manifest.not_expressible.keys().map(String::as_str)) {
+            if !SCENARIOS.contains(scenario) {
+                problems.push(format!("{provider}: '{scenario}' is not a scenario of the matrix"));
+            }
+        }
+        for scenario in SCENARIOS {
+            let declared = manifest.not_expressible.get(*scenario);
+            match (covered.contains(scenario), declared) {
+                (false, None) => problems.push(format!("{provider}: no fixture for scenario '{scenario}'")),
+                (true, Some(_)) => {
+                    problems.push(format!("{provider}: '{scenario}' is both covered and declared not expressible"))
+                }
+                (false, Some(reason)) if reason.trim().len() < 20 => {
+                    problems.push(format!("{provider}: '{scenario}' declared not expressible without a real reason"))
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(problems.is_empty(), "scenario matrix gaps:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn manifests_list_exactly_the_fixture_files_and_variants_say_what_they_change() {
+    let mut problems = Vec::new();
+    for &provider in Provider::ALL {
+        let dir = fixtures_dir().join(provider.as_str());
+        let manifest = load_manifest(provider);
+        let listed: BTreeSet<&str> = manifest.fixtures.iter().map(|f| f.file.as_str()).collect();
+        let on_disk: BTreeSet<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+            .filter(|n| n != "manifest.json" && !n.ends_with(".golden.json"))
+            .collect();
+        for f in &on_disk {
+            if !listed.contains(f.as_str()) {
+                problems.push(format!("{provider}: {f} is not in the manifest"));
+            }
+        }
+        for entry in &manifest.fixtures {
+            if !on_disk.contains(&entry.file) {
+                problems.push(format!("{provider}: manifest names missing file {}", entry.file));
+            }
+            if entry.source.trim().is_empty() {
+                problems.push(format!("{provider}: {} has no source", entry.file));
+            }
+            let is_variant = entry.file.contains("variant");
+            match (&entry.variant_of, &entry.changes, is_variant) {
+                (None, None, false) => {}
+                (Some(of), Some(changes), true) if !changes.trim().is_empty() => {
+                    if !listed.contains(of.as_str()) {
+                        problems.push(format!("{provider}: {} is a variant of unknown {of}", entry.file));
+                    }
+                }
+                _ => problems.push(format!(
+                    "{provider}: {}: a hand-made variant needs 'variant' in its name, variant_of and changes",
+                    entry.file
+                )),
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_fixture_matches_its_golden_output() {
+    let catalog = Catalog::builtin().expect("built-in catalogs load");
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut problems = Vec::new();
+    let mut count = 0;
+    for &provider in Provider::ALL {
+        let dir = fixtures_dir().join(provider.as_str());
+        for entry in load_manifest(provider).fixtures {
+            let path = dir.join(&entry.file);
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let actual = normalize_fixture(&text, &catalog);
+            if let Some(p) = actual.get("provider").and_then(Value::as_str) {
+                if p != provider.as_str() {
+                    problems.push(format!("{}: detected as {p}", path.display()));
+                }
+            }
+            let golden_path = dir.join(entry.file.replace(".json", ".golden.json"));
+            if update {
+                let pretty = serde_json::to_string_pretty(&actual).expect("JSON") + "\n";
+                std::fs::write(&golden_path, pretty).expect("write golden");
+                continue;
+            }
+            match std::fs::read_to_string(&golden_path) {
+                Err(_) => problems.push(format!("{}: no golden file", golden_path.display())),
+                Ok(golden) => {
+                    let expected: Value = serde_json::from_str(&golden).expect("golden is JSON");
+                    if expected != actual {
+                        problems.push(format!(
+                            "{}: output differs from golden\n  expected: {expected}\n  actual:   {actual}",
+                            path.display()
+                        ));
+                    }
+                }
+            }
+            count += 1;
+        }
+    }
+    assert!(update || count > 0, "no fixtures found");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
