@@ -87,7 +87,7 @@ fn every_psp_covers_the_scenario_matrix() {
         let covered: BTreeSet<&str> =
             manifest.fixtures.iter().flat_map(|f| f.scenarios.iter().map(String::as_str)).collect();
         for scenario in covered.iter().copied().chain(manifest.not_expressible.keys().map(String::as_str)) {
-            if !SCENARIOS.contains(scenario) {
+            if !SCENARIOS.contains(&scenario) {
                 problems.push(format!("{provider}: '{scenario}' is not a scenario of the matrix"));
             }
         }
