@@ -43,7 +43,13 @@ pub enum CatalogError {
     #[error(transparent)]
     Csv(#[from] catalog::CatalogError),
     #[error("{origin}: row {provider}/{table}/{code}: {message}")]
-    Row { origin: String, provider: String, table: String, code: String, message: String },
+    Row {
+        origin: String,
+        provider: String,
+        table: String,
+        code: String,
+        message: String,
+    },
     #[error("{path}: {message}")]
     Io { path: String, message: String },
 }
@@ -81,14 +87,18 @@ impl Catalog {
     /// Adds or overrides rows from an override file (`provider,table,code,...`).
     pub fn extend_from_file(&mut self, path: &Path) -> Result<usize, CatalogError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| CatalogError::Io { path: origin.clone(), message: e.to_string() })?;
+        let text = std::fs::read_to_string(path).map_err(|e| CatalogError::Io {
+            path: origin.clone(),
+            message: e.to_string(),
+        })?;
         self.extend_from_text(&origin, &text)
     }
 
     /// Adds or overrides rows from override CSV text; `origin` names it in errors.
     pub fn extend_from_text(&mut self, origin: &str, text: &str) -> Result<usize, CatalogError> {
-        let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
         let mut count = 0;
         for record in reader.deserialize::<OverrideRow>() {
             let row = record.map_err(|e| catalog::CatalogError {
@@ -119,7 +129,12 @@ impl Catalog {
         Ok(count)
     }
 
-    fn insert(&mut self, provider: Provider, row: CatalogRow, origin: &str) -> Result<(), CatalogError> {
+    fn insert(
+        &mut self,
+        provider: Provider,
+        row: CatalogRow,
+        origin: &str,
+    ) -> Result<(), CatalogError> {
         let fail = |message: String| CatalogError::Row {
             origin: origin.to_owned(),
             provider: provider.to_string(),
@@ -127,8 +142,14 @@ impl Catalog {
             code: row.code.clone(),
             message,
         };
-        let status = optional(&row.status).map(str::parse).transpose().map_err(|e| fail(format!("{e}")))?;
-        let next_step = optional(&row.next_step).map(str::parse).transpose().map_err(|e| fail(format!("{e}")))?;
+        let status = optional(&row.status)
+            .map(str::parse)
+            .transpose()
+            .map_err(|e| fail(format!("{e}")))?;
+        let next_step = optional(&row.next_step)
+            .map(str::parse)
+            .transpose()
+            .map_err(|e| fail(format!("{e}")))?;
         if let Some(reason) = optional(&row.reason) {
             if !is_snake_case(reason) {
                 return Err(fail(format!("reason '{reason}' is not snake_case")));
@@ -155,7 +176,8 @@ impl Catalog {
 
     /// The row for a PSP value, if the catalog knows it.
     pub fn lookup(&self, provider: Provider, table: &str, code: &str) -> Option<&Entry> {
-        self.rows.get(&(provider, table.to_owned(), code.to_owned()))
+        self.rows
+            .get(&(provider, table.to_owned(), code.to_owned()))
     }
 
     /// Every row of one provider, ordered by table and code.
@@ -200,7 +222,8 @@ fn optional(s: &str) -> Option<&str> {
 
 fn is_snake_case(s: &str) -> bool {
     !s.is_empty()
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         && !s.starts_with('_')
         && !s.ends_with('_')
 }
@@ -224,7 +247,9 @@ mod tests {
         let mut catalog = Catalog::builtin().unwrap();
         let text = format!("{HEADER}mangopay,result_code,999998,New code,declined,issuer_declined,do_not_authorize,false,ops\n");
         assert_eq!(catalog.extend_from_text("extra.csv", &text).unwrap(), 1);
-        let e = catalog.lookup(Provider::Mangopay, "result_code", "999998").unwrap();
+        let e = catalog
+            .lookup(Provider::Mangopay, "result_code", "999998")
+            .unwrap();
         assert_eq!(e.status, Some(AuthenticationStatus::Declined));
         assert_eq!(e.origin, "extra.csv");
     }
@@ -233,11 +258,25 @@ mod tests {
     fn override_rows_with_unknown_words_are_rejected_with_their_location() {
         let mut catalog = Catalog::default();
         let text = format!("{HEADER}pxp,state,Foo,m,succeeded,,authorize,false,x\n");
-        let err = catalog.extend_from_text("extra.csv", &text).unwrap_err().to_string();
-        assert_eq!(err, "extra.csv: row pxp/state/Foo: 'succeeded' is not a known authentication status");
+        let err = catalog
+            .extend_from_text("extra.csv", &text)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "extra.csv: row pxp/state/Foo: 'succeeded' is not a known authentication status"
+        );
         let text = format!("{HEADER}adyen,state,Foo,m,pending,,wait,false,x\n");
-        assert!(catalog.extend_from_text("extra.csv", &text).unwrap_err().to_string().contains("unknown provider 'adyen'"));
+        assert!(catalog
+            .extend_from_text("extra.csv", &text)
+            .unwrap_err()
+            .to_string()
+            .contains("unknown provider 'adyen'"));
         let text = format!("{HEADER}pxp,state,Foo,m,pending,Bad Reason,wait,false,x\n");
-        assert!(catalog.extend_from_text("extra.csv", &text).unwrap_err().to_string().contains("not snake_case"));
+        assert!(catalog
+            .extend_from_text("extra.csv", &text)
+            .unwrap_err()
+            .to_string()
+            .contains("not snake_case"));
     }
 }

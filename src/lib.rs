@@ -18,5 +18,5 @@ pub mod output;
 pub mod request;
 pub mod translate;
 
-pub use adapters::{normalize_text, normalize_value, Context, Normalized, NormalizeError};
+pub use adapters::{normalize_text, normalize_value, Context, NormalizeError, Normalized};
 pub use catalog::Catalog;

@@ -27,7 +27,10 @@ pub struct Options {
 
 /// Renders one normalized document.
 pub fn render(n: &Normalized, options: Options) -> String {
-    let line = Line { authentication: &n.authentication, explain: options.explain.then_some(&n.explain) };
+    let line = Line {
+        authentication: &n.authentication,
+        explain: options.explain.then_some(&n.explain),
+    };
     let write = || {
         if options.pretty {
             serde_json::to_string_pretty(&line)
@@ -35,7 +38,11 @@ pub fn render(n: &Normalized, options: Options) -> String {
             serde_json::to_string(&line)
         }
     };
-    let result = if options.reveal_secrets { with_secrets_revealed(write) } else { write() };
+    let result = if options.reveal_secrets {
+        with_secrets_revealed(write)
+    } else {
+        write()
+    };
     // Serializing plain structs of strings, numbers and enums cannot fail; if it ever did,
     // say so in the output rather than panic or print nothing.
     result.unwrap_or_else(|e| format!("{{\"error\":\"output serialization failed: {e}\"}}"))

@@ -60,7 +60,12 @@ pub enum TranslateError {
 
 /// Translates `source` (a `from` request) into a `to` request, then applies `sets`
 /// (`path=value`, value as JSON or else as a string) to the target.
-pub fn translate(source: &Value, from: Provider, to: Provider, sets: &[String]) -> Result<Translation, TranslateError> {
+pub fn translate(
+    source: &Value,
+    from: Provider,
+    to: Provider,
+    sets: &[String],
+) -> Result<Translation, TranslateError> {
     let source_codec = codec(from);
     let model = source_codec.read(source)?;
     let round_trip = source_codec.write(&model)?;
@@ -70,7 +75,9 @@ pub fn translate(source: &Value, from: Provider, to: Provider, sets: &[String]) 
     let mut request = target_codec.write(&model)?;
     let mut set_paths = Vec::new();
     for set in sets {
-        let (path, raw) = set.split_once('=').ok_or_else(|| TranslateError::BadSet(set.clone()))?;
+        let (path, raw) = set
+            .split_once('=')
+            .ok_or_else(|| TranslateError::BadSet(set.clone()))?;
         let value = serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_owned()));
         set_path(&mut request, path, value);
         set_paths.push(path.to_owned());
@@ -84,7 +91,13 @@ pub fn translate(source: &Value, from: Provider, to: Provider, sets: &[String]) 
         }
     }
     let violations = target_codec.validate(&typed)?;
-    Ok(Translation { request: typed, model, dropped, violations, target: to })
+    Ok(Translation {
+        request: typed,
+        model,
+        dropped,
+        violations,
+        target: to,
+    })
 }
 
 /// Leaves of `original` that `rebuilt` lacks or holds with another value.
@@ -94,8 +107,14 @@ pub fn compare(original: &Value, rebuilt: &Value) -> Vec<Dropped> {
     before
         .into_iter()
         .filter_map(|(path, value)| match after.get(&path) {
-            None => Some(Dropped { path, changed: false }),
-            Some(v) if *v != value => Some(Dropped { path, changed: true }),
+            None => Some(Dropped {
+                path,
+                changed: false,
+            }),
+            Some(v) if *v != value => Some(Dropped {
+                path,
+                changed: true,
+            }),
             Some(_) => None,
         })
         .collect()
@@ -109,7 +128,11 @@ fn leaves(value: &Value) -> BTreeMap<String, String> {
             Value::Null => {}
             Value::Object(map) => {
                 for (k, v) in map {
-                    let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                    let p = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
                     walk(v, p, out);
                 }
             }
@@ -143,12 +166,16 @@ fn set_path(root: &mut Value, path: &str, value: Value) {
             map.insert(part.to_owned(), value);
             return;
         }
-        node = map.entry(part.to_owned()).or_insert_with(|| Value::Object(Map::new()));
+        node = map
+            .entry(part.to_owned())
+            .or_insert_with(|| Value::Object(Map::new()));
     }
 }
 
 fn get_path<'a>(root: &'a Value, path: &str) -> Option<&'a Value> {
-    path.split('.').try_fold(root, |node, part| node.get(part)).filter(|v| !v.is_null())
+    path.split('.')
+        .try_fold(root, |node, part| node.get(part))
+        .filter(|v| !v.is_null())
 }
 
 #[cfg(test)]
@@ -164,8 +191,14 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                Dropped { path: "b.c".into(), changed: true },
-                Dropped { path: "b.d[1]".into(), changed: false },
+                Dropped {
+                    path: "b.c".into(),
+                    changed: true
+                },
+                Dropped {
+                    path: "b.d[1]".into(),
+                    changed: false
+                },
             ]
         );
     }

@@ -64,6 +64,15 @@ fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
 
+/// The providers under test: all, or the one named by `CONTRACT_PROVIDER` (for working on
+/// one PSP at a time).
+fn providers() -> Vec<Provider> {
+    match std::env::var("CONTRACT_PROVIDER") {
+        Ok(name) => vec![name.parse().expect("CONTRACT_PROVIDER names a provider")],
+        Err(_) => Provider::ALL.to_vec(),
+    }
+}
+
 fn load_manifest(provider: Provider) -> Manifest {
     let path = fixtures_dir().join(provider.as_str()).join("manifest.json");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -82,36 +91,51 @@ fn normalize_fixture(text: &str, catalog: &Catalog) -> Value {
 #[test]
 fn every_psp_covers_the_scenario_matrix() {
     let mut problems = Vec::new();
-    for &provider in Provider::ALL {
+    for provider in providers() {
         let manifest = load_manifest(provider);
-        let covered: BTreeSet<&str> =
-            manifest.fixtures.iter().flat_map(|f| f.scenarios.iter().map(String::as_str)).collect();
-        for scenario in covered.iter().copied().chain(manifest.not_expressible.keys().map(String::as_str)) {
+        let covered: BTreeSet<&str> = manifest
+            .fixtures
+            .iter()
+            .flat_map(|f| f.scenarios.iter().map(String::as_str))
+            .collect();
+        for scenario in covered
+            .iter()
+            .copied()
+            .chain(manifest.not_expressible.keys().map(String::as_str))
+        {
             if !SCENARIOS.contains(&scenario) {
-                problems.push(format!("{provider}: '{scenario}' is not a scenario of the matrix"));
+                problems.push(format!(
+                    "{provider}: '{scenario}' is not a scenario of the matrix"
+                ));
             }
         }
         for scenario in SCENARIOS {
             let declared = manifest.not_expressible.get(*scenario);
             match (covered.contains(scenario), declared) {
-                (false, None) => problems.push(format!("{provider}: no fixture for scenario '{scenario}'")),
-                (true, Some(_)) => {
-                    problems.push(format!("{provider}: '{scenario}' is both covered and declared not expressible"))
+                (false, None) => {
+                    problems.push(format!("{provider}: no fixture for scenario '{scenario}'"))
                 }
-                (false, Some(reason)) if reason.trim().len() < 20 => {
-                    problems.push(format!("{provider}: '{scenario}' declared not expressible without a real reason"))
-                }
+                (true, Some(_)) => problems.push(format!(
+                    "{provider}: '{scenario}' is both covered and declared not expressible"
+                )),
+                (false, Some(reason)) if reason.trim().len() < 20 => problems.push(format!(
+                    "{provider}: '{scenario}' declared not expressible without a real reason"
+                )),
                 _ => {}
             }
         }
     }
-    assert!(problems.is_empty(), "scenario matrix gaps:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "scenario matrix gaps:\n{}",
+        problems.join("\n")
+    );
 }
 
 #[test]
 fn manifests_list_exactly_the_fixture_files_and_variants_say_what_they_change() {
     let mut problems = Vec::new();
-    for &provider in Provider::ALL {
+    for provider in providers() {
         let dir = fixtures_dir().join(provider.as_str());
         let manifest = load_manifest(provider);
         let listed: BTreeSet<&str> = manifest.fixtures.iter().map(|f| f.file.as_str()).collect();
@@ -127,7 +151,10 @@ fn manifests_list_exactly_the_fixture_files_and_variants_say_what_they_change() 
         }
         for entry in &manifest.fixtures {
             if !on_disk.contains(&entry.file) {
-                problems.push(format!("{provider}: manifest names missing file {}", entry.file));
+                problems.push(format!(
+                    "{provider}: manifest names missing file {}",
+                    entry.file
+                ));
             }
             if entry.source.trim().is_empty() {
                 problems.push(format!("{provider}: {} has no source", entry.file));
@@ -156,11 +183,12 @@ fn every_fixture_matches_its_golden_output() {
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     let mut problems = Vec::new();
     let mut count = 0;
-    for &provider in Provider::ALL {
+    for provider in providers() {
         let dir = fixtures_dir().join(provider.as_str());
         for entry in load_manifest(provider).fixtures {
             let path = dir.join(&entry.file);
-            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             let actual = normalize_fixture(&text, &catalog);
             if let Some(p) = actual.get("provider").and_then(Value::as_str) {
                 if p != provider.as_str() {

@@ -10,5 +10,8 @@ pub fn matches(_value: &Value) -> bool {
 }
 
 pub fn normalize(_value: &Value, _ctx: &Context<'_>) -> Result<Normalized, NormalizeError> {
-    Err(NormalizeError::Unsupported { provider: Provider::Checkout, message: "not yet implemented".into() })
+    Err(NormalizeError::Unsupported {
+        provider: Provider::Checkout,
+        message: "not yet implemented".into(),
+    })
 }

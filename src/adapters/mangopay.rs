@@ -9,7 +9,10 @@ pub fn matches(_value: &Value) -> bool {
 }
 
 pub fn normalize(_value: &Value, _ctx: &Context<'_>) -> Result<Normalized, NormalizeError> {
-    Err(NormalizeError::Unsupported { provider: Provider::Mangopay, message: "not yet implemented".into() })
+    Err(NormalizeError::Unsupported {
+        provider: Provider::Mangopay,
+        message: "not yet implemented".into(),
+    })
 }
 
 pub fn looks_like_hook_query(_text: &str) -> bool {
@@ -17,5 +20,8 @@ pub fn looks_like_hook_query(_text: &str) -> bool {
 }
 
 pub fn normalize_hook_query(_text: &str, _ctx: &Context<'_>) -> Result<Normalized, NormalizeError> {
-    Err(NormalizeError::Unsupported { provider: Provider::Mangopay, message: "not yet implemented".into() })
+    Err(NormalizeError::Unsupported {
+        provider: Provider::Mangopay,
+        message: "not yet implemented".into(),
+    })
 }

@@ -13,7 +13,9 @@ pub mod pxp;
 
 use crate::catalog::{Catalog, Entry};
 use crate::liability::{self, Category, LiabilityFacts};
-use crate::model::{Authentication, AuthenticationStatus, DocumentKind, NextStep, Provider, TransStatus};
+use crate::model::{
+    Authentication, AuthenticationStatus, DocumentKind, NextStep, Provider, TransStatus,
+};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
@@ -58,13 +60,22 @@ pub struct LiabilityExplain {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NormalizeError {
     #[error("not JSON: {message} (line {line}, column {column})")]
-    NotJson { line: usize, column: usize, message: String },
+    NotJson {
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("the document matches no known PSP document ({hint})")]
     UnknownDocument { hint: String },
     #[error("the document could be from {candidates}; pass --provider")]
     Ambiguous { candidates: String },
     #[error("{provider} {document}: at {path}: {message}")]
-    Shape { provider: Provider, document: &'static str, path: String, message: String },
+    Shape {
+        provider: Provider,
+        document: &'static str,
+        path: String,
+        message: String,
+    },
     #[error("{provider}: {message}")]
     Unsupported { provider: Provider, message: String },
 }
@@ -82,6 +93,7 @@ pub struct Draft {
     status_rule: String,
     catalog_row: Option<String>,
     warnings: Vec<String>,
+    liability_override: Option<liability::LiabilityDecision>,
 }
 
 impl Draft {
@@ -93,7 +105,24 @@ impl Draft {
             status_rule: "unset".to_owned(),
             catalog_row: None,
             warnings: Vec::new(),
+            liability_override: None,
         }
+    }
+
+    /// Decides liability shift here instead of by the rule tables: for PSPs whose document
+    /// cannot tell outcomes with different liability apart (a Mangopay frictionless success
+    /// may be `Y` or an exemption the merchant asked for). `rule` and `source` say why.
+    pub fn set_liability(
+        &mut self,
+        liability_shift: Option<bool>,
+        rule: &'static str,
+        source: &'static str,
+    ) {
+        self.liability_override = Some(liability::LiabilityDecision {
+            liability_shift,
+            rule,
+            source,
+        });
     }
 
     /// Sets status, reason and next step from the catalog row for `code` in `table`, where
@@ -135,7 +164,9 @@ impl Draft {
                 Some(entry.clone())
             }
             None => {
-                self.warn(format!("{provider} {table} '{code}' is not in the catalog; reason left null"));
+                self.warn(format!(
+                    "{provider} {table} '{code}' is not in the catalog; reason left null"
+                ));
                 None
             }
         }
@@ -148,11 +179,18 @@ impl Draft {
         self.auth.next_step = NextStep::Investigate;
         self.auth.reason = Some("unknown_psp_value".to_owned());
         self.status_rule = format!("unknown:{provider}/{table}/{code}");
-        self.warn(format!("{provider} {table} '{code}' is not in the catalog; reported as unknown"));
+        self.warn(format!(
+            "{provider} {table} '{code}' is not in the catalog; reported as unknown"
+        ));
     }
 
     /// Sets the status by a named adapter rule (not a catalog row).
-    pub fn set_status(&mut self, status: AuthenticationStatus, next_step: NextStep, rule: impl Into<String>) {
+    pub fn set_status(
+        &mut self,
+        status: AuthenticationStatus,
+        next_step: NextStep,
+        rule: impl Into<String>,
+    ) {
         self.auth.status = status;
         self.auth.next_step = next_step;
         self.status_rule = rule.into();
@@ -172,7 +210,10 @@ impl Draft {
         let mut facts = self.facts.clone();
         facts.network = facts.network.or(a.network);
         facts.eci = facts.eci.clone().or_else(|| a.eci.clone());
-        facts.protocol_version = facts.protocol_version.clone().or_else(|| a.protocol_version.clone());
+        facts.protocol_version = facts
+            .protocol_version
+            .clone()
+            .or_else(|| a.protocol_version.clone());
         if facts.authentication_value_present.is_none() && a.authentication_value.is_some() {
             facts.authentication_value_present = Some(true);
         }
@@ -183,14 +224,23 @@ impl Draft {
             facts.trans_status = implied_trans_status(a.status);
             facts.trans_status_implied = facts.trans_status.is_some();
         }
-        let decision = match a.status {
-            s if !s.is_final() => {
-                liability::LiabilityDecision { liability_shift: None, rule: "not_final", source: NOT_FINAL_SOURCE }
-            }
-            AuthenticationStatus::Error | AuthenticationStatus::Unknown | AuthenticationStatus::Declined => {
-                liability::LiabilityDecision { liability_shift: None, rule: "no_authentication_outcome", source: NO_OUTCOME_SOURCE }
-            }
-            _ => liability::decide(&facts),
+        let decision = match (self.liability_override.take(), a.status) {
+            (Some(decision), _) => decision,
+            (None, status) => match status {
+                s if !s.is_final() => liability::LiabilityDecision {
+                    liability_shift: None,
+                    rule: "not_final",
+                    source: NOT_FINAL_SOURCE,
+                },
+                AuthenticationStatus::Error
+                | AuthenticationStatus::Unknown
+                | AuthenticationStatus::Declined => liability::LiabilityDecision {
+                    liability_shift: None,
+                    rule: "no_authentication_outcome",
+                    source: NO_OUTCOME_SOURCE,
+                },
+                _ => liability::decide(&facts),
+            },
         };
         self.auth.liability_shift = decision.liability_shift;
         Normalized {
@@ -199,14 +249,19 @@ impl Draft {
                 document: self.document,
                 status_rule: self.status_rule,
                 catalog_row: self.catalog_row,
-                liability: LiabilityExplain { rule: decision.rule, source: decision.source, facts },
+                liability: LiabilityExplain {
+                    rule: decision.rule,
+                    source: decision.source,
+                    facts,
+                },
                 warnings: self.warnings,
             },
         }
     }
 }
 
-const NOT_FINAL_SOURCE: &str = "design.md contract: liability_shift is null while the authentication is not final";
+const NOT_FINAL_SOURCE: &str =
+    "design.md contract: liability_shift is null while the authentication is not final";
 const NO_OUTCOME_SOURCE: &str =
     "design.md contract: an error, an unknown value or a declined payment carries no authentication outcome";
 
@@ -235,10 +290,19 @@ pub fn category(non_payment: bool) -> Category {
 
 /// Deserializes `value` into a PSP wire type, naming the JSON path on failure. Values are
 /// scrubbed from serde's message so a secret in a malformed field never reaches an error.
-pub fn parse_as<T: DeserializeOwned>(value: &Value, provider: Provider, document: &'static str) -> Result<T, NormalizeError> {
+pub fn parse_as<T: DeserializeOwned>(
+    value: &Value,
+    provider: Provider,
+    document: &'static str,
+) -> Result<T, NormalizeError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
-        NormalizeError::Shape { provider, document, path, message: scrub(&e.into_inner().to_string()) }
+        NormalizeError::Shape {
+            provider,
+            document,
+            path,
+            message: scrub(&e.into_inner().to_string()),
+        }
     })
 }
 
@@ -266,12 +330,22 @@ pub fn scrub(message: &str) -> String {
 
 /// Picks the PSP whose documents `value` looks like.
 pub fn detect(value: &Value) -> Result<Provider, NormalizeError> {
-    let candidates: Vec<Provider> = Provider::ALL.iter().copied().filter(|p| matches(*p, value)).collect();
+    let candidates: Vec<Provider> = Provider::ALL
+        .iter()
+        .copied()
+        .filter(|p| matches(*p, value))
+        .collect();
     match candidates.as_slice() {
         [one] => Ok(*one),
-        [] => Err(NormalizeError::UnknownDocument { hint: describe(value) }),
+        [] => Err(NormalizeError::UnknownDocument {
+            hint: describe(value),
+        }),
         many => Err(NormalizeError::Ambiguous {
-            candidates: many.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(" or "),
+            candidates: many
+                .iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>()
+                .join(" or "),
         }),
     }
 }
@@ -297,7 +371,11 @@ fn describe(value: &Value) -> String {
 }
 
 /// Normalizes one parsed document; `provider` skips detection.
-pub fn normalize_value(value: &Value, provider: Option<Provider>, ctx: &Context<'_>) -> Result<Normalized, NormalizeError> {
+pub fn normalize_value(
+    value: &Value,
+    provider: Option<Provider>,
+    ctx: &Context<'_>,
+) -> Result<Normalized, NormalizeError> {
     let provider = match provider {
         Some(p) => p,
         None => detect(value)?,
@@ -312,14 +390,24 @@ pub fn normalize_value(value: &Value, provider: Option<Provider>, ctx: &Context<
 
 /// Normalizes one document's text: JSON, or a Mangopay hook query string
 /// (`EventType=...&RessourceId=...&Date=...`), which Mangopay delivers as a GET.
-pub fn normalize_text(text: &str, provider: Option<Provider>, ctx: &Context<'_>) -> Result<Normalized, NormalizeError> {
+pub fn normalize_text(
+    text: &str,
+    provider: Option<Provider>,
+    ctx: &Context<'_>,
+) -> Result<Normalized, NormalizeError> {
     match serde_json::from_str::<Value>(text) {
         Ok(value) => normalize_value(&value, provider, ctx),
         Err(e) => {
-            if matches!(provider, None | Some(Provider::Mangopay)) && mangopay::looks_like_hook_query(text) {
+            if matches!(provider, None | Some(Provider::Mangopay))
+                && mangopay::looks_like_hook_query(text)
+            {
                 return mangopay::normalize_hook_query(text, ctx);
             }
-            Err(NormalizeError::NotJson { line: e.line(), column: e.column(), message: scrub(&e.to_string()) })
+            Err(NormalizeError::NotJson {
+                line: e.line(),
+                column: e.column(),
+                message: scrub(&e.to_string()),
+            })
         }
     }
 }
@@ -339,7 +427,13 @@ mod tests {
 
     #[test]
     fn scalars_and_arrays_belong_to_no_psp() {
-        assert!(matches!(detect(&serde_json::json!([1])), Err(NormalizeError::UnknownDocument { .. })));
-        assert!(matches!(detect(&serde_json::json!({"foo": 1})), Err(NormalizeError::UnknownDocument { .. })));
+        assert!(matches!(
+            detect(&serde_json::json!([1])),
+            Err(NormalizeError::UnknownDocument { .. })
+        ));
+        assert!(matches!(
+            detect(&serde_json::json!({"foo": 1})),
+            Err(NormalizeError::UnknownDocument { .. })
+        ));
     }
 }

@@ -65,12 +65,17 @@ pub struct LiabilityFacts {
 impl LiabilityFacts {
     /// True when the facts describe a 3DS 1.0.2 (fallback) authentication.
     pub fn is_3ds1(&self) -> bool {
-        self.protocol_version.as_deref().is_some_and(|v| v.starts_with('1')) || self.enrollment.is_some()
+        self.protocol_version
+            .as_deref()
+            .is_some_and(|v| v.starts_with('1'))
+            || self.enrollment.is_some()
     }
 
     /// The applied exemption, ignoring the PSPs' explicit "none".
     pub fn applied_exemption(&self) -> Option<&str> {
-        self.exemption.as_deref().filter(|e| !e.is_empty() && *e != "none")
+        self.exemption
+            .as_deref()
+            .filter(|e| !e.is_empty() && *e != "none")
     }
 }
 

@@ -13,5 +13,9 @@ pub static TABLES: &[RuleRow] = &[];
 
 /// Decides liability shift for `facts`.
 pub fn decide(_facts: &LiabilityFacts) -> LiabilityDecision {
-    LiabilityDecision { liability_shift: None, rule: "todo", source: "todo" }
+    LiabilityDecision {
+        liability_shift: None,
+        rule: "todo",
+        source: "todo",
+    }
 }

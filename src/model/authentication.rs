@@ -17,8 +17,12 @@ pub enum Provider {
 }
 
 impl Provider {
-    pub const ALL: &'static [Provider] =
-        &[Provider::Checkout, Provider::Paysafe, Provider::Mangopay, Provider::Pxp];
+    pub const ALL: &'static [Provider] = &[
+        Provider::Checkout,
+        Provider::Paysafe,
+        Provider::Mangopay,
+        Provider::Pxp,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -43,7 +47,9 @@ impl FromStr for Provider {
             .iter()
             .copied()
             .find(|p| p.as_str() == s)
-            .ok_or_else(|| format!("unknown provider '{s}' (expected checkout, paysafe, mangopay or pxp)"))
+            .ok_or_else(|| {
+                format!("unknown provider '{s}' (expected checkout, paysafe, mangopay or pxp)")
+            })
     }
 }
 
@@ -68,7 +74,10 @@ pub enum NextAction {
     /// Post `data` as `threeDSMethodData` to `url` in a hidden iframe.
     ThreeDsMethod { url: String, data: Option<String> },
     /// Post the CReq to the ACS at `url`. `creq` is null when the PSP's client SDK builds it.
-    Challenge { url: Option<String>, creq: Option<String> },
+    Challenge {
+        url: Option<String>,
+        creq: Option<String>,
+    },
     /// Collect browser or app data and send it to the PSP.
     CollectDeviceData,
 }
@@ -149,7 +158,9 @@ mod tests {
     fn serializes_in_contract_order_with_the_cavv_redacted() {
         let mut a = Authentication::new(Provider::Checkout, DocumentKind::Authentication);
         a.authentication_value = Some(Secret::new("AAABAVIREQAAAAAAAAAAAAAAAAA="));
-        a.next_action = Some(NextAction::Redirect { url: "https://acs".into() });
+        a.next_action = Some(NextAction::Redirect {
+            url: "https://acs".into(),
+        });
         let json = serde_json::to_string(&a).unwrap();
         assert!(json.starts_with(r#"{"provider":"checkout","kind":"authentication","id":null"#));
         assert!(json.contains(r#""next_action":{"type":"redirect","url":"https://acs"}"#));

@@ -6,6 +6,7 @@
 mod authentication;
 mod emv;
 mod money;
+pub mod reason;
 mod status;
 
 pub use authentication::{Authentication, DocumentKind, NextAction, Provider, Raw};

@@ -15,7 +15,11 @@ pub enum MoneyError {
     #[error("'{0}' is not a decimal amount")]
     NotDecimal(String),
     #[error("'{amount}' has more decimals than {currency} allows ({exponent})")]
-    TooPrecise { amount: String, currency: String, exponent: u32 },
+    TooPrecise {
+        amount: String,
+        currency: String,
+        exponent: u32,
+    },
     #[error("'{0}' is too large")]
     Overflow(String),
 }
@@ -49,7 +53,9 @@ pub fn major_to_minor(amount: &str, currency: &str) -> Result<u64, MoneyError> {
         });
     }
     let scaled = format!("{whole}{frac:0<width$}", width = exponent as usize);
-    scaled.parse::<u64>().map_err(|_| MoneyError::Overflow(amount.to_owned()))
+    scaled
+        .parse::<u64>()
+        .map_err(|_| MoneyError::Overflow(amount.to_owned()))
 }
 
 /// Converts minor units to the major-unit decimal text PXP expects (`2999` EUR → `"29.99"`).
@@ -74,10 +80,22 @@ mod tests {
         assert_eq!(major_to_minor("100", "JPY"), Ok(100));
         assert_eq!(major_to_minor("1.234", "KWD"), Ok(1234));
         assert_eq!(major_to_minor("0.10", "USD"), Ok(10));
-        assert!(matches!(major_to_minor("1.001", "EUR"), Err(MoneyError::TooPrecise { .. })));
-        assert!(matches!(major_to_minor("1.5", "JPY"), Err(MoneyError::TooPrecise { .. })));
-        assert!(matches!(major_to_minor("-1", "EUR"), Err(MoneyError::NotDecimal(_))));
-        assert!(matches!(major_to_minor("1e3", "EUR"), Err(MoneyError::NotDecimal(_))));
+        assert!(matches!(
+            major_to_minor("1.001", "EUR"),
+            Err(MoneyError::TooPrecise { .. })
+        ));
+        assert!(matches!(
+            major_to_minor("1.5", "JPY"),
+            Err(MoneyError::TooPrecise { .. })
+        ));
+        assert!(matches!(
+            major_to_minor("-1", "EUR"),
+            Err(MoneyError::NotDecimal(_))
+        ));
+        assert!(matches!(
+            major_to_minor("1e3", "EUR"),
+            Err(MoneyError::NotDecimal(_))
+        ));
     }
 
     #[test]

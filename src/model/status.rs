@@ -96,7 +96,9 @@ macro_rules! snake_case_words {
     };
 }
 
-snake_case_words!(AuthenticationStatus, "authentication status",
+snake_case_words!(
+    AuthenticationStatus,
+    "authentication status",
     Pending = "pending",
     ChallengeRequired = "challenge_required",
     Authenticated = "authenticated",
@@ -112,7 +114,9 @@ snake_case_words!(AuthenticationStatus, "authentication status",
     Unknown = "unknown",
 );
 
-snake_case_words!(NextStep, "next step",
+snake_case_words!(
+    NextStep,
+    "next step",
     CompleteDeviceData = "complete_device_data",
     ChallengeCardholder = "challenge_cardholder",
     Wait = "wait",
@@ -154,6 +158,9 @@ mod tests {
     #[test]
     fn unknown_words_are_errors() {
         let err = "succeeded".parse::<AuthenticationStatus>().unwrap_err();
-        assert_eq!(err.to_string(), "'succeeded' is not a known authentication status");
+        assert_eq!(
+            err.to_string(),
+            "'succeeded' is not a known authentication status"
+        );
     }
 }

@@ -279,7 +279,11 @@ pub enum RequestError {
     #[error(transparent)]
     Parse(#[from] NormalizeError),
     #[error("{provider}: {path}: {message}")]
-    Value { provider: Provider, path: String, message: String },
+    Value {
+        provider: Provider,
+        path: String,
+        message: String,
+    },
 }
 
 /// One PSP's request body, read from and written to the model.

@@ -41,14 +41,20 @@ pub struct CatalogError {
 
 /// Parses catalog CSV text. `origin` names the file in errors.
 pub fn parse(origin: &str, text: &str) -> Result<Vec<CatalogRow>, CatalogError> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for record in reader.deserialize::<CatalogRow>() {
         match record {
             Ok(row) => rows.push(row),
             Err(e) => {
                 let line = e.position().map_or(0, csv::Position::line);
-                return Err(CatalogError { origin: origin.to_owned(), line, message: e.to_string() });
+                return Err(CatalogError {
+                    origin: origin.to_owned(),
+                    line,
+                    message: e.to_string(),
+                });
             }
         }
     }
@@ -70,7 +76,8 @@ mod tests {
 
     #[test]
     fn a_bad_row_names_its_line() {
-        let text = "table,code,message,status,reason,next_step,retryable,source\nx,1,m,s,r,n,maybe,src\n";
+        let text =
+            "table,code,message,status,reason,next_step,retryable,source\nx,1,m,s,r,n,maybe,src\n";
         let err = parse("t.csv", text).unwrap_err();
         assert_eq!(err.line, 2);
         assert!(err.to_string().starts_with("t.csv: line 2:"));

@@ -18,11 +18,17 @@ pub struct NumOrStr {
 
 impl NumOrStr {
     pub fn string(text: impl Into<String>) -> Self {
-        Self { text: text.into(), was_number: false }
+        Self {
+            text: text.into(),
+            was_number: false,
+        }
     }
 
     pub fn number(n: u64) -> Self {
-        Self { text: n.to_string(), was_number: true }
+        Self {
+            text: n.to_string(),
+            was_number: true,
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -73,10 +79,16 @@ impl<'de> Deserialize<'de> for NumOrStr {
                 Ok(NumOrStr::number(v))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<NumOrStr, E> {
-                Ok(NumOrStr { text: v.to_string(), was_number: true })
+                Ok(NumOrStr {
+                    text: v.to_string(),
+                    was_number: true,
+                })
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<NumOrStr, E> {
-                Ok(NumOrStr { text: v.to_string(), was_number: true })
+                Ok(NumOrStr {
+                    text: v.to_string(),
+                    was_number: true,
+                })
             }
         }
         d.deserialize_any(V)

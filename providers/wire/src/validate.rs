@@ -34,13 +34,22 @@ impl fmt::Display for FieldViolation {
         match &self.problem {
             Problem::Missing => write!(f, "{path}: required by the PSP but missing"),
             Problem::TooLong { max, actual } => {
-                write!(f, "{path}: {actual} characters, the PSP accepts at most {max}")
+                write!(
+                    f,
+                    "{path}: {actual} characters, the PSP accepts at most {max}"
+                )
             }
             Problem::TooShort { min, actual } => {
-                write!(f, "{path}: {actual} characters, the PSP needs at least {min}")
+                write!(
+                    f,
+                    "{path}: {actual} characters, the PSP needs at least {min}"
+                )
             }
             Problem::OutOfRange { min, max, actual } => {
-                write!(f, "{path}: {actual} is outside the PSP's range {min}..={max}")
+                write!(
+                    f,
+                    "{path}: {actual} is outside the PSP's range {min}..={max}"
+                )
             }
             Problem::Invalid { expected } => write!(f, "{path}: expected {expected}"),
         }
@@ -57,7 +66,10 @@ impl Violations {
     }
 
     pub fn push(&mut self, path: impl Into<String>, problem: Problem) {
-        self.0.push(FieldViolation { path: path.into(), problem });
+        self.0.push(FieldViolation {
+            path: path.into(),
+            problem,
+        });
     }
 
     /// Records `Missing` when a required field is absent.
@@ -89,10 +101,21 @@ impl Violations {
     }
 
     /// Records `Invalid` unless `ok` holds for the present value.
-    pub fn check<T: ?Sized>(&mut self, path: &str, value: Option<&T>, expected: &str, ok: impl Fn(&T) -> bool) {
+    pub fn check<T: ?Sized>(
+        &mut self,
+        path: &str,
+        value: Option<&T>,
+        expected: &str,
+        ok: impl Fn(&T) -> bool,
+    ) {
         if let Some(v) = value {
             if !ok(v) {
-                self.push(path, Problem::Invalid { expected: expected.to_owned() });
+                self.push(
+                    path,
+                    Problem::Invalid {
+                        expected: expected.to_owned(),
+                    },
+                );
             }
         }
     }
