@@ -217,6 +217,7 @@ impl Draft {
         if facts.authentication_value_present.is_none() && a.authentication_value.is_some() {
             facts.authentication_value_present = Some(true);
         }
+        facts.challenged = facts.challenged.or(a.challenged);
         if facts.trans_status.is_none() {
             facts.trans_status = a.trans_status.clone();
         }

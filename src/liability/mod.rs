@@ -12,7 +12,7 @@ mod rules;
 use crate::model::{Eci, Network, TransStatus};
 use serde::Serialize;
 
-pub use rules::{decide, RuleRow, TABLES};
+pub use rules::{decide, Cavv, Cond, NetworkSel, Protocol, RuleRow, RULES};
 
 threeds_wire::open_enum! {
     /// 3DS 1.0.2 VERes `enrolled`.
@@ -60,6 +60,11 @@ pub struct LiabilityFacts {
     /// `None` or `"none"` when no exemption applied.
     pub exemption: Option<String>,
     pub category: Option<Category>,
+    /// The EMV challenge indicator the requestor sent (two digits), where the PSP reports
+    /// it. Cartes Bancaires liability depends on it.
+    pub challenge_indicator: Option<String>,
+    /// Whether the cardholder was challenged.
+    pub challenged: Option<bool>,
 }
 
 impl LiabilityFacts {

@@ -1,21 +1,812 @@
-//! The rule tables (filled in below).
+//! The liability rule tables.
+//!
+//! Rows are tried in order; the first whose every condition holds decides. A condition left
+//! `Any` does not look at that fact; a condition on a fact the PSP did not report does not
+//! hold (absent is not "anything"). Global rows come first (non-payment, 3DS1 signature
+//! failure), then the network's own table, then rules every network agrees on, then the ECI
+//! alone for an unknown network. When nothing matches the answer is null.
 
-use super::{LiabilityDecision, LiabilityFacts};
+use super::{Category, Enrollment, LiabilityDecision, LiabilityFacts};
+use crate::model::{Network, TransStatus};
 
-/// One row of a network's table.
+/// Which networks a row applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NetworkSel {
+    /// Every network, known or not.
+    All,
+    /// Only when the network is not known.
+    Unknown,
+    Visa,
+    /// Mastercard and Maestro (one Identity Check table).
+    Mastercard,
+    Amex,
+    /// Discover and Diners Club (ProtectBuy).
+    DiscoverDiners,
+    Jcb,
+    Unionpay,
+    CartesBancaires,
+}
+
+/// 3DS2 or the 3DS 1.0.2 fallback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    Any,
+    V2,
+    V1,
+}
+
+/// A condition on one fact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cond {
+    /// The fact is not looked at.
+    Any,
+    /// The fact is reported and is one of these values.
+    OneOf(&'static [&'static str]),
+    /// The fact is not reported.
+    Absent,
+    /// The fact is absent or one of these values.
+    AbsentOr(&'static [&'static str]),
+}
+
+/// A condition on the authentication value (CAVV).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cavv {
+    Any,
+    Present,
+    /// Reported as not present (not merely unreported).
+    NotPresent,
+}
+
+/// One row of a table.
 #[derive(Debug, Clone, Copy)]
 pub struct RuleRow {
     pub id: &'static str,
+    pub network: NetworkSel,
+    pub protocol: Protocol,
+    /// EMV transStatus (3DS2) or PARes status (3DS 1.0.2).
+    pub trans_status: Cond,
+    /// 3DS 1.0.2 VERes enrollment.
+    pub enrollment: Cond,
+    pub eci: Cond,
+    pub cavv: Cavv,
+    /// `Some(true)`: a merchant-requested exemption was applied; `Some(false)`: none was.
+    pub exemption: Option<bool>,
+    pub liability_shift: Option<bool>,
     pub source: &'static str,
 }
 
-pub static TABLES: &[RuleRow] = &[];
+const PAYSAFE_B5: &str =
+    "Paysafe 3DS2 blueprint, '3D Secure 2 Results and Liability Shift' (reference Part B5)";
+const IXO_VISA: &str = "IXOPAY/TokenEx 3DS brand guidelines, Visa Secure table (reference C.4)";
+const IXO_MC: &str =
+    "IXOPAY/TokenEx 3DS brand guidelines, Mastercard Identity Check table (reference C.4)";
+const IXO_AMEX: &str = "IXOPAY/TokenEx 3DS brand guidelines, Amex SafeKey (reference C.4)";
+const IXO_DISCOVER: &str =
+    "IXOPAY/TokenEx 3DS brand guidelines, Discover ProtectBuy (reference C.4)";
+const IXO_JCB: &str =
+    "IXOPAY/TokenEx 3DS brand guidelines, JCB J/Secure, Visa-like ECIs (reference C.3, C.4)";
+const UPI: &str = "ECI table for UnionPay International, Visa-family values (reference C.3: Checkout, Cybersource, y.uno)";
+const IXO_CB: &str = "IXOPAY/TokenEx 3DS brand guidelines, Cartes Bancaires FAST'R (reference C.4)";
+const GENERAL: &str = "Worldpay / Monext general rules: a shift needs authentication data; every network's table agrees (reference C.4)";
+const ECI_TABLE: &str =
+    "ECI values by scheme (reference C.3); the ECI alone identifies the outcome";
+const NPA: &str = "EMV message category 02 (non-payment): no authorization follows, so no chargeback liability (reference C.6)";
+const V1_TABLE: &str =
+    "3DS 1.0.2 VERes/PARes liability (reference C.4) and Paysafe's 3DS1 matrix (Part B5)";
+
+const Y: &[&str] = &["Y"];
+const A: &[&str] = &["A"];
+const N: &[&str] = &["N"];
+const R: &[&str] = &["R"];
+const U: &[&str] = &["U"];
+const I: &[&str] = &["I"];
+const NRU: &[&str] = &["N", "R", "U"];
+
+const fn row(
+    id: &'static str,
+    network: NetworkSel,
+    protocol: Protocol,
+    trans_status: Cond,
+    eci: Cond,
+    liability_shift: Option<bool>,
+    source: &'static str,
+) -> RuleRow {
+    RuleRow {
+        id,
+        network,
+        protocol,
+        trans_status,
+        enrollment: Cond::Any,
+        eci,
+        cavv: Cavv::Any,
+        exemption: None,
+        liability_shift,
+        source,
+    }
+}
+
+const fn v1(
+    id: &'static str,
+    network: NetworkSel,
+    enrollment: &'static [&'static str],
+    pares: Cond,
+    eci: Cond,
+    liability_shift: Option<bool>,
+) -> RuleRow {
+    RuleRow {
+        id,
+        network,
+        protocol: Protocol::V1,
+        trans_status: pares,
+        enrollment: Cond::OneOf(enrollment),
+        eci,
+        cavv: Cavv::Any,
+        exemption: None,
+        liability_shift,
+        source: V1_TABLE,
+    }
+}
+
+use Cond::{AbsentOr, Any, OneOf};
+use NetworkSel as Net;
+use Protocol::{V1, V2};
+
+/// Every rule, in the order they are tried.
+pub static RULES: &[RuleRow] = &[
+    // --- Visa Secure, EMV 3DS ---
+    RuleRow {
+        exemption: Some(true),
+        ..row(
+            "visa.v2.y_merchant_exemption",
+            Net::Visa,
+            V2,
+            OneOf(Y),
+            AbsentOr(&["07"]),
+            Some(false),
+            IXO_VISA,
+        )
+    },
+    row(
+        "visa.v2.y_eci07",
+        Net::Visa,
+        V2,
+        OneOf(Y),
+        OneOf(&["07"]),
+        Some(false),
+        IXO_VISA,
+    ),
+    row(
+        "visa.v2.y",
+        Net::Visa,
+        V2,
+        OneOf(Y),
+        AbsentOr(&["05"]),
+        Some(true),
+        PAYSAFE_B5,
+    ),
+    RuleRow {
+        cavv: Cavv::Present,
+        ..row(
+            "visa.v2.a_with_cavv",
+            Net::Visa,
+            V2,
+            OneOf(A),
+            AbsentOr(&["06"]),
+            Some(true),
+            PAYSAFE_B5,
+        )
+    },
+    RuleRow {
+        cavv: Cavv::NotPresent,
+        ..row(
+            "visa.v2.a_without_cavv",
+            Net::Visa,
+            V2,
+            OneOf(A),
+            Any,
+            Some(false),
+            IXO_VISA,
+        )
+    },
+    row(
+        "visa.v2.a_cavv_not_reported",
+        Net::Visa,
+        V2,
+        OneOf(A),
+        Any,
+        None,
+        IXO_VISA,
+    ),
+    row(
+        "visa.v2.n",
+        Net::Visa,
+        V2,
+        OneOf(N),
+        Any,
+        Some(false),
+        PAYSAFE_B5,
+    ),
+    row(
+        "visa.v2.r",
+        Net::Visa,
+        V2,
+        OneOf(R),
+        Any,
+        Some(false),
+        PAYSAFE_B5,
+    ),
+    row(
+        "visa.v2.u",
+        Net::Visa,
+        V2,
+        OneOf(U),
+        Any,
+        Some(false),
+        PAYSAFE_B5,
+    ),
+    row(
+        "visa.v2.i",
+        Net::Visa,
+        V2,
+        OneOf(I),
+        Any,
+        Some(false),
+        IXO_VISA,
+    ),
+    // --- Mastercard Identity Check (also Maestro) ---
+    row(
+        "mastercard.v2.y",
+        Net::Mastercard,
+        V2,
+        OneOf(Y),
+        AbsentOr(&["02", "07"]),
+        Some(true),
+        PAYSAFE_B5,
+    ),
+    row(
+        "mastercard.v2.a",
+        Net::Mastercard,
+        V2,
+        OneOf(A),
+        AbsentOr(&["01"]),
+        Some(true),
+        PAYSAFE_B5,
+    ),
+    row(
+        "mastercard.v2.i",
+        Net::Mastercard,
+        V2,
+        OneOf(I),
+        Any,
+        Some(false),
+        IXO_MC,
+    ),
+    row(
+        "mastercard.v2.eci_06_exemption",
+        Net::Mastercard,
+        V2,
+        Any,
+        OneOf(&["06"]),
+        Some(false),
+        IXO_MC,
+    ),
+    row(
+        "mastercard.v2.eci_04_data_only",
+        Net::Mastercard,
+        V2,
+        Any,
+        OneOf(&["04"]),
+        Some(false),
+        IXO_MC,
+    ),
+    row(
+        "mastercard.v2.n",
+        Net::Mastercard,
+        V2,
+        OneOf(N),
+        Any,
+        Some(false),
+        PAYSAFE_B5,
+    ),
+    row(
+        "mastercard.v2.r",
+        Net::Mastercard,
+        V2,
+        OneOf(R),
+        Any,
+        Some(false),
+        PAYSAFE_B5,
+    ),
+    row(
+        "mastercard.v2.u",
+        Net::Mastercard,
+        V2,
+        OneOf(U),
+        Any,
+        Some(false),
+        PAYSAFE_B5,
+    ),
+    // --- American Express SafeKey ---
+    row(
+        "amex.v2.y",
+        Net::Amex,
+        V2,
+        OneOf(Y),
+        AbsentOr(&["05"]),
+        Some(true),
+        PAYSAFE_B5,
+    ),
+    row(
+        "amex.v2.a",
+        Net::Amex,
+        V2,
+        OneOf(A),
+        AbsentOr(&["06"]),
+        Some(true),
+        PAYSAFE_B5,
+    ),
+    row(
+        "amex.v2.n_r_u",
+        Net::Amex,
+        V2,
+        OneOf(NRU),
+        Any,
+        Some(false),
+        PAYSAFE_B5,
+    ),
+    row(
+        "amex.v2.i",
+        Net::Amex,
+        V2,
+        OneOf(I),
+        Any,
+        Some(false),
+        IXO_AMEX,
+    ),
+    // --- Discover / Diners ProtectBuy ---
+    row(
+        "discover.v2.y",
+        Net::DiscoverDiners,
+        V2,
+        OneOf(Y),
+        AbsentOr(&["05"]),
+        Some(true),
+        IXO_DISCOVER,
+    ),
+    row(
+        "discover.v2.a",
+        Net::DiscoverDiners,
+        V2,
+        OneOf(A),
+        AbsentOr(&["06"]),
+        Some(true),
+        IXO_DISCOVER,
+    ),
+    row(
+        "discover.v2.n_r_u_i",
+        Net::DiscoverDiners,
+        V2,
+        OneOf(&["N", "R", "U", "I"]),
+        Any,
+        Some(false),
+        IXO_DISCOVER,
+    ),
+    // --- JCB J/Secure ---
+    row(
+        "jcb.v2.y",
+        Net::Jcb,
+        V2,
+        OneOf(Y),
+        AbsentOr(&["05"]),
+        Some(true),
+        IXO_JCB,
+    ),
+    row(
+        "jcb.v2.a",
+        Net::Jcb,
+        V2,
+        OneOf(A),
+        AbsentOr(&["06"]),
+        Some(true),
+        IXO_JCB,
+    ),
+    row(
+        "jcb.v2.n_r_u_i",
+        Net::Jcb,
+        V2,
+        OneOf(&["N", "R", "U", "I"]),
+        Any,
+        Some(false),
+        IXO_JCB,
+    ),
+    // --- UnionPay International ---
+    row(
+        "unionpay.v2.y",
+        Net::Unionpay,
+        V2,
+        OneOf(Y),
+        AbsentOr(&["05", "02"]),
+        Some(true),
+        UPI,
+    ),
+    row(
+        "unionpay.v2.a",
+        Net::Unionpay,
+        V2,
+        OneOf(A),
+        AbsentOr(&["06"]),
+        Some(true),
+        UPI,
+    ),
+    row(
+        "unionpay.v2.n_r_u_i",
+        Net::Unionpay,
+        V2,
+        OneOf(&["N", "R", "U", "I"]),
+        Any,
+        Some(false),
+        UPI,
+    ),
+    // --- Cartes Bancaires FAST'R ---
+    RuleRow {
+        exemption: Some(true),
+        ..row(
+            "cartes_bancaires.v2.y_merchant_exemption",
+            Net::CartesBancaires,
+            V2,
+            OneOf(Y),
+            Any,
+            Some(false),
+            IXO_CB,
+        )
+    },
+    row(
+        "cartes_bancaires.v2.y",
+        Net::CartesBancaires,
+        V2,
+        OneOf(Y),
+        AbsentOr(&["05", "02"]),
+        Some(true),
+        IXO_CB,
+    ),
+    row(
+        "cartes_bancaires.v2.a",
+        Net::CartesBancaires,
+        V2,
+        OneOf(A),
+        AbsentOr(&["06", "01"]),
+        Some(true),
+        IXO_CB,
+    ),
+    row(
+        "cartes_bancaires.v2.n_r_u_i",
+        Net::CartesBancaires,
+        V2,
+        OneOf(&["N", "R", "U", "I"]),
+        Any,
+        Some(false),
+        IXO_CB,
+    ),
+    // --- 3DS 1.0.2 fallback (VERes enrollment, PARes status) ---
+    v1(
+        "visa.v1.y",
+        Net::Visa,
+        Y,
+        OneOf(Y),
+        AbsentOr(&["05"]),
+        Some(true),
+    ),
+    v1(
+        "visa.v1.a",
+        Net::Visa,
+        Y,
+        OneOf(A),
+        AbsentOr(&["06"]),
+        Some(true),
+    ),
+    v1(
+        "visa.v1.not_enrolled_eci06",
+        Net::Visa,
+        N,
+        Any,
+        AbsentOr(&["06"]),
+        Some(true),
+    ),
+    v1(
+        "visa.v1.not_enrolled_eci07",
+        Net::Visa,
+        N,
+        Any,
+        OneOf(&["07"]),
+        Some(false),
+    ),
+    v1(
+        "visa.v1.n_u",
+        Net::Visa,
+        Y,
+        OneOf(&["N", "U"]),
+        Any,
+        Some(false),
+    ),
+    v1(
+        "visa.v1.enrollment_unavailable",
+        Net::Visa,
+        U,
+        Any,
+        Any,
+        Some(false),
+    ),
+    v1(
+        "mastercard.v1.y",
+        Net::Mastercard,
+        Y,
+        OneOf(Y),
+        AbsentOr(&["02"]),
+        Some(true),
+    ),
+    v1(
+        "mastercard.v1.a",
+        Net::Mastercard,
+        Y,
+        OneOf(A),
+        AbsentOr(&["01"]),
+        Some(true),
+    ),
+    v1(
+        "mastercard.v1.n_u",
+        Net::Mastercard,
+        Y,
+        OneOf(&["N", "U"]),
+        Any,
+        Some(false),
+    ),
+    v1(
+        "mastercard.v1.not_enrolled_or_unavailable",
+        Net::Mastercard,
+        &["N", "U"],
+        Any,
+        Any,
+        Some(false),
+    ),
+    v1(
+        "amex.v1.y",
+        Net::Amex,
+        Y,
+        OneOf(Y),
+        AbsentOr(&["05"]),
+        Some(true),
+    ),
+    v1(
+        "amex.v1.a",
+        Net::Amex,
+        Y,
+        OneOf(A),
+        AbsentOr(&["06"]),
+        Some(true),
+    ),
+    v1(
+        "amex.v1.n_u",
+        Net::Amex,
+        Y,
+        OneOf(&["N", "U"]),
+        Any,
+        Some(false),
+    ),
+    v1(
+        "amex.v1.not_enrolled_or_unavailable",
+        Net::Amex,
+        &["N", "U"],
+        Any,
+        Any,
+        Some(false),
+    ),
+    v1("any.v1.y", Net::All, Y, OneOf(Y), Any, Some(true)),
+    v1("any.v1.a", Net::All, Y, OneOf(A), Any, Some(true)),
+    v1(
+        "any.v1.n_u",
+        Net::All,
+        Y,
+        OneOf(&["N", "U"]),
+        Any,
+        Some(false),
+    ),
+    v1(
+        "any.v1.enrollment_unavailable",
+        Net::All,
+        U,
+        Any,
+        Any,
+        Some(false),
+    ),
+    // --- Every network agrees ---
+    row(
+        "any.n_r_u",
+        Net::All,
+        Protocol::Any,
+        OneOf(NRU),
+        Any,
+        Some(false),
+        GENERAL,
+    ),
+    RuleRow {
+        enrollment: Cond::Absent,
+        ..row(
+            "any.no_authentication_data",
+            Net::All,
+            Protocol::Any,
+            Cond::Absent,
+            Cond::Absent,
+            Some(false),
+            GENERAL,
+        )
+    },
+    // --- Unknown network: the ECI alone, where it is unambiguous ---
+    row(
+        "unknown_network.eci05_authenticated",
+        Net::Unknown,
+        V2,
+        AbsentOr(&["Y"]),
+        OneOf(&["05"]),
+        Some(true),
+        ECI_TABLE,
+    ),
+    row(
+        "unknown_network.eci02_authenticated",
+        Net::Unknown,
+        V2,
+        AbsentOr(&["Y"]),
+        OneOf(&["02"]),
+        Some(true),
+        ECI_TABLE,
+    ),
+    row(
+        "unknown_network.eci01_attempted",
+        Net::Unknown,
+        V2,
+        AbsentOr(&["A"]),
+        OneOf(&["01"]),
+        Some(true),
+        ECI_TABLE,
+    ),
+    row(
+        "unknown_network.eci00_not_authenticated",
+        Net::Unknown,
+        Protocol::Any,
+        Any,
+        OneOf(&["00"]),
+        Some(false),
+        ECI_TABLE,
+    ),
+    row(
+        "unknown_network.eci04_data_only",
+        Net::Unknown,
+        Protocol::Any,
+        Any,
+        OneOf(&["04"]),
+        Some(false),
+        ECI_TABLE,
+    ),
+    row(
+        "unknown_network.v1_eci05_02_01_06",
+        Net::Unknown,
+        V1,
+        Any,
+        OneOf(&["05", "02", "01", "06"]),
+        Some(true),
+        ECI_TABLE,
+    ),
+    row(
+        "unknown_network.v1_eci07",
+        Net::Unknown,
+        V1,
+        Any,
+        OneOf(&["07"]),
+        Some(false),
+        ECI_TABLE,
+    ),
+];
 
 /// Decides liability shift for `facts`.
-pub fn decide(_facts: &LiabilityFacts) -> LiabilityDecision {
-    LiabilityDecision {
-        liability_shift: None,
-        rule: "todo",
-        source: "todo",
+pub fn decide(facts: &LiabilityFacts) -> LiabilityDecision {
+    if facts.category == Some(Category::NonPayment) {
+        return LiabilityDecision {
+            liability_shift: None,
+            rule: "any.non_payment",
+            source: NPA,
+        };
+    }
+    if facts.is_3ds1() && facts.signature_verified == Some(false) {
+        return LiabilityDecision {
+            liability_shift: Some(false),
+            rule: "any.v1.signature_failed",
+            source: PAYSAFE_B5,
+        };
+    }
+    if facts.network == Some(Network::CartesBancaires) {
+        if let Some(decision) = cartes_bancaires_frictionless_requested(facts) {
+            return decision;
+        }
+    }
+    RULES
+        .iter()
+        .find(|r| matches(r, facts))
+        .map(|r| LiabilityDecision {
+            liability_shift: r.liability_shift,
+            rule: r.id,
+            source: r.source,
+        })
+        .unwrap_or(LiabilityDecision {
+            liability_shift: None,
+            rule: "no_rule",
+            source: "no table row covers these facts; the shift is not guessed",
+        })
+}
+
+/// Cartes Bancaires leaves liability with the merchant when the merchant asked for no
+/// challenge (indicator 02) and the issuer went frictionless.
+fn cartes_bancaires_frictionless_requested(facts: &LiabilityFacts) -> Option<LiabilityDecision> {
+    let asked_no_challenge = facts.challenge_indicator.as_deref() == Some("02");
+    let frictionless = facts.challenged == Some(false);
+    let authenticated = facts.trans_status == Some(TransStatus::Y);
+    (!facts.is_3ds1() && asked_no_challenge && frictionless && authenticated).then_some(
+        LiabilityDecision {
+            liability_shift: Some(false),
+            rule: "cartes_bancaires.v2.y_frictionless_requested",
+            source: IXO_CB,
+        },
+    )
+}
+
+fn matches(r: &RuleRow, f: &LiabilityFacts) -> bool {
+    let network_ok = match (r.network, f.network) {
+        (Net::All, _) => true,
+        (Net::Unknown, n) => n.is_none(),
+        (_, None) => false,
+        (sel, Some(n)) => sel == select(n),
+    };
+    let protocol_ok = match r.protocol {
+        Protocol::Any => true,
+        V1 => f.is_3ds1(),
+        V2 => !f.is_3ds1(),
+    };
+    let cavv_ok = match r.cavv {
+        Cavv::Any => true,
+        Cavv::Present => f.authentication_value_present == Some(true),
+        Cavv::NotPresent => f.authentication_value_present == Some(false),
+    };
+    let exemption_ok = r
+        .exemption
+        .is_none_or(|want| want == f.applied_exemption().is_some());
+    network_ok
+        && protocol_ok
+        && cavv_ok
+        && exemption_ok
+        && cond(
+            r.trans_status,
+            f.trans_status.as_ref().map(TransStatus::as_str),
+        )
+        && cond(r.enrollment, f.enrollment.as_ref().map(Enrollment::as_str))
+        && cond(r.eci, f.eci.as_ref().map(|e| e.as_str()))
+}
+
+fn select(n: Network) -> NetworkSel {
+    match n {
+        Network::Visa => Net::Visa,
+        Network::Mastercard | Network::Maestro => Net::Mastercard,
+        Network::Amex => Net::Amex,
+        Network::Discover | Network::Diners => Net::DiscoverDiners,
+        Network::Jcb => Net::Jcb,
+        Network::Unionpay => Net::Unionpay,
+        Network::CartesBancaires => Net::CartesBancaires,
+    }
+}
+
+fn cond(c: Cond, value: Option<&str>) -> bool {
+    match (c, value) {
+        (Cond::Any, _) => true,
+        (Cond::Absent, v) => v.is_none(),
+        (Cond::OneOf(set), Some(v)) | (Cond::AbsentOr(set), Some(v)) => set.contains(&v),
+        (Cond::OneOf(_), None) => false,
+        (Cond::AbsentOr(_), None) => true,
     }
 }
