@@ -1,0 +1,118 @@
+//! `threeds-bridge liability`.
+
+use crate::liability::{decide, Category, Enrollment, LiabilityFacts};
+use crate::model::{Eci, Network, TransStatus};
+use std::io::Write;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// visa, mastercard, maestro, amex, discover, diners, jcb, unionpay, cartes_bancaires,
+    /// or unknown (the ECI decides where it can).
+    #[arg(long)]
+    network: String,
+    /// EMV transStatus; with --version 1.0.2 the PARes status.
+    #[arg(long)]
+    trans_status: Option<String>,
+    /// 3DS 1.0.2 VERes enrollment (Y, N, U).
+    #[arg(long)]
+    enrollment: Option<String>,
+    #[arg(long)]
+    eci: Option<String>,
+    /// Protocol version.
+    #[arg(long, default_value = "2.2.0")]
+    version: String,
+    /// An authentication value (CAVV / AAV) came back.
+    #[arg(long)]
+    cavv_present: bool,
+    /// The merchant-requested exemption that was applied (low_value,
+    /// transaction_risk_assessment, secure_corporate_payment, trusted_listing, ...).
+    #[arg(long)]
+    exemption: Option<String>,
+    /// 3DS 1.0.2 PARes signature check: Y (verified) or N (failed).
+    #[arg(long)]
+    signature: Option<String>,
+    /// payment (default) or non_payment.
+    #[arg(long)]
+    category: Option<String>,
+    /// The EMV challenge indicator sent (two digits); Cartes Bancaires depends on it.
+    #[arg(long)]
+    challenge_indicator: Option<String>,
+    /// Whether the cardholder was challenged (true/false).
+    #[arg(long)]
+    challenged: Option<bool>,
+}
+
+pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    match facts(args) {
+        Ok(facts) => {
+            let decision = decide(&facts);
+            match serde_json::to_string(&decision) {
+                Ok(json) => {
+                    let _ = writeln!(out, "{json}");
+                    0
+                }
+                Err(e) => {
+                    let _ = writeln!(err, "error: {e}");
+                    1
+                }
+            }
+        }
+        Err(message) => {
+            let _ = writeln!(err, "error: {message}");
+            1
+        }
+    }
+}
+
+fn facts(args: &Args) -> Result<LiabilityFacts, String> {
+    let network = match args.network.as_str() {
+        "unknown" => None,
+        other => Some(
+            Network::from_psp(other)
+                .ok_or_else(|| format!("--network: unknown network '{other}'"))?,
+        ),
+    };
+    let letter =
+        |flag: &str, v: &Option<String>, allowed: &[&str]| -> Result<Option<String>, String> {
+            match v.as_deref() {
+                None => Ok(None),
+                Some(x) if allowed.contains(&x) => Ok(Some(x.to_owned())),
+                Some(x) => Err(format!(
+                    "--{flag}: '{x}' is not one of {}",
+                    allowed.join(", ")
+                )),
+            }
+        };
+    let trans_status = letter("trans-status", &args.trans_status, TransStatus::KNOWN)?
+        .map(|s| TransStatus::from(s.as_str()));
+    let enrollment = letter("enrollment", &args.enrollment, Enrollment::KNOWN)?
+        .map(|s| Enrollment::from(s.as_str()));
+    let signature_verified = letter("signature", &args.signature, &["Y", "N"])?.map(|s| s == "Y");
+    let category = match args.category.as_deref() {
+        None | Some("payment") => Some(Category::Payment),
+        Some("non_payment") => Some(Category::NonPayment),
+        Some(other) => {
+            return Err(format!(
+                "--category: '{other}' is not payment or non_payment"
+            ))
+        }
+    };
+    let eci = match args.eci.as_deref() {
+        None => None,
+        Some(e) => Some(Eci::parse(e).ok_or("--eci: empty value")?),
+    };
+    Ok(LiabilityFacts {
+        network,
+        protocol_version: Some(args.version.clone()),
+        trans_status,
+        trans_status_implied: false,
+        enrollment,
+        eci,
+        authentication_value_present: Some(args.cavv_present),
+        signature_verified,
+        exemption: args.exemption.clone(),
+        category,
+        challenge_indicator: args.challenge_indicator.clone(),
+        challenged: args.challenged,
+    })
+}
