@@ -1,0 +1,223 @@
+//! Secrets canary: known values pushed through every fixture, every error path, `--explain`
+//! and `translate` must never appear in any output, except where `--reveal-secrets` asks.
+//!
+//! Secret fields of each fixture are overwritten with canaries (and, for the error paths,
+//! with malformed canaries: wrong JSON types, and canaries placed in fields of other types),
+//! the real binary is run, and stdout and stderr are searched.
+
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const PAN: &str = "4000000000009995";
+const CVV: &str = "987";
+const CAVV: &str = "Q0FOQVJZQ0FWVkNBTkFSWUNBVlY=";
+const SESSION_SECRET: &str = "sek_CANARYsecretCANARYsecretCANARYsecretCANARY0=";
+const TOKEN: &str = "tok_canarycanarycanarycanary";
+const NEVER_SHOWN: &[&str] = &[PAN, CVV, CAVV, SESSION_SECRET, TOKEN];
+
+/// Keys holding secrets, with the canary to put there. `number` only under a card source.
+fn canary_for(parent: &str, key: &str) -> Option<&'static str> {
+    Some(match key {
+        "cryptogram" | "cavv" | "cardholderAuthenticationVerificationValue" => CAVV,
+        "session_secret" => SESSION_SECRET,
+        "cardNum" | "primaryAccountNumber" => PAN,
+        "number" if matches!(parent, "source" | "card") => PAN,
+        "cardVerificationCode" | "cvv" | "cvc" => CVV,
+        "paymentToken" => TOKEN,
+        "token" if parent == "source" => TOKEN,
+        _ => return None,
+    })
+}
+
+fn plant(v: &mut Value, parent: &str, malformed: bool) -> usize {
+    let mut planted = 0;
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map.iter_mut() {
+                if let Some(canary) = canary_for(parent, k) {
+                    *child = if malformed {
+                        json!({ "nested": canary })
+                    } else {
+                        json!(canary)
+                    };
+                    planted += 1;
+                } else {
+                    planted += plant(child, k, malformed);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                planted += plant(item, parent, malformed);
+            }
+        }
+        _ => {}
+    }
+    planted
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.retain(|p| {
+        let n = p
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        n.ends_with(".json") && !n.ends_with(".golden.json") && n != "manifest.json"
+    });
+    files.sort();
+    files
+}
+
+fn fixture_documents() -> Vec<Value> {
+    ["checkout", "paysafe", "mangopay", "pxp"]
+        .iter()
+        .flat_map(|p| json_files(&root().join("fixtures").join(p)))
+        .filter_map(|p| serde_json::from_str(&std::fs::read_to_string(p).ok()?).ok())
+        .collect()
+}
+
+fn run(args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_threeds-bridge"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("binary finishes")
+}
+
+fn leaks(output: &Output) -> Vec<&'static str> {
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    NEVER_SHOWN
+        .iter()
+        .copied()
+        .filter(|c| text.contains(c))
+        .collect()
+}
+
+fn jsonl(docs: &[Value]) -> String {
+    docs.iter().map(|d| d.to_string() + "\n").collect()
+}
+
+#[test]
+fn normalize_never_prints_planted_secrets_and_reveals_the_cavv_only_when_asked() {
+    let mut docs = fixture_documents();
+    let planted: usize = docs.iter_mut().map(|d| plant(d, "", false)).sum();
+    assert!(
+        planted > 10,
+        "too few secret fields found in fixtures ({planted})"
+    );
+    let input = jsonl(&docs);
+    for args in [&["normalize"][..], &["normalize", "--explain"][..]] {
+        let out = run(args, &input);
+        assert!(leaks(&out).is_empty(), "{args:?} leaked {:?}", leaks(&out));
+        assert!(!out.stdout.is_empty());
+    }
+    let revealed = run(&["normalize", "--reveal-secrets", "--explain"], &input);
+    let text = String::from_utf8_lossy(&revealed.stdout);
+    assert!(
+        text.contains(CAVV),
+        "--reveal-secrets prints the authentication value"
+    );
+    assert!(
+        !text.contains(SESSION_SECRET) && !text.contains(PAN),
+        "--reveal-secrets reveals only the authentication value"
+    );
+}
+
+#[test]
+fn error_paths_never_print_planted_secrets() {
+    let mut docs = fixture_documents();
+    let mut broken = Vec::new();
+    for d in &mut docs {
+        let mut malformed = d.clone();
+        if plant(&mut malformed, "", true) > 0 {
+            broken.push(malformed);
+        }
+        // A canary where a number or an object is expected.
+        if let Value::Object(map) = d {
+            for key in [
+                "amount",
+                "eci",
+                "DebitedFunds",
+                "card",
+                "acs",
+                "data",
+                "error",
+                "stateData",
+            ] {
+                if map.contains_key(key) {
+                    let mut m = map.clone();
+                    m.insert(key.to_owned(), json!(PAN));
+                    broken.push(Value::Object(m));
+                }
+            }
+        }
+    }
+    assert!(!broken.is_empty());
+    let mut input = jsonl(&broken);
+    // Truncated documents holding canaries: not JSON.
+    input.push_str(&format!("{{\"cryptogram\": \"{CAVV}\", \"eci\": \n"));
+    input.push_str(&format!("{{\"cardNum\": \"{PAN}\n"));
+    let out = run(&["normalize", "--explain"], &input);
+    assert!(leaks(&out).is_empty(), "leaked {:?}", leaks(&out));
+    assert!(
+        !out.stderr.is_empty(),
+        "the broken documents produced errors"
+    );
+}
+
+#[test]
+fn translate_masks_card_data_unless_revealed() {
+    let requests = root().join("fixtures").join("requests");
+    let pairs = [
+        ("checkout", "checkout_session_request_node_sdk.json"),
+        ("paysafe", "paysafe_authentication_request_blueprint.json"),
+        ("mangopay", "mangopay_direct_payin_request_docs.json"),
+        ("pxp", "pxp_standalone_request_docs.json"),
+    ];
+    let mut revealed_somewhere = false;
+    for (from, file) in pairs {
+        let mut doc: Value =
+            serde_json::from_str(&std::fs::read_to_string(requests.join(file)).unwrap()).unwrap();
+        plant(&mut doc, "", false);
+        for to in ["checkout", "paysafe", "mangopay", "pxp"] {
+            let out = run(&["translate", "--from", from, "--to", to], &doc.to_string());
+            assert!(
+                leaks(&out).is_empty(),
+                "{from} -> {to} leaked {:?}",
+                leaks(&out)
+            );
+            let shown = run(
+                &["translate", "--from", from, "--to", to, "--reveal-secrets"],
+                &doc.to_string(),
+            );
+            revealed_somewhere |= String::from_utf8_lossy(&shown.stdout).contains(PAN);
+        }
+    }
+    assert!(
+        revealed_somewhere,
+        "--reveal-secrets prints the card number needed to send the request"
+    );
+}
