@@ -12,6 +12,7 @@
 pub mod adapters;
 pub mod catalog;
 pub mod cli;
+pub mod docs;
 pub mod liability;
 pub mod model;
 pub mod output;
