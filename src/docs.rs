@@ -14,8 +14,11 @@ pub fn catalog_markdown(catalog: &Catalog, provider: Provider) -> String {
             e.table,
             e.code,
             cell(&e.message),
-            e.status.map_or("(from state)".to_owned(), |s| format!("`{s}`")),
-            e.reason.as_deref().map_or("-".to_owned(), |r| format!("`{r}`")),
+            e.status
+                .map_or("(from state)".to_owned(), |s| format!("`{s}`")),
+            e.reason
+                .as_deref()
+                .map_or("-".to_owned(), |r| format!("`{r}`")),
             e.next_step.map_or("-".to_owned(), |s| format!("`{s}`")),
             if e.retryable { "yes" } else { "no" },
         ));

@@ -13,12 +13,17 @@ fn readme_tables_match_the_data() {
     let mut doc = original.clone();
     for &p in Provider::ALL {
         let name = format!("catalog-{p}");
-        doc = replace_section(&doc, &name, &catalog_markdown(&catalog, p)).unwrap_or_else(|| panic!("README lacks the {name} markers"));
+        doc = replace_section(&doc, &name, &catalog_markdown(&catalog, p))
+            .unwrap_or_else(|| panic!("README lacks the {name} markers"));
     }
-    doc = replace_section(&doc, "liability", &liability_markdown()).expect("README lacks the liability markers");
+    doc = replace_section(&doc, "liability", &liability_markdown())
+        .expect("README lacks the liability markers");
     if std::env::var_os("UPDATE_README").is_some() {
         std::fs::write(&path, &doc).expect("write README");
     } else {
-        assert!(doc == original, "README tables are out of date: run UPDATE_README=1 cargo test --test readme");
+        assert!(
+            doc == original,
+            "README tables are out of date: run UPDATE_README=1 cargo test --test readme"
+        );
     }
 }

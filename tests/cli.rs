@@ -1,0 +1,379 @@
+//! The command line, end to end, through the real binary.
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn bin(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_threeds-bridge"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("stdin written");
+    child.wait_with_output().expect("binary finishes")
+}
+
+fn fixture(path: &str) -> String {
+    std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path)).expect("fixture")
+}
+
+fn compact(path: &str) -> String {
+    let v: Value = serde_json::from_str(&fixture(path)).expect("fixture is JSON");
+    v.to_string()
+}
+
+fn lines(out: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn json_lines_keep_going_after_a_bad_line_and_exit_1() {
+    let input = format!(
+        "{}\n{{\"id\": \"sid_x\", \n{}\n",
+        compact("fixtures/checkout/session_approved_frictionless_node.json"),
+        compact("fixtures/mangopay/payin_failed_101304_expired.json"),
+    );
+    let out = bin(&["normalize"], &input);
+    assert_eq!(out.status.code(), Some(1));
+    let docs = lines(&out);
+    assert_eq!(docs.len(), 2, "both good documents are normalized");
+    assert_eq!(docs[0]["provider"], "checkout");
+    assert_eq!(docs[1]["status"], "expired");
+    assert!(
+        stderr(&out).contains("error: -:2: not JSON"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_shape_error_names_file_line_and_json_path() {
+    let mut doc: Value = serde_json::from_str(&fixture(
+        "fixtures/checkout/session_approved_frictionless_node.json",
+    ))
+    .unwrap();
+    doc["acs"] = Value::from(5);
+    let input = format!(
+        "{}\n{}\n",
+        compact("fixtures/checkout/session_approved_frictionless_node.json"),
+        doc
+    );
+    let out = bin(&["normalize", "-"], &input);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("error: -:2: checkout") && err.contains("at acs"),
+        "{err}"
+    );
+    assert_eq!(lines(&out).len(), 1);
+}
+
+#[test]
+fn an_invalid_pretty_document_is_reported_with_its_file_and_line() {
+    let out = bin(
+        &[
+            "normalize",
+            "fixtures/paysafe/bad_real_blueprint_missing_commas.json",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("error: fixtures/paysafe/bad_real_blueprint_missing_commas.json:"),
+        "{err}"
+    );
+    assert!(err.contains("not JSON"), "{err}");
+}
+
+#[test]
+fn a_document_of_no_psp_is_an_error_not_a_guess() {
+    let out = bin(&["normalize"], "{\"hello\": \"world\"}\n");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("matches no known PSP document"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn unknown_codes_are_reported_and_codes_files_override_them() {
+    let mut doc: Value = serde_json::from_str(&fixture(
+        "fixtures/mangopay/payin_failed_101304_expired.json",
+    ))
+    .unwrap();
+    doc["ResultCode"] = Value::from("999998");
+    let input = doc.to_string() + "\n";
+    let out = bin(&["normalize"], &input);
+    assert_eq!(out.status.code(), Some(0));
+    let d = &lines(&out)[0];
+    assert_eq!(
+        (d["status"].as_str(), d["next_step"].as_str()),
+        (Some("unknown"), Some("investigate"))
+    );
+    assert_eq!(d["raw"]["code"], "999998");
+    assert!(
+        stderr(&out).contains("warning: -:1:") && stderr(&out).contains("999998"),
+        "{}",
+        stderr(&out)
+    );
+
+    let dir = std::env::temp_dir().join(format!("threeds-codes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let codes = dir.join("codes.csv");
+    std::fs::write(
+        &codes,
+        "provider,table,code,message,status,reason,next_step,retryable,source\n\
+         mangopay,result_code,999998,Issuer declined (new),declined,issuer_declined,do_not_authorize,false,ops ticket 1\n",
+    )
+    .unwrap();
+    let out = bin(
+        &["normalize", "--explain", "--codes", codes.to_str().unwrap()],
+        &input,
+    );
+    let d = &lines(&out)[0];
+    assert_eq!(d["status"], "declined");
+    assert!(
+        d["explain"]["catalog_row"]
+            .as_str()
+            .unwrap()
+            .contains("codes.csv"),
+        "{d}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn explain_names_the_status_rule_and_the_liability_rule() {
+    let out = bin(
+        &[
+            "normalize",
+            "--explain",
+            "fixtures/checkout/session_approved_frictionless_node.json",
+        ],
+        "",
+    );
+    let d = &lines(&out)[0];
+    assert_eq!(d["status"], "authenticated");
+    assert!(
+        d["explain"]["status_rule"]
+            .as_str()
+            .unwrap()
+            .starts_with("catalog:checkout/"),
+        "{d}"
+    );
+    assert_eq!(d["explain"]["liability"]["rule"], "visa.v2.y");
+    assert_eq!(d["liability_shift"], true);
+}
+
+#[test]
+fn mangopay_hook_query_lines_are_documents() {
+    let out = bin(
+        &["normalize"],
+        "EventType=PAYIN_NORMAL_SUCCEEDED&RessourceId=123456&Date=1548806400\n",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let d = &lines(&out)[0];
+    assert_eq!(
+        (d["provider"].as_str(), d["kind"].as_str(), d["id"].as_str()),
+        (Some("mangopay"), Some("webhook"), Some("123456"))
+    );
+}
+
+#[test]
+fn liability_command_prints_rule_and_source_and_rejects_bad_flags() {
+    let out = bin(
+        &[
+            "liability",
+            "--network",
+            "visa",
+            "--version",
+            "1.0.2",
+            "--enrollment",
+            "N",
+            "--eci",
+            "6",
+        ],
+        "",
+    );
+    let d: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(d["liability_shift"], true);
+    assert_eq!(d["rule"], "visa.v1.not_enrolled_eci06");
+    assert!(d["source"].as_str().unwrap().contains("Paysafe"));
+    let out = bin(
+        &[
+            "liability",
+            "--network",
+            "mastercard",
+            "--trans-status",
+            "A",
+            "--eci",
+            "01",
+            "--cavv-present",
+        ],
+        "",
+    );
+    assert_eq!(
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()["liability_shift"],
+        true
+    );
+    let out = bin(
+        &["liability", "--network", "visa", "--trans-status", "Q"],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--trans-status: 'Q'"));
+}
+
+#[test]
+fn translate_names_what_it_drops_and_what_the_target_needs() {
+    let src = "fixtures/requests/paysafe_authentication_request_blueprint.json";
+    let out = bin(
+        &["translate", "--from", "paysafe", "--to", "checkout", src],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("dropped: paysafe deviceFingerprintingId"),
+        "{err}"
+    );
+    assert!(err.contains("target: checkout completion"), "{err}");
+    let req: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(req["amount"], 123, "minor units carried as minor units");
+    assert_eq!(
+        req["source"]["number"], "411111******1111",
+        "card number masked"
+    );
+
+    let strict = bin(
+        &[
+            "translate",
+            "--from",
+            "paysafe",
+            "--to",
+            "checkout",
+            "--strict",
+            src,
+        ],
+        "",
+    );
+    assert_eq!(strict.status.code(), Some(2));
+
+    let set = bin(
+        &[
+            "translate",
+            "--from",
+            "paysafe",
+            "--to",
+            "checkout",
+            src,
+            "--set",
+            "completion.type=non_hosted",
+            "--set",
+            "completion.callback_url=https://example.com/cb",
+        ],
+        "",
+    );
+    assert!(
+        !stderr(&set).contains("target: checkout completion"),
+        "{}",
+        stderr(&set)
+    );
+    let req: Value = serde_json::from_slice(&set.stdout).unwrap();
+    assert_eq!(req["completion"]["type"], "non_hosted");
+
+    let bad = bin(
+        &[
+            "translate",
+            "--from",
+            "paysafe",
+            "--to",
+            "checkout",
+            src,
+            "--set",
+            "no_such_field=1",
+        ],
+        "",
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stderr(&bad).contains("--set no_such_field: not a field of the checkout request"),
+        "{}",
+        stderr(&bad)
+    );
+}
+
+#[test]
+fn translate_converts_units_to_pxp_major_decimals_and_back() {
+    let out = bin(
+        &[
+            "translate",
+            "--from",
+            "checkout",
+            "--to",
+            "pxp",
+            "fixtures/requests/checkout_session_request_node_sdk.json",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let req: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        req["preInitiate"]["amount"]["transactionValue"].to_string(),
+        "1.00"
+    );
+    assert_eq!(req["preInitiate"]["amount"]["currencyCode"], "USD");
+
+    let out = bin(
+        &[
+            "translate",
+            "--from",
+            "pxp",
+            "--to",
+            "mangopay",
+            "fixtures/requests/pxp_standalone_request_docs.json",
+        ],
+        "",
+    );
+    let req: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(req["DebitedFunds"]["Amount"], 2999);
+    assert!(
+        stderr(&out).contains("target: mangopay CardId"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn summary_prints_a_table_of_every_fixture() {
+    let out = bin(&["summary", "fixtures"], "");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("provider"));
+    for p in ["checkout", "paysafe", "mangopay", "pxp"] {
+        assert!(
+            text.lines().any(|l| l.starts_with(p)),
+            "{p} missing from the summary"
+        );
+    }
+    assert!(text.contains("documents:"));
+}
