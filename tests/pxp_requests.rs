@@ -47,7 +47,10 @@ fn envelope() -> Value {
 }
 
 fn not_carried(path: &str) -> Dropped {
-    Dropped { path: path.into(), changed: false }
+    Dropped {
+        path: path.into(),
+        changed: false,
+    }
 }
 
 #[test]
@@ -57,10 +60,22 @@ fn documented_examples_round_trip_except_fields_the_model_cannot_hold() {
     assert_eq!(model.amount, Some(2999));
     assert_eq!(model.currency.as_deref(), Some("EUR"));
     assert_eq!(model.merchant.country.as_deref(), Some("US"));
-    assert_eq!(model.billing_address.as_ref().unwrap().country.as_deref(), Some("US"));
-    assert_eq!(model.browser.as_ref().unwrap().timezone_offset_minutes, Some(-420));
-    assert_eq!(model.recurring.as_ref().unwrap().expiry_date.as_deref(), Some("2024-12-31"));
-    assert_eq!(model.challenge_preference, Some(ChallengePreference::NoPreference));
+    assert_eq!(
+        model.billing_address.as_ref().unwrap().country.as_deref(),
+        Some("US")
+    );
+    assert_eq!(
+        model.browser.as_ref().unwrap().timezone_offset_minutes,
+        Some(-420)
+    );
+    assert_eq!(
+        model.recurring.as_ref().unwrap().expiry_date.as_deref(),
+        Some("2024-12-31")
+    );
+    assert_eq!(
+        model.challenge_preference,
+        Some(ChallengePreference::NoPreference)
+    );
     let rebuilt = c.write(&model).unwrap();
     assert_eq!(
         compare(&envelope(), &rebuilt),
@@ -75,7 +90,10 @@ fn documented_examples_round_trip_except_fields_the_model_cannot_hold() {
     // Nothing appears that the source did not have.
     assert_eq!(compare(&rebuilt, &envelope()), vec![]);
     // The amount is the same JSON number, not 29.990000000000002.
-    assert_eq!(rebuilt["preInitiate"]["amount"]["transactionValue"], json!(29.99));
+    assert_eq!(
+        rebuilt["preInitiate"]["amount"]["transactionValue"],
+        json!(29.99)
+    );
 }
 
 #[test]
@@ -112,12 +130,28 @@ fn amount_json(minor: u64, currency: &str) -> Value {
 
 #[test]
 fn amounts_are_major_unit_json_numbers() {
-    assert_eq!(amount_json(2999, "EUR").to_string(), r#"{"currencyCode":"EUR","transactionValue":29.99}"#);
-    assert_eq!(amount_json(10, "EUR")["transactionValue"].to_string(), "0.1");
-    assert_eq!(amount_json(100, "JPY")["transactionValue"].to_string(), "100");
-    assert_eq!(amount_json(1234, "KWD")["transactionValue"].to_string(), "1.234");
+    assert_eq!(
+        amount_json(2999, "EUR").to_string(),
+        r#"{"currencyCode":"EUR","transactionValue":29.99}"#
+    );
+    assert_eq!(
+        amount_json(10, "EUR")["transactionValue"].to_string(),
+        "0.1"
+    );
+    assert_eq!(
+        amount_json(100, "JPY")["transactionValue"].to_string(),
+        "100"
+    );
+    assert_eq!(
+        amount_json(1234, "KWD")["transactionValue"].to_string(),
+        "1.234"
+    );
     let c = codec(Provider::Pxp);
-    for (value, currency, minor) in [(json!(0.10), "EUR", 10), (json!(100), "JPY", 100), (json!(1.234), "KWD", 1234)] {
+    for (value, currency, minor) in [
+        (json!(0.10), "EUR", 10),
+        (json!(100), "JPY", 100),
+        (json!(1.234), "KWD", 1234),
+    ] {
         let src = json!({"preInitiate": {"amount": {"transactionValue": value, "currencyCode": currency}}});
         assert_eq!(c.read(&src).unwrap().amount, Some(minor), "{currency}");
     }
@@ -129,31 +163,49 @@ fn too_precise_amounts_and_unknown_countries_are_value_errors() {
     let err = c
         .read(&json!({"preInitiate": {"amount": {"transactionValue": 1.5, "currencyCode": "JPY"}}}))
         .unwrap_err();
-    assert!(matches!(&err, RequestError::Value { path, .. } if path == "preInitiate.amount.transactionValue"), "{err}");
+    assert!(
+        matches!(&err, RequestError::Value { path, .. } if path == "preInitiate.amount.transactionValue"),
+        "{err}"
+    );
     let err = c
         .read(&json!({"browserAuthentication": {"billingAddress": {"countryNumericCode": "999"}}}))
         .unwrap_err();
-    assert!(matches!(&err, RequestError::Value { path, .. } if path == "browserAuthentication.billingAddress.countryNumericCode"), "{err}");
+    assert!(
+        matches!(&err, RequestError::Value { path, .. } if path == "browserAuthentication.billingAddress.countryNumericCode"),
+        "{err}"
+    );
     let mut model = AuthenticationRequest::default();
     model.merchant.country = Some("XK".into()); // Kosovo: user-assigned, not in ISO 3166-1
     let err = c.write(&model).unwrap_err();
-    assert!(matches!(&err, RequestError::Value { path, .. } if path == "merchant.country"), "{err}");
+    assert!(
+        matches!(&err, RequestError::Value { path, .. } if path == "merchant.country"),
+        "{err}"
+    );
 }
 
 #[test]
 fn challenge_preference_uses_the_emv_codes() {
     let c = codec(Provider::Pxp);
     for p in ChallengePreference::ALL {
-        let model = AuthenticationRequest { challenge_preference: Some(*p), ..Default::default() };
+        let model = AuthenticationRequest {
+            challenge_preference: Some(*p),
+            ..Default::default()
+        };
         let wire = c.write(&model).unwrap();
-        assert_eq!(wire["browserAuthentication"]["requestorChallengeIndicator"], json!(p.emv_code()));
+        assert_eq!(
+            wire["browserAuthentication"]["requestorChallengeIndicator"],
+            json!(p.emv_code())
+        );
         assert_eq!(c.read(&wire).unwrap().challenge_preference, Some(*p));
     }
 }
 
 #[test]
 fn secrets_are_redacted_when_rendered() {
-    let rendered = codec(Provider::Pxp).render(&envelope()).unwrap().to_string();
+    let rendered = codec(Provider::Pxp)
+        .render(&envelope())
+        .unwrap()
+        .to_string();
     assert!(rendered.contains("411111******1111"));
     assert!(!rendered.contains("4111111111111111"));
     assert!(!rendered.contains("\"123\""));
@@ -180,7 +232,13 @@ fn documented_example_only_breaks_its_own_merchant_group_limit() {
     // "merchant_001" is 12 characters; PXP documents merchantGroup as at most 10.
     assert_eq!(
         violations(envelope()),
-        vec![("preInitiate.merchantGroup".into(), Problem::TooLong { max: 10, actual: 12 })]
+        vec![(
+            "preInitiate.merchantGroup".into(),
+            Problem::TooLong {
+                max: 10,
+                actual: 12
+            }
+        )]
     );
 }
 
@@ -192,55 +250,148 @@ fn valid() -> Value {
 fn missing_required_fields() {
     assert_eq!(violations(valid()), vec![]);
     let mut v = valid();
-    v["preInitiate"].as_object_mut().unwrap().remove("fingerprintCallbackUrl");
-    v["browserAuthentication"].as_object_mut().unwrap().remove("browserData");
+    v["preInitiate"]
+        .as_object_mut()
+        .unwrap()
+        .remove("fingerprintCallbackUrl");
+    v["browserAuthentication"]
+        .as_object_mut()
+        .unwrap()
+        .remove("browserData");
     assert_eq!(
         violations(v),
         vec![
-            ("preInitiate.fingerprintCallbackUrl".into(), Problem::Missing),
+            (
+                "preInitiate.fingerprintCallbackUrl".into(),
+                Problem::Missing
+            ),
             ("browserAuthentication.browserData".into(), Problem::Missing),
         ]
     );
     assert_eq!(
         violations(json!({})),
-        vec![("preInitiate".into(), Problem::Missing), ("browserAuthentication".into(), Problem::Missing)]
+        vec![
+            ("preInitiate".into(), Problem::Missing),
+            ("browserAuthentication".into(), Problem::Missing)
+        ]
     );
 }
 
 #[test]
 fn too_long() {
-    let v = with(valid(), "/preInitiate/acquirerProfileId", json!("a".repeat(21)));
-    assert_eq!(violations(v), vec![("preInitiate.acquirerProfileId".into(), Problem::TooLong { max: 20, actual: 21 })]);
+    let v = with(
+        valid(),
+        "/preInitiate/acquirerProfileId",
+        json!("a".repeat(21)),
+    );
+    assert_eq!(
+        violations(v),
+        vec![(
+            "preInitiate.acquirerProfileId".into(),
+            Problem::TooLong {
+                max: 20,
+                actual: 21
+            }
+        )]
+    );
 }
 
 #[test]
 fn too_short() {
-    let v = with(valid(), "/preInitiate/card/primaryAccountNumber", json!("411111111111"));
-    assert_eq!(violations(v), vec![("preInitiate.card.primaryAccountNumber".into(), Problem::TooShort { min: 13, actual: 12 })]);
+    let v = with(
+        valid(),
+        "/preInitiate/card/primaryAccountNumber",
+        json!("411111111111"),
+    );
+    assert_eq!(
+        violations(v),
+        vec![(
+            "preInitiate.card.primaryAccountNumber".into(),
+            Problem::TooShort {
+                min: 13,
+                actual: 12
+            }
+        )]
+    );
     let v = with(valid(), "/preInitiate/card/cardHolderName", json!("J"));
-    assert_eq!(violations(v), vec![("preInitiate.card.cardHolderName".into(), Problem::TooShort { min: 2, actual: 1 })]);
+    assert_eq!(
+        violations(v),
+        vec![(
+            "preInitiate.card.cardHolderName".into(),
+            Problem::TooShort { min: 2, actual: 1 }
+        )]
+    );
 }
 
 #[test]
 fn out_of_range() {
     let v = with(valid(), "/preInitiate/card/expiryMonth", json!(13));
-    assert_eq!(violations(v), vec![("preInitiate.card.expiryMonth".into(), Problem::OutOfRange { min: 1, max: 12, actual: 13 })]);
+    assert_eq!(
+        violations(v),
+        vec![(
+            "preInitiate.card.expiryMonth".into(),
+            Problem::OutOfRange {
+                min: 1,
+                max: 12,
+                actual: 13
+            }
+        )]
+    );
     let v = with(valid(), "/preInitiate/card/expiryYear", json!(1999));
-    assert_eq!(violations(v), vec![("preInitiate.card.expiryYear".into(), Problem::OutOfRange { min: 2000, max: 9999, actual: 1999 })]);
-    let v = with(valid(), "/browserAuthentication/challengeWindowSize", json!(6));
-    assert_eq!(violations(v), vec![("browserAuthentication.challengeWindowSize".into(), Problem::OutOfRange { min: 1, max: 5, actual: 6 })]);
+    assert_eq!(
+        violations(v),
+        vec![(
+            "preInitiate.card.expiryYear".into(),
+            Problem::OutOfRange {
+                min: 2000,
+                max: 9999,
+                actual: 1999
+            }
+        )]
+    );
+    let v = with(
+        valid(),
+        "/browserAuthentication/challengeWindowSize",
+        json!(6),
+    );
+    assert_eq!(
+        violations(v),
+        vec![(
+            "browserAuthentication.challengeWindowSize".into(),
+            Problem::OutOfRange {
+                min: 1,
+                max: 5,
+                actual: 6
+            }
+        )]
+    );
 }
 
 #[test]
 fn invalid_values() {
-    let v = with(valid(), "/preInitiate/requestorAuthenticationIndicator", json!("11"));
-    assert!(matches!(&violations(v)[..], [(p, Problem::Invalid { .. })] if p == "preInitiate.requestorAuthenticationIndicator"));
-    let v = with(valid(), "/browserAuthentication/billingAddress/countryNumericCode", json!("US"));
-    assert!(matches!(&violations(v)[..], [(p, Problem::Invalid { .. })] if p == "browserAuthentication.billingAddress.countryNumericCode"));
+    let v = with(
+        valid(),
+        "/preInitiate/requestorAuthenticationIndicator",
+        json!("11"),
+    );
+    assert!(
+        matches!(&violations(v)[..], [(p, Problem::Invalid { .. })] if p == "preInitiate.requestorAuthenticationIndicator")
+    );
+    let v = with(
+        valid(),
+        "/browserAuthentication/billingAddress/countryNumericCode",
+        json!("US"),
+    );
+    assert!(
+        matches!(&violations(v)[..], [(p, Problem::Invalid { .. })] if p == "browserAuthentication.billingAddress.countryNumericCode")
+    );
     let mut v = valid();
     v["preInitiate"]["card"]["gatewayTokenId"] = json!("7f46c09d");
     let got = violations(v);
-    assert!(matches!(&got[..], [(p, Problem::Invalid { .. })] if p == "preInitiate.card"), "{got:?}");
+    assert!(
+        matches!(&got[..], [(p, Problem::Invalid { .. })] if p == "preInitiate.card"),
+        "{got:?}"
+    );
 }
 
 #[test]
@@ -251,6 +402,10 @@ fn integrated_rules() {
         "card": { "primaryAccountNumber": "4111111111111111", "expiryMonth": 3, "expiryYear": 2025 }
     });
     let typed: threeds_pxp::request::PreInitiateRequest = serde_json::from_value(pre).unwrap();
-    let v: Vec<_> = typed.validate().into_iter().map(|f| (f.path, f.problem)).collect();
+    let v: Vec<_> = typed
+        .validate()
+        .into_iter()
+        .map(|f| (f.path, f.problem))
+        .collect();
     assert_eq!(v, vec![("intent".into(), Problem::Missing)]);
 }

@@ -154,8 +154,8 @@ fn fill(
     // The 3DS Server transaction id: an explicit field if PXP sends one, else the id inside
     // the 3DS Method data. `authenticationId` equalled it in PXP's one sample (reference
     // B.5), an observation only, so it is not copied.
-    d.auth.three_ds_server_trans_id = non_empty(&a.three_d_secure_server_transaction_id)
-        .or_else(|| {
+    d.auth.three_ds_server_trans_id =
+        non_empty(&a.three_d_secure_server_transaction_id).or_else(|| {
             a.three_d_secure_fingerprint_data
                 .as_deref()
                 .and_then(fingerprint::decode_method_data)
@@ -170,14 +170,13 @@ fn fill(
     }
     if let Some(amount) = &a.amount {
         if let (Some(value), Some(currency)) = (&amount.transaction_value, &amount.currency_code) {
-            let minor = major_to_minor(value.as_str(), currency).map_err(|e| {
-                NormalizeError::Shape {
+            let minor =
+                major_to_minor(value.as_str(), currency).map_err(|e| NormalizeError::Shape {
                     provider: P,
                     document,
                     path: "amount.transactionValue".into(),
                     message: e.to_string(),
-                }
-            })?;
+                })?;
             d.auth.amount = Some(Money {
                 value: minor,
                 currency: currency.to_ascii_uppercase(),
@@ -191,7 +190,11 @@ fn fill(
         }
     }
     d.auth.trans_status.clone_from(&trans_status);
-    d.auth.challenged = match a.authentication_flow.as_deref().map(str::to_ascii_lowercase) {
+    d.auth.challenged = match a
+        .authentication_flow
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+    {
         Some(f) if f.starts_with("challenge") => Some(true),
         Some(f) if f.starts_with("frictionless") => Some(false),
         _ => None,
@@ -227,7 +230,9 @@ fn fill(
         }
         Some(AuthenticationState::AuthenticationRejected) => {
             if trans_status.as_ref().is_some_and(|t| *t != TransStatus::R) {
-                d.warn("pxp AuthenticationRejected with a transStatus other than R; the state decides");
+                d.warn(
+                    "pxp AuthenticationRejected with a transStatus other than R; the state decides",
+                );
             }
         }
         Some(AuthenticationState::AuthenticationError) => challenge_cancel(d, a, ctx),
@@ -284,11 +289,27 @@ fn pending_client_data(d: &mut Draft, a: &Authentication) {
 fn successful(d: &mut Draft, trans_status: Option<&TransStatus>) {
     if let Some(ts) = trans_status {
         match ts {
-            TransStatus::Y => d.set_status(S::Authenticated, N::Authorize, "rule:pxp.successful_trans_status_y"),
-            TransStatus::A => d.set_status(S::Attempted, N::Authorize, "rule:pxp.successful_trans_status_a"),
-            TransStatus::I => d.set_status(S::Exempted, N::Authorize, "rule:pxp.successful_trans_status_i"),
+            TransStatus::Y => d.set_status(
+                S::Authenticated,
+                N::Authorize,
+                "rule:pxp.successful_trans_status_y",
+            ),
+            TransStatus::A => d.set_status(
+                S::Attempted,
+                N::Authorize,
+                "rule:pxp.successful_trans_status_a",
+            ),
+            TransStatus::I => d.set_status(
+                S::Exempted,
+                N::Authorize,
+                "rule:pxp.successful_trans_status_i",
+            ),
             other => {
-                d.set_status(S::Unknown, N::Investigate, "rule:pxp.successful_with_contradicting_trans_status");
+                d.set_status(
+                    S::Unknown,
+                    N::Investigate,
+                    "rule:pxp.successful_with_contradicting_trans_status",
+                );
                 d.warn(format!(
                     "pxp AuthenticationSuccessful with transStatus '{other}'; not guessed"
                 ));
@@ -306,7 +327,10 @@ fn successful(d: &mut Draft, trans_status: Option<&TransStatus>) {
     let (status, rule) = match (eci.as_str(), mastercard) {
         ("05", false) | ("02", _) => (S::Authenticated, "rule:pxp.successful_eci_authenticated"),
         // Mastercard ECI 07 is an authenticated recurring / 3RI series (C.3).
-        ("07", true) => (S::Authenticated, "rule:pxp.successful_mastercard_eci_07_authenticated"),
+        ("07", true) => (
+            S::Authenticated,
+            "rule:pxp.successful_mastercard_eci_07_authenticated",
+        ),
         ("06", false) => {
             if !known_other {
                 d.warn(
@@ -316,7 +340,10 @@ fn successful(d: &mut Draft, trans_status: Option<&TransStatus>) {
             }
             (S::Attempted, "rule:pxp.successful_eci_06_attempted")
         }
-        ("06", true) => (S::Exempted, "rule:pxp.successful_mastercard_eci_06_exempted"),
+        ("06", true) => (
+            S::Exempted,
+            "rule:pxp.successful_mastercard_eci_06_exempted",
+        ),
         // 01 is Mastercard's attempts value; no other scheme uses it (C.3).
         ("01", _) => (S::Attempted, "rule:pxp.successful_eci_01_attempted"),
         // A success without liability shift: Visa-family 07 is an exemption the merchant
@@ -325,7 +352,9 @@ fn successful(d: &mut Draft, trans_status: Option<&TransStatus>) {
         // Mastercard 00 is "not authenticated"; with a successful state the only
         // success without shift in C.4 is an exemption / I.
         ("00", _) => {
-            d.warn("pxp AuthenticationSuccessful with ECI 00 (no authentication): read as exempted");
+            d.warn(
+                "pxp AuthenticationSuccessful with ECI 00 (no authentication): read as exempted",
+            );
             (S::Exempted, "rule:pxp.successful_eci_00_exempted")
         }
         (other, _) => {
@@ -349,7 +378,11 @@ fn successful(d: &mut Draft, trans_status: Option<&TransStatus>) {
 fn failed(d: &mut Draft, trans_status: Option<&TransStatus>, code: Option<&str>) {
     match trans_status {
         Some(TransStatus::U) => {
-            d.set_status(S::Unavailable, N::RetryAuthentication, "rule:pxp.failed_trans_status_u");
+            d.set_status(
+                S::Unavailable,
+                N::RetryAuthentication,
+                "rule:pxp.failed_trans_status_u",
+            );
             return;
         }
         Some(TransStatus::N) | None => {}
@@ -394,7 +427,9 @@ fn challenge_cancel(d: &mut Draft, a: &Authentication, ctx: &Context<'_>) {
                 d.auth.reason.clone_from(&entry.reason);
             }
         }
-        None => d.warn(format!("pxp challengeCancel '{code}' is not in the catalog")),
+        None => d.warn(format!(
+            "pxp challengeCancel '{code}' is not in the catalog"
+        )),
     }
 }
 
@@ -441,8 +476,12 @@ mod tests {
     #[test]
     fn matches_pxp_shapes_only() {
         assert!(matches(&json!({"authenticationId": "x"})));
-        assert!(matches(&json!({"eventCategory": "Authentication", "eventData": {}})));
-        assert!(matches(&json!({"state": "AuthenticationFailed", "stateData": {}})));
+        assert!(matches(
+            &json!({"eventCategory": "Authentication", "eventData": {}})
+        ));
+        assert!(matches(
+            &json!({"state": "AuthenticationFailed", "stateData": {}})
+        ));
         assert!(!matches(&json!({"state": "x"})));
         assert!(!matches(&json!({"status": "approved", "id": "sid_1"})));
         assert!(!matches(&json!({"ResultCode": "000000"})));
@@ -462,7 +501,10 @@ mod tests {
     #[test]
     fn state_code_words_are_the_emv_words() {
         let catalog = Catalog::builtin().unwrap();
-        let rows: Vec<_> = catalog.rows(P).filter(|e| e.table == "state_code").collect();
+        let rows: Vec<_> = catalog
+            .rows(P)
+            .filter(|e| e.table == "state_code")
+            .collect();
         assert_eq!(rows.len(), 30);
         for (code, word, _) in EMV_REASONS {
             let e = catalog.lookup(P, "state_code", code).unwrap();
@@ -494,7 +536,10 @@ mod tests {
         let a = &n.authentication;
         assert_eq!(status(&n), (S::Pending, N::CompleteDeviceData));
         assert_eq!(a.reason.as_deref(), Some("awaiting_three_ds_method"));
-        assert!(matches!(a.next_action, Some(NextAction::ThreeDsMethod { .. })));
+        assert!(matches!(
+            a.next_action,
+            Some(NextAction::ThreeDsMethod { .. })
+        ));
         assert_eq!(
             a.three_ds_server_trans_id.as_deref(),
             Some("9180c811-ae68-4b40-8910-bfe74a26d65a")
@@ -509,18 +554,32 @@ mod tests {
             "threeDSecureSupported": true,
             "threeDSecureFingerprintUrl": "", "threeDSecureFingerprintData": "not base64!"
         }));
-        assert_eq!(n.authentication.next_action, Some(NextAction::CollectDeviceData));
-        assert_eq!(n.authentication.reason.as_deref(), Some("awaiting_device_data"));
+        assert_eq!(
+            n.authentication.next_action,
+            Some(NextAction::CollectDeviceData)
+        );
+        assert_eq!(
+            n.authentication.reason.as_deref(),
+            Some("awaiting_device_data")
+        );
         assert_eq!(n.authentication.three_ds_server_trans_id, None);
     }
 
     #[test]
     fn not_supported_is_not_enrolled() {
-        let n = run(json!({"authenticationId": "a", "state": "PendingClientData",
-                           "threeDSecureSupported": false}));
+        let n = run(
+            json!({"authenticationId": "a", "state": "PendingClientData",
+                           "threeDSecureSupported": false}),
+        );
         assert_eq!(status(&n), (S::NotEnrolled, N::AuthorizeAtOwnRisk));
-        assert_eq!(n.authentication.reason.as_deref(), Some("card_not_enrolled"));
-        assert_eq!(n.explain.status_rule, "rule:pxp.three_d_secure_not_supported");
+        assert_eq!(
+            n.authentication.reason.as_deref(),
+            Some("card_not_enrolled")
+        );
+        assert_eq!(
+            n.explain.status_rule,
+            "rule:pxp.three_d_secure_not_supported"
+        );
         assert_eq!(n.authentication.next_action, None);
     }
 
@@ -530,7 +589,10 @@ mod tests {
         assert_eq!(status(&n), (S::ChallengeRequired, N::ChallengeCardholder));
         assert_eq!(
             n.authentication.next_action,
-            Some(NextAction::Challenge { url: None, creq: None })
+            Some(NextAction::Challenge {
+                url: None,
+                creq: None
+            })
         );
         assert_eq!(n.authentication.challenged, Some(true));
         let n = run(get(
@@ -549,9 +611,21 @@ mod tests {
     #[test]
     fn successful_is_refined_by_eci() {
         for (eci, want, rule) in [
-            ("05", S::Authenticated, "rule:pxp.successful_eci_authenticated"),
-            ("5", S::Authenticated, "rule:pxp.successful_eci_authenticated"),
-            ("02", S::Authenticated, "rule:pxp.successful_eci_authenticated"),
+            (
+                "05",
+                S::Authenticated,
+                "rule:pxp.successful_eci_authenticated",
+            ),
+            (
+                "5",
+                S::Authenticated,
+                "rule:pxp.successful_eci_authenticated",
+            ),
+            (
+                "02",
+                S::Authenticated,
+                "rule:pxp.successful_eci_authenticated",
+            ),
             ("06", S::Attempted, "rule:pxp.successful_eci_06_attempted"),
             ("01", S::Attempted, "rule:pxp.successful_eci_01_attempted"),
             ("07", S::Exempted, "rule:pxp.successful_eci_07_exempted"),
@@ -570,7 +644,10 @@ mod tests {
 
     #[test]
     fn eci_06_warns_without_network_and_is_exempted_for_mastercard() {
-        let n = run(get("AuthenticationSuccessful", json!({"electronicCommerceIndicator": "06"})));
+        let n = run(get(
+            "AuthenticationSuccessful",
+            json!({"electronicCommerceIndicator": "06"}),
+        ));
         assert!(n.explain.warnings.iter().any(|w| w.contains("ambiguous")));
         let n = run(get(
             "AuthenticationSuccessful",
@@ -593,7 +670,10 @@ mod tests {
         ));
         assert_eq!(n.authentication.status, S::Exempted);
         assert_eq!(n.authentication.trans_status, Some(TransStatus::I));
-        let n = run(get("AuthenticationFailed", json!({"transactionStatus": "U"})));
+        let n = run(get(
+            "AuthenticationFailed",
+            json!({"transactionStatus": "U"}),
+        ));
         assert_eq!(n.authentication.status, S::Unavailable);
     }
 
@@ -611,26 +691,47 @@ mod tests {
         assert_eq!(a.raw.code.as_deref(), Some("11"));
         assert_eq!(a.raw.message.as_deref(), Some("Suspected fraud."));
 
-        let n = run(get("AuthenticationFailed", json!({"stateData": {"code": "13"}})));
+        let n = run(get(
+            "AuthenticationFailed",
+            json!({"stateData": {"code": "13"}}),
+        ));
         assert_eq!(status(&n), (S::NotEnrolled, N::AuthorizeAtOwnRisk));
-        assert_eq!(n.authentication.reason.as_deref(), Some("cardholder_not_enrolled"));
-        let n = run(get("AuthenticationFailed", json!({"stateData": {"code": "14"}})));
+        assert_eq!(
+            n.authentication.reason.as_deref(),
+            Some("cardholder_not_enrolled")
+        );
+        let n = run(get(
+            "AuthenticationFailed",
+            json!({"stateData": {"code": "14"}}),
+        ));
         assert_eq!(status(&n), (S::Expired, N::RetryAuthentication));
-        let n = run(get("AuthenticationFailed", json!({"stateData": {"code": 22}})));
+        let n = run(get(
+            "AuthenticationFailed",
+            json!({"stateData": {"code": 22}}),
+        ));
         assert_eq!(status(&n), (S::Unavailable, N::RetryAuthentication));
         assert_eq!(n.authentication.trans_status_reason.as_deref(), Some("22"));
 
-        let n = run(get("AuthenticationRejected", json!({"stateData": {"code": "01"}})));
+        let n = run(get(
+            "AuthenticationRejected",
+            json!({"stateData": {"code": "01"}}),
+        ));
         assert_eq!(status(&n), (S::Rejected, N::DoNotAuthorize));
         let n = run(get("AuthenticationError", json!({})));
         assert_eq!(status(&n), (S::Error, N::AuthorizeAtOwnRisk));
-        assert_eq!(n.authentication.reason.as_deref(), Some("psp_technical_error"));
+        assert_eq!(
+            n.authentication.reason.as_deref(),
+            Some("psp_technical_error")
+        );
         assert_eq!(n.authentication.liability_shift, None);
     }
 
     #[test]
     fn ds_specific_state_code_keeps_code_and_warns() {
-        let n = run(get("AuthenticationFailed", json!({"stateData": {"code": "85"}})));
+        let n = run(get(
+            "AuthenticationFailed",
+            json!({"stateData": {"code": "85"}}),
+        ));
         assert_eq!(n.authentication.trans_status_reason.as_deref(), Some("85"));
         assert_eq!(n.authentication.reason, None);
         assert!(!n.explain.warnings.is_empty());
@@ -638,16 +739,25 @@ mod tests {
 
     #[test]
     fn challenge_cancel_makes_expired() {
-        let n = run(get("AuthenticationFailed", json!({"challengeCancel": "01"})));
+        let n = run(get(
+            "AuthenticationFailed",
+            json!({"challengeCancel": "01"}),
+        ));
         assert_eq!(status(&n), (S::Expired, N::RetryAuthentication));
-        assert_eq!(n.authentication.reason.as_deref(), Some("challenge_abandoned"));
+        assert_eq!(
+            n.authentication.reason.as_deref(),
+            Some("challenge_abandoned")
+        );
     }
 
     #[test]
     fn unknown_or_absent_state_is_unknown() {
         let n = run(get("AuthenticationPending", json!({})));
         assert_eq!(status(&n), (S::Unknown, N::Investigate));
-        assert_eq!(n.authentication.raw.status.as_deref(), Some("AuthenticationPending"));
+        assert_eq!(
+            n.authentication.raw.status.as_deref(),
+            Some("AuthenticationPending")
+        );
         let n = run(json!({"authenticationId": "a"}));
         assert_eq!(status(&n), (S::Unknown, N::Investigate));
     }
@@ -661,12 +771,18 @@ mod tests {
         ));
         assert_eq!(
             n.authentication.amount,
-            Some(Money { value: 1234, currency: "KWD".into() })
+            Some(Money {
+                value: 1234,
+                currency: "KWD".into()
+            })
         );
         let catalog = Catalog::builtin().unwrap();
         let ctx = Context { catalog: &catalog };
         let err = normalize(
-            &get("AuthenticationSuccessful", json!({"amount": {"transactionValue": 1.5, "currencyCode": "JPY"}})),
+            &get(
+                "AuthenticationSuccessful",
+                json!({"amount": {"transactionValue": 1.5, "currencyCode": "JPY"}}),
+            ),
             &ctx,
         )
         .unwrap_err();
@@ -685,12 +801,18 @@ mod tests {
         assert_eq!(n.authentication.status, S::Authenticated);
         assert_eq!(n.authentication.id.as_deref(), Some("a"));
 
-        let n = run(json!({"eventCategory": "Transaction", "eventData": {"systemTransactionId": "t"}}));
+        let n =
+            run(json!({"eventCategory": "Transaction", "eventData": {"systemTransactionId": "t"}}));
         assert_eq!(status(&n), (S::Unknown, N::Investigate));
-        assert_eq!(n.authentication.reason.as_deref(), Some("not_an_authentication_event"));
+        assert_eq!(
+            n.authentication.reason.as_deref(),
+            Some("not_an_authentication_event")
+        );
 
-        let n = run(json!({"eventCategory": "Authentication", "eventName": "challenge-completed",
-                           "eventData": {}}));
+        let n = run(
+            json!({"eventCategory": "Authentication", "eventName": "challenge-completed",
+                           "eventData": {}}),
+        );
         assert_eq!(status(&n), (S::Pending, N::Wait));
 
         let catalog = Catalog::builtin().unwrap();

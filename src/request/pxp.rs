@@ -64,7 +64,10 @@ impl RequestCodec for PxpCodec {
     }
 }
 
-fn read_pre_initiate(pre: &PreInitiateRequest, m: &mut AuthenticationRequest) -> Result<(), RequestError> {
+fn read_pre_initiate(
+    pre: &PreInitiateRequest,
+    m: &mut AuthenticationRequest,
+) -> Result<(), RequestError> {
     if let Some(amount) = &pre.amount {
         m.currency = amount.currency_code.clone();
         if let Some(value) = &amount.transaction_value {
@@ -141,20 +144,32 @@ fn read_browser_authentication(
         .transpose()?;
     m.urls.challenge_notification_url = b.challenge_callback_url.clone();
     if let Some(ind) = &b.requestor_challenge_indicator {
-        m.challenge_preference = Some(ChallengePreference::from_emv_code(ind.as_str()).ok_or_else(
-            || value_error("browserAuthentication.requestorChallengeIndicator", format!("'{ind}' is not 01..10")),
-        )?);
+        m.challenge_preference = Some(
+            ChallengePreference::from_emv_code(ind.as_str()).ok_or_else(|| {
+                value_error(
+                    "browserAuthentication.requestorChallengeIndicator",
+                    format!("'{ind}' is not 01..10"),
+                )
+            })?,
+        );
     }
     if let Some(r) = &b.recurring {
-        m.recurring = Some(Recurring {
-            frequency_days: r
-                .frequency_in_days
-                .map(u32::try_from)
-                .transpose()
-                .map_err(|_| value_error("browserAuthentication.recurring.frequencyInDays", "negative"))?,
-            expiry_date: r.expiration_date.as_deref().map(|d| date_part(d).to_owned()),
-            max_payments: None,
-        });
+        m.recurring =
+            Some(Recurring {
+                frequency_days: r.frequency_in_days.map(u32::try_from).transpose().map_err(
+                    |_| {
+                        value_error(
+                            "browserAuthentication.recurring.frequencyInDays",
+                            "negative",
+                        )
+                    },
+                )?,
+                expiry_date: r
+                    .expiration_date
+                    .as_deref()
+                    .map(|d| date_part(d).to_owned()),
+                max_payments: None,
+            });
     }
     m.billing_address = b
         .billing_address
@@ -196,13 +211,23 @@ fn num<T: TryFrom<i64>>(v: Option<i64>, path: &str) -> Result<Option<T>, Request
 fn alpha2(numeric: &str, path: &str) -> Result<String, RequestError> {
     country::numeric_to_alpha2(numeric)
         .map(str::to_owned)
-        .ok_or_else(|| value_error(path, format!("'{numeric}' is not an ISO 3166-1 numeric code")))
+        .ok_or_else(|| {
+            value_error(
+                path,
+                format!("'{numeric}' is not an ISO 3166-1 numeric code"),
+            )
+        })
 }
 
 fn numeric(alpha2: &str, path: &str) -> Result<String, RequestError> {
     country::alpha2_to_numeric(alpha2)
         .map(str::to_owned)
-        .ok_or_else(|| value_error(path, format!("'{alpha2}' is not an ISO 3166-1 alpha-2 code")))
+        .ok_or_else(|| {
+            value_error(
+                path,
+                format!("'{alpha2}' is not an ISO 3166-1 alpha-2 code"),
+            )
+        })
 }
 
 /// `2024-12-31T23:59:59Z` -> `2024-12-31`.
@@ -308,7 +333,10 @@ fn write_pre_initiate(r: &AuthenticationRequest) -> Result<PreInitiateRequest, R
         (None, Some(reference)) => {
             return Err(value_error(
                 "card_reference",
-                format!("a {} card reference cannot be used at PXP", reference.provider),
+                format!(
+                    "a {} card reference cannot be used at PXP",
+                    reference.provider
+                ),
             ))
         }
         (None, None) => None,

@@ -261,10 +261,7 @@ pub const COUNTRIES: &[(&str, &str)] = &[
 /// The numeric code (`"840"`) for an alpha-2 code (`"US"`, case-insensitive).
 pub fn alpha2_to_numeric(alpha2: &str) -> Option<&'static str> {
     let key = alpha2.trim().to_ascii_uppercase();
-    COUNTRIES
-        .iter()
-        .find(|(a, _)| *a == key)
-        .map(|(_, n)| *n)
+    COUNTRIES.iter().find(|(a, _)| *a == key).map(|(_, n)| *n)
 }
 
 /// The alpha-2 code for a numeric code (`"840"`, also `"40"` for `"040"`).
@@ -274,10 +271,7 @@ pub fn numeric_to_alpha2(numeric: &str) -> Option<&'static str> {
         return None;
     }
     let key = format!("{t:0>3}");
-    COUNTRIES
-        .iter()
-        .find(|(_, n)| *n == key)
-        .map(|(a, _)| *a)
+    COUNTRIES.iter().find(|(_, n)| *n == key).map(|(a, _)| *a)
 }
 
 #[cfg(test)]

@@ -85,7 +85,10 @@ pub struct Amount {
 /// `schemeTokenId`, `schemeTokenNumber` + `schemeTokenCryptogram`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Card {
-    #[serde(rename = "primaryAccountNumber", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "primaryAccountNumber",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub primary_account_number: Option<CardNumber>,
     #[serde(rename = "cardHolderName", skip_serializing_if = "Option::is_none")]
     pub card_holder_name: Option<String>,
@@ -93,7 +96,10 @@ pub struct Card {
     pub expiry_month: Option<i64>,
     #[serde(rename = "expiryYear", skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<i64>,
-    #[serde(rename = "cardVerificationCode", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "cardVerificationCode",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub card_verification_code: Option<Secret>,
     /// Gateway token (unconfirmed name).
     #[serde(rename = "gatewayTokenId", skip_serializing_if = "Option::is_none")]
@@ -105,7 +111,10 @@ pub struct Card {
     #[serde(rename = "schemeTokenNumber", skip_serializing_if = "Option::is_none")]
     pub scheme_token_number: Option<CardNumber>,
     /// External scheme token cryptogram (unconfirmed name).
-    #[serde(rename = "schemeTokenCryptogram", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "schemeTokenCryptogram",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scheme_token_cryptogram: Option<Secret>,
 }
 
@@ -165,13 +174,21 @@ impl Card {
             v.require(&p("expiryMonth"), self.expiry_month.as_ref());
             v.require(&p("expiryYear"), self.expiry_year.as_ref());
         }
-        v.length(&p("cardHolderName"), self.card_holder_name.as_deref(), 2, 45);
+        v.length(
+            &p("cardHolderName"),
+            self.card_holder_name.as_deref(),
+            2,
+            45,
+        );
         v.range(&p("expiryMonth"), self.expiry_month, 1, 12);
         v.range(&p("expiryYear"), self.expiry_year, 2000, 9999);
         let cvc = self.card_verification_code.as_ref().map(Secret::expose);
-        v.check(&p("cardVerificationCode"), cvc, "3 or 4 digits", |s: &str| {
-            (3..=4).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
-        });
+        v.check(
+            &p("cardVerificationCode"),
+            cvc,
+            "3 or 4 digits",
+            |s: &str| (3..=4).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()),
+        );
     }
 }
 
@@ -181,7 +198,10 @@ impl Card {
 pub struct PreInitiateRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Amount>,
-    #[serde(rename = "fingerprintCallbackUrl", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "fingerprintCallbackUrl",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub fingerprint_callback_url: Option<String>,
     /// Standalone only, <= 20.
     #[serde(rename = "acquirerProfileId", skip_serializing_if = "Option::is_none")]
@@ -229,7 +249,10 @@ impl PreInitiateRequest {
         let p = |f: &str| join(path, f);
         v.require(&p("amount"), self.amount.as_ref());
         if let Some(amount) = &self.amount {
-            v.require(&p("amount.transactionValue"), amount.transaction_value.as_ref());
+            v.require(
+                &p("amount.transactionValue"),
+                amount.transaction_value.as_ref(),
+            );
             v.require(&p("amount.currencyCode"), amount.currency_code.as_ref());
             v.check(
                 &p("amount.currencyCode"),
@@ -238,7 +261,10 @@ impl PreInitiateRequest {
                 |c: &str| c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()),
             );
         }
-        v.require(&p("fingerprintCallbackUrl"), self.fingerprint_callback_url.as_ref());
+        v.require(
+            &p("fingerprintCallbackUrl"),
+            self.fingerprint_callback_url.as_ref(),
+        );
         v.length(
             &p("fingerprintCallbackUrl"),
             self.fingerprint_callback_url.as_deref(),
@@ -265,7 +291,12 @@ impl PreInitiateRequest {
         match self.mode() {
             Mode::Standalone => {
                 v.require(&p("acquirerProfileId"), self.acquirer_profile_id.as_ref());
-                v.length(&p("acquirerProfileId"), self.acquirer_profile_id.as_deref(), 0, 20);
+                v.length(
+                    &p("acquirerProfileId"),
+                    self.acquirer_profile_id.as_deref(),
+                    0,
+                    20,
+                );
                 v.require(&p("merchantGroup"), self.merchant_group.as_ref());
                 v.length(&p("merchantGroup"), self.merchant_group.as_deref(), 0, 10);
             }
@@ -289,7 +320,12 @@ impl PreInitiateRequest {
                 if self.provider_id.is_none() {
                     v.require(&p("intent"), self.intent.as_ref());
                 }
-                v.check(&p("intent"), self.intent.as_ref(), "a documented intent", Intent::is_known);
+                v.check(
+                    &p("intent"),
+                    self.intent.as_ref(),
+                    "a documented intent",
+                    Intent::is_known,
+                );
             }
         }
     }
@@ -363,7 +399,10 @@ pub struct BrowserData {
     pub screen_height: Option<i64>,
     #[serde(rename = "screenWidth", skip_serializing_if = "Option::is_none")]
     pub screen_width: Option<i64>,
-    #[serde(rename = "timeZoneOffsetInMinutes", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "timeZoneOffsetInMinutes",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub time_zone_offset_in_minutes: Option<i64>,
     #[serde(rename = "userAgent", skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
@@ -373,22 +412,40 @@ pub struct BrowserData {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct BrowserAuthenticationRequest {
     /// Base64 of the `threeDSMethodData` the ACS posted to `fingerprintCallbackUrl`.
-    #[serde(rename = "fingerprintNotification", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "fingerprintNotification",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub fingerprint_notification: Option<String>,
-    #[serde(rename = "merchantCategoryCode", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "merchantCategoryCode",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub merchant_category_code: Option<String>,
-    #[serde(rename = "merchantCountryNumericCode", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "merchantCountryNumericCode",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub merchant_country_numeric_code: Option<String>,
     #[serde(rename = "merchantLegalName", skip_serializing_if = "Option::is_none")]
     pub merchant_legal_name: Option<String>,
     #[serde(rename = "acquirerMerchantId", skip_serializing_if = "Option::is_none")]
     pub acquirer_merchant_id: Option<String>,
     /// EMV challenge window size 1..5, a JSON number here (the example sends `3`).
-    #[serde(rename = "challengeWindowSize", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "challengeWindowSize",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub challenge_window_size: Option<i64>,
-    #[serde(rename = "requestorChallengeIndicator", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "requestorChallengeIndicator",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub requestor_challenge_indicator: Option<ChallengeIndicator>,
-    #[serde(rename = "challengeCallbackUrl", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "challengeCallbackUrl",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub challenge_callback_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recurring: Option<Recurring>,
@@ -411,7 +468,10 @@ impl BrowserAuthenticationRequest {
     pub fn validate_at(&self, path: &str, v: &mut Violations) {
         let p = |f: &str| join(path, f);
         v.require(&p("browserData"), self.browser_data.as_ref());
-        v.require(&p("challengeCallbackUrl"), self.challenge_callback_url.as_ref());
+        v.require(
+            &p("challengeCallbackUrl"),
+            self.challenge_callback_url.as_ref(),
+        );
         v.check(
             &p("merchantCategoryCode"),
             self.merchant_category_code.as_deref(),
@@ -432,7 +492,12 @@ impl BrowserAuthenticationRequest {
             ChallengeIndicator::is_known,
         );
         if let Some(r) = &self.recurring {
-            v.range(&p("recurring.frequencyInDays"), r.frequency_in_days, 1, 9999);
+            v.range(
+                &p("recurring.frequencyInDays"),
+                r.frequency_in_days,
+                1,
+                9999,
+            );
         }
         if let Some(a) = &self.billing_address {
             a.validate_at(&p("billingAddress"), v);
@@ -461,7 +526,10 @@ impl Validate for BrowserAuthenticationRequest {
 pub struct AuthenticationRequests {
     #[serde(rename = "preInitiate", skip_serializing_if = "Option::is_none")]
     pub pre_initiate: Option<PreInitiateRequest>,
-    #[serde(rename = "browserAuthentication", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "browserAuthentication",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser_authentication: Option<BrowserAuthenticationRequest>,
 }
 
@@ -469,7 +537,10 @@ impl Validate for AuthenticationRequests {
     fn validate(&self) -> Vec<FieldViolation> {
         let mut v = Violations::new();
         v.require("preInitiate", self.pre_initiate.as_ref());
-        v.require("browserAuthentication", self.browser_authentication.as_ref());
+        v.require(
+            "browserAuthentication",
+            self.browser_authentication.as_ref(),
+        );
         if let Some(pre) = &self.pre_initiate {
             pre.validate_at("preInitiate", &mut v);
         }
@@ -507,7 +578,10 @@ mod tests {
             req.validate(),
             vec![FieldViolation {
                 path: "merchantGroup".into(),
-                problem: Problem::TooLong { max: 10, actual: 12 }
+                problem: Problem::TooLong {
+                    max: 10,
+                    actual: 12
+                }
             }]
         );
         let back = threeds_wire::with_secrets_revealed(|| serde_json::to_value(&req).unwrap());

@@ -45,7 +45,10 @@ pub struct Authentication {
     #[serde(rename = "stateData", skip_serializing_if = "Option::is_none")]
     pub state_data: Option<StateData>,
     /// `2.1.0`, `2.2.0`.
-    #[serde(rename = "threeDSecureVersion", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "threeDSecureVersion",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub three_d_secure_version: Option<String>,
     #[serde(
         rename = "directoryServerTransactionId",
@@ -68,7 +71,10 @@ pub struct Authentication {
     #[serde(rename = "scaMandated", skip_serializing_if = "Option::is_none")]
     pub sca_mandated: Option<bool>,
     /// Comma-separated **string** (`"LVP,TRA"`), not an array; integrated mode only.
-    #[serde(rename = "applicableExemptions", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "applicableExemptions",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub applicable_exemptions: Option<String>,
     /// The 3DS Method URL; empty when the issuer has no 3DS Method.
     #[serde(
@@ -82,7 +88,10 @@ pub struct Authentication {
         skip_serializing_if = "Option::is_none"
     )]
     pub three_d_secure_fingerprint_data: Option<String>,
-    #[serde(rename = "threeDSecureSupported", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "threeDSecureSupported",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub three_d_secure_supported: Option<bool>,
     #[serde(
         rename = "recommendedChallengeIndicator",
@@ -129,7 +138,10 @@ pub struct Authentication {
     pub three_d_secure_server_transaction_id: Option<String>,
     /// EMV challengeCancel, 01..09 (merchant-webhook reference lists the values for
     /// authentication event data; the field name is unconfirmed).
-    #[serde(rename = "challengeCancelIndicator", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "challengeCancelIndicator",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub challenge_cancel_indicator: Option<NumOrStr>,
     /// Unconfirmed alternative name of the challenge-cancel indicator.
     #[serde(rename = "challengeCancel", skip_serializing_if = "Option::is_none")]
@@ -228,9 +240,24 @@ mod tests {
                 "cardholderAuthenticationVerificationValue":"AAAB"}"#,
         )
         .unwrap();
-        assert_eq!(a.state, Some(AuthenticationState::Unknown("SomethingNew".into())));
-        assert_eq!(a.electronic_commerce_indicator.as_ref().unwrap().as_str(), "5");
-        assert_eq!(a.state_data.as_ref().unwrap().code.as_ref().unwrap().as_str(), "14");
+        assert_eq!(
+            a.state,
+            Some(AuthenticationState::Unknown("SomethingNew".into()))
+        );
+        assert_eq!(
+            a.electronic_commerce_indicator.as_ref().unwrap().as_str(),
+            "5"
+        );
+        assert_eq!(
+            a.state_data
+                .as_ref()
+                .unwrap()
+                .code
+                .as_ref()
+                .unwrap()
+                .as_str(),
+            "14"
+        );
         assert!(!a.is_pre_initiate());
     }
 
