@@ -496,8 +496,10 @@ mod tests {
 
     #[test]
     fn created_with_redirect_is_a_challenge() {
-        let n = run(payin(json!({"Status": "CREATED", "ResultCode": null, "ResultMessage": null,
-            "SecureModeRedirectURL": "https://acs.example/c"})));
+        let n = run(payin(
+            json!({"Status": "CREATED", "ResultCode": null, "ResultMessage": null,
+            "SecureModeRedirectURL": "https://acs.example/c"}),
+        ));
         let a = n.authentication;
         assert_eq!(a.status, Status::ChallengeRequired);
         assert_eq!(a.next_step, Step::ChallengeCardholder);
@@ -508,7 +510,10 @@ mod tests {
             })
         );
         assert_eq!(a.liability_shift, None);
-        assert_eq!(n.explain.status_rule, "rule:mangopay.created_secure_mode_redirect");
+        assert_eq!(
+            n.explain.status_rule,
+            "rule:mangopay.created_secure_mode_redirect"
+        );
     }
 
     #[test]
@@ -523,8 +528,10 @@ mod tests {
 
     #[test]
     fn created_web_payin_redirects_to_the_payment_page() {
-        let a = run(json!({"Status": "CREATED", "ResultCode": null, "PaymentType": "CARD",
-            "ExecutionType": "WEB", "RedirectURL": "https://pay.example/p"}))
+        let a = run(
+            json!({"Status": "CREATED", "ResultCode": null, "PaymentType": "CARD",
+            "ExecutionType": "WEB", "RedirectURL": "https://pay.example/p"}),
+        )
         .authentication;
         assert_eq!((a.status, a.next_step), (Status::Pending, Step::Wait));
         assert_eq!(
@@ -537,7 +544,10 @@ mod tests {
 
     #[test]
     fn succeeded_after_a_challenge_is_authenticated_and_done() {
-        let a = run(payin(json!({"Status": "SUCCEEDED", "ResultCode": "000000"}))).authentication;
+        let a = run(payin(
+            json!({"Status": "SUCCEEDED", "ResultCode": "000000"}),
+        ))
+        .authentication;
         assert_eq!((a.status, a.next_step), (Status::Authenticated, Step::None));
         assert_eq!(a.challenged, Some(true));
     }
@@ -565,7 +575,10 @@ mod tests {
         assert_eq!((a.status, a.next_step), (Status::Exempted, Step::None));
         assert_eq!(a.reason.as_deref(), Some("no_3ds_performed"));
         assert_eq!(a.protocol_version, None);
-        assert_ne!(n.explain.liability.rule, "mangopay.frictionless_outcome_not_reported");
+        assert_ne!(
+            n.explain.liability.rule,
+            "mangopay.frictionless_outcome_not_reported"
+        );
     }
 
     #[test]
@@ -590,7 +603,9 @@ mod tests {
 
     #[test]
     fn succeeded_with_another_result_code_is_unknown() {
-        let n = run(payin(json!({"Status": "SUCCEEDED", "ResultCode": "101301"})));
+        let n = run(payin(
+            json!({"Status": "SUCCEEDED", "ResultCode": "101301"}),
+        ));
         assert_eq!(n.authentication.status, Status::Unknown);
         assert_eq!(n.authentication.next_step, Step::Investigate);
         assert!(!n.explain.warnings.is_empty());
@@ -599,24 +614,109 @@ mod tests {
     #[test]
     fn failed_pay_ins_follow_their_result_code_row() {
         for (code, status, reason, step) in [
-            ("101301", Status::Failed, "card_authentication_failed", Step::DoNotAuthorize),
-            ("101304", Status::Expired, "session_expired", Step::RetryAuthentication),
-            ("101302", Status::NotEnrolled, "card_not_enrolled", Step::DoNotAuthorize),
-            ("101303", Status::NotEnrolled, "card_not_3ds_compatible", Step::DoNotAuthorize),
-            ("101305", Status::Declined, "sca_required", Step::RetryWithChallenge),
-            ("101399", Status::Unavailable, "authentication_unavailable", Step::RetryAuthentication),
-            ("008515", Status::Unavailable, "authentication_unavailable", Step::DoNotAuthorize),
-            ("008511", Status::Failed, "risk_step_up_failed", Step::DoNotAuthorize),
-            ("101101", Status::Declined, "issuer_declined", Step::DoNotAuthorize),
-            ("101105", Status::Declined, "expired_card", Step::DoNotAuthorize),
-            ("101410", Status::Declined, "card_deactivated", Step::DoNotAuthorize),
-            ("001013", Status::Declined, "issuer_declined", Step::DoNotAuthorize),
-            ("008500", Status::Declined, "blocked_by_risk_rules", Step::DoNotAuthorize),
-            ("008003", Status::Declined, "stolen_card", Step::DoNotAuthorize),
-            ("009101", Status::Error, "psp_timeout", Step::RetryAuthentication),
-            ("001999", Status::Error, "psp_technical_error", Step::RetryAuthentication),
+            (
+                "101301",
+                Status::Failed,
+                "card_authentication_failed",
+                Step::DoNotAuthorize,
+            ),
+            (
+                "101304",
+                Status::Expired,
+                "session_expired",
+                Step::RetryAuthentication,
+            ),
+            (
+                "101302",
+                Status::NotEnrolled,
+                "card_not_enrolled",
+                Step::DoNotAuthorize,
+            ),
+            (
+                "101303",
+                Status::NotEnrolled,
+                "card_not_3ds_compatible",
+                Step::DoNotAuthorize,
+            ),
+            (
+                "101305",
+                Status::Declined,
+                "sca_required",
+                Step::RetryWithChallenge,
+            ),
+            (
+                "101399",
+                Status::Unavailable,
+                "authentication_unavailable",
+                Step::RetryAuthentication,
+            ),
+            (
+                "008515",
+                Status::Unavailable,
+                "authentication_unavailable",
+                Step::DoNotAuthorize,
+            ),
+            (
+                "008511",
+                Status::Failed,
+                "risk_step_up_failed",
+                Step::DoNotAuthorize,
+            ),
+            (
+                "101101",
+                Status::Declined,
+                "issuer_declined",
+                Step::DoNotAuthorize,
+            ),
+            (
+                "101105",
+                Status::Declined,
+                "expired_card",
+                Step::DoNotAuthorize,
+            ),
+            (
+                "101410",
+                Status::Declined,
+                "card_deactivated",
+                Step::DoNotAuthorize,
+            ),
+            (
+                "001013",
+                Status::Declined,
+                "issuer_declined",
+                Step::DoNotAuthorize,
+            ),
+            (
+                "008500",
+                Status::Declined,
+                "blocked_by_risk_rules",
+                Step::DoNotAuthorize,
+            ),
+            (
+                "008003",
+                Status::Declined,
+                "stolen_card",
+                Step::DoNotAuthorize,
+            ),
+            (
+                "009101",
+                Status::Error,
+                "psp_timeout",
+                Step::RetryAuthentication,
+            ),
+            (
+                "001999",
+                Status::Error,
+                "psp_technical_error",
+                Step::RetryAuthentication,
+            ),
             ("105204", Status::Error, "invalid_cvv", Step::FixRequest),
-            ("001031", Status::Expired, "cardholder_cancelled", Step::RetryAuthentication),
+            (
+                "001031",
+                Status::Expired,
+                "cardholder_cancelled",
+                Step::RetryAuthentication,
+            ),
         ] {
             let n = run(payin(json!({"ResultCode": code})));
             let a = &n.authentication;
@@ -634,7 +734,9 @@ mod tests {
 
     #[test]
     fn failed_challenged_follows_secure_mode_needed() {
-        let a = run(payin(json!({"ResultCode": "101305", "SecureModeNeeded": false})));
+        let a = run(payin(
+            json!({"ResultCode": "101305", "SecureModeNeeded": false}),
+        ));
         assert_eq!(a.authentication.challenged, Some(false));
         let a = run(payin(json!({"ResultCode": "101304"})));
         assert_eq!(a.authentication.challenged, Some(true));
@@ -663,8 +765,14 @@ mod tests {
         let n = run(payin(json!({"CardInfo": {"Brand": "MASTERCARD"},
             "PreferredCardNetwork": "CB"})));
         assert_eq!(n.authentication.network, Some(Network::Mastercard));
-        assert!(n.explain.warnings.iter().any(|w| w.contains("PreferredCardNetwork")));
-        let n = run(payin(json!({"CardInfo": null, "PreferredCardNetwork": "CB"})));
+        assert!(n
+            .explain
+            .warnings
+            .iter()
+            .any(|w| w.contains("PreferredCardNetwork")));
+        let n = run(payin(
+            json!({"CardInfo": null, "PreferredCardNetwork": "CB"}),
+        ));
         assert_eq!(n.authentication.network, Some(Network::CartesBancaires));
         let n = run(payin(json!({"CardInfo": {"Brand": "ELO"}})));
         assert_eq!(n.authentication.network, None);
@@ -681,9 +789,11 @@ mod tests {
 
     #[test]
     fn api_errors_map_type_and_warn_every_field() {
-        let n = run(json!({"Message": "Error: multi-currency usage is not authorized",
+        let n = run(
+            json!({"Message": "Error: multi-currency usage is not authorized",
             "Type": "currency_incompatibility", "Id": "e1", "Date": 1700045351.0,
-            "errors": {"currency": "GBP vs EUR", "DebitedFunds": "bad"}}));
+            "errors": {"currency": "GBP vs EUR", "DebitedFunds": "bad"}}),
+        );
         let a = &n.authentication;
         assert_eq!(a.kind, DocumentKind::Error);
         assert_eq!((a.status, a.next_step), (Status::Error, Step::FixRequest));
@@ -713,9 +823,18 @@ mod tests {
         let catalog = Catalog::builtin().unwrap();
         let ctx = Context { catalog: &catalog };
         for (q, reason) in [
-            ("?Date=1548806400&EventType=PAYIN_NORMAL_SUCCEEDED&RessourceId=123456", "payin_succeeded_refetch"),
-            ("EventType=PAYIN_NORMAL_FAILED&ResourceId=123456&Date=1", "payin_failed_refetch"),
-            ("EventType=PAYIN_NORMAL_CREATED&RessourceId=123456", "payin_created"),
+            (
+                "?Date=1548806400&EventType=PAYIN_NORMAL_SUCCEEDED&RessourceId=123456",
+                "payin_succeeded_refetch",
+            ),
+            (
+                "EventType=PAYIN_NORMAL_FAILED&ResourceId=123456&Date=1",
+                "payin_failed_refetch",
+            ),
+            (
+                "EventType=PAYIN_NORMAL_CREATED&RessourceId=123456",
+                "payin_created",
+            ),
         ] {
             assert!(looks_like_hook_query(q));
             let a = normalize_hook_query(q, &ctx).unwrap().authentication;
@@ -726,7 +845,10 @@ mod tests {
         }
         let n = normalize_hook_query("EventType=KYC_NEW_THING&RessourceId=", &ctx).unwrap();
         assert_eq!(n.authentication.status, Status::Unknown);
-        assert_eq!(n.authentication.raw.status.as_deref(), Some("KYC_NEW_THING"));
+        assert_eq!(
+            n.authentication.raw.status.as_deref(),
+            Some("KYC_NEW_THING")
+        );
         assert!(n.explain.warnings.iter().any(|w| w.contains("RessourceId")));
         assert!(!looks_like_hook_query("{\"EventType\": \"x\"}"));
         assert!(!looks_like_hook_query("Date=1&RessourceId=2"));
@@ -772,7 +894,10 @@ mod tests {
                 "result_code {code} missing"
             );
         }
-        assert_eq!(in_table("result_code").count(), a5.split_whitespace().count());
+        assert_eq!(
+            in_table("result_code").count(),
+            a5.split_whitespace().count()
+        );
         for e in in_table("result_code") {
             assert_eq!(e.status.is_none(), e.code == "000000", "{}", e.code);
             assert!(e.code.len() == 6 && e.code.bytes().all(|b| b.is_ascii_digit()));
@@ -781,7 +906,9 @@ mod tests {
                 assert!(!e.retryable, "{}", e.code);
             }
         }
-        for legacy in ["101250", "101107", "101117", "008009", "105199", "005999", "109102"] {
+        for legacy in [
+            "101250", "101107", "101117", "008009", "105199", "005999", "109102",
+        ] {
             let e = catalog.lookup(P, "result_code", legacy).unwrap();
             assert!(e.source.contains("legacy"), "{legacy}");
         }
@@ -791,13 +918,20 @@ mod tests {
             assert_eq!(e.status, Some(Status::Pending), "{}", e.code);
             assert_eq!(e.next_step, Some(Step::Wait), "{}", e.code);
         }
-        for ev in ["PAYIN_NORMAL_CREATED", "PAYIN_NORMAL_SUCCEEDED", "PAYIN_NORMAL_FAILED"] {
+        for ev in [
+            "PAYIN_NORMAL_CREATED",
+            "PAYIN_NORMAL_SUCCEEDED",
+            "PAYIN_NORMAL_FAILED",
+        ] {
             assert!(catalog.lookup(P, "event_type", ev).is_some());
         }
         for t in threeds_mangopay::ErrorType::KNOWN {
             let e = catalog.lookup(P, "error_type", t).unwrap();
             assert_eq!(e.status, Some(Status::Error));
         }
-        assert_eq!(in_table("error_type").count(), threeds_mangopay::ErrorType::KNOWN.len());
+        assert_eq!(
+            in_table("error_type").count(),
+            threeds_mangopay::ErrorType::KNOWN.len()
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! Objects shared by the pay-in request and response: money, addresses, browser data, and
 //! the enums Mangopay uses in both.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
 use threeds_wire::NumOrStr;
 
 threeds_wire::open_enum! {
@@ -71,15 +71,27 @@ impl Money {
 /// and 008511 examples), so all are optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Address {
-    #[serde(rename = "AddressLine1", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AddressLine1",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub address_line1: Option<String>,
-    #[serde(rename = "AddressLine2", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AddressLine2",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub address_line2: Option<String>,
     #[serde(rename = "City", default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    #[serde(rename = "PostalCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PostalCode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub postal_code: Option<String>,
     /// ISO 3166-1 alpha-2.
     #[serde(rename = "Country", default, skip_serializing_if = "Option::is_none")]
@@ -102,30 +114,59 @@ pub struct BillingOrShipping {
 /// A.3); the numbers are kept as written because responses echo whatever was stored.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BrowserInfo {
-    #[serde(rename = "AcceptHeader", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AcceptHeader",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub accept_header: Option<String>,
-    #[serde(rename = "JavaEnabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "JavaEnabled",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub java_enabled: Option<bool>,
     /// `en-US` or `en`: `^[a-zA-Z]{2}(-[a-zA-Z]{2})?$`.
     #[serde(rename = "Language", default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// One of 1, 4, 8, 15, 16, 24, 30, 32, 48.
-    #[serde(rename = "ColorDepth", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ColorDepth",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub color_depth: Option<NumOrStr>,
     /// At most 6 characters.
-    #[serde(rename = "ScreenHeight", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ScreenHeight",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub screen_height: Option<NumOrStr>,
     /// At most 6 characters.
-    #[serde(rename = "ScreenWidth", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ScreenWidth",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub screen_width: Option<NumOrStr>,
     /// Minutes between UTC and the browser's local time, with JavaScript's
     /// `getTimezoneOffset()` sign (UTC minus local).
-    #[serde(rename = "TimeZoneOffset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TimeZoneOffset",
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "serialize_signed"
+    )]
     pub time_zone_offset: Option<NumOrStr>,
     /// At most 255 characters.
     #[serde(rename = "UserAgent", default, skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
-    #[serde(rename = "JavascriptEnabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "JavascriptEnabled",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub javascript_enabled: Option<bool>,
 }
 
@@ -133,4 +174,37 @@ pub struct BrowserInfo {
 /// which `NumOrStr::as_u64` cannot read).
 pub fn as_i64(value: &NumOrStr) -> Option<i64> {
     value.as_str().trim().parse().ok()
+}
+
+/// Writes a negative number that was read as a number back as a number: `NumOrStr` writes
+/// only unsigned values as numbers, and `TimeZoneOffset` is negative for browsers east of
+/// UTC (`-180` in the 101304 example).
+fn serialize_signed<S: Serializer>(value: &Option<NumOrStr>, s: S) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(n) if n.was_number() => match as_i64(n) {
+            Some(i) => s.serialize_i64(i),
+            None => n.serialize(s),
+        },
+        Some(n) => n.serialize(s),
+        None => s.serialize_none(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negative_time_zone_offsets_round_trip_as_numbers() {
+        let b: BrowserInfo = serde_json::from_str(r#"{"TimeZoneOffset":-180}"#).unwrap();
+        assert_eq!(
+            serde_json::to_string(&b).unwrap(),
+            r#"{"TimeZoneOffset":-180}"#
+        );
+        let b: BrowserInfo = serde_json::from_str(r#"{"TimeZoneOffset":"-60"}"#).unwrap();
+        assert_eq!(
+            serde_json::to_string(&b).unwrap(),
+            r#"{"TimeZoneOffset":"-60"}"#
+        );
+    }
 }

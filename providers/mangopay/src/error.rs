@@ -75,9 +75,10 @@ mod tests {
 
     #[test]
     fn null_errors_and_missing_id_parse() {
-        let e: ApiError =
-            serde_json::from_str(r#"{"Message":"m","Type":"invalid_credentials","Date":1,"errors":null}"#)
-                .unwrap();
+        let e: ApiError = serde_json::from_str(
+            r#"{"Message":"m","Type":"invalid_credentials","Date":1,"errors":null}"#,
+        )
+        .unwrap();
         assert!(e.errors.is_none() && e.id.is_none());
     }
 }

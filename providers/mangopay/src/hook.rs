@@ -103,13 +103,17 @@ mod tests {
 
     #[test]
     fn parses_the_real_capture_in_any_order() {
-        let h = HookQuery::parse("?Date=1548806400&EventType=PAYIN_NORMAL_SUCCEEDED&RessourceId=123456")
-            .unwrap();
+        let h = HookQuery::parse(
+            "?Date=1548806400&EventType=PAYIN_NORMAL_SUCCEEDED&RessourceId=123456",
+        )
+        .unwrap();
         assert_eq!(h.event_type.as_deref(), Some("PAYIN_NORMAL_SUCCEEDED"));
         assert_eq!(h.ressource_id.as_deref(), Some("123456"));
         assert_eq!(h.date.as_deref(), Some("1548806400"));
-        let h2 = HookQuery::parse("EventType=PAYIN_NORMAL_SUCCEEDED&Date=1548806400&RessourceId=123456\n")
-            .unwrap();
+        let h2 = HookQuery::parse(
+            "EventType=PAYIN_NORMAL_SUCCEEDED&Date=1548806400&RessourceId=123456\n",
+        )
+        .unwrap();
         assert_eq!(h, h2);
     }
 
@@ -128,7 +132,10 @@ mod tests {
     fn empty_ressource_id_and_missing_event_type() {
         let h = HookQuery::parse("EventType=PAYIN_NORMAL_CREATED&RessourceId=&Date=1").unwrap();
         assert_eq!(h.ressource_id.as_deref(), Some(""));
-        assert_eq!(HookQuery::parse("RessourceId=1&Date=2"), Err(HookQueryError));
+        assert_eq!(
+            HookQuery::parse("RessourceId=1&Date=2"),
+            Err(HookQueryError)
+        );
     }
 
     #[test]

@@ -3,8 +3,7 @@
 //! 008511 / 008515 examples) and of recurring pay-ins.
 
 use crate::common::{
-    BillingOrShipping, BrowserInfo, CardNetwork, Money, PaymentCategory, SecureMode,
-    ThreeDsVersion,
+    BillingOrShipping, BrowserInfo, CardNetwork, Money, PaymentCategory, SecureMode, ThreeDsVersion,
 };
 use serde::{Deserialize, Serialize};
 use threeds_wire::NumOrStr;
@@ -97,9 +96,17 @@ pub struct CardInfo {
     /// The first six digits: not a secret (PCI allows BIN display).
     #[serde(rename = "BIN", default, skip_serializing_if = "Option::is_none")]
     pub bin: Option<String>,
-    #[serde(rename = "IssuingBank", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IssuingBank",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub issuing_bank: Option<String>,
-    #[serde(rename = "IssuerCountryCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IssuerCountryCode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub issuer_country_code: Option<String>,
     /// `CREDIT`, `DEBIT`, ...
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
@@ -235,7 +242,10 @@ mod tests {
         let p: PayIn = serde_json::from_str(json).unwrap();
         assert_eq!(p.status, Some(PayInStatus::Created));
         assert_eq!(p.applied_3ds_version, Some(ThreeDsVersion::V2_1));
-        assert_eq!(p.debited_funds.unwrap().amount.unwrap().as_u64(), Some(57842));
+        assert_eq!(
+            p.debited_funds.unwrap().amount.unwrap().as_u64(),
+            Some(57842)
+        );
         assert_eq!(p.card_info.unwrap().brand.as_deref(), Some("VISA"));
     }
 

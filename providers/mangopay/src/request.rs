@@ -20,19 +20,35 @@ pub struct DirectCardPayInRequest {
     #[serde(rename = "AuthorId", default, skip_serializing_if = "Option::is_none")]
     pub author_id: Option<String>,
     /// Defaults to the owner of the credited wallet.
-    #[serde(rename = "CreditedUserId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreditedUserId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub credited_user_id: Option<String>,
     /// Required. Minor units; the currency must match the card's and the wallet's (else HTTP
     /// 400 `currency_incompatibility`).
-    #[serde(rename = "DebitedFunds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DebitedFunds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub debited_funds: Option<Money>,
     /// Required. The platform's fee; `CreditedFunds = DebitedFunds - Fees`.
     #[serde(rename = "Fees", default, skip_serializing_if = "Option::is_none")]
     pub fees: Option<Money>,
     /// Required.
-    #[serde(rename = "CreditedWalletId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreditedWalletId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub credited_wallet_id: Option<String>,
-    #[serde(rename = "SecureMode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SecureMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub secure_mode: Option<SecureMode>,
     /// Required. The card registered through a Card Registration. An object id, not a
     /// secret: it appears on every pay-in and in the dashboard, and charges only with the
@@ -40,16 +56,28 @@ pub struct DirectCardPayInRequest {
     #[serde(rename = "CardId", default, skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
     /// Required, at most 255 characters. Mangopay appends `?transactionId=<PayInId>`.
-    #[serde(rename = "SecureModeReturnURL", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SecureModeReturnURL",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub secure_mode_return_url: Option<String>,
     /// Deprecated (defaults to `EN`); kept so old requests still parse and round-trip.
     #[serde(rename = "Culture", default, skip_serializing_if = "Option::is_none")]
     pub culture: Option<String>,
     /// At most 10 characters, alphanumeric and spaces only.
-    #[serde(rename = "StatementDescriptor", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "StatementDescriptor",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub statement_descriptor: Option<String>,
     /// Required, with every child.
-    #[serde(rename = "BrowserInfo", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "BrowserInfo",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub browser_info: Option<BrowserInfo>,
     /// Required. IPv4 or IPv6.
     #[serde(rename = "IpAddress", default, skip_serializing_if = "Option::is_none")]
@@ -59,9 +87,17 @@ pub struct DirectCardPayInRequest {
     /// When given, `Address` is required inside it.
     #[serde(rename = "Shipping", default, skip_serializing_if = "Option::is_none")]
     pub shipping: Option<BillingOrShipping>,
-    #[serde(rename = "PreferredCardNetwork", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PreferredCardNetwork",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub preferred_card_network: Option<CardNetwork>,
-    #[serde(rename = "PaymentCategory", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PaymentCategory",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub payment_category: Option<PaymentCategory>,
     /// Fraud-profiling session reference; not echoed back on the pay-in.
     #[serde(
@@ -72,7 +108,11 @@ pub struct DirectCardPayInRequest {
     pub profiling_attempt_reference: Option<String>,
     /// Legacy: no longer documented as a body parameter (only returned), still a property of
     /// the PHP SDK, which sends `V2_1` in its 3DS test.
-    #[serde(rename = "Requested3DSVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Requested3DSVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub requested_3ds_version: Option<ThreeDsVersion>,
 }
 
@@ -118,7 +158,9 @@ fn check_money(v: &mut Violations, path: &str, money: Option<&Money>) {
 
 fn check_int(v: &mut Violations, path: &str, value: Option<&NumOrStr>) {
     v.require(path, value);
-    v.check(path, value, "an integer", |n: &NumOrStr| as_i64(n).is_some());
+    v.check(path, value, "an integer", |n: &NumOrStr| {
+        as_i64(n).is_some()
+    });
 }
 
 fn check_browser(v: &mut Violations, b: Option<&BrowserInfo>) {
@@ -181,7 +223,9 @@ impl Validate for DirectCardPayInRequest {
         check_money(&mut v, "DebitedFunds", self.debited_funds.as_ref());
         check_money(&mut v, "Fees", self.fees.as_ref());
         if let (Some(d), Some(f)) = (
-            self.debited_funds.as_ref().and_then(|m| m.currency.as_deref()),
+            self.debited_funds
+                .as_ref()
+                .and_then(|m| m.currency.as_deref()),
             self.fees.as_ref().and_then(|m| m.currency.as_deref()),
         ) {
             if d != f {
@@ -245,19 +289,25 @@ impl Validate for DirectCardPayInRequest {
         check_known(
             &mut v,
             "PreferredCardNetwork",
-            self.preferred_card_network.as_ref().is_some_and(|x| !x.is_known()),
+            self.preferred_card_network
+                .as_ref()
+                .is_some_and(|x| !x.is_known()),
             CardNetwork::KNOWN,
         );
         check_known(
             &mut v,
             "PaymentCategory",
-            self.payment_category.as_ref().is_some_and(|x| !x.is_known()),
+            self.payment_category
+                .as_ref()
+                .is_some_and(|x| !x.is_known()),
             PaymentCategory::KNOWN,
         );
         check_known(
             &mut v,
             "Requested3DSVersion",
-            self.requested_3ds_version.as_ref().is_some_and(|x| !x.is_known()),
+            self.requested_3ds_version
+                .as_ref()
+                .is_some_and(|x| !x.is_known()),
             ThreeDsVersion::KNOWN,
         );
         v.into_vec()
