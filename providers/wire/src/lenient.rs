@@ -57,10 +57,15 @@ impl fmt::Display for NumOrStr {
 
 impl Serialize for NumOrStr {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match (self.was_number, self.text.parse::<u64>()) {
-            (true, Ok(n)) => s.serialize_u64(n),
-            _ => s.serialize_str(&self.text),
+        if self.was_number {
+            if let Ok(n) = self.text.parse::<u64>() {
+                return s.serialize_u64(n);
+            }
+            if let Ok(n) = self.text.parse::<i64>() {
+                return s.serialize_i64(n);
+            }
         }
+        s.serialize_str(&self.text)
     }
 }
 
@@ -107,6 +112,8 @@ mod tests {
         assert_eq!(serde_json::to_string(&n).unwrap(), "5");
         assert_eq!(serde_json::to_string(&s).unwrap(), "\"05\"");
         assert_eq!(s.as_u64(), Some(5));
+        let neg: NumOrStr = serde_json::from_str("-180").unwrap();
+        assert_eq!(serde_json::to_string(&neg).unwrap(), "-180");
     }
 
     #[test]
