@@ -142,7 +142,11 @@ fn apply_error(d: &mut Draft, ctx: &Context<'_>, error: &ErrorObject, status: Op
 }
 
 fn normalize_authentication(a: &Authentication, ctx: &Context<'_>) -> Normalized {
-    let mut d = Draft::new(Provider::Paysafe, DocumentKind::Authentication, AUTHENTICATION);
+    let mut d = Draft::new(
+        Provider::Paysafe,
+        DocumentKind::Authentication,
+        AUTHENTICATION,
+    );
     fill_fields(&mut d, a);
 
     let failed = matches!(a.status, None | Some(Status::Failed));
@@ -204,11 +208,15 @@ fn normalize_authentication(a: &Authentication, ctx: &Context<'_>) -> Normalized
 fn fill_fields(d: &mut Draft, a: &Authentication) {
     d.auth.id.clone_from(&a.id);
     d.auth.reference.clone_from(&a.merchant_ref_num);
-    d.auth.ds_trans_id.clone_from(&a.directory_server_transaction_id);
+    d.auth
+        .ds_trans_id
+        .clone_from(&a.directory_server_transaction_id);
     d.auth
         .three_ds_server_trans_id
         .clone_from(&a.three_d_secure_server_transaction_id);
-    d.auth.protocol_version.clone_from(&a.three_d_secure_version);
+    d.auth
+        .protocol_version
+        .clone_from(&a.three_d_secure_version);
     d.auth.eci = a.eci.as_ref().and_then(|e| Eci::parse(e.as_str()));
     d.auth.authentication_value = a.cavv.clone().filter(|c| !c.is_empty());
     // The ACS transaction id exists only inside the opaque sdkChallengePayload.
@@ -445,18 +453,37 @@ mod tests {
     #[test]
     fn completed_results_follow_the_b5_recommended_action() {
         for (r, status, step) in [
-            ("Y", AuthenticationStatus::Authenticated, NextStep::Authorize),
+            (
+                "Y",
+                AuthenticationStatus::Authenticated,
+                NextStep::Authorize,
+            ),
             ("A", AuthenticationStatus::Attempted, NextStep::Authorize),
             ("N", AuthenticationStatus::Failed, NextStep::DoNotAuthorize),
-            ("U", AuthenticationStatus::Unavailable, NextStep::AuthorizeAtOwnRisk),
-            ("R", AuthenticationStatus::Rejected, NextStep::DoNotAuthorize),
-            ("E", AuthenticationStatus::Error, NextStep::RetryAuthentication),
+            (
+                "U",
+                AuthenticationStatus::Unavailable,
+                NextStep::AuthorizeAtOwnRisk,
+            ),
+            (
+                "R",
+                AuthenticationStatus::Rejected,
+                NextStep::DoNotAuthorize,
+            ),
+            (
+                "E",
+                AuthenticationStatus::Error,
+                NextStep::RetryAuthentication,
+            ),
         ] {
             let n = run(completed(r));
             let a = &n.authentication;
             assert_eq!((a.status, a.next_step), (status, step), "{r}");
             assert_eq!(a.raw.code.as_deref(), Some(r));
-            assert_eq!(n.explain.status_rule, format!("catalog:paysafe/three_d_result/{r}"));
+            assert_eq!(
+                n.explain.status_rule,
+                format!("catalog:paysafe/three_d_result/{r}")
+            );
         }
         // E is not an EMV transStatus: kept in raw only.
         assert_eq!(run(completed("E")).authentication.trans_status, None);
@@ -480,14 +507,26 @@ mod tests {
         assert_eq!(a.reference.as_deref(), Some("r"));
         assert_eq!(a.eci.as_ref().map(Eci::as_str), Some("02"));
         assert_eq!(a.network, Some(Network::Visa));
-        assert_eq!(a.amount, Some(Money { value: 123, currency: "EUR".into() }));
+        assert_eq!(
+            a.amount,
+            Some(Money {
+                value: 123,
+                currency: "EUR".into()
+            })
+        );
         assert_eq!(a.ds_trans_id.as_deref(), Some("ds"));
         assert_eq!(a.three_ds_server_trans_id.as_deref(), Some("srv"));
         assert_eq!(a.protocol_version.as_deref(), Some("2.1.0"));
         assert!(a.authentication_value.is_some());
         assert_eq!(n.explain.liability.facts.category, Some(category(true)));
-        assert_eq!(n.explain.liability.facts.authentication_value_present, Some(true));
-        assert_eq!(run(completed("Y")).authentication.eci.unwrap().as_str(), "05");
+        assert_eq!(
+            n.explain.liability.facts.authentication_value_present,
+            Some(true)
+        );
+        assert_eq!(
+            run(completed("Y")).authentication.eci.unwrap().as_str(),
+            "05"
+        );
     }
 
     #[test]
@@ -510,7 +549,10 @@ mod tests {
         assert_eq!(a.challenged, Some(true));
         assert_eq!(
             a.next_action,
-            Some(NextAction::Challenge { url: Some("https://acs".into()), creq: None })
+            Some(NextAction::Challenge {
+                url: Some("https://acs".into()),
+                creq: None
+            })
         );
         assert_eq!(a.liability_shift, None);
     }
@@ -518,7 +560,10 @@ mod tests {
     #[test]
     fn pending_without_challenge_waits() {
         let a = run(json!({"status": "PENDING", "merchantRefNum": "r"})).authentication;
-        assert_eq!((a.status, a.next_step), (AuthenticationStatus::Pending, NextStep::Wait));
+        assert_eq!(
+            (a.status, a.next_step),
+            (AuthenticationStatus::Pending, NextStep::Wait)
+        );
         let n = run(json!({"status": "PENDING", "threeDResult": "Y"}));
         assert_eq!(n.authentication.status, AuthenticationStatus::Pending);
         assert!(!n.explain.warnings.is_empty());
@@ -532,7 +577,10 @@ mod tests {
         assert_eq!(a.status, AuthenticationStatus::ChallengeRequired);
         assert_eq!(a.raw.code.as_deref(), Some("Y"));
         assert_eq!(n.explain.liability.facts.enrollment, Some(Enrollment::Y));
-        assert_eq!(n.explain.status_rule, "rule:paysafe.3ds1_pending_enrolled_challenge");
+        assert_eq!(
+            n.explain.status_rule,
+            "rule:paysafe.3ds1_pending_enrolled_challenge"
+        );
     }
 
     #[test]
@@ -544,17 +592,30 @@ mod tests {
         let a = run(mc("N")).authentication;
         assert_eq!(
             (a.status, a.reason.as_deref(), a.next_step),
-            (AuthenticationStatus::NotEnrolled, Some("card_not_enrolled"), NextStep::AuthorizeAtOwnRisk)
+            (
+                AuthenticationStatus::NotEnrolled,
+                Some("card_not_enrolled"),
+                NextStep::AuthorizeAtOwnRisk
+            )
         );
         let a = run(mc("U")).authentication;
-        assert_eq!((a.status, a.next_step), (AuthenticationStatus::Unavailable, NextStep::AuthorizeAtOwnRisk));
+        assert_eq!(
+            (a.status, a.next_step),
+            (
+                AuthenticationStatus::Unavailable,
+                NextStep::AuthorizeAtOwnRisk
+            )
+        );
         // Visa not enrolled: B5 says issuer liability, proceed.
         let mut visa = mc("N");
         visa["card"]["type"] = json!("VI");
         let n = run(visa);
         assert_eq!(n.authentication.status, AuthenticationStatus::NotEnrolled);
         assert_eq!(n.authentication.next_step, NextStep::Authorize);
-        assert_eq!(n.explain.status_rule, "rule:paysafe.3ds1_visa_not_enrolled_proceed");
+        assert_eq!(
+            n.explain.status_rule,
+            "rule:paysafe.3ds1_visa_not_enrolled_proceed"
+        );
     }
 
     #[test]
@@ -600,7 +661,10 @@ mod tests {
         assert_eq!(a.raw.message.as_deref(), Some("CARD_AUTHENTICATION_FAILED"));
         let mut v = completed("R");
         v["statusReason"] = json!("DECOUPLED_REQIRED_BUT_NOT_REQUESTED");
-        assert_eq!(run(v).authentication.trans_status_reason.as_deref(), Some("23"));
+        assert_eq!(
+            run(v).authentication.trans_status_reason.as_deref(),
+            Some("23")
+        );
         let mut v = completed("U");
         v["statusReason"] = json!("MERCHANT_CONFIGURATION_ERROR");
         let a = run(v).authentication;
@@ -611,7 +675,10 @@ mod tests {
         let n = run(v);
         assert_eq!(n.authentication.status, AuthenticationStatus::Failed);
         assert_eq!(n.authentication.reason, None);
-        assert_eq!(n.authentication.raw.message.as_deref(), Some("SOMETHING_NEW"));
+        assert_eq!(
+            n.authentication.raw.message.as_deref(),
+            Some("SOMETHING_NEW")
+        );
         assert!(!n.explain.warnings.is_empty());
     }
 
@@ -620,7 +687,11 @@ mod tests {
         let mut v = completed("R");
         v["cardholderDisplayText"] = json!("Call your bank");
         let n = run(v);
-        assert!(n.explain.warnings.iter().any(|w| w.contains("Call your bank")));
+        assert!(n
+            .explain
+            .warnings
+            .iter()
+            .any(|w| w.contains("Call your bank")));
         assert_eq!(n.authentication.raw.message, None);
     }
 
@@ -662,25 +733,39 @@ mod tests {
 
     #[test]
     fn error_bodies_map_by_code() {
-        let n = run(json!({"error": {"code": "5068", "message": "Field Error(s)",
-            "fieldErrors": [{"field": "amount", "error": "An amount is required."}]}}));
+        let n = run(
+            json!({"error": {"code": "5068", "message": "Field Error(s)",
+            "fieldErrors": [{"field": "amount", "error": "An amount is required."}]}}),
+        );
         let a = &n.authentication;
         assert_eq!(a.kind, DocumentKind::Error);
-        assert_eq!((a.status, a.next_step), (AuthenticationStatus::Error, NextStep::FixRequest));
+        assert_eq!(
+            (a.status, a.next_step),
+            (AuthenticationStatus::Error, NextStep::FixRequest)
+        );
         assert_eq!(a.reason.as_deref(), Some("invalid_request"));
         assert_eq!(a.raw.status, None);
         assert_eq!(a.raw.code.as_deref(), Some("5068"));
         assert_eq!(a.raw.message.as_deref(), Some("Field Error(s)"));
-        assert!(n.explain.warnings.iter().any(|w| w.contains("amount: An amount is required.")));
+        assert!(n
+            .explain
+            .warnings
+            .iter()
+            .any(|w| w.contains("amount: An amount is required.")));
 
-        let a = run(json!({"error": {"code": "5016", "message": "Account not found"},
-                           "status": "FAILED"}))
+        let a = run(
+            json!({"error": {"code": "5016", "message": "Account not found"},
+                           "status": "FAILED"}),
+        )
         .authentication;
         assert_eq!(a.raw.status.as_deref(), Some("FAILED"));
         assert_eq!(a.reason.as_deref(), Some("not_found"));
 
         let a = run(json!({"liveMode": "true", "error": {"code": "1200"}})).authentication;
-        assert_eq!((a.reason.as_deref(), a.next_step), (Some("rate_limited"), NextStep::RetryAuthentication));
+        assert_eq!(
+            (a.reason.as_deref(), a.next_step),
+            (Some("rate_limited"), NextStep::RetryAuthentication)
+        );
 
         let a = run(json!({"error": {"code": "7777"}})).authentication;
         assert_eq!(a.status, AuthenticationStatus::Unknown);
@@ -689,16 +774,20 @@ mod tests {
 
     #[test]
     fn failed_authentication_object_uses_its_error() {
-        let n = run(json!({"id": "a1", "merchantRefNum": "r", "status": "FAILED",
-                           "error": {"code": "1001", "message": "gateway"}}));
+        let n = run(
+            json!({"id": "a1", "merchantRefNum": "r", "status": "FAILED",
+                           "error": {"code": "1001", "message": "gateway"}}),
+        );
         let a = &n.authentication;
         assert_eq!(a.kind, DocumentKind::Error);
         assert_eq!(a.id.as_deref(), Some("a1"));
         assert_eq!(a.reason.as_deref(), Some("psp_technical_error"));
         assert_eq!(a.raw.status.as_deref(), Some("FAILED"));
-        let a = run(json!({"id": "a1", "merchantRefNum": "r", "status": "FAILED"}))
-            .authentication;
-        assert_eq!((a.status, a.next_step), (AuthenticationStatus::Error, NextStep::Investigate));
+        let a = run(json!({"id": "a1", "merchantRefNum": "r", "status": "FAILED"})).authentication;
+        assert_eq!(
+            (a.status, a.next_step),
+            (AuthenticationStatus::Error, NextStep::Investigate)
+        );
     }
 
     #[test]
@@ -724,7 +813,10 @@ mod tests {
                 .lookup(Provider::Paysafe, "status_reason", name)
                 .unwrap_or_else(|| panic!("no status_reason row for {name}"));
             assert_eq!(row.reason.as_deref(), emv_reason(code), "{name} ({code})");
-            assert_eq!(row.status, None, "{name}: reason rows do not decide the status");
+            assert_eq!(
+                row.status, None,
+                "{name}: reason rows do not decide the status"
+            );
         }
     }
 
@@ -757,7 +849,11 @@ mod tests {
             .collect();
         assert_eq!(
             without,
-            ["NO_INFORMATION_AVAILABLE", "GENERAL_ISSUER_ERROR", "MERCHANT_CONFIGURATION_ERROR"]
+            [
+                "NO_INFORMATION_AVAILABLE",
+                "GENERAL_ISSUER_ERROR",
+                "MERCHANT_CONFIGURATION_ERROR"
+            ]
         );
     }
 
@@ -765,10 +861,10 @@ mod tests {
     fn error_code_rows_cover_the_documented_codes() {
         let catalog = Catalog::builtin().unwrap();
         let mut codes: Vec<String> = [
-            "1000", "1001", "1002", "1003", "1007", "1008", "1200", "5000", "5001", "5003",
-            "5004", "5005", "5010", "5016", "5017", "5021", "5023", "5031", "5040", "5042",
-            "5050", "5068", "5269", "5270", "5271", "5272", "5273", "5275", "5276", "5277",
-            "5278", "5279", "5280", "5281", "5502", "3060",
+            "1000", "1001", "1002", "1003", "1007", "1008", "1200", "5000", "5001", "5003", "5004",
+            "5005", "5010", "5016", "5017", "5021", "5023", "5031", "5040", "5042", "5050", "5068",
+            "5269", "5270", "5271", "5272", "5273", "5275", "5276", "5277", "5278", "5279", "5280",
+            "5281", "5502", "3060",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -785,9 +881,13 @@ mod tests {
                 .unwrap_or_else(|| panic!("no error_code row for {code}"));
             assert!(row.status.is_some() && row.next_step.is_some(), "{code}");
         }
-        let row = catalog.lookup(Provider::Paysafe, "error_code", "3060").unwrap();
+        let row = catalog
+            .lookup(Provider::Paysafe, "error_code", "3060")
+            .unwrap();
         assert_eq!(row.reason.as_deref(), Some("sca_required"));
-        let row = catalog.lookup(Provider::Paysafe, "error_code", "5107").unwrap();
+        let row = catalog
+            .lookup(Provider::Paysafe, "error_code", "5107")
+            .unwrap();
         assert_eq!(row.status, Some(AuthenticationStatus::Rejected));
     }
 }

@@ -421,9 +421,9 @@ pub fn is_date_time(s: &str) -> bool {
         return false;
     }
     let time = &b[1..];
-    let two = |i: usize| time.len() > i + 1 && time[i].is_ascii_digit() && time[i + 1].is_ascii_digit();
-    if !(two(0) && time.get(2) == Some(&b':') && two(3) && time.get(5) == Some(&b':') && two(6))
-    {
+    let two =
+        |i: usize| time.len() > i + 1 && time[i].is_ascii_digit() && time[i + 1].is_ascii_digit();
+    if !(two(0) && time.get(2) == Some(&b':') && two(3) && time.get(5) == Some(&b':') && two(6)) {
         return false;
     }
     let mut zone = &time[8..];
@@ -452,11 +452,21 @@ fn known<T>(
     is_known: impl Fn(&T) -> bool,
     known: &[&str],
 ) {
-    v.check(path, value, &format!("one of {}", known.join(", ")), is_known);
+    v.check(
+        path,
+        value,
+        &format!("one of {}", known.join(", ")),
+        is_known,
+    );
 }
 
 fn date(v: &mut Violations, path: &str, value: Option<&String>) {
-    v.check(path, value.map(String::as_str), "a date YYYY-MM-DD", is_date);
+    v.check(
+        path,
+        value.map(String::as_str),
+        "a date YYYY-MM-DD",
+        is_date,
+    );
 }
 
 fn date_time(v: &mut Violations, path: &str, value: Option<&String>) {
@@ -505,10 +515,25 @@ impl Validate for AuthenticationRequest {
         let mut v = Violations::new();
         let p = |f: &str| f.to_owned();
 
-        v.require("deviceFingerprintingId", self.device_fingerprinting_id.as_ref());
-        len(&mut v, "deviceFingerprintingId", self.device_fingerprinting_id.as_ref(), 1, 36);
+        v.require(
+            "deviceFingerprintingId",
+            self.device_fingerprinting_id.as_ref(),
+        );
+        len(
+            &mut v,
+            "deviceFingerprintingId",
+            self.device_fingerprinting_id.as_ref(),
+            1,
+            36,
+        );
         v.require("merchantRefNum", self.merchant_ref_num.as_ref());
-        len(&mut v, "merchantRefNum", self.merchant_ref_num.as_ref(), 1, 255);
+        len(
+            &mut v,
+            "merchantRefNum",
+            self.merchant_ref_num.as_ref(),
+            1,
+            255,
+        );
         v.require("amount", self.amount.as_ref());
         max(&mut v, "amount", self.amount, MAX_AMOUNT);
         v.require("currency", self.currency.as_ref());
@@ -524,7 +549,10 @@ impl Validate for AuthenticationRequest {
         }
         v.require("merchantUrl", self.merchant_url.as_ref());
         len(&mut v, "merchantUrl", self.merchant_url.as_ref(), 1, 2048);
-        v.require("authenticationPurpose", self.authentication_purpose.as_ref());
+        v.require(
+            "authenticationPurpose",
+            self.authentication_purpose.as_ref(),
+        );
         known(
             &mut v,
             "authenticationPurpose",
@@ -584,7 +612,11 @@ impl Validate for AuthenticationRequest {
         {
             v.require("initialPurchaseTime", self.initial_purchase_time.as_ref());
         }
-        date_time(&mut v, "initialPurchaseTime", self.initial_purchase_time.as_ref());
+        date_time(
+            &mut v,
+            "initialPurchaseTime",
+            self.initial_purchase_time.as_ref(),
+        );
         if instalment || recurring {
             v.require("billingCycle", self.billing_cycle.as_ref());
         }
@@ -599,7 +631,13 @@ impl Validate for AuthenticationRequest {
                 "electronicDelivery.isElectronicDelivery",
                 ed.is_electronic_delivery.as_ref(),
             );
-            len(&mut v, "electronicDelivery.email", ed.email.as_ref(), 0, 240);
+            len(
+                &mut v,
+                "electronicDelivery.email",
+                ed.email.as_ref(),
+                0,
+                240,
+            );
             if self.shipping_details.is_some() {
                 v.push(
                     "electronicDelivery",
@@ -615,7 +653,12 @@ impl Validate for AuthenticationRequest {
             o.check("orderItemDetails", &mut v);
         }
         if let Some(g) = &self.purchased_gift_card_details {
-            max(&mut v, "purchasedGiftCardDetails.amount", g.amount, MAX_AMOUNT);
+            max(
+                &mut v,
+                "purchasedGiftCardDetails.amount",
+                g.amount,
+                MAX_AMOUNT,
+            );
             max(&mut v, "purchasedGiftCardDetails.count", g.count, 99);
             v.check(
                 "purchasedGiftCardDetails.currency",
@@ -647,7 +690,13 @@ impl Validate for AuthenticationRequest {
             len(&mut v, "profile.email", pr.email.as_ref(), 0, 255);
             len(&mut v, "profile.phone", pr.phone.as_ref(), 0, 40);
             len(&mut v, "profile.cellPhone", pr.cell_phone.as_ref(), 0, 40);
-            len(&mut v, "profile.cellphone", pr.cellphone_lowercase.as_ref(), 0, 40);
+            len(
+                &mut v,
+                "profile.cellphone",
+                pr.cellphone_lowercase.as_ref(),
+                0,
+                40,
+            );
         }
         len(
             &mut v,
@@ -822,7 +871,11 @@ impl UserAccountDetails {
             CreatedRange::is_known,
             CreatedRange::KNOWN,
         );
-        date(v, &at("passwordChangedDate"), self.password_changed_date.as_ref());
+        date(
+            v,
+            &at("passwordChangedDate"),
+            self.password_changed_date.as_ref(),
+        );
         known(
             v,
             &at("passwordChangedRange"),
@@ -856,7 +909,11 @@ impl UserAccountDetails {
         }
         if let Some(usage) = &self.shipping_details_usage {
             let at = |f: &str| join(&join(path, "shippingDetailsUsage"), f);
-            date(v, &at("initialUsageDate"), usage.initial_usage_date.as_ref());
+            date(
+                v,
+                &at("initialUsageDate"),
+                usage.initial_usage_date.as_ref(),
+            );
             known(
                 v,
                 &at("initialUsageRange"),
@@ -897,8 +954,20 @@ impl UserAccountDetails {
             date(v, &at("departureDate"), t.departure_date.as_ref());
             len(v, &at("destination"), t.destination.as_ref(), 1, 5);
             len(v, &at("origin"), t.origin.as_ref(), 1, 5);
-            len(v, &at("passengerFirstName"), t.passenger_first_name.as_ref(), 1, 99);
-            len(v, &at("passengerLastName"), t.passenger_last_name.as_ref(), 1, 99);
+            len(
+                v,
+                &at("passengerFirstName"),
+                t.passenger_first_name.as_ref(),
+                1,
+                99,
+            );
+            len(
+                v,
+                &at("passengerLastName"),
+                t.passenger_last_name.as_ref(),
+                1,
+                99,
+            );
         }
         if let Some(login) = &self.user_login {
             let at = |f: &str| join(&join(path, "userLogin"), f);

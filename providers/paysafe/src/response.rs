@@ -54,7 +54,10 @@ pub struct Authentication {
     pub three_d_enrollment: Option<ThreeDEnrollment>,
     #[serde(rename = "threeDResult", skip_serializing_if = "Option::is_none")]
     pub three_d_result: Option<ThreeDResult>,
-    #[serde(rename = "threeDSecureVersion", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "threeDSecureVersion",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub three_d_secure_version: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_server_transaction_id: Option<String>,
@@ -236,10 +239,9 @@ mod tests {
 
     #[test]
     fn error_details_as_string_or_list() {
-        let e: ErrorBody = serde_json::from_str(
-            r#"{"liveMode":"true","error":{"code":"1200","details":"one"}}"#,
-        )
-        .unwrap();
+        let e: ErrorBody =
+            serde_json::from_str(r#"{"liveMode":"true","error":{"code":"1200","details":"one"}}"#)
+                .unwrap();
         let err = e.error.unwrap();
         assert_eq!(err.details.unwrap().as_vec(), ["one"]);
         assert_eq!(err.code.unwrap().as_str(), "1200");

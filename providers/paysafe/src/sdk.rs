@@ -81,12 +81,18 @@ mod tests {
                 "deviceFingerprintingId":"deviceFingerprintingId"}"#,
         )
         .unwrap();
-        assert_eq!(r.device_fingerprinting_id.as_deref(), Some("deviceFingerprintingId"));
+        assert_eq!(
+            r.device_fingerprinting_id.as_deref(),
+            Some("deviceFingerprintingId")
+        );
         assert_eq!(r.jwt.as_ref().map(Secret::expose), Some("jwt"));
         assert!(!r.sdk.unwrap().sdk_type.unwrap().is_known());
         let f = FinalizeRequest {
             payload: Some(Secret::new("server.jwt.value")),
         };
-        assert_eq!(serde_json::to_string(&f).unwrap(), r#"{"payload":"[redacted]"}"#);
+        assert_eq!(
+            serde_json::to_string(&f).unwrap(),
+            r#"{"payload":"[redacted]"}"#
+        );
     }
 }
