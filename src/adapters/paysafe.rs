@@ -791,6 +791,42 @@ mod tests {
     }
 
     #[test]
+    fn malformed_shapes_name_the_path_and_never_leak_values() {
+        let catalog = Catalog::builtin().unwrap();
+        let ctx = Context { catalog: &catalog };
+        for (doc, path) in [
+            (json!({"threeDResult": "Y", "cavv": {"x": 1}}), "cavv"),
+            (json!({"threeDResult": true}), "threeDResult"),
+            (
+                json!({"merchantRefNum": "r", "card": {"cardNum": ["4111111111111111"]}}),
+                "card.cardNum",
+            ),
+            (
+                json!({"error": {"code": "5068", "fieldErrors": "x"}}),
+                "error.fieldErrors",
+            ),
+        ] {
+            match normalize(&doc, &ctx) {
+                Err(NormalizeError::Shape {
+                    path: p, message, ..
+                }) => {
+                    assert_eq!(p, path);
+                    assert!(!message.contains("4111111111111111"), "{message}");
+                }
+                other => panic!("{doc}: expected a shape error, got {other:?}"),
+            }
+        }
+        // Lenient where Paysafe is inconsistent: a negative or text amount is warned, not fatal.
+        let n = run(
+            json!({"threeDResult": "Y", "status": "COMPLETED", "amount": -5,
+                           "currency": "EUR", "eci": "05"}),
+        );
+        assert_eq!(n.authentication.amount, None);
+        assert_eq!(n.authentication.eci.as_ref().map(Eci::as_str), Some("05"));
+        assert!(n.explain.warnings.iter().any(|w| w.contains("amount")));
+    }
+
+    #[test]
     fn matches_paysafe_shapes_only() {
         assert!(matches(&json!({"threeDResult": "Y"})));
         assert!(matches(&json!({"threeDEnrollment": "N"})));
