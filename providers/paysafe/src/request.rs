@@ -1,0 +1,1059 @@
+//! `POST /threedsecure/v2/accounts/{account_id}/authentications`: the request body.
+//!
+//! Field names and limits are the blueprint's ("Common and Complex JSON Objects" tables and
+//! "Data Structures"), cross-checked with the developer-portal request page. Where the two
+//! disagree the *smaller* limit is checked, so a request that validates here is accepted by
+//! either reading (reference C2.15): `billingDetails.state` exactly 2 characters (data
+//! structure) rather than 40 (table), `shippingDetails.street2` 50 rather than 255.
+//!
+//! The nested objects are shared with the response, which echoes them; they are lenient
+//! where Paysafe's own examples are (`cardExpiry` month and year as numbers or strings).
+
+use crate::enums::*;
+use serde::{Deserialize, Serialize};
+use threeds_wire::validate::join;
+use threeds_wire::{CardNumber, FieldViolation, NumOrStr, Problem, Secret, Validate, Violations};
+
+/// Largest `amount` (minor units) Paysafe accepts.
+pub const MAX_AMOUNT: u64 = 99_999_999_999;
+
+/// The authentication request.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthenticationRequest {
+    /// From the JS SDK `start()` or the mobile `/jwt` + Cardinal flow; the only way to get
+    /// one is Paysafe's client SDK (reference C2.17).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_fingerprinting_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merchant_ref_num: Option<String>,
+    /// Minor units.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub card: Option<Card>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merchant_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authentication_purpose: Option<AuthenticationPurpose>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_channel: Option<DeviceChannel>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_category: Option<MessageCategory>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requestor_challenge_preference: Option<ChallengePreference>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transaction_intent: Option<TransactionIntent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_authorizations_for_instalment_payment: Option<u64>,
+    /// RFC 3339 date-time. (Paysafe's prose says `YYYY-MM-DD-THH:MM:SSZ` with a stray
+    /// hyphen; every example is plain ISO 8601, reference C2.13.)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initial_purchase_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billing_cycle: Option<BillingCycle>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub electronic_delivery: Option<ElectronicDelivery>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_item_details: Option<OrderItemDetails>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purchased_gift_card_details: Option<PurchasedGiftCardDetails>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser_details: Option<BrowserDetails>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_account_details: Option<UserAccountDetails>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billing_details: Option<BillingDetails>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_details: Option<ShippingDetails>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<Profile>,
+    #[serde(
+        rename = "threeDSecureServerTransactionId",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub three_d_secure_server_transaction_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merchant_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mcc: Option<String>,
+}
+
+/// `card`: either a `paymentToken` alone or the card details ("One of" in the blueprint).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Card {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_token: Option<Secret>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub holder_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub card_num: Option<CardNumber>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub card_expiry: Option<CardExpiry>,
+    /// Response only in practice: the first six digits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub card_bin: Option<String>,
+    /// Read-only, returned in the response.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_digits: Option<String>,
+    /// Read-only, returned in the response.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub card_type: Option<CardType>,
+}
+
+/// `cardExpiry`. The blueprint's table example has numbers, its object example strings
+/// (`"month": "12"`), so both are read.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CardExpiry {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub month: Option<NumOrStr>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year: Option<NumOrStr>,
+}
+
+/// `billingCycle`: required for recurring and instalment purposes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BillingCycle {
+    /// `YYYY-MM-DD`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    /// Minimum days between authorizations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frequency: Option<u64>,
+}
+
+/// `electronicDelivery`: mutually exclusive with `shippingDetails`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ElectronicDelivery {
+    /// The blueprint's object example sends `"true"` as a string; both are read.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_bool"
+    )]
+    pub is_electronic_delivery: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+/// `orderItemDetails`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderItemDetails {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pre_order_item_availability_date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pre_order_purchase_indicator: Option<PreOrderPurchaseIndicator>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reorder_items_indicator: Option<ReorderItemsIndicator>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_indicator: Option<ShippingIndicator>,
+}
+
+/// `purchasedGiftCardDetails`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PurchasedGiftCardDetails {
+    /// Minor units.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+}
+
+/// `browserDetails`: every field is required once the object is sent. Not needed when
+/// Paysafe's SDK did the device fingerprinting.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BrowserDetails {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accept_header: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color_depth_bits: Option<ColorDepthBits>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_ip: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub java_enabled: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub javascript_enabled: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub screen_height: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub screen_width: Option<u64>,
+    /// Minutes between UTC and local time, JavaScript `getTimezoneOffset()` sign (the
+    /// example's 240 is UTC-4). Negative east of UTC.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timezone_offset: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
+}
+
+/// `userAccountDetails`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserAccountDetails {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add_card_attempts_for_last_day: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed_date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed_range: Option<ChangedRange>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_range: Option<CreatedRange>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password_changed_date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password_changed_range: Option<PasswordChangedRange>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_account_details: Option<PaymentAccountDetails>,
+    #[serde(
+        rename = "priorThreeDSAuthentication",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub prior_three_ds_authentication: Option<PriorThreeDsAuthentication>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_details_usage: Option<ShippingDetailsUsage>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suspicious_account_activity: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_purchases_six_month_count: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transaction_count_for_previous_day: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transaction_count_for_previous_year: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub travel_details: Option<TravelDetails>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_login: Option<UserLogin>,
+}
+
+/// `paymentAccountDetails`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentAccountDetails {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_range: Option<CreatedRange>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_date: Option<String>,
+}
+
+/// `priorThreeDSAuthentication`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PriorThreeDsAuthentication {
+    /// Reserved; at most 2048 bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<PriorAuthenticationMethod>,
+    /// For recurring payments, the id of the first authentication.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+}
+
+/// `shippingDetailsUsage`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShippingDetailsUsage {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub card_holder_name_match: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initial_usage_date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initial_usage_range: Option<InitialUsageRange>,
+}
+
+/// `travelDetails` (Amex-specific). When `isAirTravel` is true every other field is required.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TravelDetails {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_air_travel: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub airline_carrier: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub departure_date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destination: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub passenger_first_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub passenger_last_name: Option<String>,
+}
+
+/// `userLogin`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserLogin {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authentication_method: Option<LoginAuthenticationMethod>,
+    /// At most 2048 bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+}
+
+/// `billingDetails`: required when the card is not a `paymentToken`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BillingDetails {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub street: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub street2: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub use_as_shipping_address: Option<bool>,
+}
+
+/// `shippingDetails`: mutually exclusive with `electronicDelivery`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShippingDetails {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ship_method: Option<ShipMethod>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub street: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub street2: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+}
+
+/// `profile`. The blueprint's data structure spells the mobile number `cellphone`, its
+/// tables and every example `cellPhone`; both are read (kept apart so neither spelling is
+/// lost), and `cellPhone` is what [`Profile::cell_phone`] prefers and builders write.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Profile {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(rename = "cellPhone", skip_serializing_if = "Option::is_none")]
+    pub cell_phone: Option<String>,
+    #[serde(rename = "cellphone", skip_serializing_if = "Option::is_none")]
+    pub cellphone_lowercase: Option<String>,
+}
+
+impl Profile {
+    /// The mobile number under either spelling.
+    pub fn cell_phone(&self) -> Option<&str> {
+        self.cell_phone
+            .as_deref()
+            .or(self.cellphone_lowercase.as_deref())
+    }
+}
+
+/// Reads `true`, `false`, `"true"` or `"false"`.
+fn lenient_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum B {
+        Bool(bool),
+        Text(String),
+    }
+    match Option::<B>::deserialize(d)? {
+        None => Ok(None),
+        Some(B::Bool(b)) => Ok(Some(b)),
+        Some(B::Text(t)) => match t.as_str() {
+            "true" => Ok(Some(true)),
+            "false" => Ok(Some(false)),
+            _ => Err(serde::de::Error::custom("expected a boolean")),
+        },
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Validation
+// ---------------------------------------------------------------------------------------
+
+/// `YYYY-MM-DD` with a plausible month and day.
+pub fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if !(digits(0..4) && digits(5..7) && digits(8..10)) {
+        return false;
+    }
+    let month: u32 = s[5..7].parse().unwrap_or(0);
+    let day: u32 = s[8..10].parse().unwrap_or(0);
+    (1..=12).contains(&month) && (1..=31).contains(&day)
+}
+
+/// RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS`, optional fraction, `Z` or `±HH:MM`.
+pub fn is_date_time(s: &str) -> bool {
+    if s.len() < 20 || !s.is_char_boundary(10) || !is_date(&s[..10]) {
+        return false;
+    }
+    let rest = &s[10..];
+    let b = rest.as_bytes();
+    if b[0] != b'T' && b[0] != b't' {
+        return false;
+    }
+    let time = &b[1..];
+    let two =
+        |i: usize| time.len() > i + 1 && time[i].is_ascii_digit() && time[i + 1].is_ascii_digit();
+    if !(two(0) && time.get(2) == Some(&b':') && two(3) && time.get(5) == Some(&b':') && two(6)) {
+        return false;
+    }
+    let mut zone = &time[8..];
+    if zone.first() == Some(&b'.') {
+        let n = zone[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 {
+            return false;
+        }
+        zone = &zone[1 + n..];
+    }
+    match zone {
+        [b'Z' | b'z'] => true,
+        [b'+' | b'-', h1, h2, b':', m1, m2] => [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit()),
+        _ => false,
+    }
+}
+
+fn is_alpha(s: &str, len: usize) -> bool {
+    s.len() == len && s.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+fn known<T>(
+    v: &mut Violations,
+    path: &str,
+    value: Option<&T>,
+    is_known: impl Fn(&T) -> bool,
+    known: &[&str],
+) {
+    v.check(
+        path,
+        value,
+        &format!("one of {}", known.join(", ")),
+        is_known,
+    );
+}
+
+fn date(v: &mut Violations, path: &str, value: Option<&String>) {
+    v.check(
+        path,
+        value.map(String::as_str),
+        "a date YYYY-MM-DD",
+        is_date,
+    );
+}
+
+fn date_time(v: &mut Violations, path: &str, value: Option<&String>) {
+    v.check(
+        path,
+        value.map(String::as_str),
+        "an RFC 3339 date-time (2014-01-26T10:32:28Z)",
+        is_date_time,
+    );
+}
+
+fn max(v: &mut Violations, path: &str, value: Option<u64>, max: u64) {
+    if let Some(actual) = value {
+        if actual > max {
+            v.push(
+                path,
+                Problem::OutOfRange {
+                    min: 0,
+                    max: i64::try_from(max).unwrap_or(i64::MAX),
+                    actual: i64::try_from(actual).unwrap_or(i64::MAX),
+                },
+            );
+        }
+    }
+}
+
+fn bytes(v: &mut Violations, path: &str, value: Option<&String>, max: usize) {
+    if let Some(s) = value {
+        if s.len() > max {
+            v.push(
+                path,
+                Problem::Invalid {
+                    expected: format!("at most {max} bytes (has {})", s.len()),
+                },
+            );
+        }
+    }
+}
+
+fn len(v: &mut Violations, path: &str, value: Option<&String>, min: usize, max: usize) {
+    v.length(path, value.map(String::as_str), min, max);
+}
+
+impl Validate for AuthenticationRequest {
+    fn validate(&self) -> Vec<FieldViolation> {
+        let mut v = Violations::new();
+        let p = |f: &str| f.to_owned();
+
+        v.require(
+            "deviceFingerprintingId",
+            self.device_fingerprinting_id.as_ref(),
+        );
+        len(
+            &mut v,
+            "deviceFingerprintingId",
+            self.device_fingerprinting_id.as_ref(),
+            1,
+            36,
+        );
+        v.require("merchantRefNum", self.merchant_ref_num.as_ref());
+        len(
+            &mut v,
+            "merchantRefNum",
+            self.merchant_ref_num.as_ref(),
+            1,
+            255,
+        );
+        v.require("amount", self.amount.as_ref());
+        max(&mut v, "amount", self.amount, MAX_AMOUNT);
+        v.require("currency", self.currency.as_ref());
+        v.check(
+            "currency",
+            self.currency.as_deref(),
+            "an ISO 4217 code (3 upper-case letters)",
+            |c: &str| is_alpha(c, 3),
+        );
+        v.require("card", self.card.as_ref());
+        if let Some(card) = &self.card {
+            card.check("card", &mut v);
+        }
+        v.require("merchantUrl", self.merchant_url.as_ref());
+        len(&mut v, "merchantUrl", self.merchant_url.as_ref(), 1, 2048);
+        v.require(
+            "authenticationPurpose",
+            self.authentication_purpose.as_ref(),
+        );
+        known(
+            &mut v,
+            "authenticationPurpose",
+            self.authentication_purpose.as_ref(),
+            AuthenticationPurpose::is_known,
+            AuthenticationPurpose::KNOWN,
+        );
+        v.require("deviceChannel", self.device_channel.as_ref());
+        known(
+            &mut v,
+            "deviceChannel",
+            self.device_channel.as_ref(),
+            DeviceChannel::is_known,
+            DeviceChannel::KNOWN,
+        );
+        v.require("messageCategory", self.message_category.as_ref());
+        known(
+            &mut v,
+            "messageCategory",
+            self.message_category.as_ref(),
+            MessageCategory::is_known,
+            MessageCategory::KNOWN,
+        );
+        known(
+            &mut v,
+            "requestorChallengePreference",
+            self.requestor_challenge_preference.as_ref(),
+            ChallengePreference::is_known,
+            ChallengePreference::KNOWN,
+        );
+        known(
+            &mut v,
+            "transactionIntent",
+            self.transaction_intent.as_ref(),
+            TransactionIntent::is_known,
+            TransactionIntent::KNOWN,
+        );
+
+        // Conditional requirements (blueprint "Common and Complex JSON Objects" notes).
+        let purpose = self.authentication_purpose.as_ref();
+        let instalment = purpose == Some(&AuthenticationPurpose::InstalmentTransaction);
+        let recurring = purpose == Some(&AuthenticationPurpose::RecurringTransaction);
+        if instalment {
+            v.require(
+                "maxAuthorizationsForInstalmentPayment",
+                self.max_authorizations_for_instalment_payment.as_ref(),
+            );
+        }
+        max(
+            &mut v,
+            "maxAuthorizationsForInstalmentPayment",
+            self.max_authorizations_for_instalment_payment,
+            999,
+        );
+        if (instalment || recurring)
+            && self.message_category.as_ref() == Some(&MessageCategory::NonPayment)
+        {
+            v.require("initialPurchaseTime", self.initial_purchase_time.as_ref());
+        }
+        date_time(
+            &mut v,
+            "initialPurchaseTime",
+            self.initial_purchase_time.as_ref(),
+        );
+        if instalment || recurring {
+            v.require("billingCycle", self.billing_cycle.as_ref());
+        }
+        if let Some(bc) = &self.billing_cycle {
+            v.require("billingCycle.endDate", bc.end_date.as_ref());
+            date(&mut v, "billingCycle.endDate", bc.end_date.as_ref());
+            v.require("billingCycle.frequency", bc.frequency.as_ref());
+            max(&mut v, "billingCycle.frequency", bc.frequency, 9999);
+        }
+        if let Some(ed) = &self.electronic_delivery {
+            v.require(
+                "electronicDelivery.isElectronicDelivery",
+                ed.is_electronic_delivery.as_ref(),
+            );
+            len(
+                &mut v,
+                "electronicDelivery.email",
+                ed.email.as_ref(),
+                0,
+                240,
+            );
+            if self.shipping_details.is_some() {
+                v.push(
+                    "electronicDelivery",
+                    Problem::Invalid {
+                        expected: "either electronicDelivery or shippingDetails, not both \
+                                   (the blueprint documents them as mutually exclusive)"
+                            .to_owned(),
+                    },
+                );
+            }
+        }
+        if let Some(o) = &self.order_item_details {
+            o.check("orderItemDetails", &mut v);
+        }
+        if let Some(g) = &self.purchased_gift_card_details {
+            max(
+                &mut v,
+                "purchasedGiftCardDetails.amount",
+                g.amount,
+                MAX_AMOUNT,
+            );
+            max(&mut v, "purchasedGiftCardDetails.count", g.count, 99);
+            v.check(
+                "purchasedGiftCardDetails.currency",
+                g.currency.as_deref(),
+                "an ISO 4217 code (3 upper-case letters)",
+                |c: &str| is_alpha(c, 3),
+            );
+        }
+        if let Some(b) = &self.browser_details {
+            b.check("browserDetails", &mut v);
+        }
+        if let Some(u) = &self.user_account_details {
+            u.check("userAccountDetails", &mut v);
+        }
+        let tokenized = self
+            .card
+            .as_ref()
+            .is_some_and(|c| c.payment_token.is_some());
+        if self.card.is_some() && !tokenized {
+            v.require("billingDetails", self.billing_details.as_ref());
+        }
+        if let Some(b) = &self.billing_details {
+            b.check("billingDetails", &mut v);
+        }
+        if let Some(s) = &self.shipping_details {
+            s.check("shippingDetails", &mut v);
+        }
+        if let Some(pr) = &self.profile {
+            len(&mut v, "profile.email", pr.email.as_ref(), 0, 255);
+            len(&mut v, "profile.phone", pr.phone.as_ref(), 0, 40);
+            len(&mut v, "profile.cellPhone", pr.cell_phone.as_ref(), 0, 40);
+            len(
+                &mut v,
+                "profile.cellphone",
+                pr.cellphone_lowercase.as_ref(),
+                0,
+                40,
+            );
+        }
+        len(
+            &mut v,
+            &p("threeDSecureServerTransactionId"),
+            self.three_d_secure_server_transaction_id.as_ref(),
+            36,
+            36,
+        );
+        len(&mut v, "merchantName", self.merchant_name.as_ref(), 1, 25);
+        v.check(
+            "mcc",
+            self.mcc.as_deref(),
+            "a 4-digit merchant category code",
+            |m: &str| m.len() == 4 && m.bytes().all(|b| b.is_ascii_digit()),
+        );
+        v.into_vec()
+    }
+}
+
+impl Card {
+    fn check(&self, path: &str, v: &mut Violations) {
+        let at = |f: &str| join(path, f);
+        if let Some(token) = &self.payment_token {
+            v.length(&at("paymentToken"), Some(token.expose()), 1, 80);
+            if self.card_num.is_some() || self.card_expiry.is_some() {
+                v.push(
+                    at("paymentToken"),
+                    Problem::Invalid {
+                        expected: "either paymentToken or card details (cardNum, cardExpiry), \
+                                   not both"
+                            .to_owned(),
+                    },
+                );
+            }
+            return;
+        }
+        v.require(&at("holderName"), self.holder_name.as_ref());
+        len(v, &at("holderName"), self.holder_name.as_ref(), 1, 45);
+        v.require(&at("cardNum"), self.card_num.as_ref());
+        v.check(
+            &at("cardNum"),
+            self.card_num.as_ref(),
+            "8 to 20 digits",
+            |n: &CardNumber| {
+                let n = n.expose();
+                (8..=20).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit())
+            },
+        );
+        v.require(&at("cardExpiry"), self.card_expiry.as_ref());
+        if let Some(exp) = &self.card_expiry {
+            v.require(&at("cardExpiry.month"), exp.month.as_ref());
+            v.check(
+                &at("cardExpiry.month"),
+                exp.month.as_ref(),
+                "a month 1 to 12",
+                |m: &NumOrStr| m.as_u64().is_some_and(|m| (1..=12).contains(&m)),
+            );
+            v.require(&at("cardExpiry.year"), exp.year.as_ref());
+            v.check(
+                &at("cardExpiry.year"),
+                exp.year.as_ref(),
+                "a four-digit year",
+                |y: &NumOrStr| {
+                    let t = y.as_str().trim();
+                    t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit())
+                },
+            );
+        }
+        len(v, &at("cardBin"), self.card_bin.as_ref(), 0, 6);
+        len(v, &at("lastDigits"), self.last_digits.as_ref(), 4, 4);
+        known(
+            v,
+            &at("type"),
+            self.card_type.as_ref(),
+            CardType::is_known,
+            CardType::KNOWN,
+        );
+    }
+}
+
+impl OrderItemDetails {
+    fn check(&self, path: &str, v: &mut Violations) {
+        let at = |f: &str| join(path, f);
+        date(
+            v,
+            &at("preOrderItemAvailabilityDate"),
+            self.pre_order_item_availability_date.as_ref(),
+        );
+        known(
+            v,
+            &at("preOrderPurchaseIndicator"),
+            self.pre_order_purchase_indicator.as_ref(),
+            PreOrderPurchaseIndicator::is_known,
+            PreOrderPurchaseIndicator::KNOWN,
+        );
+        known(
+            v,
+            &at("reorderItemsIndicator"),
+            self.reorder_items_indicator.as_ref(),
+            ReorderItemsIndicator::is_known,
+            ReorderItemsIndicator::KNOWN,
+        );
+        known(
+            v,
+            &at("shippingIndicator"),
+            self.shipping_indicator.as_ref(),
+            ShippingIndicator::is_known,
+            ShippingIndicator::KNOWN,
+        );
+    }
+}
+
+impl BrowserDetails {
+    fn check(&self, path: &str, v: &mut Violations) {
+        let at = |f: &str| join(path, f);
+        v.require(&at("acceptHeader"), self.accept_header.as_ref());
+        len(v, &at("acceptHeader"), self.accept_header.as_ref(), 1, 2048);
+        v.require(&at("colorDepthBits"), self.color_depth_bits.as_ref());
+        known(
+            v,
+            &at("colorDepthBits"),
+            self.color_depth_bits.as_ref(),
+            ColorDepthBits::is_known,
+            ColorDepthBits::KNOWN,
+        );
+        v.require(&at("customerIp"), self.customer_ip.as_ref());
+        v.check(
+            &at("customerIp"),
+            self.customer_ip.as_deref(),
+            "a valid IPv4 or IPv6 address",
+            |ip: &str| ip.parse::<std::net::IpAddr>().is_ok(),
+        );
+        v.require(&at("javaEnabled"), self.java_enabled.as_ref());
+        v.require(&at("javascriptEnabled"), self.javascript_enabled.as_ref());
+        v.require(&at("language"), self.language.as_ref());
+        len(v, &at("language"), self.language.as_ref(), 1, 8);
+        v.require(&at("screenHeight"), self.screen_height.as_ref());
+        max(v, &at("screenHeight"), self.screen_height, 999_999);
+        v.require(&at("screenWidth"), self.screen_width.as_ref());
+        max(v, &at("screenWidth"), self.screen_width, 999_999);
+        v.require(&at("timezoneOffset"), self.timezone_offset.as_ref());
+        // Documented as `max=99999`; offsets east of UTC are negative in the JavaScript
+        // convention Paysafe follows, so the bound is read as five digits either side.
+        v.range(&at("timezoneOffset"), self.timezone_offset, -99_999, 99_999);
+        v.require(&at("userAgent"), self.user_agent.as_ref());
+        len(v, &at("userAgent"), self.user_agent.as_ref(), 1, 256);
+    }
+}
+
+impl UserAccountDetails {
+    fn check(&self, path: &str, v: &mut Violations) {
+        let at = |f: &str| join(path, f);
+        max(
+            v,
+            &at("addCardAttemptsForLastDay"),
+            self.add_card_attempts_for_last_day,
+            999,
+        );
+        date(v, &at("changedDate"), self.changed_date.as_ref());
+        known(
+            v,
+            &at("changedRange"),
+            self.changed_range.as_ref(),
+            ChangedRange::is_known,
+            ChangedRange::KNOWN,
+        );
+        date(v, &at("createdDate"), self.created_date.as_ref());
+        known(
+            v,
+            &at("createdRange"),
+            self.created_range.as_ref(),
+            CreatedRange::is_known,
+            CreatedRange::KNOWN,
+        );
+        date(
+            v,
+            &at("passwordChangedDate"),
+            self.password_changed_date.as_ref(),
+        );
+        known(
+            v,
+            &at("passwordChangedRange"),
+            self.password_changed_range.as_ref(),
+            PasswordChangedRange::is_known,
+            PasswordChangedRange::KNOWN,
+        );
+        if let Some(pa) = &self.payment_account_details {
+            let at = |f: &str| join(&join(path, "paymentAccountDetails"), f);
+            known(
+                v,
+                &at("createdRange"),
+                pa.created_range.as_ref(),
+                CreatedRange::is_known,
+                CreatedRange::KNOWN,
+            );
+            date(v, &at("createdDate"), pa.created_date.as_ref());
+        }
+        if let Some(prior) = &self.prior_three_ds_authentication {
+            let at = |f: &str| join(&join(path, "priorThreeDSAuthentication"), f);
+            bytes(v, &at("data"), prior.data.as_ref(), 2048);
+            known(
+                v,
+                &at("method"),
+                prior.method.as_ref(),
+                PriorAuthenticationMethod::is_known,
+                PriorAuthenticationMethod::KNOWN,
+            );
+            len(v, &at("id"), prior.id.as_ref(), 1, 36);
+            date_time(v, &at("time"), prior.time.as_ref());
+        }
+        if let Some(usage) = &self.shipping_details_usage {
+            let at = |f: &str| join(&join(path, "shippingDetailsUsage"), f);
+            date(
+                v,
+                &at("initialUsageDate"),
+                usage.initial_usage_date.as_ref(),
+            );
+            known(
+                v,
+                &at("initialUsageRange"),
+                usage.initial_usage_range.as_ref(),
+                InitialUsageRange::is_known,
+                InitialUsageRange::KNOWN,
+            );
+        }
+        max(
+            v,
+            &at("totalPurchasesSixMonthCount"),
+            self.total_purchases_six_month_count,
+            9999,
+        );
+        max(
+            v,
+            &at("transactionCountForPreviousDay"),
+            self.transaction_count_for_previous_day,
+            999,
+        );
+        max(
+            v,
+            &at("transactionCountForPreviousYear"),
+            self.transaction_count_for_previous_year,
+            999,
+        );
+        if let Some(t) = &self.travel_details {
+            let at = |f: &str| join(&join(path, "travelDetails"), f);
+            if t.is_air_travel == Some(true) {
+                v.require(&at("airlineCarrier"), t.airline_carrier.as_ref());
+                v.require(&at("departureDate"), t.departure_date.as_ref());
+                v.require(&at("destination"), t.destination.as_ref());
+                v.require(&at("origin"), t.origin.as_ref());
+                v.require(&at("passengerFirstName"), t.passenger_first_name.as_ref());
+                v.require(&at("passengerLastName"), t.passenger_last_name.as_ref());
+            }
+            len(v, &at("airlineCarrier"), t.airline_carrier.as_ref(), 1, 256);
+            date(v, &at("departureDate"), t.departure_date.as_ref());
+            len(v, &at("destination"), t.destination.as_ref(), 1, 5);
+            len(v, &at("origin"), t.origin.as_ref(), 1, 5);
+            len(
+                v,
+                &at("passengerFirstName"),
+                t.passenger_first_name.as_ref(),
+                1,
+                99,
+            );
+            len(
+                v,
+                &at("passengerLastName"),
+                t.passenger_last_name.as_ref(),
+                1,
+                99,
+            );
+        }
+        if let Some(login) = &self.user_login {
+            let at = |f: &str| join(&join(path, "userLogin"), f);
+            known(
+                v,
+                &at("authenticationMethod"),
+                login.authentication_method.as_ref(),
+                LoginAuthenticationMethod::is_known,
+                LoginAuthenticationMethod::KNOWN,
+            );
+            bytes(v, &at("data"), login.data.as_ref(), 2048);
+            date_time(v, &at("time"), login.time.as_ref());
+        }
+    }
+}
+
+fn country(v: &mut Violations, path: &str, value: Option<&String>) {
+    v.check(
+        path,
+        value.map(String::as_str),
+        "an ISO 3166-1 alpha-2 country code",
+        |c: &str| is_alpha(c, 2),
+    );
+}
+
+impl BillingDetails {
+    fn check(&self, path: &str, v: &mut Violations) {
+        let at = |f: &str| join(path, f);
+        len(v, &at("street"), self.street.as_ref(), 0, 50);
+        len(v, &at("street2"), self.street2.as_ref(), 0, 50);
+        len(v, &at("city"), self.city.as_ref(), 0, 40);
+        // Table: <=40; data structure: exactly 2 (US/CA state codes). The smaller is sent.
+        len(v, &at("state"), self.state.as_ref(), 0, 2);
+        country(v, &at("country"), self.country.as_ref());
+        len(v, &at("zip"), self.zip.as_ref(), 0, 10);
+    }
+}
+
+impl ShippingDetails {
+    fn check(&self, path: &str, v: &mut Violations) {
+        let at = |f: &str| join(path, f);
+        known(
+            v,
+            &at("shipMethod"),
+            self.ship_method.as_ref(),
+            ShipMethod::is_known,
+            ShipMethod::KNOWN,
+        );
+        len(v, &at("street"), self.street.as_ref(), 0, 50);
+        // Table and portal: <=255; data structure: <=50. The smaller is sent.
+        len(v, &at("street2"), self.street2.as_ref(), 0, 50);
+        len(v, &at("city"), self.city.as_ref(), 0, 40);
+        len(v, &at("state"), self.state.as_ref(), 0, 40);
+        country(v, &at("country"), self.country.as_ref());
+        len(v, &at("zip"), self.zip.as_ref(), 0, 10);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_date_times() {
+        assert!(is_date("2014-01-26"));
+        assert!(!is_date("2014-13-26"));
+        assert!(!is_date("26-01-2014"));
+        assert!(is_date_time("2014-01-26T10:32:28Z"));
+        assert!(is_date_time("2014-01-21T14:47:31.540Z"));
+        assert!(is_date_time("2014-01-21T14:47:31+02:00"));
+        assert!(!is_date_time("2014-01-26-T10:32:28Z"));
+        assert!(!is_date_time("2014-01-26"));
+        assert!(!is_date_time("2014-01-26T10:32:28"));
+    }
+
+    #[test]
+    fn both_cell_phone_spellings_are_read() {
+        let a: Profile = serde_json::from_str(r#"{"cellPhone":"1"}"#).unwrap();
+        let b: Profile = serde_json::from_str(r#"{"cellphone":"2"}"#).unwrap();
+        assert_eq!((a.cell_phone(), b.cell_phone()), (Some("1"), Some("2")));
+    }
+
+    #[test]
+    fn electronic_delivery_flag_as_string() {
+        let e: ElectronicDelivery =
+            serde_json::from_str(r#"{"isElectronicDelivery":"true"}"#).unwrap();
+        assert_eq!(e.is_electronic_delivery, Some(true));
+    }
+}
