@@ -404,10 +404,13 @@ pub fn normalize_text(
             {
                 return mangopay::normalize_hook_query(text, ctx);
             }
+            // serde_json's message ends with the position, which the error prints itself.
+            let message = e.to_string();
+            let message = message.rfind(" at line ").map_or(message.as_str(), |i| &message[..i]);
             Err(NormalizeError::NotJson {
                 line: e.line(),
                 column: e.column(),
-                message: scrub(&e.to_string()),
+                message: scrub(message),
             })
         }
     }
