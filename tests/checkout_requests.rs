@@ -6,7 +6,7 @@
 use serde_json::{json, Value};
 use threeds_bridge::model::{Network, Provider};
 use threeds_bridge::request::{
-    codec, AuthenticationRequest, Browser, Card, CardReference, Channel, ChallengePreference,
+    codec, AuthenticationRequest, Browser, Card, CardReference, ChallengePreference, Channel,
     MessageCategory, Purpose, RequestError, TransactionType,
 };
 use threeds_bridge::translate::{compare, Dropped};
@@ -87,7 +87,10 @@ fn node_example_reads_into_the_model() {
     assert_eq!((card.expiry_month, card.expiry_year), (Some(1), Some(2030)));
     assert_eq!(m.purpose, Some(Purpose::Payment));
     assert_eq!(m.message_category, Some(MessageCategory::Payment));
-    assert_eq!(m.challenge_preference, Some(ChallengePreference::NoPreference));
+    assert_eq!(
+        m.challenge_preference,
+        Some(ChallengePreference::NoPreference)
+    );
     assert_eq!(m.transaction_type, Some(TransactionType::GoodsService));
     let ship = m.shipping_address.clone().unwrap();
     assert_eq!(ship.line2.as_deref(), Some("90 Tottenham Court Road"));
@@ -102,7 +105,10 @@ fn node_example_reads_into_the_model() {
 fn node_example_round_trips_except_what_the_model_cannot_hold() {
     let original = node_example();
     let rebuilt = write(&read(&original));
-    assert_eq!(compare(&original, &rebuilt), dropped(&["processing_channel_id"]));
+    assert_eq!(
+        compare(&original, &rebuilt),
+        dropped(&["processing_channel_id"])
+    );
     // Nothing is invented on the way back either.
     assert_eq!(compare(&rebuilt, &original), vec![]);
 }
@@ -117,8 +123,14 @@ fn hosted_docs_example_round_trips() {
     let mut v = node_example();
     v["completion"] = json!({"type": "hosted", "success_url": "https://example.com/success", "failure_url": "https://example.com/failure"});
     let m = read(&v);
-    assert_eq!(m.urls.return_url.as_deref(), Some("https://example.com/success"));
-    assert_eq!(m.urls.failure_url.as_deref(), Some("https://example.com/failure"));
+    assert_eq!(
+        m.urls.return_url.as_deref(),
+        Some("https://example.com/success")
+    );
+    assert_eq!(
+        m.urls.failure_url.as_deref(),
+        Some("https://example.com/failure")
+    );
     let rebuilt = write(&m);
     assert_eq!(compare(&v, &rebuilt), dropped(&["processing_channel_id"]));
     assert_eq!(violations(&v), vec![]);
@@ -229,7 +241,10 @@ fn instrument_and_token_sources_are_card_references() {
                    "completion": {"type": "non_hosted", "callback_url": "https://example.com/cb"}});
     let m = read(&v);
     let r = m.card_reference.clone().unwrap();
-    assert_eq!((r.provider, r.kind.as_str()), (Provider::Checkout, "instrument"));
+    assert_eq!(
+        (r.provider, r.kind.as_str()),
+        (Provider::Checkout, "instrument")
+    );
     assert_eq!(compare(&v, &write(&m)), vec![]);
     let v = json!({"source": {"type": "network_token", "token": "4543474002249996", "expiry_month": 6, "expiry_year": 2030}, "currency": "GBP"});
     assert_eq!(compare(&v, &write(&read(&v))), vec![]);
@@ -332,7 +347,10 @@ fn too_long_fields() {
         vec![
             (
                 "billing_descriptor.name".to_owned(),
-                Problem::TooLong { max: 40, actual: 41 }
+                Problem::TooLong {
+                    max: 40,
+                    actual: 41
+                }
             ),
             (
                 "reference".to_owned(),
@@ -355,7 +373,10 @@ fn too_short_fields() {
         vec![
             (
                 "source.number".to_owned(),
-                Problem::TooShort { min: 13, actual: 12 }
+                Problem::TooShort {
+                    min: 13,
+                    actual: 12
+                }
             ),
             (
                 "source.name".to_owned(),
@@ -429,7 +450,8 @@ fn invalid_values_and_patterns() {
 #[test]
 fn hosted_completion_is_refused_with_app_channel_data() {
     let mut v = node_example();
-    v["completion"] = json!({"type": "hosted", "success_url": "https://e/s", "failure_url": "https://e/f"});
+    v["completion"] =
+        json!({"type": "hosted", "success_url": "https://e/s", "failure_url": "https://e/f"});
     v["channel_data"] = json!({"channel": "app"});
     let got = violations(&v);
     assert!(got

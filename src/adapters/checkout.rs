@@ -13,8 +13,8 @@ use super::{parse_as, Context, Draft, NormalizeError, Normalized};
 use crate::liability::{Category, Enrollment};
 use crate::model::reason::{emv_reason, normalize_code};
 use crate::model::{
-    AuthenticationStatus as St, DocumentKind, Eci, Money, Network, NextAction, NextStep,
-    Provider, TransStatus,
+    AuthenticationStatus as St, DocumentKind, Eci, Money, Network, NextAction, NextStep, Provider,
+    TransStatus,
 };
 use serde_json::Value;
 use threeds_checkout::{
@@ -286,7 +286,9 @@ fn normalize_session(s: &SessionResponse, document: &'static str, ctx: &Context<
     d.auth.reference.clone_from(&s.reference);
     d.auth.protocol_version.clone_from(&s.protocol_version);
     d.auth.challenged = s.challenged;
-    d.auth.three_ds_server_trans_id.clone_from(&s.transaction_id);
+    d.auth
+        .three_ds_server_trans_id
+        .clone_from(&s.transaction_id);
     d.auth.ds_trans_id = s.ds.as_ref().and_then(|x| x.transaction_id.clone());
     d.auth.acs_trans_id = s.acs.as_ref().and_then(|x| x.transaction_id.clone());
     d.auth.eci = s.eci.as_ref().and_then(|e| Eci::parse(e.as_str()));
@@ -311,8 +313,13 @@ fn normalize_session(s: &SessionResponse, document: &'static str, ctx: &Context<
         Some(AuthenticationCategory::Payment) => d.facts.category = Some(Category::Payment),
         _ => {}
     }
-    set_exemption(&mut d, s.exemption.as_ref().and_then(|e| e.applied.as_ref()));
-    if s.protocol_version.as_deref().is_some_and(|v| v.starts_with('1'))
+    set_exemption(
+        &mut d,
+        s.exemption.as_ref().and_then(|e| e.applied.as_ref()),
+    );
+    if s.protocol_version
+        .as_deref()
+        .is_some_and(|v| v.starts_with('1'))
         && matches!(
             s.status_reason,
             Some(StatusReason::ParesStatus | StatusReason::ParesError)
@@ -326,7 +333,9 @@ fn normalize_session(s: &SessionResponse, document: &'static str, ctx: &Context<
         d.set_unknown("session_status", "<missing>");
         return d.finish();
     };
-    if d.apply_catalog(ctx, "session_status", status.as_str()).is_none() {
+    if d.apply_catalog(ctx, "session_status", status.as_str())
+        .is_none()
+    {
         return d.finish();
     }
     let code = s.response_code.as_ref();
@@ -360,8 +369,7 @@ fn normalize_session(s: &SessionResponse, document: &'static str, ctx: &Context<
             };
             refine_with_response_code(&mut d, code, expected, "session status");
             final_reason(&mut d, ctx, s);
-            if matches!(d.auth.status, St::Authenticated | St::Attempted)
-                && s.cryptogram.is_none()
+            if matches!(d.auth.status, St::Authenticated | St::Attempted) && s.cryptogram.is_none()
             {
                 d.warn(
                     "checkout session has no cryptogram: eci and cryptogram are only returned to \
@@ -534,7 +542,9 @@ fn normalize_webhook(e: &WebhookEvent, ctx: &Context<'_>) -> Normalized {
     d.auth.reference.clone_from(&data.reference);
     d.auth.protocol_version.clone_from(&data.protocol_version);
     d.auth.challenged = data.challenged;
-    d.auth.three_ds_server_trans_id.clone_from(&data.three_ds_transaction_id);
+    d.auth
+        .three_ds_server_trans_id
+        .clone_from(&data.three_ds_transaction_id);
     d.auth.ds_trans_id.clone_from(&data.ds_transaction_id);
     d.auth.acs_trans_id.clone_from(&data.acs_transaction_id);
     d.auth.eci = data.eci.as_ref().and_then(|x| Eci::parse(x.as_str()));
@@ -553,7 +563,9 @@ fn normalize_webhook(e: &WebhookEvent, ctx: &Context<'_>) -> Normalized {
         d.set_unknown("webhook_type", "<missing>");
         return d.finish();
     };
-    if d.apply_catalog(ctx, "webhook_type", event.as_str()).is_none() {
+    if d.apply_catalog(ctx, "webhook_type", event.as_str())
+        .is_none()
+    {
         return d.finish();
     }
     let code = data.response_code.as_ref();
@@ -708,8 +720,16 @@ mod tests {
         for (status, expected, step) in [
             ("pending", St::Pending, NextStep::Wait),
             ("processing", St::Pending, NextStep::Wait),
-            ("challenged", St::ChallengeRequired, NextStep::ChallengeCardholder),
-            ("challenge_abandoned", St::Expired, NextStep::RetryAuthentication),
+            (
+                "challenged",
+                St::ChallengeRequired,
+                NextStep::ChallengeCardholder,
+            ),
+            (
+                "challenge_abandoned",
+                St::Expired,
+                NextStep::RetryAuthentication,
+            ),
             ("expired", St::Expired, NextStep::RetryAuthentication),
             ("approved", St::Authenticated, NextStep::Authorize),
             ("attempted", St::Attempted, NextStep::Authorize),
@@ -723,7 +743,10 @@ mod tests {
             assert_eq!(n.authentication.raw.status.as_deref(), Some(status));
         }
         let n = run(session("challenge_abandoned", json!({})));
-        assert_eq!(n.authentication.reason.as_deref(), Some("challenge_abandoned"));
+        assert_eq!(
+            n.authentication.reason.as_deref(),
+            Some("challenge_abandoned")
+        );
         let n = run(session("expired", json!({})));
         assert_eq!(n.authentication.reason.as_deref(), Some("session_expired"));
     }
@@ -741,7 +764,10 @@ mod tests {
     fn approved_with_a_is_attempted_and_with_i_is_exempted() {
         let n = run(session("approved", json!({"response_code": "A"})));
         assert_eq!(n.authentication.status, St::Attempted);
-        assert_eq!(n.explain.status_rule, "rule:checkout.approved_response_code_a_attempted");
+        assert_eq!(
+            n.explain.status_rule,
+            "rule:checkout.approved_response_code_a_attempted"
+        );
         let n = run(session("approved", json!({"response_code": "I"})));
         assert_eq!(n.authentication.status, St::Exempted);
         assert_eq!(n.authentication.next_step, NextStep::Authorize);
@@ -790,7 +816,10 @@ mod tests {
         for r in StatusReason::KNOWN {
             let n = run(session("declined", json!({"status_reason": r})));
             assert!(
-                !n.explain.warnings.iter().any(|w| w.contains("not in the catalog")),
+                !n.explain
+                    .warnings
+                    .iter()
+                    .any(|w| w.contains("not in the catalog")),
                 "{r}"
             );
         }
@@ -807,8 +836,17 @@ mod tests {
             ("C", "challenged"),
         ] {
             let n = run(session(status, json!({"response_code": code})));
-            assert!(n.explain.warnings.iter().all(|w| !w.contains("disagrees")), "{code}");
-            assert_eq!(n.authentication.trans_status.as_ref().map(TransStatus::as_str), Some(code));
+            assert!(
+                n.explain.warnings.iter().all(|w| !w.contains("disagrees")),
+                "{code}"
+            );
+            assert_eq!(
+                n.authentication
+                    .trans_status
+                    .as_ref()
+                    .map(TransStatus::as_str),
+                Some(code)
+            );
         }
         let catalog = Catalog::builtin().unwrap();
         for code in ResponseCode::KNOWN {
@@ -834,10 +872,22 @@ mod tests {
             })
         );
         assert_eq!(n.authentication.next_step, NextStep::CompleteDeviceData);
-        assert_eq!(n.authentication.reason.as_deref(), Some("awaiting_three_ds_method"));
-        let n = run(session("pending", json!({"next_actions": ["collect_channel_data"]})));
-        assert_eq!(n.authentication.next_action, Some(NextAction::CollectDeviceData));
-        assert_eq!(n.authentication.reason.as_deref(), Some("awaiting_device_data"));
+        assert_eq!(
+            n.authentication.reason.as_deref(),
+            Some("awaiting_three_ds_method")
+        );
+        let n = run(session(
+            "pending",
+            json!({"next_actions": ["collect_channel_data"]}),
+        ));
+        assert_eq!(
+            n.authentication.next_action,
+            Some(NextAction::CollectDeviceData)
+        );
+        assert_eq!(
+            n.authentication.reason.as_deref(),
+            Some("awaiting_device_data")
+        );
         let n = run(session(
             "pending",
             json!({"next_actions": ["redirect_cardholder"], "_links": links}),
@@ -894,23 +944,49 @@ mod tests {
                    "authentication_category": "non_payment",
                    "session_secret": "sek_CANARYCANARY", "cryptogram": "CAVVCANARY", "eci": "5"}),
         ));
-        assert_eq!(n.explain.liability.facts.exemption.as_deref(), Some("low_value"));
-        assert_eq!(n.explain.liability.facts.category, Some(Category::NonPayment));
+        assert_eq!(
+            n.explain.liability.facts.exemption.as_deref(),
+            Some("low_value")
+        );
+        assert_eq!(
+            n.explain.liability.facts.category,
+            Some(Category::NonPayment)
+        );
         assert_eq!(n.authentication.eci.as_ref().map(Eci::as_str), Some("05"));
-        let out = crate::output::render(&n, crate::output::Options { explain: true, ..Default::default() });
+        let out = crate::output::render(
+            &n,
+            crate::output::Options {
+                explain: true,
+                ..Default::default()
+            },
+        );
         assert!(!out.contains("CANARY"));
-        let n = run(session("approved", json!({"response_code": "Y", "exemption": {"applied": "none"}})));
+        let n = run(session(
+            "approved",
+            json!({"response_code": "Y", "exemption": {"applied": "none"}}),
+        ));
         assert_eq!(n.explain.liability.facts.exemption, None);
     }
 
     #[test]
     fn callback_body_is_read_as_a_session() {
-        let n = run(json!({"session_id": "sid_llraltf4jlwu5dxdtprcv7ba5i", "status": "declined",
-            "response_code": "N", "response_reason": "05", "amount": 6540, "currency": "USD"}));
+        let n = run(
+            json!({"session_id": "sid_llraltf4jlwu5dxdtprcv7ba5i", "status": "declined",
+            "response_code": "N", "response_reason": "05", "amount": 6540, "currency": "USD"}),
+        );
         assert_eq!(n.explain.document, "checkout.callback");
-        assert_eq!(n.authentication.id.as_deref(), Some("sid_llraltf4jlwu5dxdtprcv7ba5i"));
+        assert_eq!(
+            n.authentication.id.as_deref(),
+            Some("sid_llraltf4jlwu5dxdtprcv7ba5i")
+        );
         assert_eq!(n.authentication.reason.as_deref(), Some("expired_card"));
-        assert_eq!(n.authentication.amount, Some(Money { value: 6540, currency: "USD".into() }));
+        assert_eq!(
+            n.authentication.amount,
+            Some(Money {
+                value: 6540,
+                currency: "USD".into()
+            })
+        );
     }
 
     fn webhook(event: &str, data: Value) -> Value {
@@ -926,9 +1002,15 @@ mod tests {
             ("authentication_failed", St::Failed),
             ("authentication_expired", St::Expired),
         ] {
-            let n = run(webhook(event, json!({"session_id": "sid_1", "amount": "1250", "currency": "GBP"})));
+            let n = run(webhook(
+                event,
+                json!({"session_id": "sid_1", "amount": "1250", "currency": "GBP"}),
+            ));
             assert_eq!(n.authentication.status, status, "{event}");
-            assert_eq!(n.authentication.amount.as_ref().map(|m| m.value), Some(1250));
+            assert_eq!(
+                n.authentication.amount.as_ref().map(|m| m.value),
+                Some(1250)
+            );
             assert_eq!(n.authentication.id.as_deref(), Some("sid_1"));
         }
         let n = run(webhook("authentication_refunded", json!({})));
@@ -937,13 +1019,26 @@ mod tests {
 
     #[test]
     fn webhook_rules() {
-        let n = run(webhook("authentication_failed", json!({"response_code": "U"})));
+        let n = run(webhook(
+            "authentication_failed",
+            json!({"response_code": "U"}),
+        ));
         assert_eq!(n.authentication.status, St::Unavailable);
-        assert_eq!(n.explain.status_rule, "rule:checkout.webhook_failed_response_code_u");
-        let n = run(webhook("authentication_attempted", json!({"response_code": "Y"})));
+        assert_eq!(
+            n.explain.status_rule,
+            "rule:checkout.webhook_failed_response_code_u"
+        );
+        let n = run(webhook(
+            "authentication_attempted",
+            json!({"response_code": "Y"}),
+        ));
         assert_eq!(n.authentication.status, St::Attempted);
         assert_eq!(n.explain.liability.facts.trans_status, Some(TransStatus::A));
-        assert!(n.explain.warnings.iter().any(|w| w.contains("event type wins")));
+        assert!(n
+            .explain
+            .warnings
+            .iter()
+            .any(|w| w.contains("event type wins")));
         let n = run(webhook(
             "authentication_failed",
             json!({"response_code": "N", "error_details": {"error_component": "D"}}),
@@ -959,14 +1054,29 @@ mod tests {
     fn error_codes_decide_before_error_type() {
         let n = run(error("unprocessable_entity", &["card_not_enrolled"]));
         assert_eq!(n.authentication.status, St::NotEnrolled);
-        assert_eq!(n.authentication.reason.as_deref(), Some("card_not_enrolled"));
+        assert_eq!(
+            n.authentication.reason.as_deref(),
+            Some("card_not_enrolled")
+        );
         assert_eq!(n.authentication.kind, DocumentKind::Error);
-        let n = run(error("unprocessable_entity", &["xyz", "issuer_not_enrolled"]));
-        assert_eq!(n.authentication.reason.as_deref(), Some("issuer_not_enrolled"));
-        assert_eq!(n.authentication.raw.code.as_deref(), Some("xyz,issuer_not_enrolled"));
+        let n = run(error(
+            "unprocessable_entity",
+            &["xyz", "issuer_not_enrolled"],
+        ));
+        assert_eq!(
+            n.authentication.reason.as_deref(),
+            Some("issuer_not_enrolled")
+        );
+        assert_eq!(
+            n.authentication.raw.code.as_deref(),
+            Some("xyz,issuer_not_enrolled")
+        );
         let n = run(error("request_invalid", &["payment_source_required"]));
         assert_eq!(n.authentication.next_step, NextStep::FixRequest);
-        assert_eq!(n.explain.status_rule, "rule:checkout.error_code_field_pattern");
+        assert_eq!(
+            n.explain.status_rule,
+            "rule:checkout.error_code_field_pattern"
+        );
         for (code, reason) in [
             ("amount_invalid", "invalid_request"),
             ("unable_to_verify_card", "psp_technical_error"),
@@ -983,18 +1093,28 @@ mod tests {
         let n = run(error("request_invalid", &["invalid_field"]));
         assert_eq!(n.authentication.status, St::Error);
         assert_eq!(n.authentication.reason.as_deref(), Some("invalid_request"));
-        assert!(n.explain.warnings.iter().any(|w| w.contains("invalid_field")));
+        assert!(n
+            .explain
+            .warnings
+            .iter()
+            .any(|w| w.contains("invalid_field")));
         let n = run(error("invalid_request", &["bad_request"]));
         assert_eq!(n.authentication.status, St::Unknown);
         assert_eq!(n.authentication.next_step, NextStep::Investigate);
-        assert_eq!(n.authentication.raw.status.as_deref(), Some("invalid_request"));
+        assert_eq!(
+            n.authentication.raw.status.as_deref(),
+            Some("invalid_request")
+        );
         assert_eq!(n.authentication.raw.message, None);
     }
 
     #[test]
     fn every_error_row_is_reachable() {
         let catalog = Catalog::builtin().unwrap();
-        for row in catalog.rows(P).filter(|r| r.table == "error_code" || r.table == "error_type") {
+        for row in catalog
+            .rows(P)
+            .filter(|r| r.table == "error_code" || r.table == "error_type")
+        {
             let v = if row.table == "error_code" {
                 error("zzz", &[row.code.as_str()])
             } else {
@@ -1019,12 +1139,18 @@ mod tests {
     fn matches_only_checkout_shapes() {
         assert!(matches(&json!({"id": "sid_x"})));
         assert!(matches(&json!({"session_id": "s", "response_code": "Y"})));
-        assert!(matches(&json!({"type": "authentication_started", "data": {}})));
+        assert!(matches(
+            &json!({"type": "authentication_started", "data": {}})
+        ));
         assert!(matches(&json!({"error_type": "x", "error_codes": []})));
         assert!(!matches(&json!({"type": "payment_approved", "data": {}})));
-        assert!(!matches(&json!({"id": "pay_x", "status": "COMPLETED", "threeDResult": "Y"})));
+        assert!(!matches(
+            &json!({"id": "pay_x", "status": "COMPLETED", "threeDResult": "Y"})
+        ));
         assert!(!matches(&json!({"error": {"code": "5068"}})));
-        assert!(!matches(&json!({"ResultCode": "000000", "Status": "SUCCEEDED"})));
+        assert!(!matches(
+            &json!({"ResultCode": "000000", "Status": "SUCCEEDED"})
+        ));
         assert!(!matches(&json!({"Message": "x", "Type": "param_error"})));
         assert!(!matches(&json!({"authenticationId": "a", "state": "x"})));
         assert!(!matches(&json!([1])));
@@ -1036,8 +1162,11 @@ mod tests {
         let ctx = Context { catalog: &catalog };
         let err = normalize(&json!({"id": "sid_x", "acs": {"url": 5}}), &ctx).unwrap_err();
         assert!(err.to_string().contains("acs.url"), "{err}");
-        let err = normalize(&json!({"id": "sid_x", "cryptogram": {"x": "SECRETCAVV"}}), &ctx)
-            .unwrap_err();
+        let err = normalize(
+            &json!({"id": "sid_x", "cryptogram": {"x": "SECRETCAVV"}}),
+            &ctx,
+        )
+        .unwrap_err();
         assert!(!err.to_string().contains("SECRETCAVV"));
     }
 }

@@ -235,22 +235,27 @@ impl RequestCodec for CheckoutCodec {
                 });
             }
         }
-        w.billing_descriptor = m.merchant.name.clone().map(|name| cko::BillingDescriptor {
-            name: Some(name),
-        });
+        w.billing_descriptor = m
+            .merchant
+            .name
+            .clone()
+            .map(|name| cko::BillingDescriptor { name: Some(name) });
         w.completion = write_completion(&m.urls);
-        w.initial_transaction = m.prior_authentication.as_ref().map(|p| cko::InitialTransaction {
-            acs_transaction_id: p.reference.clone(),
-            authentication_method: p.method.map(|m| match m {
-                PriorMethod::Frictionless => IAM::FrictionlessAuthentication,
-                PriorMethod::Challenge => IAM::ChallengeOccurred,
-                PriorMethod::AvsVerified => IAM::AvsVerified,
-                PriorMethod::Other => IAM::OtherIssuerMethods,
-            }),
-            authentication_timestamp: p.timestamp.clone(),
-            authentication_data: p.data.clone(),
-            initial_session_id: None,
-        });
+        w.initial_transaction = m
+            .prior_authentication
+            .as_ref()
+            .map(|p| cko::InitialTransaction {
+                acs_transaction_id: p.reference.clone(),
+                authentication_method: p.method.map(|m| match m {
+                    PriorMethod::Frictionless => IAM::FrictionlessAuthentication,
+                    PriorMethod::Challenge => IAM::ChallengeOccurred,
+                    PriorMethod::AvsVerified => IAM::AvsVerified,
+                    PriorMethod::Other => IAM::OtherIssuerMethods,
+                }),
+                authentication_timestamp: p.timestamp.clone(),
+                authentication_data: p.data.clone(),
+                initial_session_id: None,
+            });
         Ok(w)
     }
 }
@@ -461,9 +466,9 @@ fn phone_to_model(p: &cko::Phone) -> String {
 /// ITU-T E.164 country calling codes are prefix-free: `1` and `7` are one digit, these are
 /// two, every other assigned code is three.
 const TWO_DIGIT_CALLING_CODES: &[&str] = &[
-    "20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46",
-    "47", "48", "49", "51", "52", "53", "54", "55", "56", "57", "58", "60", "61", "62", "63",
-    "64", "65", "66", "81", "82", "84", "86", "90", "91", "92", "93", "94", "95", "98",
+    "20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46", "47",
+    "48", "49", "51", "52", "53", "54", "55", "56", "57", "58", "60", "61", "62", "63", "64", "65",
+    "66", "81", "82", "84", "86", "90", "91", "92", "93", "94", "95", "98",
 ];
 
 /// Splits `+<country code><number>` (spaces, dashes, dots and brackets ignored). A number
@@ -494,7 +499,10 @@ fn phone_to_wire(text: &str) -> cko::Phone {
     }
 }
 
-fn parse_num<T: std::str::FromStr>(path: &str, v: Option<&NumOrStr>) -> Result<Option<T>, RequestError> {
+fn parse_num<T: std::str::FromStr>(
+    path: &str,
+    v: Option<&NumOrStr>,
+) -> Result<Option<T>, RequestError> {
     v.map(|n| {
         n.as_str()
             .trim()

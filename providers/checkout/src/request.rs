@@ -386,8 +386,19 @@ pub struct MerchantRiskInfo {
 // Validation
 // ---------------------------------------------------------------------------------------
 
-fn known<E>(v: &mut Violations, path: &str, value: Option<&E>, is_known: impl Fn(&E) -> bool, known: &[&str]) {
-    v.check(path, value, &format!("one of {}", known.join(", ")), is_known);
+fn known<E>(
+    v: &mut Violations,
+    path: &str,
+    value: Option<&E>,
+    is_known: impl Fn(&E) -> bool,
+    known: &[&str],
+) {
+    v.check(
+        path,
+        value,
+        &format!("one of {}", known.join(", ")),
+        is_known,
+    );
 }
 
 macro_rules! enum_check {
@@ -402,9 +413,11 @@ fn digits(s: &str) -> bool {
 
 /// `^(prefix)_(\w{n})$`.
 fn prefixed_word(s: &str, prefix: &str, n: usize) -> bool {
-    s.strip_prefix(prefix).and_then(|r| r.strip_prefix('_')).is_some_and(|rest| {
-        rest.chars().count() == n && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-    })
+    s.strip_prefix(prefix)
+        .and_then(|r| r.strip_prefix('_'))
+        .is_some_and(|rest| {
+            rest.chars().count() == n && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
 }
 
 fn yyyymmdd(s: &str) -> bool {
@@ -418,20 +431,46 @@ fn exact_len(v: &mut Violations, path: &str, value: Option<&str>, n: usize) {
     v.length(path, value, n, n);
 }
 
-fn text_num(v: &mut Violations, path: &str, value: Option<&NumOrStr>, min: usize, max: usize, signed: bool) {
+fn text_num(
+    v: &mut Violations,
+    path: &str,
+    value: Option<&NumOrStr>,
+    min: usize,
+    max: usize,
+    signed: bool,
+) {
     if let Some(n) = value {
         let s = n.as_str();
         v.length(path, Some(s), min, max);
-        let body = if signed { s.strip_prefix('-').unwrap_or(s) } else { s };
+        let body = if signed {
+            s.strip_prefix('-').unwrap_or(s)
+        } else {
+            s
+        };
         v.check(path, Some(body), "digits", |b: &str| digits(b));
     }
 }
 
 impl Address {
     fn check(&self, v: &mut Violations, at: &str) {
-        v.length(&join(at, "address_line1"), self.address_line1.as_deref(), 0, 50);
-        v.length(&join(at, "address_line2"), self.address_line2.as_deref(), 0, 50);
-        v.length(&join(at, "address_line3"), self.address_line3.as_deref(), 0, 50);
+        v.length(
+            &join(at, "address_line1"),
+            self.address_line1.as_deref(),
+            0,
+            50,
+        );
+        v.length(
+            &join(at, "address_line2"),
+            self.address_line2.as_deref(),
+            0,
+            50,
+        );
+        v.length(
+            &join(at, "address_line3"),
+            self.address_line3.as_deref(),
+            0,
+            50,
+        );
         v.length(&join(at, "city"), self.city.as_deref(), 0, 50);
         v.length(&join(at, "state"), self.state.as_deref(), 1, 3);
         v.length(&join(at, "zip"), self.zip.as_deref(), 0, 16);
@@ -442,14 +481,20 @@ impl Address {
 impl Phone {
     fn check(&self, v: &mut Violations, at: &str) {
         let cc = join(at, "country_code");
-        v.check(&cc, self.country_code.as_deref(), "1 to 3 digits", |s: &str| {
-            digits(s) && s.len() <= 3
-        });
+        v.check(
+            &cc,
+            self.country_code.as_deref(),
+            "1 to 3 digits",
+            |s: &str| digits(s) && s.len() <= 3,
+        );
         let number = join(at, "number");
         v.require(&number, self.number.as_ref());
-        v.check(&number, self.number.as_deref(), "1 to 15 digits", |s: &str| {
-            digits(s) && s.len() <= 15
-        });
+        v.check(
+            &number,
+            self.number.as_deref(),
+            "1 to 15 digits",
+            |s: &str| digits(s) && s.len() <= 15,
+        );
     }
 }
 
@@ -487,7 +532,12 @@ impl Source {
         v.length(&p("number"), number, 13, 19);
         v.check(&p("number"), number, "digits", |s: &str| digits(s));
         v.range(&p("expiry_month"), self.expiry_month.map(i64::from), 1, 12);
-        v.range(&p("expiry_year"), self.expiry_year.map(i64::from), 1000, 9999);
+        v.range(
+            &p("expiry_year"),
+            self.expiry_year.map(i64::from),
+            1000,
+            9999,
+        );
         v.length(&p("name"), self.name.as_deref(), 2, 45);
         v.length(&p("email"), self.email.as_deref(), 0, 254);
         enum_check!(v, p("scheme"), self.scheme.as_ref(), Scheme);
@@ -520,7 +570,9 @@ impl Completion {
                     v.push(
                         p("type"),
                         Problem::Invalid {
-                            expected: "non_hosted with app channel data (hosted_not_supported_for_app)".into(),
+                            expected:
+                                "non_hosted with app channel data (hosted_not_supported_for_app)"
+                                    .into(),
                         },
                     );
                 }
@@ -532,7 +584,10 @@ impl Completion {
             ("success_url", &self.success_url),
             ("failure_url", &self.failure_url),
             ("callback_url", &self.callback_url),
-            ("challenge_notification_url", &self.challenge_notification_url),
+            (
+                "challenge_notification_url",
+                &self.challenge_notification_url,
+            ),
         ] {
             v.length(&p(name), url.as_deref(), 1, 256);
             v.check(&p(name), url.as_deref(), "an absolute URI", |s: &str| {
@@ -566,7 +621,10 @@ impl ChannelData {
                 v.require(&p("sdk_max_timeout"), self.sdk_max_timeout.as_ref());
                 v.require(&p("sdk_ephem_pub_key"), self.sdk_ephem_pub_key.as_ref());
                 v.require(&p("sdk_encrypted_data"), self.sdk_encrypted_data.as_ref());
-                v.require(&p("sdk_reference_number"), self.sdk_reference_number.as_ref());
+                v.require(
+                    &p("sdk_reference_number"),
+                    self.sdk_reference_number.as_ref(),
+                );
                 v.require(&p("sdk_transaction_id"), self.sdk_transaction_id.as_ref());
                 v.require(&p("sdk_interface_type"), self.sdk_interface_type.as_ref());
                 v.require(&p("sdk_ui_elements"), self.sdk_ui_elements.as_ref());
@@ -579,8 +637,22 @@ impl ChannelData {
         v.length(&p("accept_header"), self.accept_header.as_deref(), 1, 2048);
         v.length(&p("language"), self.language.as_deref(), 1, 12);
         text_num(v, &p("color_depth"), self.color_depth.as_ref(), 1, 2, false);
-        text_num(v, &p("screen_height"), self.screen_height.as_ref(), 1, 6, false);
-        text_num(v, &p("screen_width"), self.screen_width.as_ref(), 1, 6, false);
+        text_num(
+            v,
+            &p("screen_height"),
+            self.screen_height.as_ref(),
+            1,
+            6,
+            false,
+        );
+        text_num(
+            v,
+            &p("screen_width"),
+            self.screen_width.as_ref(),
+            1,
+            6,
+            false,
+        );
         text_num(v, &p("timezone"), self.timezone.as_ref(), 1, 5, true);
         v.length(&p("user_agent"), self.user_agent.as_deref(), 1, 2048);
         v.length(&p("ip_address"), self.ip_address.as_deref(), 1, 45);
@@ -591,7 +663,12 @@ impl ChannelData {
             ThreeDsMethodCompletion
         );
         exact_len(v, &p("sdk_app_id"), self.sdk_app_id.as_deref(), 36);
-        v.range(&p("sdk_max_timeout"), self.sdk_max_timeout.map(i64::from), 5, 99);
+        v.range(
+            &p("sdk_max_timeout"),
+            self.sdk_max_timeout.map(i64::from),
+            5,
+            99,
+        );
         if let Some(key) = &self.sdk_ephem_pub_key {
             let k = |f: &str| join(&p("sdk_ephem_pub_key"), f);
             v.require(&k("kty"), key.kty.as_ref());
@@ -609,11 +686,31 @@ impl ChannelData {
             1,
             64000,
         );
-        v.length(&p("sdk_reference_number"), self.sdk_reference_number.as_deref(), 1, 32);
-        exact_len(v, &p("sdk_transaction_id"), self.sdk_transaction_id.as_deref(), 36);
-        enum_check!(v, p("sdk_interface_type"), self.sdk_interface_type.as_ref(), SdkInterfaceType);
+        v.length(
+            &p("sdk_reference_number"),
+            self.sdk_reference_number.as_deref(),
+            1,
+            32,
+        );
+        exact_len(
+            v,
+            &p("sdk_transaction_id"),
+            self.sdk_transaction_id.as_deref(),
+            36,
+        );
+        enum_check!(
+            v,
+            p("sdk_interface_type"),
+            self.sdk_interface_type.as_ref(),
+            SdkInterfaceType
+        );
         for (i, e) in self.sdk_ui_elements.iter().flatten().enumerate() {
-            enum_check!(v, format!("{}[{i}]", p("sdk_ui_elements")), Some(e), UiElement);
+            enum_check!(
+                v,
+                format!("{}[{i}]", p("sdk_ui_elements")),
+                Some(e),
+                UiElement
+            );
         }
         enum_check!(
             v,
@@ -635,7 +732,10 @@ impl Validate for ChannelData {
 impl Validate for IssuerFingerprintRequest {
     fn validate(&self) -> Vec<FieldViolation> {
         let mut v = Violations::new();
-        v.require("three_ds_method_completion", self.three_ds_method_completion.as_ref());
+        v.require(
+            "three_ds_method_completion",
+            self.three_ds_method_completion.as_ref(),
+        );
         enum_check!(
             &mut v,
             "three_ds_method_completion".to_owned(),
@@ -649,13 +749,38 @@ impl Validate for IssuerFingerprintRequest {
 impl AccountInfo {
     fn check(&self, v: &mut Violations) {
         let p = |f: &str| join("account_info", f);
-        v.range(&p("purchase_count"), self.purchase_count.map(i64::from), 0, 9999);
-        v.range(&p("add_card_attempts"), self.add_card_attempts.map(i64::from), 0, 999);
-        v.range(&p("transactions_today"), self.transactions_today.map(i64::from), 0, 999);
-        v.range(&p("transactions_per_year"), self.transactions_per_year.map(i64::from), 0, 999);
+        v.range(
+            &p("purchase_count"),
+            self.purchase_count.map(i64::from),
+            0,
+            9999,
+        );
+        v.range(
+            &p("add_card_attempts"),
+            self.add_card_attempts.map(i64::from),
+            0,
+            999,
+        );
+        v.range(
+            &p("transactions_today"),
+            self.transactions_today.map(i64::from),
+            0,
+            999,
+        );
+        v.range(
+            &p("transactions_per_year"),
+            self.transactions_per_year.map(i64::from),
+            0,
+            999,
+        );
         v.length(&p("account_id"), self.account_id.as_deref(), 0, 64);
         enum_check!(v, p("account_age"), self.account_age.as_ref(), AccountAge);
-        enum_check!(v, p("shipping_address_age"), self.shipping_address_age.as_ref(), AgeIndicator);
+        enum_check!(
+            v,
+            p("shipping_address_age"),
+            self.shipping_address_age.as_ref(),
+            AgeIndicator
+        );
         enum_check!(
             v,
             p("authentication_method"),
@@ -680,7 +805,12 @@ impl AccountInfo {
             self.account_password_change_indicator.as_ref(),
             PasswordChangeIndicator
         );
-        enum_check!(v, p("account_type"), self.account_type.as_ref(), AccountType);
+        enum_check!(
+            v,
+            p("account_type"),
+            self.account_type.as_ref(),
+            AccountType
+        );
         if let Some(info) = &self.three_ds_requestor_authentication_info {
             let q = |f: &str| join(&p("three_ds_requestor_authentication_info"), f);
             enum_check!(
@@ -689,7 +819,12 @@ impl AccountInfo {
                 info.three_ds_req_auth_method.as_ref(),
                 ThreeDsReqAuthMethod
             );
-            v.length(&q("three_ds_req_auth_data"), info.three_ds_req_auth_data.as_deref(), 0, 20000);
+            v.length(
+                &q("three_ds_req_auth_data"),
+                info.three_ds_req_auth_data.as_deref(),
+                0,
+                20000,
+            );
         }
     }
 }
@@ -698,8 +833,18 @@ impl MerchantRiskInfo {
     fn check(&self, v: &mut Violations) {
         let p = |f: &str| join("merchant_risk_info", f);
         v.length(&p("delivery_email"), self.delivery_email.as_deref(), 0, 254);
-        enum_check!(v, p("delivery_timeframe"), self.delivery_timeframe.as_ref(), DeliveryTimeframe);
-        enum_check!(v, p("shipping_indicator"), self.shipping_indicator.as_ref(), ShippingIndicator);
+        enum_check!(
+            v,
+            p("delivery_timeframe"),
+            self.delivery_timeframe.as_ref(),
+            DeliveryTimeframe
+        );
+        enum_check!(
+            v,
+            p("shipping_indicator"),
+            self.shipping_indicator.as_ref(),
+            ShippingIndicator
+        );
         enum_check!(
             v,
             p("reorder_items_indicator"),
@@ -712,9 +857,28 @@ impl MerchantRiskInfo {
             self.pre_order_purchase_indicator.as_ref(),
             PreOrderPurchaseIndicator
         );
-        text_num(v, &p("gift_card_amount"), self.gift_card_amount.as_ref(), 1, 15, false);
-        exact_len(v, &p("gift_card_currency"), self.gift_card_currency.as_deref(), 3);
-        text_num(v, &p("gift_card_count"), self.gift_card_count.as_ref(), 1, 2, false);
+        text_num(
+            v,
+            &p("gift_card_amount"),
+            self.gift_card_amount.as_ref(),
+            1,
+            15,
+            false,
+        );
+        exact_len(
+            v,
+            &p("gift_card_currency"),
+            self.gift_card_currency.as_deref(),
+            3,
+        );
+        text_num(
+            v,
+            &p("gift_card_count"),
+            self.gift_card_count.as_ref(),
+            1,
+            2,
+            false,
+        );
     }
 }
 
@@ -726,16 +890,29 @@ impl Validate for SessionRequest {
             source.check(&mut v);
         }
         v.require("currency", self.currency.as_ref());
-        v.check("currency", self.currency.as_deref(), "3 upper-case letters (ISO 4217)", |c: &str| {
-            c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase())
-        });
-        v.range("amount", self.amount.map(|a| i64::try_from(a).unwrap_or(i64::MAX)), 0, i64::MAX);
+        v.check(
+            "currency",
+            self.currency.as_deref(),
+            "3 upper-case letters (ISO 4217)",
+            |c: &str| c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()),
+        );
+        v.range(
+            "amount",
+            self.amount.map(|a| i64::try_from(a).unwrap_or(i64::MAX)),
+            0,
+            i64::MAX,
+        );
         if matches!(
             self.authentication_type,
             Some(AuthenticationType::Recurring | AuthenticationType::Installment)
         ) {
             v.require("amount", self.amount.as_ref());
-            v.check("amount", self.amount.as_ref(), "greater than zero for recurring and installment", |a: &u64| *a > 0);
+            v.check(
+                "amount",
+                self.amount.as_ref(),
+                "greater than zero for recurring and installment",
+                |a: &u64| *a > 0,
+            );
         }
         v.check(
             "processing_channel_id",
@@ -743,7 +920,12 @@ impl Validate for SessionRequest {
             "pc_ followed by 26 word characters",
             |s: &str| prefixed_word(s, "pc", 26),
         );
-        enum_check!(&mut v, "authentication_type".to_owned(), self.authentication_type.as_ref(), AuthenticationType);
+        enum_check!(
+            &mut v,
+            "authentication_type".to_owned(),
+            self.authentication_type.as_ref(),
+            AuthenticationType
+        );
         enum_check!(
             &mut v,
             "authentication_category".to_owned(),
@@ -753,19 +935,37 @@ impl Validate for SessionRequest {
         if let Some(c) = &self.challenge_indicator {
             v.length("challenge_indicator", Some(c.as_str()), 1, 50);
         }
-        enum_check!(&mut v, "challenge_indicator".to_owned(), self.challenge_indicator.as_ref(), ChallengeIndicator);
+        enum_check!(
+            &mut v,
+            "challenge_indicator".to_owned(),
+            self.challenge_indicator.as_ref(),
+            ChallengeIndicator
+        );
         if let Some(d) = &self.billing_descriptor {
             v.length("billing_descriptor.name", d.name.as_deref(), 1, 40);
             v.check(
                 "billing_descriptor.name",
                 d.name.as_deref(),
                 "letters, digits, spaces and . ! * - = _ @",
-                |s: &str| s.chars().all(|c| c.is_alphanumeric() || " .!*-=_@".contains(c)),
+                |s: &str| {
+                    s.chars()
+                        .all(|c| c.is_alphanumeric() || " .!*-=_@".contains(c))
+                },
             );
         }
         v.length("reference", self.reference.as_deref(), 0, 100);
-        v.length("prior_transaction_reference", self.prior_transaction_reference.as_deref(), 0, 36);
-        enum_check!(&mut v, "transaction_type".to_owned(), self.transaction_type.as_ref(), TransactionType);
+        v.length(
+            "prior_transaction_reference",
+            self.prior_transaction_reference.as_deref(),
+            0,
+            36,
+        );
+        enum_check!(
+            &mut v,
+            "transaction_type".to_owned(),
+            self.transaction_type.as_ref(),
+            TransactionType
+        );
         if let Some(a) = &self.shipping_address {
             a.check(&mut v, "shipping_address");
         }
@@ -781,24 +981,57 @@ impl Validate for SessionRequest {
             c.check(&mut v, "channel_data");
         }
         if let Some(r) = &self.recurring {
-            v.check("recurring.expiry", r.expiry.as_deref(), "yyyyMMdd", yyyymmdd);
+            v.check(
+                "recurring.expiry",
+                r.expiry.as_deref(),
+                "yyyyMMdd",
+                yyyymmdd,
+            );
         }
         if let Some(i) = &self.installment {
-            v.require("installment.number_of_payments", i.number_of_payments.as_ref());
-            v.range("installment.number_of_payments", i.number_of_payments.map(i64::from), 2, 999);
-            v.check("installment.expiry", i.expiry.as_deref(), "yyyyMMdd", yyyymmdd);
+            v.require(
+                "installment.number_of_payments",
+                i.number_of_payments.as_ref(),
+            );
+            v.range(
+                "installment.number_of_payments",
+                i.number_of_payments.map(i64::from),
+                2,
+                999,
+            );
+            v.check(
+                "installment.expiry",
+                i.expiry.as_deref(),
+                "yyyyMMdd",
+                yyyymmdd,
+            );
         }
         if let Some(t) = &self.initial_transaction {
             let p = |f: &str| join("initial_transaction", f);
-            exact_len(&mut v, &p("acs_transaction_id"), t.acs_transaction_id.as_deref(), 36);
+            exact_len(
+                &mut v,
+                &p("acs_transaction_id"),
+                t.acs_transaction_id.as_deref(),
+                36,
+            );
             enum_check!(
                 &mut v,
                 p("authentication_method"),
                 t.authentication_method.as_ref(),
                 InitialAuthenticationMethod
             );
-            v.length(&p("authentication_data"), t.authentication_data.as_deref(), 0, 2048);
-            exact_len(&mut v, &p("initial_session_id"), t.initial_session_id.as_deref(), 30);
+            v.length(
+                &p("authentication_data"),
+                t.authentication_data.as_deref(),
+                0,
+                2048,
+            );
+            exact_len(
+                &mut v,
+                &p("initial_session_id"),
+                t.initial_session_id.as_deref(),
+                30,
+            );
         }
         if let Some(a) = &self.account_info {
             a.check(&mut v);
@@ -807,7 +1040,12 @@ impl Validate for SessionRequest {
             m.check(&mut v);
         }
         for (i, e) in self.preferred_experiences.iter().flatten().enumerate() {
-            enum_check!(&mut v, format!("preferred_experiences[{i}]"), Some(e), Experience);
+            enum_check!(
+                &mut v,
+                format!("preferred_experiences[{i}]"),
+                Some(e),
+                Experience
+            );
         }
         if let Some(d) = &self.device_information {
             v.check(
