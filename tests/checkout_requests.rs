@@ -259,11 +259,13 @@ fn value_error_path(m: &AuthenticationRequest) -> String {
 
 #[test]
 fn values_checkout_cannot_represent_are_errors_with_their_path() {
-    let mut m = AuthenticationRequest::default();
-    m.card = Some(Card {
-        preferred_network: Some(Network::Maestro),
-        ..Card::default()
-    });
+    let m = AuthenticationRequest {
+        card: Some(Card {
+            preferred_network: Some(Network::Maestro),
+            ..Card::default()
+        }),
+        ..AuthenticationRequest::default()
+    };
     assert_eq!(value_error_path(&m), "source.scheme");
     let m = AuthenticationRequest {
         challenge_preference: Some(ChallengePreference::ScaAlreadyPerformed),

@@ -403,7 +403,13 @@ fn known<E>(
 
 macro_rules! enum_check {
     ($v:expr, $path:expr, $value:expr, $ty:ty) => {
-        known($v, &$path, $value, <$ty>::is_known, <$ty>::KNOWN)
+        known(
+            $v,
+            AsRef::<str>::as_ref(&$path),
+            $value,
+            <$ty>::is_known,
+            <$ty>::KNOWN,
+        )
     };
 }
 
@@ -738,7 +744,7 @@ impl Validate for IssuerFingerprintRequest {
         );
         enum_check!(
             &mut v,
-            "three_ds_method_completion".to_owned(),
+            "three_ds_method_completion",
             self.three_ds_method_completion.as_ref(),
             ThreeDsMethodCompletion
         );
@@ -922,13 +928,13 @@ impl Validate for SessionRequest {
         );
         enum_check!(
             &mut v,
-            "authentication_type".to_owned(),
+            "authentication_type",
             self.authentication_type.as_ref(),
             AuthenticationType
         );
         enum_check!(
             &mut v,
-            "authentication_category".to_owned(),
+            "authentication_category",
             self.authentication_category.as_ref(),
             AuthenticationCategory
         );
@@ -937,7 +943,7 @@ impl Validate for SessionRequest {
         }
         enum_check!(
             &mut v,
-            "challenge_indicator".to_owned(),
+            "challenge_indicator",
             self.challenge_indicator.as_ref(),
             ChallengeIndicator
         );
@@ -962,7 +968,7 @@ impl Validate for SessionRequest {
         );
         enum_check!(
             &mut v,
-            "transaction_type".to_owned(),
+            "transaction_type",
             self.transaction_type.as_ref(),
             TransactionType
         );
