@@ -12,10 +12,13 @@ fn documents() -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let mut docs = Vec::new();
     for p in ["checkout", "paysafe", "mangopay", "pxp"] {
-        let Ok(entries) = std::fs::read_dir(root.join(p)) else { continue };
+        let Ok(entries) = std::fs::read_dir(root.join(p)) else {
+            continue;
+        };
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".json") && !name.ends_with(".golden.json") && name != "manifest.json" {
+            if name.ends_with(".json") && !name.ends_with(".golden.json") && name != "manifest.json"
+            {
                 if let Ok(text) = std::fs::read_to_string(e.path()) {
                     if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
                         docs.push(v.to_string());
@@ -44,7 +47,9 @@ fn bench(c: &mut Criterion) {
             bytes
         })
     });
-    group.bench_function("catalog_load", |b| b.iter(|| Catalog::builtin().map(|c| c.len())));
+    group.bench_function("catalog_load", |b| {
+        b.iter(|| Catalog::builtin().map(|c| c.len()))
+    });
     group.finish();
 }
 

@@ -195,7 +195,10 @@ fn every_fixture_matches_its_golden_output() {
                     problems.push(format!("{}: detected as {p}", path.display()));
                 }
             }
-            let stem = Path::new(&entry.file).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let stem = Path::new(&entry.file)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let golden_path = dir.join(format!("{stem}.golden.json"));
             if update {
                 let pretty = serde_json::to_string_pretty(&actual).expect("JSON") + "\n";

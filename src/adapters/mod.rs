@@ -406,7 +406,9 @@ pub fn normalize_text(
             }
             // serde_json's message ends with the position, which the error prints itself.
             let message = e.to_string();
-            let message = message.rfind(" at line ").map_or(message.as_str(), |i| &message[..i]);
+            let message = message
+                .rfind(" at line ")
+                .map_or(message.as_str(), |i| &message[..i]);
             Err(NormalizeError::NotJson {
                 line: e.line(),
                 column: e.column(),
