@@ -29,6 +29,9 @@ pub struct Translation {
     pub request: Value,
     pub model: AuthenticationRequest,
     pub dropped: Vec<Dropped>,
+    /// Paths of the normalized request model the target request cannot express (for
+    /// example Checkout has no CVV field, Paysafe no 3RI terms).
+    pub not_representable: Vec<Dropped>,
     /// The target's violations after `--set` values were applied: missing required fields
     /// and limits.
     pub violations: Vec<FieldViolation>,
@@ -73,6 +76,10 @@ pub fn translate(
 
     let target_codec = codec(to);
     let mut request = target_codec.write(&model)?;
+    // What the model held that the target cannot express: read the built target back and
+    // compare models.
+    let carried = target_codec.read(&request)?;
+    let not_representable = compare(&model_json(&model), &model_json(&carried));
     let mut set_paths = Vec::new();
     for set in sets {
         let (path, raw) = set
@@ -95,9 +102,16 @@ pub fn translate(
         request: typed,
         model,
         dropped,
+        not_representable,
         violations,
         target: to,
     })
+}
+
+/// The model as JSON for comparison. Secrets compare by their redacted form, which is enough
+/// to see whether they were carried.
+fn model_json(model: &AuthenticationRequest) -> Value {
+    serde_json::to_value(model).unwrap_or(Value::Null)
 }
 
 /// Leaves of `original` that `rebuilt` lacks or holds with another value.

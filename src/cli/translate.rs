@@ -90,6 +90,14 @@ fn translate_one(
         };
         let _ = writeln!(err, "dropped: {} {}: {what}", args.from, d.path);
     }
+    for d in &t.not_representable {
+        let what = if d.changed {
+            "changed"
+        } else {
+            "has no field for it"
+        };
+        let _ = writeln!(err, "dropped: {} {what}: {}", args.to, d.path);
+    }
     for v in &t.violations {
         let _ = writeln!(err, "target: {} {v}", args.to);
     }
@@ -109,11 +117,13 @@ fn translate_one(
             return 1;
         }
     }
-    if args.strict && (!t.dropped.is_empty() || !t.violations.is_empty()) {
+    if args.strict
+        && (!t.dropped.is_empty() || !t.not_representable.is_empty() || !t.violations.is_empty())
+    {
         let _ = writeln!(
             err,
             "error: --strict: the translation is incomplete ({} dropped, {} target problems)",
-            t.dropped.len(),
+            t.dropped.len() + t.not_representable.len(),
             t.violations.len()
         );
         return 2;

@@ -179,25 +179,20 @@ impl RequestCodec for CheckoutCodec {
             channel_data: write_channel(m),
             ..cko::SessionRequest::default()
         };
-        w.authentication_type = m
-            .purpose
-            .map(|p| match p {
-                Purpose::Payment => Ok(AType::Regular),
-                Purpose::Recurring => Ok(AType::Recurring),
-                Purpose::Installment => Ok(AType::Installment),
-                Purpose::AddCard => Ok(AType::AddCard),
-                Purpose::MaintainCard => Ok(AType::MaintainCard),
-                Purpose::EmvTokenVerification => Err(value_error(
-                    "authentication_type",
-                    "Checkout has no authentication type for EMV token verification",
-                )),
-            })
-            .transpose()?;
+        // A purpose Checkout cannot express is left out; translation reports it.
+        w.authentication_type = m.purpose.and_then(|p| match p {
+            Purpose::Payment => Some(AType::Regular),
+            Purpose::Recurring => Some(AType::Recurring),
+            Purpose::Installment => Some(AType::Installment),
+            Purpose::AddCard => Some(AType::AddCard),
+            Purpose::MaintainCard => Some(AType::MaintainCard),
+            Purpose::EmvTokenVerification => None,
+        });
         w.authentication_category = m.message_category.map(|c| match c {
             MessageCategory::Payment => Cat::Payment,
             MessageCategory::NonPayment => Cat::NonPayment,
         });
-        w.challenge_indicator = m.challenge_preference.map(challenge_to_wire).transpose()?;
+        w.challenge_indicator = m.challenge_preference.and_then(challenge_to_wire);
         w.transaction_type = m.transaction_type.map(|t| match t {
             TransactionType::GoodsService => cko::TransactionType::GoodsService,
             TransactionType::CheckAcceptance => cko::TransactionType::CheckAcceptance,
@@ -222,18 +217,16 @@ impl RequestCodec for CheckoutCodec {
                     days_between_payments: r.frequency_days,
                     expiry,
                 });
-            } else {
-                if r.max_payments.is_some() {
-                    return Err(value_error(
-                        "recurring",
-                        "a number of payments needs authentication_type installment at Checkout",
-                    ));
-                }
+            } else if m.purpose == Some(Purpose::Recurring) {
+                // Checkout's `recurring` has no payment count; translation reports the
+                // count as not carried (model comparison), it is not an error.
                 w.recurring = Some(cko::Recurring {
                     days_between_payments: r.frequency_days,
                     expiry,
                 });
             }
+            // Any other purpose: Checkout uses `recurring`/`installment` only with those
+            // authentication types (reference A2), so the terms are left out and reported.
         }
         w.billing_descriptor = m
             .merchant
@@ -280,8 +273,9 @@ fn challenge_to_model(c: &CI) -> Result<ChallengePreference, RequestError> {
     })
 }
 
-fn challenge_to_wire(c: ChallengePreference) -> Result<CI, RequestError> {
-    Ok(match c {
+/// `None` for 07 (SCA already performed), which Checkout's sessions have no value for.
+fn challenge_to_wire(c: ChallengePreference) -> Option<CI> {
+    Some(match c {
         ChallengePreference::NoPreference => CI::NoPreference,
         ChallengePreference::NoChallengeRequested => CI::NoChallengeRequested,
         ChallengePreference::ChallengeRequested => CI::ChallengeRequested,
@@ -291,12 +285,7 @@ fn challenge_to_wire(c: ChallengePreference) -> Result<CI, RequestError> {
         ChallengePreference::TrustedListing => CI::TrustedListing,
         ChallengePreference::TrustedListingPrompt => CI::TrustedListingPrompt,
         ChallengePreference::LowValue => CI::LowValue,
-        ChallengePreference::ScaAlreadyPerformed => {
-            return Err(value_error(
-                "challenge_indicator",
-                "Checkout has no challenge indicator for 'SCA already performed' (07)",
-            ))
-        }
+        ChallengePreference::ScaAlreadyPerformed => return None,
     })
 }
 
@@ -309,8 +298,9 @@ fn scheme_to_network(s: &Scheme) -> Result<Network, RequestError> {
     })
 }
 
-fn network_to_scheme(n: Network) -> Result<Scheme, RequestError> {
-    Ok(match n {
+/// `None` for Maestro, which Checkout sessions take no scheme value for (A2 `source.scheme`).
+fn network_to_scheme(n: Network) -> Option<Scheme> {
+    Some(match n {
         Network::Visa => Scheme::Visa,
         Network::Mastercard => Scheme::Mastercard,
         Network::Amex => Scheme::Amex,
@@ -319,12 +309,7 @@ fn network_to_scheme(n: Network) -> Result<Scheme, RequestError> {
         Network::Jcb => Scheme::Jcb,
         Network::CartesBancaires => Scheme::CartesBancaires,
         Network::Unionpay => Scheme::Upi,
-        Network::Maestro => {
-            return Err(value_error(
-                "source.scheme",
-                "Checkout sessions take no maestro scheme (A2 source.scheme)",
-            ))
-        }
+        Network::Maestro => return None,
     })
 }
 
@@ -376,16 +361,9 @@ fn read_source(s: &cko::Source, m: &mut AuthenticationRequest) -> Result<(), Req
 fn write_source(m: &AuthenticationRequest) -> Result<Option<cko::Source>, RequestError> {
     let mut s = cko::Source::default();
     let card = m.card.clone().unwrap_or_default();
-    match &m.card_reference {
-        Some(r) if r.provider != P => {
-            return Err(value_error(
-                "source",
-                format!(
-                    "a {} {} is only meaningful at {}; send the card instead",
-                    r.provider, r.kind, r.provider
-                ),
-            ))
-        }
+    // Another PSP's card reference means nothing here: it is left out (translation reports
+    // it) and the card details, if any, are used.
+    match m.card_reference.as_ref().filter(|r| r.provider == P) {
         Some(r) => match r.kind.as_str() {
             "instrument" | "id" => {
                 s.source_type = Some(SourceType::Id);
@@ -415,7 +393,7 @@ fn write_source(m: &AuthenticationRequest) -> Result<Option<cko::Source>, Reques
     if !matches!(s.source_type, Some(SourceType::Id | SourceType::Token)) {
         s.name = card.holder_name;
     }
-    s.scheme = card.preferred_network.map(network_to_scheme).transpose()?;
+    s.scheme = card.preferred_network.and_then(network_to_scheme);
     s.email = m.cardholder.email.clone();
     s.home_phone = m.cardholder.home_phone.as_deref().map(phone_to_wire);
     s.mobile_phone = m.cardholder.mobile_phone.as_deref().map(phone_to_wire);

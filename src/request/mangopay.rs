@@ -117,20 +117,19 @@ impl RequestCodec for MangopayCodec {
             .as_ref()
             .filter(|r| r.provider == Provider::Mangopay && r.kind == CARD_ID_KIND)
             .map(|r| r.value.expose().to_owned());
-        if let Some(n) = request.card.as_ref().and_then(|c| c.preferred_network) {
-            w.preferred_card_network = Some(match n {
-                Network::Visa => CardNetwork::Visa,
-                Network::Mastercard => CardNetwork::Mastercard,
-                Network::CartesBancaires => CardNetwork::Cb,
-                Network::Maestro => CardNetwork::Maestro,
-                other => {
-                    return Err(value_error(
-                        "PreferredCardNetwork",
-                        format!("Mangopay routes co-branded cards on VISA, MASTERCARD, CB or MAESTRO, not {other}"),
-                    ))
-                }
+        // Mangopay routes co-branded cards on VISA, MASTERCARD, CB or MAESTRO only; another
+        // preferred network is left out and reported by translation.
+        w.preferred_card_network = request
+            .card
+            .as_ref()
+            .and_then(|c| c.preferred_network)
+            .and_then(|n| match n {
+                Network::Visa => Some(CardNetwork::Visa),
+                Network::Mastercard => Some(CardNetwork::Mastercard),
+                Network::CartesBancaires => Some(CardNetwork::Cb),
+                Network::Maestro => Some(CardNetwork::Maestro),
+                _ => None,
             });
-        }
         if let Some(b) = &request.browser {
             w.ip_address.clone_from(&b.ip_address);
             w.browser_info = browser_from_model(b);
@@ -150,22 +149,18 @@ impl RequestCodec for MangopayCodec {
             Some(
                 ChallengePreference::ChallengeRequested | ChallengePreference::ChallengeMandated,
             ) => Some(SecureMode::Force),
-            Some(other) => {
-                return Err(value_error(
-                    "SecureMode",
-                    format!(
-                        "challenge preference {} has no Mangopay SecureMode (DEFAULT, FORCE or NO_CHOICE)",
-                        other.emv_code()
-                    ),
-                ))
-            }
+            // 06-09 have no SecureMode: left out (Mangopay then applies DEFAULT) and reported.
+            Some(_) => None,
         };
         Ok(w)
     }
 }
 
 /// What a Direct Card PayIn cannot be: an app or 3RI authentication, a non-payment
-/// authentication, or a recurring series (those are other Mangopay endpoints).
+/// authentication, or a recurring or instalment series (those are other Mangopay
+/// endpoints). Building a one-off charge from them would change what the request does, so
+/// these are errors; recurring terms on a one-off payment are merely left out (and
+/// reported by translation).
 fn check_scope(r: &AuthenticationRequest) -> Result<(), RequestError> {
     if let Some(c @ (Channel::App | Channel::ThreeRi)) = r.channel {
         return Err(value_error(
@@ -179,10 +174,10 @@ fn check_scope(r: &AuthenticationRequest) -> Result<(), RequestError> {
             format!("a Direct Card PayIn is a one-off payment, not purpose {p:?}"),
         ));
     }
-    if r.message_category == Some(MessageCategory::NonPayment) || r.recurring.is_some() {
+    if r.message_category == Some(MessageCategory::NonPayment) {
         return Err(value_error(
             "DebitedFunds",
-            "a Direct Card PayIn is a one-off payment (non-payment and recurring authentications use other Mangopay endpoints)",
+            "a Direct Card PayIn is a payment; non-payment authentications use other Mangopay endpoints",
         ));
     }
     Ok(())
@@ -314,10 +309,8 @@ mod tests {
             challenge_preference: Some(ChallengePreference::DataShareOnly),
             ..Default::default()
         };
-        assert!(matches!(
-            MangopayCodec::from_model(&m),
-            Err(RequestError::Value { path, .. }) if path == "SecureMode"
-        ));
+        // 06 has no SecureMode: left out, for translation to report.
+        assert_eq!(MangopayCodec::from_model(&m).unwrap().secure_mode, None);
     }
 
     #[test]
@@ -345,15 +338,29 @@ mod tests {
                 ..Default::default()
             },
             AuthenticationRequest {
-                card: Some(Card {
-                    preferred_network: Some(Network::Amex),
-                    ..Default::default()
-                }),
+                message_category: Some(MessageCategory::NonPayment),
                 ..Default::default()
             },
         ] {
             assert!(MangopayCodec::from_model(&m).is_err());
         }
+    }
+
+    #[test]
+    fn networks_mangopay_cannot_route_are_left_out() {
+        let m = AuthenticationRequest {
+            card: Some(Card {
+                preferred_network: Some(Network::Amex),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        assert_eq!(
+            MangopayCodec::from_model(&m)
+                .unwrap()
+                .preferred_card_network,
+            None
+        );
     }
 
     #[test]

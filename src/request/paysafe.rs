@@ -195,16 +195,13 @@ impl RequestCodec for PaysafeCodec {
 
     fn from_model(r: &AuthenticationRequest) -> Result<Self::Wire, RequestError> {
         let mut card = r.card.as_ref().map(write_card);
-        if let Some(reference) = &r.card_reference {
-            if reference.provider != Provider::Paysafe || reference.kind != "payment_token" {
-                return Err(value_error(
-                    "card.paymentToken",
-                    format!(
-                        "a {} {} is not a Paysafe payment token",
-                        reference.provider, reference.kind
-                    ),
-                ));
-            }
+        // Only a Paysafe payment token can be sent; another PSP's card reference is left
+        // out (translation reports it) and the card details, if any, are used.
+        if let Some(reference) = r
+            .card_reference
+            .as_ref()
+            .filter(|c| c.provider == Provider::Paysafe && c.kind == "payment_token")
+        {
             card.get_or_insert_with(wire::Card::default).payment_token =
                 Some(reference.value.clone());
         }
@@ -249,27 +246,18 @@ impl RequestCodec for PaysafeCodec {
                 MessageCategory::Payment => ps::MessageCategory::Payment,
                 MessageCategory::NonPayment => ps::MessageCategory::NonPayment,
             }),
-            requestor_challenge_preference: r
-                .challenge_preference
-                .map(|c| match c {
-                    ChallengePreference::NoPreference => Ok(ps::ChallengePreference::NoPreference),
-                    ChallengePreference::ChallengeRequested => {
-                        Ok(ps::ChallengePreference::ChallengeRequested)
-                    }
-                    ChallengePreference::ChallengeMandated => {
-                        Ok(ps::ChallengePreference::ChallengeMandated)
-                    }
-                    other => Err(value_error(
-                        "requestorChallengePreference",
-                        format!(
-                            "challenge preference {} ({other:?}) has no Paysafe value: the \
-                             3DS2 API takes NO_PREFERENCE, CHALLENGE_REQUESTED or \
-                             CHALLENGE_MANDATED only",
-                            other.emv_code()
-                        ),
-                    )),
-                })
-                .transpose()?,
+            // The 3DS2 API takes NO_PREFERENCE, CHALLENGE_REQUESTED or CHALLENGE_MANDATED
+            // only; other preferences are left out and reported by translation.
+            requestor_challenge_preference: r.challenge_preference.and_then(|c| match c {
+                ChallengePreference::NoPreference => Some(ps::ChallengePreference::NoPreference),
+                ChallengePreference::ChallengeRequested => {
+                    Some(ps::ChallengePreference::ChallengeRequested)
+                }
+                ChallengePreference::ChallengeMandated => {
+                    Some(ps::ChallengePreference::ChallengeMandated)
+                }
+                _ => None,
+            }),
             transaction_intent: r.transaction_type.map(|t| match t {
                 TransactionType::GoodsService => ps::TransactionIntent::GoodsOrServicePurchase,
                 TransactionType::CheckAcceptance => ps::TransactionIntent::CheckAcceptance,
@@ -389,23 +377,11 @@ fn read_browser(b: &wire::BrowserDetails) -> Result<Browser, RequestError> {
 }
 
 fn write_browser(b: &Browser) -> Result<wire::BrowserDetails, RequestError> {
+    // A depth outside Paysafe's enum is left out; validation then names the field.
     let color_depth_bits = b
         .color_depth
-        .map(|d| {
-            let c = ps::ColorDepthBits::from(d.to_string().as_str());
-            if c.is_known() {
-                Ok(c)
-            } else {
-                Err(value_error(
-                    "browserDetails.colorDepthBits",
-                    format!(
-                        "{d} bits is not a Paysafe colour depth (one of {})",
-                        ps::ColorDepthBits::KNOWN.join(", ")
-                    ),
-                ))
-            }
-        })
-        .transpose()?;
+        .map(|d| ps::ColorDepthBits::from(d.to_string().as_str()))
+        .filter(ps::ColorDepthBits::is_known);
     Ok(wire::BrowserDetails {
         accept_header: b.accept_header.clone(),
         color_depth_bits,

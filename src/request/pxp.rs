@@ -298,12 +298,8 @@ fn write_pre_initiate(r: &AuthenticationRequest) -> Result<PreInitiateRequest, R
         Some(Purpose::Recurring) => Some(Rai::InitialRecurring),
         Some(Purpose::Installment) => Some(Rai::Instalment),
         Some(Purpose::AddCard) => Some(Rai::StoreCardWithoutPurchase),
-        Some(other @ (Purpose::MaintainCard | Purpose::EmvTokenVerification)) => {
-            return Err(value_error(
-                "purpose",
-                format!("PXP's requestorAuthenticationIndicator has no value for {other:?}"),
-            ))
-        }
+        // No indicator value exists for these; left out and reported by translation.
+        Some(Purpose::MaintainCard | Purpose::EmvTokenVerification) => None,
     };
     let card = match (&r.card, &r.card_reference) {
         (Some(c), _) => Some(PxpCard {
@@ -330,16 +326,8 @@ fn write_pre_initiate(r: &AuthenticationRequest) -> Result<PreInitiateRequest, R
                 ))
             }
         },
-        (None, Some(reference)) => {
-            return Err(value_error(
-                "card_reference",
-                format!(
-                    "a {} card reference cannot be used at PXP",
-                    reference.provider
-                ),
-            ))
-        }
-        (None, None) => None,
+        // Another PSP's card reference means nothing at PXP: left out and reported.
+        (None, Some(_)) | (None, None) => None,
     };
     Ok(PreInitiateRequest {
         amount,
