@@ -6,7 +6,7 @@ use threeds_bridge::model::Provider;
 use threeds_bridge::request::paysafe::PaysafeCodec;
 use threeds_bridge::request::{
     codec, AuthenticationRequest, Card, CardReference, ChallengePreference, Channel,
-    MessageCategory, PriorMethod, Purpose, RequestCodec, RequestError, TransactionType,
+    MessageCategory, PriorMethod, Purpose, RequestCodec, TransactionType,
 };
 use threeds_bridge::translate::compare;
 use threeds_paysafe::AuthenticationRequest as Wire;
@@ -202,7 +202,7 @@ fn app_channel_is_written_as_sdk_and_portal_app_is_read() {
 }
 
 #[test]
-fn payment_token_round_trips_and_foreign_references_are_refused() {
+fn payment_token_round_trips_and_foreign_references_are_left_out() {
     let v = json!({"card": {"paymentToken": "LTEyMzYzMjQ3ODg"}});
     let m = PaysafeCodec::to_model(&wire(&v)).unwrap();
     assert!(m.card.is_none());
@@ -223,29 +223,34 @@ fn payment_token_round_trips_and_foreign_references_are_refused() {
         }),
         ..Default::default()
     };
-    assert!(matches!(
-        PaysafeCodec::from_model(&foreign),
-        Err(RequestError::Value { ref path, .. }) if path == "card.paymentToken"
-    ));
+    // Left out, so translation reports it and validation asks for the card.
+    let w = PaysafeCodec::from_model(&foreign).unwrap();
+    assert!(w.card.is_none());
+    assert!(
+        w.validate().iter().any(|v| v.path == "card"),
+        "{:?}",
+        w.validate()
+    );
 }
 
 #[test]
-fn challenge_preferences_paysafe_lacks_are_value_errors() {
+fn challenge_preferences_paysafe_lacks_are_left_out() {
+    // The 3DS2 API takes NO_PREFERENCE, CHALLENGE_REQUESTED, CHALLENGE_MANDATED only (B3).
     let m = AuthenticationRequest {
         challenge_preference: Some(ChallengePreference::NoChallengeRequested),
         ..Default::default()
     };
-    match PaysafeCodec::from_model(&m) {
-        Err(RequestError::Value { path, message, .. }) => {
-            assert_eq!(path, "requestorChallengePreference");
-            assert!(message.contains("02"), "{message}");
-        }
-        other => panic!("expected a value error, got {other:?}"),
-    }
+    let w = PaysafeCodec::from_model(&m).unwrap();
+    assert!(w.requestor_challenge_preference.is_none());
+    assert_ne!(
+        PaysafeCodec::to_model(&w).unwrap(),
+        m,
+        "the loss is visible to translation"
+    );
 }
 
 #[test]
-fn colour_depths_outside_the_enum_are_value_errors() {
+fn colour_depths_outside_the_enum_are_left_out_and_reported_missing() {
     let m = AuthenticationRequest {
         browser: Some(threeds_bridge::request::Browser {
             color_depth: Some(30),
@@ -253,10 +258,14 @@ fn colour_depths_outside_the_enum_are_value_errors() {
         }),
         ..Default::default()
     };
-    assert!(matches!(
-        PaysafeCodec::from_model(&m),
-        Err(RequestError::Value { ref path, .. }) if path == "browserDetails.colorDepthBits"
-    ));
+    let w = PaysafeCodec::from_model(&m).unwrap();
+    let violations = w.validate();
+    assert!(
+        violations
+            .iter()
+            .any(|v| v.path == "browserDetails.colorDepthBits"),
+        "{violations:?}"
+    );
 }
 
 #[test]
