@@ -167,14 +167,3 @@ mod tests {
         );
     }
 }
-
-/// Stand-in request type for codecs under construction. Remove once every provider has
-/// its request type.
-#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
-pub struct Placeholder {}
-
-impl Validate for Placeholder {
-    fn validate(&self) -> Vec<FieldViolation> {
-        Vec::new()
-    }
-}
