@@ -386,33 +386,6 @@ pub struct MerchantRiskInfo {
 // Validation
 // ---------------------------------------------------------------------------------------
 
-fn known<E>(
-    v: &mut Violations,
-    path: &str,
-    value: Option<&E>,
-    is_known: impl Fn(&E) -> bool,
-    known: &[&str],
-) {
-    v.check(
-        path,
-        value,
-        &format!("one of {}", known.join(", ")),
-        is_known,
-    );
-}
-
-macro_rules! enum_check {
-    ($v:expr, $path:expr, $value:expr, $ty:ty) => {
-        known(
-            $v,
-            AsRef::<str>::as_ref(&$path),
-            $value,
-            <$ty>::is_known,
-            <$ty>::KNOWN,
-        )
-    };
-}
-
 fn digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
@@ -508,7 +481,7 @@ impl Source {
     fn check(&self, v: &mut Violations) {
         let at = "source";
         let kind = self.source_type.clone().unwrap_or(SourceType::Card);
-        enum_check!(v, join(at, "type"), Some(&kind), SourceType);
+        v.documented(&join(at, "type"), Some(&kind));
         let p = |f: &str| join(at, f);
         match kind {
             SourceType::Card => {
@@ -546,7 +519,7 @@ impl Source {
         );
         v.length(&p("name"), self.name.as_deref(), 2, 45);
         v.length(&p("email"), self.email.as_deref(), 0, 254);
-        enum_check!(v, p("scheme"), self.scheme.as_ref(), Scheme);
+        v.documented(&p("scheme"), self.scheme.as_ref());
         if let Some(a) = &self.billing_address {
             a.check(v, &p("billing_address"));
         }
@@ -567,7 +540,7 @@ impl Completion {
         let at = "completion";
         let p = |f: &str| join(at, f);
         v.require(&p("type"), self.completion_type.as_ref());
-        enum_check!(v, p("type"), self.completion_type.as_ref(), CompletionType);
+        v.documented(&p("type"), self.completion_type.as_ref());
         match self.completion_type {
             Some(CompletionType::Hosted) => {
                 v.require(&p("success_url"), self.success_url.as_ref());
@@ -609,7 +582,7 @@ impl ChannelData {
     pub fn check(&self, v: &mut Violations, at: &str) {
         let p = |f: &str| join(at, f);
         let channel = self.channel.clone().unwrap_or(Channel::Browser);
-        enum_check!(v, p("channel"), Some(&channel), Channel);
+        v.documented(&p("channel"), Some(&channel));
         match channel {
             Channel::Browser => {
                 v.require(&p("accept_header"), self.accept_header.as_ref());
@@ -662,11 +635,9 @@ impl ChannelData {
         text_num(v, &p("timezone"), self.timezone.as_ref(), 1, 5, true);
         v.length(&p("user_agent"), self.user_agent.as_deref(), 1, 2048);
         v.length(&p("ip_address"), self.ip_address.as_deref(), 1, 45);
-        enum_check!(
-            v,
-            p("three_ds_method_completion"),
+        v.documented(
+            &p("three_ds_method_completion"),
             self.three_ds_method_completion.as_ref(),
-            ThreeDsMethodCompletion
         );
         exact_len(v, &p("sdk_app_id"), self.sdk_app_id.as_deref(), 36);
         v.range(
@@ -704,26 +675,11 @@ impl ChannelData {
             self.sdk_transaction_id.as_deref(),
             36,
         );
-        enum_check!(
-            v,
-            p("sdk_interface_type"),
-            self.sdk_interface_type.as_ref(),
-            SdkInterfaceType
-        );
+        v.documented(&p("sdk_interface_type"), self.sdk_interface_type.as_ref());
         for (i, e) in self.sdk_ui_elements.iter().flatten().enumerate() {
-            enum_check!(
-                v,
-                format!("{}[{i}]", p("sdk_ui_elements")),
-                Some(e),
-                UiElement
-            );
+            v.documented(&format!("{}[{i}]", p("sdk_ui_elements")), Some(e));
         }
-        enum_check!(
-            v,
-            p("request_type"),
-            self.request_type.as_ref(),
-            MerchantInitiatedRequestType
-        );
+        v.documented(&p("request_type"), self.request_type.as_ref());
     }
 }
 
@@ -742,11 +698,9 @@ impl Validate for IssuerFingerprintRequest {
             "three_ds_method_completion",
             self.three_ds_method_completion.as_ref(),
         );
-        enum_check!(
-            &mut v,
+        v.documented(
             "three_ds_method_completion",
             self.three_ds_method_completion.as_ref(),
-            ThreeDsMethodCompletion
         );
         v.into_vec()
     }
@@ -780,50 +734,33 @@ impl AccountInfo {
             999,
         );
         v.length(&p("account_id"), self.account_id.as_deref(), 0, 64);
-        enum_check!(v, p("account_age"), self.account_age.as_ref(), AccountAge);
-        enum_check!(
-            v,
-            p("shipping_address_age"),
+        v.documented(&p("account_age"), self.account_age.as_ref());
+        v.documented(
+            &p("shipping_address_age"),
             self.shipping_address_age.as_ref(),
-            AgeIndicator
         );
-        enum_check!(
-            v,
-            p("authentication_method"),
+        v.documented(
+            &p("authentication_method"),
             self.authentication_method.as_ref(),
-            AccountAuthenticationMethod
         );
-        enum_check!(
-            v,
-            p("cardholder_account_age_indicator"),
+        v.documented(
+            &p("cardholder_account_age_indicator"),
             self.cardholder_account_age_indicator.as_ref(),
-            CardholderAccountAgeIndicator
         );
-        enum_check!(
-            v,
-            p("account_change_indicator"),
+        v.documented(
+            &p("account_change_indicator"),
             self.account_change_indicator.as_ref(),
-            AgeIndicator
         );
-        enum_check!(
-            v,
-            p("account_password_change_indicator"),
+        v.documented(
+            &p("account_password_change_indicator"),
             self.account_password_change_indicator.as_ref(),
-            PasswordChangeIndicator
         );
-        enum_check!(
-            v,
-            p("account_type"),
-            self.account_type.as_ref(),
-            AccountType
-        );
+        v.documented(&p("account_type"), self.account_type.as_ref());
         if let Some(info) = &self.three_ds_requestor_authentication_info {
             let q = |f: &str| join(&p("three_ds_requestor_authentication_info"), f);
-            enum_check!(
-                v,
-                q("three_ds_req_auth_method"),
+            v.documented(
+                &q("three_ds_req_auth_method"),
                 info.three_ds_req_auth_method.as_ref(),
-                ThreeDsReqAuthMethod
             );
             v.length(
                 &q("three_ds_req_auth_data"),
@@ -839,29 +776,15 @@ impl MerchantRiskInfo {
     fn check(&self, v: &mut Violations) {
         let p = |f: &str| join("merchant_risk_info", f);
         v.length(&p("delivery_email"), self.delivery_email.as_deref(), 0, 254);
-        enum_check!(
-            v,
-            p("delivery_timeframe"),
-            self.delivery_timeframe.as_ref(),
-            DeliveryTimeframe
-        );
-        enum_check!(
-            v,
-            p("shipping_indicator"),
-            self.shipping_indicator.as_ref(),
-            ShippingIndicator
-        );
-        enum_check!(
-            v,
-            p("reorder_items_indicator"),
+        v.documented(&p("delivery_timeframe"), self.delivery_timeframe.as_ref());
+        v.documented(&p("shipping_indicator"), self.shipping_indicator.as_ref());
+        v.documented(
+            &p("reorder_items_indicator"),
             self.reorder_items_indicator.as_ref(),
-            ReorderItemsIndicator
         );
-        enum_check!(
-            v,
-            p("pre_order_purchase_indicator"),
+        v.documented(
+            &p("pre_order_purchase_indicator"),
             self.pre_order_purchase_indicator.as_ref(),
-            PreOrderPurchaseIndicator
         );
         text_num(
             v,
@@ -926,27 +849,15 @@ impl Validate for SessionRequest {
             "pc_ followed by 26 word characters",
             |s: &str| prefixed_word(s, "pc", 26),
         );
-        enum_check!(
-            &mut v,
-            "authentication_type",
-            self.authentication_type.as_ref(),
-            AuthenticationType
-        );
-        enum_check!(
-            &mut v,
+        v.documented("authentication_type", self.authentication_type.as_ref());
+        v.documented(
             "authentication_category",
             self.authentication_category.as_ref(),
-            AuthenticationCategory
         );
         if let Some(c) = &self.challenge_indicator {
             v.length("challenge_indicator", Some(c.as_str()), 1, 50);
         }
-        enum_check!(
-            &mut v,
-            "challenge_indicator",
-            self.challenge_indicator.as_ref(),
-            ChallengeIndicator
-        );
+        v.documented("challenge_indicator", self.challenge_indicator.as_ref());
         if let Some(d) = &self.billing_descriptor {
             v.length("billing_descriptor.name", d.name.as_deref(), 1, 40);
             v.check(
@@ -966,12 +877,7 @@ impl Validate for SessionRequest {
             0,
             36,
         );
-        enum_check!(
-            &mut v,
-            "transaction_type",
-            self.transaction_type.as_ref(),
-            TransactionType
-        );
+        v.documented("transaction_type", self.transaction_type.as_ref());
         if let Some(a) = &self.shipping_address {
             a.check(&mut v, "shipping_address");
         }
@@ -1020,11 +926,9 @@ impl Validate for SessionRequest {
                 t.acs_transaction_id.as_deref(),
                 36,
             );
-            enum_check!(
-                &mut v,
-                p("authentication_method"),
+            v.documented(
+                &p("authentication_method"),
                 t.authentication_method.as_ref(),
-                InitialAuthenticationMethod
             );
             v.length(
                 &p("authentication_data"),
@@ -1046,12 +950,7 @@ impl Validate for SessionRequest {
             m.check(&mut v);
         }
         for (i, e) in self.preferred_experiences.iter().flatten().enumerate() {
-            enum_check!(
-                &mut v,
-                format!("preferred_experiences[{i}]"),
-                Some(e),
-                Experience
-            );
+            v.documented(&format!("preferred_experiences[{i}]"), Some(e));
         }
         if let Some(d) = &self.device_information {
             v.check(

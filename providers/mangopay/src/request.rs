@@ -202,19 +202,6 @@ fn check_browser(v: &mut Violations, b: Option<&BrowserInfo>) {
     v.length(&ua, b.user_agent.as_deref(), 0, 255);
 }
 
-/// Records `Invalid` for a value the open enum does not know: a request must use a
-/// documented value even though responses keep unknown ones.
-fn check_known(v: &mut Violations, path: &str, unknown: bool, known: &[&str]) {
-    if unknown {
-        v.push(
-            path,
-            Problem::Invalid {
-                expected: format!("one of {}", known.join(", ")),
-            },
-        );
-    }
-}
-
 impl Validate for DirectCardPayInRequest {
     fn validate(&self) -> Vec<FieldViolation> {
         let mut v = Violations::new();
@@ -238,12 +225,7 @@ impl Validate for DirectCardPayInRequest {
             }
         }
         v.require("CreditedWalletId", self.credited_wallet_id.as_ref());
-        check_known(
-            &mut v,
-            "SecureMode",
-            self.secure_mode.as_ref().is_some_and(|x| !x.is_known()),
-            SecureMode::KNOWN,
-        );
+        v.documented("SecureMode", self.secure_mode.as_ref());
         v.require("CardId", self.card_id.as_ref());
         v.require("SecureModeReturnURL", self.secure_mode_return_url.as_ref());
         v.length(
@@ -286,30 +268,9 @@ impl Validate for DirectCardPayInRequest {
                 );
             }
         }
-        check_known(
-            &mut v,
-            "PreferredCardNetwork",
-            self.preferred_card_network
-                .as_ref()
-                .is_some_and(|x| !x.is_known()),
-            CardNetwork::KNOWN,
-        );
-        check_known(
-            &mut v,
-            "PaymentCategory",
-            self.payment_category
-                .as_ref()
-                .is_some_and(|x| !x.is_known()),
-            PaymentCategory::KNOWN,
-        );
-        check_known(
-            &mut v,
-            "Requested3DSVersion",
-            self.requested_3ds_version
-                .as_ref()
-                .is_some_and(|x| !x.is_known()),
-            ThreeDsVersion::KNOWN,
-        );
+        v.documented("PreferredCardNetwork", self.preferred_card_network.as_ref());
+        v.documented("PaymentCategory", self.payment_category.as_ref());
+        v.documented("Requested3DSVersion", self.requested_3ds_version.as_ref());
         v.into_vec()
     }
 }

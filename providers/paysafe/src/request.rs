@@ -445,21 +445,6 @@ fn is_alpha(s: &str, len: usize) -> bool {
     s.len() == len && s.bytes().all(|b| b.is_ascii_uppercase())
 }
 
-fn known<T>(
-    v: &mut Violations,
-    path: &str,
-    value: Option<&T>,
-    is_known: impl Fn(&T) -> bool,
-    known: &[&str],
-) {
-    v.check(
-        path,
-        value,
-        &format!("one of {}", known.join(", ")),
-        is_known,
-    );
-}
-
 fn date(v: &mut Violations, path: &str, value: Option<&String>) {
     v.check(
         path,
@@ -553,43 +538,19 @@ impl Validate for AuthenticationRequest {
             "authenticationPurpose",
             self.authentication_purpose.as_ref(),
         );
-        known(
-            &mut v,
+        v.documented(
             "authenticationPurpose",
             self.authentication_purpose.as_ref(),
-            AuthenticationPurpose::is_known,
-            AuthenticationPurpose::KNOWN,
         );
         v.require("deviceChannel", self.device_channel.as_ref());
-        known(
-            &mut v,
-            "deviceChannel",
-            self.device_channel.as_ref(),
-            DeviceChannel::is_known,
-            DeviceChannel::KNOWN,
-        );
+        v.documented("deviceChannel", self.device_channel.as_ref());
         v.require("messageCategory", self.message_category.as_ref());
-        known(
-            &mut v,
-            "messageCategory",
-            self.message_category.as_ref(),
-            MessageCategory::is_known,
-            MessageCategory::KNOWN,
-        );
-        known(
-            &mut v,
+        v.documented("messageCategory", self.message_category.as_ref());
+        v.documented(
             "requestorChallengePreference",
             self.requestor_challenge_preference.as_ref(),
-            ChallengePreference::is_known,
-            ChallengePreference::KNOWN,
         );
-        known(
-            &mut v,
-            "transactionIntent",
-            self.transaction_intent.as_ref(),
-            TransactionIntent::is_known,
-            TransactionIntent::KNOWN,
-        );
+        v.documented("transactionIntent", self.transaction_intent.as_ref());
 
         // Conditional requirements (blueprint "Common and Complex JSON Objects" notes).
         let purpose = self.authentication_purpose.as_ref();
@@ -767,13 +728,7 @@ impl Card {
         }
         len(v, &at("cardBin"), self.card_bin.as_ref(), 0, 6);
         len(v, &at("lastDigits"), self.last_digits.as_ref(), 4, 4);
-        known(
-            v,
-            &at("type"),
-            self.card_type.as_ref(),
-            CardType::is_known,
-            CardType::KNOWN,
-        );
+        v.documented(&at("type"), self.card_type.as_ref());
     }
 }
 
@@ -785,27 +740,15 @@ impl OrderItemDetails {
             &at("preOrderItemAvailabilityDate"),
             self.pre_order_item_availability_date.as_ref(),
         );
-        known(
-            v,
+        v.documented(
             &at("preOrderPurchaseIndicator"),
             self.pre_order_purchase_indicator.as_ref(),
-            PreOrderPurchaseIndicator::is_known,
-            PreOrderPurchaseIndicator::KNOWN,
         );
-        known(
-            v,
+        v.documented(
             &at("reorderItemsIndicator"),
             self.reorder_items_indicator.as_ref(),
-            ReorderItemsIndicator::is_known,
-            ReorderItemsIndicator::KNOWN,
         );
-        known(
-            v,
-            &at("shippingIndicator"),
-            self.shipping_indicator.as_ref(),
-            ShippingIndicator::is_known,
-            ShippingIndicator::KNOWN,
-        );
+        v.documented(&at("shippingIndicator"), self.shipping_indicator.as_ref());
     }
 }
 
@@ -815,13 +758,7 @@ impl BrowserDetails {
         v.require(&at("acceptHeader"), self.accept_header.as_ref());
         len(v, &at("acceptHeader"), self.accept_header.as_ref(), 1, 2048);
         v.require(&at("colorDepthBits"), self.color_depth_bits.as_ref());
-        known(
-            v,
-            &at("colorDepthBits"),
-            self.color_depth_bits.as_ref(),
-            ColorDepthBits::is_known,
-            ColorDepthBits::KNOWN,
-        );
+        v.documented(&at("colorDepthBits"), self.color_depth_bits.as_ref());
         v.require(&at("customerIp"), self.customer_ip.as_ref());
         v.check(
             &at("customerIp"),
@@ -856,54 +793,27 @@ impl UserAccountDetails {
             999,
         );
         date(v, &at("changedDate"), self.changed_date.as_ref());
-        known(
-            v,
-            &at("changedRange"),
-            self.changed_range.as_ref(),
-            ChangedRange::is_known,
-            ChangedRange::KNOWN,
-        );
+        v.documented(&at("changedRange"), self.changed_range.as_ref());
         date(v, &at("createdDate"), self.created_date.as_ref());
-        known(
-            v,
-            &at("createdRange"),
-            self.created_range.as_ref(),
-            CreatedRange::is_known,
-            CreatedRange::KNOWN,
-        );
+        v.documented(&at("createdRange"), self.created_range.as_ref());
         date(
             v,
             &at("passwordChangedDate"),
             self.password_changed_date.as_ref(),
         );
-        known(
-            v,
+        v.documented(
             &at("passwordChangedRange"),
             self.password_changed_range.as_ref(),
-            PasswordChangedRange::is_known,
-            PasswordChangedRange::KNOWN,
         );
         if let Some(pa) = &self.payment_account_details {
             let at = |f: &str| join(&join(path, "paymentAccountDetails"), f);
-            known(
-                v,
-                &at("createdRange"),
-                pa.created_range.as_ref(),
-                CreatedRange::is_known,
-                CreatedRange::KNOWN,
-            );
+            v.documented(&at("createdRange"), pa.created_range.as_ref());
             date(v, &at("createdDate"), pa.created_date.as_ref());
         }
         if let Some(prior) = &self.prior_three_ds_authentication {
             let at = |f: &str| join(&join(path, "priorThreeDSAuthentication"), f);
             bytes(v, &at("data"), prior.data.as_ref(), 2048);
-            known(
-                v,
-                &at("method"),
-                prior.method.as_ref(),
-                PriorAuthenticationMethod::is_known,
-                PriorAuthenticationMethod::KNOWN,
-            );
+            v.documented(&at("method"), prior.method.as_ref());
             len(v, &at("id"), prior.id.as_ref(), 1, 36);
             date_time(v, &at("time"), prior.time.as_ref());
         }
@@ -914,13 +824,7 @@ impl UserAccountDetails {
                 &at("initialUsageDate"),
                 usage.initial_usage_date.as_ref(),
             );
-            known(
-                v,
-                &at("initialUsageRange"),
-                usage.initial_usage_range.as_ref(),
-                InitialUsageRange::is_known,
-                InitialUsageRange::KNOWN,
-            );
+            v.documented(&at("initialUsageRange"), usage.initial_usage_range.as_ref());
         }
         max(
             v,
@@ -971,12 +875,9 @@ impl UserAccountDetails {
         }
         if let Some(login) = &self.user_login {
             let at = |f: &str| join(&join(path, "userLogin"), f);
-            known(
-                v,
+            v.documented(
                 &at("authenticationMethod"),
                 login.authentication_method.as_ref(),
-                LoginAuthenticationMethod::is_known,
-                LoginAuthenticationMethod::KNOWN,
             );
             bytes(v, &at("data"), login.data.as_ref(), 2048);
             date_time(v, &at("time"), login.time.as_ref());
@@ -1009,13 +910,7 @@ impl BillingDetails {
 impl ShippingDetails {
     fn check(&self, path: &str, v: &mut Violations) {
         let at = |f: &str| join(path, f);
-        known(
-            v,
-            &at("shipMethod"),
-            self.ship_method.as_ref(),
-            ShipMethod::is_known,
-            ShipMethod::KNOWN,
-        );
+        v.documented(&at("shipMethod"), self.ship_method.as_ref());
         len(v, &at("street"), self.street.as_ref(), 0, 50);
         // Table and portal: <=255; data structure: <=50. The smaller is sent.
         len(v, &at("street2"), self.street2.as_ref(), 0, 50);

@@ -5,6 +5,15 @@
 //! with one variant per documented value plus `Unknown(String)`, which keeps the value
 //! verbatim so the bridge can report it.
 
+/// What every [`open_enum!`] type offers, for code generic over them (request validation
+/// insists on documented values even though responses keep unknown ones).
+pub trait OpenEnum {
+    /// Every documented spelling.
+    const KNOWN: &'static [&'static str];
+    /// False for a value this version does not know.
+    fn is_known(&self) -> bool;
+}
+
 #[doc(hidden)]
 pub mod __private {
     pub use serde;
@@ -45,6 +54,13 @@ macro_rules! open_enum {
 
             /// False for a value this version does not know.
             pub fn is_known(&self) -> bool {
+                !matches!(self, Self::Unknown(_))
+            }
+        }
+
+        impl $crate::open_enum::OpenEnum for $name {
+            const KNOWN: &'static [&'static str] = &[$($value),+];
+            fn is_known(&self) -> bool {
                 !matches!(self, Self::Unknown(_))
             }
         }

@@ -120,6 +120,17 @@ impl Violations {
         }
     }
 
+    /// Records `Invalid` for a value its open enum does not know: a request must use a
+    /// documented value, even though responses keep unknown ones.
+    pub fn documented<E: crate::open_enum::OpenEnum>(&mut self, path: &str, value: Option<&E>) {
+        self.check(
+            path,
+            value,
+            &format!("one of {}", E::KNOWN.join(", ")),
+            E::is_known,
+        );
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
