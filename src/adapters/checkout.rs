@@ -185,20 +185,6 @@ fn set_trans_status(d: &mut Draft, ctx: &Context<'_>, code: Option<&ResponseCode
     }
 }
 
-/// The transStatus a normalized outcome stands for, used for liability when Checkout's
-/// `response_code` contradicts the status that won.
-fn implied(status: St) -> Option<TransStatus> {
-    Some(match status {
-        St::Authenticated => TransStatus::Y,
-        St::Attempted => TransStatus::A,
-        St::Failed => TransStatus::N,
-        St::Rejected => TransStatus::R,
-        St::Unavailable => TransStatus::U,
-        St::Exempted => TransStatus::I,
-        _ => return None,
-    })
-}
-
 /// Refinements and the cross-check of `response_code` against a final status, shared by
 /// sessions and webhooks.
 ///
@@ -239,7 +225,7 @@ fn refine_with_response_code(
                 "checkout {what} disagrees with response_code '{}'; the {what} wins",
                 code.as_str()
             ));
-            if let Some(ts) = implied(status) {
+            if let Some(ts) = super::implied_trans_status(status) {
                 d.facts.trans_status = Some(ts);
                 d.facts.trans_status_implied = true;
             }

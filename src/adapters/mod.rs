@@ -267,8 +267,8 @@ const NO_OUTCOME_SOURCE: &str =
     "design.md contract: an error, an unknown value or a declined payment carries no authentication outcome";
 
 /// The transStatus a final normalized status stands for, used for liability when the PSP
-/// reports none.
-fn implied_trans_status(status: AuthenticationStatus) -> Option<TransStatus> {
+/// reports none (or, for Checkout, reports one that contradicts the status that won).
+pub(crate) fn implied_trans_status(status: AuthenticationStatus) -> Option<TransStatus> {
     Some(match status {
         AuthenticationStatus::Authenticated => TransStatus::Y,
         AuthenticationStatus::Attempted => TransStatus::A,
