@@ -99,34 +99,29 @@ pub struct Authentication {
     )]
     pub recommended_challenge_indicator: Option<ChallengeIndicator>,
 
-    // Unconfirmed candidates.
+    // Unconfirmed candidates. Each name PXP might use is an alias of one field: a real
+    // document carries one of them.
     /// EMV transStatus. Unconfirmed: the states page speaks of "Transaction status = N / U";
     /// PXP's transactions API calls it `threeDSecureTransactionStatus`
     /// (`/guides/transactions/e-commerce/token-transaction`) and the merchant-webhook
     /// reference lists "The status of the transaction" in authentication event data.
     #[serde(
         rename = "threeDSecureTransactionStatus",
+        alias = "transactionStatus",
+        alias = "transStatus",
         skip_serializing_if = "Option::is_none"
     )]
     pub three_d_secure_transaction_status: Option<String>,
-    /// Unconfirmed alternative spelling of the transStatus.
-    #[serde(rename = "transactionStatus", skip_serializing_if = "Option::is_none")]
-    pub transaction_status: Option<String>,
-    /// Unconfirmed alternative spelling of the transStatus.
-    #[serde(rename = "transStatus", skip_serializing_if = "Option::is_none")]
-    pub trans_status: Option<String>,
     /// ACS challenge URL (unconfirmed name; the challenge posts the `creq` to the ACS).
-    #[serde(rename = "acsUrl", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "acsUrl",
+        alias = "challengeUrl",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub acs_url: Option<String>,
-    /// Unconfirmed alternative name of the ACS URL.
-    #[serde(rename = "challengeUrl", skip_serializing_if = "Option::is_none")]
-    pub challenge_url: Option<String>,
     /// The base64url CReq to post to the ACS (unconfirmed name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "challengeData", skip_serializing_if = "Option::is_none")]
     pub creq: Option<String>,
-    /// Unconfirmed alternative name of the CReq.
-    #[serde(rename = "challengeData", skip_serializing_if = "Option::is_none")]
-    pub challenge_data: Option<String>,
     /// EMV acsTransID (unconfirmed name).
     #[serde(rename = "acsTransactionId", skip_serializing_if = "Option::is_none")]
     pub acs_transaction_id: Option<String>,
@@ -140,12 +135,10 @@ pub struct Authentication {
     /// authentication event data; the field name is unconfirmed).
     #[serde(
         rename = "challengeCancelIndicator",
+        alias = "challengeCancel",
         skip_serializing_if = "Option::is_none"
     )]
     pub challenge_cancel_indicator: Option<NumOrStr>,
-    /// Unconfirmed alternative name of the challenge-cancel indicator.
-    #[serde(rename = "challengeCancel", skip_serializing_if = "Option::is_none")]
-    pub challenge_cancel: Option<NumOrStr>,
     /// "Flow of the authentication process" (merchant-webhook reference; name and values
     /// unconfirmed, read as `Challenge` / `Frictionless`).
     #[serde(rename = "authenticationFlow", skip_serializing_if = "Option::is_none")]
@@ -159,32 +152,25 @@ pub struct Authentication {
 }
 
 impl Authentication {
-    /// The transStatus from whichever candidate field carries it.
+    /// The transStatus, when present and not blank.
     pub fn trans_status(&self) -> Option<&str> {
-        [
-            &self.three_d_secure_transaction_status,
-            &self.transaction_status,
-            &self.trans_status,
-        ]
-        .into_iter()
-        .find_map(|f| f.as_deref().map(str::trim).filter(|s| !s.is_empty()))
+        non_empty(&self.three_d_secure_transaction_status)
     }
 
-    /// The ACS URL from whichever candidate field carries it.
+    /// The ACS URL, when present and not blank.
     pub fn challenge_url(&self) -> Option<&str> {
-        non_empty(&self.acs_url).or_else(|| non_empty(&self.challenge_url))
+        non_empty(&self.acs_url)
     }
 
-    /// The CReq from whichever candidate field carries it.
+    /// The CReq, when present and not blank.
     pub fn creq(&self) -> Option<&str> {
-        non_empty(&self.creq).or_else(|| non_empty(&self.challenge_data))
+        non_empty(&self.creq)
     }
 
-    /// The challenge-cancel indicator from whichever candidate field carries it.
+    /// The challenge-cancel indicator.
     pub fn challenge_cancel(&self) -> Option<&str> {
         self.challenge_cancel_indicator
             .as_ref()
-            .or(self.challenge_cancel.as_ref())
             .map(NumOrStr::as_str)
     }
 
