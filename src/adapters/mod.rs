@@ -12,7 +12,7 @@ pub mod paysafe;
 pub mod pxp;
 
 use crate::catalog::{Catalog, Entry};
-use crate::liability::{self, Category, LiabilityFacts};
+use crate::liability::{self, LiabilityFacts};
 use crate::model::{
     Authentication, AuthenticationStatus, DocumentKind, NextStep, Provider, TransStatus,
 };
@@ -278,15 +278,6 @@ pub(crate) fn implied_trans_status(status: AuthenticationStatus) -> Option<Trans
         AuthenticationStatus::Exempted => TransStatus::I,
         _ => return None,
     })
-}
-
-/// Category from a PSP's payment / non-payment flag.
-pub fn category(non_payment: bool) -> Category {
-    if non_payment {
-        Category::NonPayment
-    } else {
-        Category::Payment
-    }
 }
 
 /// Deserializes `value` into a PSP wire type, naming the JSON path on failure. Values are

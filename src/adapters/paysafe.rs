@@ -12,8 +12,8 @@
 //! rows. `raw` is `{status, threeDEnrollment or threeDResult, statusReason}` for an
 //! authentication and `{status or null, error.code, error.message}` for an error.
 
-use super::{category, parse_as, Context, Draft, NormalizeError, Normalized};
-use crate::liability::Enrollment;
+use super::{parse_as, Context, Draft, NormalizeError, Normalized};
+use crate::liability::{Category, Enrollment};
 use crate::model::{
     AuthenticationStatus, DocumentKind, Eci, Money, Network, NextAction, NextStep, Provider,
     TransStatus,
@@ -260,8 +260,8 @@ fn fill_fields(d: &mut Draft, a: &Authentication) {
         None => None,
     };
     d.facts.category = match &a.message_category {
-        Some(MessageCategory::NonPayment) => Some(category(true)),
-        Some(MessageCategory::Payment) => Some(category(false)),
+        Some(MessageCategory::NonPayment) => Some(Category::NonPayment),
+        Some(MessageCategory::Payment) => Some(Category::Payment),
         _ => None,
     };
     if a.status == Some(Status::Completed) {
@@ -518,7 +518,10 @@ mod tests {
         assert_eq!(a.three_ds_server_trans_id.as_deref(), Some("srv"));
         assert_eq!(a.protocol_version.as_deref(), Some("2.1.0"));
         assert!(a.authentication_value.is_some());
-        assert_eq!(n.explain.liability.facts.category, Some(category(true)));
+        assert_eq!(
+            n.explain.liability.facts.category,
+            Some(Category::NonPayment)
+        );
         assert_eq!(
             n.explain.liability.facts.authentication_value_present,
             Some(true)
