@@ -7,16 +7,20 @@
 //! * [`liability`]: liability-shift rule tables per network;
 //! * [`catalog`]: PSP code catalogs (data in the provider crates);
 //! * [`request`] and [`translate`]: the normalized request and PSP-to-PSP translation;
+//! * [`sandbox`]: the local simulators of the four PSP APIs on one listener;
+//! * [`flow`]: live flows, one async interface over the four PSPs' APIs;
 //! * [`cli`]: the `threeds-bridge` command line.
 
 pub mod adapters;
 pub mod catalog;
 pub mod cli;
 pub mod docs;
+pub mod flow;
 pub mod liability;
 pub mod model;
 pub mod output;
 pub mod request;
+pub mod sandbox;
 pub mod translate;
 
 pub use adapters::{normalize_text, normalize_value, Context, NormalizeError, Normalized};

@@ -108,3 +108,6 @@ mod tests {
         assert!(rows.iter().any(|r| r.table == "session_status"));
     }
 }
+
+#[cfg(feature = "sandbox")]
+pub mod sandbox;

@@ -32,3 +32,6 @@ pub use request::DirectCardPayInRequest;
 
 /// The code catalog: see `threeds_wire::catalog` for the format.
 pub const CATALOG_CSV: &str = include_str!("../catalog.csv");
+
+#[cfg(feature = "sandbox")]
+pub mod sandbox;

@@ -32,3 +32,6 @@ pub const PRODUCTION_BASE_URL: &str = "https://api.paysafe.com";
 pub fn authentications_path(account_id: &str) -> String {
     format!("/threedsecure/v2/accounts/{account_id}/authentications")
 }
+
+#[cfg(feature = "sandbox")]
+pub mod sandbox;

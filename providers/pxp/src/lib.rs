@@ -27,3 +27,6 @@ pub use amount::MajorAmount;
 
 /// The code catalog: see `threeds_wire::catalog` for the format.
 pub const CATALOG_CSV: &str = include_str!("../catalog.csv");
+
+#[cfg(feature = "sandbox")]
+pub mod sandbox;

@@ -8,15 +8,25 @@
 //! * [`open_enum!`]: string enums that keep values the PSP adds later instead of failing;
 //! * [`lenient`]: fields PSPs send sometimes as numbers, sometimes as strings;
 //! * [`validate`]: field-limit checks that name the JSON path of each violation;
-//! * [`catalog`]: the CSV format of the per-PSP code catalogs.
+//! * [`catalog`]: the CSV format of the per-PSP code catalogs;
+//! * [`http`]: the transport every client sends through (timeouts, retries, limits);
+//! * [`signature`]: HMAC-SHA256 webhook signatures, checked in constant time;
+//! * `sandbox` (feature): building blocks of the local PSP simulators.
 
 pub mod catalog;
+pub mod http;
 pub mod lenient;
+pub mod oauth;
 pub mod open_enum;
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
+pub mod scrub;
 pub mod secret;
+pub mod signature;
 pub mod validate;
 
 pub use catalog::{CatalogError, CatalogRow};
 pub use lenient::NumOrStr;
+pub use scrub::scrub;
 pub use secret::{with_secrets_revealed, CardNumber, Secret};
 pub use validate::{FieldViolation, Problem, Validate, Violations};

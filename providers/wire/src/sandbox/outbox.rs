@@ -1,0 +1,158 @@
+//! Webhook and callback delivery from a simulator, with a log of every attempt.
+//!
+//! Deliveries run in the background like a PSP's would; the log lets tests (and the
+//! sandbox's `GET /_sandbox/deliveries`) see what was sent and how the receiver answered,
+//! and [`Outbox::redeliver`] sends an earlier delivery again, as PSPs do with their
+//! at-least-once delivery.
+
+use serde::Serialize;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// One delivery and its result.
+#[derive(Debug, Clone, Serialize)]
+pub struct Delivery {
+    pub seq: usize,
+    /// Which simulator sent it (`checkout`, `pxp`, ...).
+    pub source: &'static str,
+    /// What it was (`authentication_approved`, `callback`, `PAYIN_NORMAL_SUCCEEDED`).
+    pub event: String,
+    pub method: &'static str,
+    pub url: String,
+    #[serde(skip)]
+    pub headers: Vec<(String, String)>,
+    #[serde(skip)]
+    pub body: Vec<u8>,
+    /// The receiver's HTTP status; `None` while in flight or when it could not be reached.
+    pub status: Option<u16>,
+    pub error: Option<String>,
+}
+
+/// The delivery log and an HTTP client to deliver with.
+#[derive(Debug, Clone, Default)]
+pub struct Outbox {
+    log: Arc<Mutex<Vec<Delivery>>>,
+    client: Option<reqwest::Client>,
+}
+
+impl Outbox {
+    fn client(&self) -> reqwest::Client {
+        self.client.clone().unwrap_or_else(|| {
+            reqwest::Client::builder()
+                .timeout(Duration::from_secs(5))
+                .build()
+                .unwrap_or_default()
+        })
+    }
+
+    /// Records and sends a delivery; returns its sequence number at once.
+    pub fn send(
+        &self,
+        source: &'static str,
+        event: impl Into<String>,
+        method: &'static str,
+        url: impl Into<String>,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    ) -> usize {
+        let delivery = Delivery {
+            seq: 0,
+            source,
+            event: event.into(),
+            method,
+            url: url.into(),
+            headers,
+            body,
+            status: None,
+            error: None,
+        };
+        let seq = match self.log.lock() {
+            Ok(mut log) => {
+                let seq = log.len();
+                log.push(Delivery {
+                    seq,
+                    ..delivery.clone()
+                });
+                seq
+            }
+            Err(_) => return usize::MAX,
+        };
+        self.dispatch(seq, Delivery { seq, ..delivery });
+        seq
+    }
+
+    /// Sends delivery `seq` again (a duplicate, as at-least-once delivery produces).
+    pub fn redeliver(&self, seq: usize) -> Option<usize> {
+        let original = self.log.lock().ok()?.get(seq)?.clone();
+        Some(self.send(
+            original.source,
+            original.event,
+            original.method,
+            original.url,
+            original.headers,
+            original.body,
+        ))
+    }
+
+    /// A snapshot of the log.
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        self.log.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    /// Waits until delivery `seq` has a result, up to `limit`.
+    pub async fn settled(&self, seq: usize, limit: Duration) -> Option<Delivery> {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            let current = self.log.lock().ok()?.get(seq).cloned()?;
+            if current.status.is_some() || current.error.is_some() {
+                return Some(current);
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    fn dispatch(&self, seq: usize, delivery: Delivery) {
+        let client = self.client();
+        let log = self.log.clone();
+        let Ok(handle) = tokio::runtime::Handle::try_current() else {
+            self.record(seq, None, Some("no async runtime to deliver on".into()));
+            return;
+        };
+        handle.spawn(async move {
+            let method = if delivery.method == "GET" {
+                reqwest::Method::GET
+            } else {
+                reqwest::Method::POST
+            };
+            let mut request = client.request(method, &delivery.url);
+            for (name, value) in &delivery.headers {
+                request = request.header(name.as_str(), value.as_str());
+            }
+            if !delivery.body.is_empty() {
+                request = request.body(delivery.body.clone());
+            }
+            let (status, error) = match request.send().await {
+                Ok(response) => (Some(response.status().as_u16()), None),
+                Err(e) => (None, Some(e.without_url().to_string())),
+            };
+            if let Ok(mut log) = log.lock() {
+                if let Some(entry) = log.get_mut(seq) {
+                    entry.status = status;
+                    entry.error = error;
+                }
+            }
+        });
+    }
+
+    fn record(&self, seq: usize, status: Option<u16>, error: Option<String>) {
+        if let Ok(mut log) = self.log.lock() {
+            if let Some(entry) = log.get_mut(seq) {
+                entry.status = status;
+                entry.error = error;
+            }
+        }
+    }
+}

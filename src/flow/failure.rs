@@ -1,0 +1,298 @@
+//! Failed calls as normalized outcomes.
+//!
+//! A flow call that gets no usable answer still returns a normalized authentication, with
+//! status `error` (never `pending`: the caller must not wait for something that may never
+//! come) and a `next_step` chosen by what is known about the PSP's side:
+//!
+//! | what happened | starting | later call |
+//! |---|---|---|
+//! | request never sent (connect failure) | `retry_authentication` | `wait` |
+//! | timeout / broken exchange after sending | `retry_authentication`, or `investigate` when the call can move money | `wait` |
+//! | HTTP 401 / 403 / 404 without a PSP error body | `investigate` | `investigate` |
+//! | HTTP 409 | `retry_authentication` | `wait` |
+//! | HTTP 429, 5xx | `retry_authentication`, or `investigate` when the call can move money | `wait` |
+//! | other 4xx | `fix_request` | `fix_request` |
+//! | 2xx whose body cannot be read | `retry_authentication`, or `investigate` when the call can move money | `wait` |
+//!
+//! `wait` after a failed later call means: the authentication itself is still alive at the
+//! PSP; fetch it again (or wait for its webhook). A PSP error body is normalized by the
+//! PSP's adapter and its catalog row decides instead ([`http_error`]).
+
+use crate::adapters::{normalize_value, scrub, Context, Draft, Normalized};
+use crate::model::{AuthenticationStatus, DocumentKind, NextStep, Provider};
+use threeds_wire::http::{Response, TransportError};
+
+/// Where in the flow the failed call was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// The call that creates the authentication. `moves_money` is true when it may also
+    /// have charged the card (a Mangopay pay-in), so an unsure outcome must be looked into
+    /// rather than retried.
+    Start { moves_money: bool },
+    /// Any call on an existing authentication.
+    Later,
+}
+
+impl Stage {
+    /// The next step when the PSP's side is unknown or temporarily unreachable.
+    fn unsure(self) -> NextStep {
+        match self {
+            Stage::Start { moves_money: false } => NextStep::RetryAuthentication,
+            Stage::Start { moves_money: true } => NextStep::Investigate,
+            Stage::Later => NextStep::Wait,
+        }
+    }
+
+    /// The next step when the request provably changed nothing at the PSP.
+    fn unchanged(self) -> NextStep {
+        match self {
+            Stage::Start { .. } => NextStep::RetryAuthentication,
+            Stage::Later => NextStep::Wait,
+        }
+    }
+}
+
+fn draft(provider: Provider, document: &'static str) -> Draft {
+    Draft::new(provider, DocumentKind::Error, document)
+}
+
+/// No HTTP answer at all.
+pub fn transport(provider: Provider, stage: Stage, error: &TransportError) -> Normalized {
+    let mut d = draft(provider, "http.transport");
+    let next = if error.not_sent() {
+        stage.unchanged()
+    } else {
+        stage.unsure()
+    };
+    d.set_status(
+        AuthenticationStatus::Error,
+        next,
+        format!("transport.{}", error.kind()),
+    );
+    d.auth.reason = Some(format!("transport_{}", error.kind()));
+    d.auth.raw.code = Some(error.kind().to_owned());
+    d.auth.raw.message = Some(error.to_string());
+    d.finish()
+}
+
+/// A non-2xx answer. A body the PSP's adapter recognises as one of its error documents is
+/// normalized by it (the catalog decides status and next step); otherwise the HTTP status
+/// decides, as the module table says.
+pub fn http_error(
+    provider: Provider,
+    stage: Stage,
+    operation: &'static str,
+    response: &Response,
+    ctx: &Context<'_>,
+) -> Normalized {
+    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&response.body) {
+        if let Ok(mut normalized) = normalize_value(&value, Some(provider), ctx) {
+            if normalized.authentication.kind == DocumentKind::Error {
+                normalized.explain.warnings.push(format!(
+                    "{operation}: HTTP {} with a {provider} error body",
+                    response.status
+                ));
+                return normalized;
+            }
+        }
+    }
+    let mut d = draft(provider, "http.status");
+    let status = response.status;
+    let next = match status {
+        401 | 403 | 404 => NextStep::Investigate,
+        409 => stage.unchanged(),
+        429 | 500..=599 => stage.unsure(),
+        _ => NextStep::FixRequest,
+    };
+    d.set_status(AuthenticationStatus::Error, next, format!("http.{status}"));
+    d.auth.reason = Some(match status {
+        401 => "unauthorized".to_owned(),
+        403 => "forbidden".to_owned(),
+        404 => "not_found".to_owned(),
+        409 => "conflict".to_owned(),
+        429 => "rate_limited".to_owned(),
+        500..=599 => "psp_unavailable".to_owned(),
+        other => format!("http_{other}"),
+    });
+    d.auth.raw.status = Some(status.to_string());
+    let mut message = format!("{operation}: HTTP {status}");
+    if let Some(after) = response.retry_after() {
+        message.push_str(&format!(", Retry-After {} s", after.as_secs()));
+    }
+    if !response.body.is_empty() {
+        message.push_str(", with a body that is not a known error document");
+    }
+    d.auth.raw.message = Some(message);
+    d.finish()
+}
+
+/// A 2xx answer whose body is not the document the call returns.
+pub fn unreadable(
+    provider: Provider,
+    stage: Stage,
+    operation: &'static str,
+    response: &Response,
+    problem: &str,
+) -> Normalized {
+    let mut d = draft(provider, "http.body");
+    d.set_status(
+        AuthenticationStatus::Error,
+        stage.unsure(),
+        "http.unreadable_body",
+    );
+    d.auth.reason = Some("unreadable_response".to_owned());
+    d.auth.raw.status = Some(response.status.to_string());
+    d.auth.raw.message = Some(format!(
+        "{operation}: HTTP {} but the body could not be read: {}",
+        response.status,
+        scrub(problem)
+    ));
+    d.finish()
+}
+
+/// Normalizes a 2xx body with the PSP's adapter, or reports it as unreadable.
+pub fn normalize_body(
+    provider: Provider,
+    stage: Stage,
+    operation: &'static str,
+    response: &Response,
+    ctx: &Context<'_>,
+) -> Normalized {
+    let value = match serde_json::from_slice::<serde_json::Value>(&response.body) {
+        Ok(value) => value,
+        Err(e) => return unreadable(provider, stage, operation, response, &e.to_string()),
+    };
+    match normalize_value(&value, Some(provider), ctx) {
+        Ok(normalized) => normalized,
+        Err(e) => unreadable(provider, stage, operation, response, &e.to_string()),
+    }
+}
+
+/// The outcome of any answered call: [`normalize_body`] for 2xx, [`http_error`] otherwise.
+pub fn answered(
+    provider: Provider,
+    stage: Stage,
+    operation: &'static str,
+    response: &Response,
+    ctx: &Context<'_>,
+) -> Normalized {
+    if response.is_success() {
+        normalize_body(provider, stage, operation, response, ctx)
+    } else {
+        http_error(provider, stage, operation, response, ctx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Catalog;
+    use bytes::Bytes;
+    use reqwest::header::HeaderMap;
+
+    fn response(status: u16, body: &str) -> Response {
+        Response {
+            status,
+            headers: HeaderMap::new(),
+            body: Bytes::from(body.to_owned()),
+            attempts: 1,
+        }
+    }
+
+    #[test]
+    fn transport_failures_are_errors_never_pending() {
+        let not_sent = TransportError::NotSent {
+            operation: "checkout.create_session",
+            host: "http://127.0.0.1:1".into(),
+            detail: "connection refused".into(),
+            attempts: 3,
+        };
+        let timed_out = TransportError::TimedOut {
+            operation: "mangopay.create_payin",
+            host: "http://127.0.0.1:1".into(),
+            timeout_ms: 100,
+            attempts: 1,
+        };
+        let a = transport(
+            Provider::Checkout,
+            Stage::Start { moves_money: false },
+            &not_sent,
+        );
+        assert_eq!(a.authentication.status, AuthenticationStatus::Error);
+        assert_eq!(a.authentication.next_step, NextStep::RetryAuthentication);
+        let b = transport(
+            Provider::Mangopay,
+            Stage::Start { moves_money: true },
+            &timed_out,
+        );
+        assert_eq!(b.authentication.next_step, NextStep::Investigate);
+        let c = transport(Provider::Mangopay, Stage::Later, &timed_out);
+        assert_eq!(c.authentication.next_step, NextStep::Wait);
+        assert_eq!(c.authentication.liability_shift, None);
+    }
+
+    #[test]
+    fn bodiless_statuses_decide_the_next_step() {
+        let catalog = Catalog::builtin().unwrap();
+        let ctx = Context { catalog: &catalog };
+        let start = Stage::Start { moves_money: false };
+        let cases = [
+            (401, NextStep::Investigate),
+            (409, NextStep::RetryAuthentication),
+            (429, NextStep::RetryAuthentication),
+            (502, NextStep::RetryAuthentication),
+            (422, NextStep::FixRequest),
+        ];
+        for (status, next) in cases {
+            let n = http_error(
+                Provider::Checkout,
+                start,
+                "checkout.create_session",
+                &response(status, ""),
+                &ctx,
+            );
+            assert_eq!(
+                n.authentication.status,
+                AuthenticationStatus::Error,
+                "{status}"
+            );
+            assert_eq!(n.authentication.next_step, next, "{status}");
+        }
+    }
+
+    #[test]
+    fn psp_error_bodies_go_through_the_catalog() {
+        let catalog = Catalog::builtin().unwrap();
+        let ctx = Context { catalog: &catalog };
+        let body = r#"{"request_id":"r1","error_type":"unprocessable_entity","error_codes":["amount_invalid"]}"#;
+        let n = http_error(
+            Provider::Checkout,
+            Stage::Start { moves_money: false },
+            "checkout.create_session",
+            &response(422, body),
+            &ctx,
+        );
+        assert_eq!(n.authentication.kind, DocumentKind::Error);
+        assert_eq!(n.authentication.next_step, NextStep::FixRequest);
+        assert!(n.explain.warnings.iter().any(|w| w.contains("HTTP 422")));
+    }
+
+    #[test]
+    fn garbage_success_bodies_are_reported() {
+        let catalog = Catalog::builtin().unwrap();
+        let ctx = Context { catalog: &catalog };
+        let n = answered(
+            Provider::Paysafe,
+            Stage::Later,
+            "paysafe.get_authentication",
+            &response(200, "{\"id\": \"tru"),
+            &ctx,
+        );
+        assert_eq!(n.authentication.status, AuthenticationStatus::Error);
+        assert_eq!(n.authentication.next_step, NextStep::Wait);
+        assert_eq!(
+            n.authentication.reason.as_deref(),
+            Some("unreadable_response")
+        );
+    }
+}

@@ -1,0 +1,266 @@
+//! The local PSP sandbox: the four simulators on one loopback listener.
+//!
+//! Each simulator is nested under its own prefix with the PSP's paths unchanged, so
+//! `http://ADDR/mangopay/v2.01/` is a Mangopay base URL and `http://ADDR/checkout/` a
+//! Checkout one. Every simulator sits behind the fault-injection layer
+//! ([`threeds_wire::sandbox::faults`]). Control endpoints for tests and demos:
+//!
+//! * `POST /_sandbox/faults` `{"provider":"checkout","fault":"status=503","times":2,"path":"/sessions"}`
+//!   queues a fault (`times` defaults to 1, `path` to any path); `DELETE /_sandbox/faults`
+//!   clears all;
+//! * `GET /_sandbox/deliveries` lists the webhooks and callbacks sent, with the receiver's
+//!   status; `POST /_sandbox/deliveries/{seq}/redeliver` sends one again (a duplicate).
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use threeds_checkout::sandbox::CheckoutSimulator;
+use threeds_mangopay::sandbox::MangopaySimulator;
+use threeds_paysafe::sandbox::PaysafeSimulator;
+use threeds_pxp::sandbox::PxpSimulator;
+use threeds_wire::sandbox::{faults, Fault, Faults, Outbox, SimSettings, Simulator};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// How to run the sandbox.
+#[derive(Debug, Clone)]
+pub struct SandboxOptions {
+    /// `127.0.0.1:0` picks a free port.
+    pub listen: SocketAddr,
+    /// How long a challenge waits before the authentication expires.
+    pub challenge_ttl: Duration,
+    /// Where Checkout workflow webhooks and PXP merchant-group webhooks are sent (both
+    /// PSPs configure this in their dashboards, not through the API).
+    pub webhook_url: Option<String>,
+}
+
+impl Default for SandboxOptions {
+    fn default() -> Self {
+        SandboxOptions {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            challenge_ttl: Duration::from_secs(600),
+            webhook_url: None,
+        }
+    }
+}
+
+/// A sandbox serving in the background of the current tokio runtime.
+pub struct RunningSandbox {
+    pub addr: SocketAddr,
+    /// Every webhook and callback the simulators sent.
+    pub outbox: Outbox,
+    faults: BTreeMap<&'static str, Faults>,
+    banners: Vec<(&'static str, Vec<(String, String)>)>,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: JoinHandle<()>,
+    sweeper: JoinHandle<()>,
+}
+
+impl RunningSandbox {
+    /// `http://ADDR/<provider>`, without a trailing slash.
+    pub fn base(&self, provider: &str) -> String {
+        format!("http://{}/{provider}", self.addr)
+    }
+
+    /// The fault queue of one simulator.
+    pub fn faults(&self, provider: &str) -> Option<&Faults> {
+        self.faults.get(provider)
+    }
+
+    /// What `threeds-bridge sandbox` prints at start: base URLs and test credentials.
+    pub fn banner(&self) -> String {
+        let mut out = format!("threeds-bridge sandbox listening on http://{}\n", self.addr);
+        for (name, lines) in &self.banners {
+            out.push_str(&format!("\n[{name}]\n"));
+            for (label, value) in lines {
+                out.push_str(&format!("  {label:<22} {value}\n"));
+            }
+        }
+        out.push_str(&format!(
+            "\n[control]\n  {:<22} POST http://{0}/_sandbox/faults {{\"provider\":\"checkout\",\"fault\":\"status=503\"}}\n  {:<22} GET http://{0}/_sandbox/deliveries\n",
+            "inject a fault", "webhooks sent",
+        ).replace("{0}", &self.addr.to_string()));
+        out
+    }
+
+    /// Stops serving and waits for the server task to end.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        self.sweeper.abort();
+        let _ = (&mut self.server).await;
+    }
+
+    /// Serves until the process is stopped.
+    pub async fn wait(self) {
+        let _ = self.server.await;
+    }
+}
+
+#[derive(Clone)]
+struct Control {
+    faults: Arc<BTreeMap<&'static str, Faults>>,
+    outbox: Outbox,
+}
+
+#[derive(Deserialize)]
+struct FaultOrder {
+    provider: String,
+    fault: String,
+    times: Option<u32>,
+    path: Option<String>,
+}
+
+/// Binds `options.listen` and serves the four simulators.
+pub async fn start(options: SandboxOptions) -> std::io::Result<RunningSandbox> {
+    let listener = TcpListener::bind(options.listen).await?;
+    let addr = listener.local_addr()?;
+    let outbox = Outbox::default();
+    let settings = |name: &str| {
+        let mut s = SimSettings::new(format!("http://{addr}/{name}"));
+        s.challenge_ttl = options.challenge_ttl;
+        s.webhook_url = options.webhook_url.clone();
+        s.outbox = outbox.clone();
+        s
+    };
+    let simulators: Vec<Arc<dyn Simulator>> = vec![
+        Arc::new(CheckoutSimulator::new(settings("checkout"))),
+        Arc::new(PaysafeSimulator::new(settings("paysafe"))),
+        Arc::new(MangopaySimulator::new(settings("mangopay"))),
+        Arc::new(PxpSimulator::new(settings("pxp"))),
+    ];
+
+    let mut app = Router::new();
+    let mut fault_map = BTreeMap::new();
+    let mut banners = Vec::new();
+    for sim in &simulators {
+        let queue = Faults::default();
+        let router = sim.router().layer(axum::middleware::from_fn_with_state(
+            queue.clone(),
+            faults::inject,
+        ));
+        app = app.nest(&format!("/{}", sim.name()), router);
+        fault_map.insert(sim.name(), queue);
+        banners.push((sim.name(), sim.banner()));
+    }
+    let control = Control {
+        faults: Arc::new(fault_map.clone()),
+        outbox: outbox.clone(),
+    };
+    let control_routes = Router::new()
+        .route("/_sandbox/health", get(|| async { "ok" }))
+        .route("/_sandbox/faults", post(queue_fault).delete(clear_faults))
+        .route("/_sandbox/deliveries", get(list_deliveries))
+        .route("/_sandbox/deliveries/{seq}/redeliver", post(redeliver))
+        .with_state(control);
+    let app = app.merge(control_routes);
+
+    let (tx, rx) = oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+            let _ = rx.await;
+        });
+        if let Err(e) = serve.await {
+            tracing::error!(error = %e, "sandbox server stopped");
+        }
+    });
+    let sweeper = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_millis(200));
+        loop {
+            tick.tick().await;
+            for sim in &simulators {
+                sim.sweep();
+            }
+        }
+    });
+    Ok(RunningSandbox {
+        addr,
+        outbox,
+        faults: fault_map,
+        banners,
+        shutdown: Some(tx),
+        server,
+        sweeper,
+    })
+}
+
+async fn queue_fault(
+    State(control): State<Control>,
+    Json(order): Json<FaultOrder>,
+) -> (StatusCode, String) {
+    let Some(queue) = control.faults.get(order.provider.as_str()) else {
+        return (
+            StatusCode::NOT_FOUND,
+            format!(
+                "no simulator named '{}' (expected checkout, paysafe, mangopay or pxp)",
+                order.provider
+            ),
+        );
+    };
+    match order.fault.parse::<Fault>() {
+        Ok(fault) => {
+            queue.push(fault, order.times.unwrap_or(1), order.path);
+            (StatusCode::CREATED, "queued".to_owned())
+        }
+        Err(message) => (StatusCode::BAD_REQUEST, message),
+    }
+}
+
+async fn clear_faults(State(control): State<Control>) -> StatusCode {
+    for queue in control.faults.values() {
+        queue.clear();
+    }
+    StatusCode::NO_CONTENT
+}
+
+async fn list_deliveries(State(control): State<Control>) -> Json<serde_json::Value> {
+    Json(serde_json::to_value(control.outbox.deliveries()).unwrap_or_default())
+}
+
+async fn redeliver(State(control): State<Control>, Path(seq): Path<usize>) -> (StatusCode, String) {
+    match control.outbox.redeliver(seq) {
+        Some(new_seq) => (StatusCode::CREATED, new_seq.to_string()),
+        None => (StatusCode::NOT_FOUND, format!("no delivery {seq}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn control_endpoints_queue_faults_per_simulator() {
+        let sandbox = start(SandboxOptions::default()).await.unwrap();
+        let client = reqwest::Client::new();
+        let url = format!("http://{}/_sandbox/faults", sandbox.addr);
+        let r = client
+            .post(&url)
+            .json(&serde_json::json!({"provider": "paysafe", "fault": "status=503", "times": 1}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 201);
+        let hit = client
+            .get(format!("{}/threedsecure/monitor", sandbox.base("paysafe")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(hit.status().as_u16(), 503);
+        let bad = client
+            .post(&url)
+            .json(&serde_json::json!({"provider": "stripe", "fault": "timeout"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status().as_u16(), 404);
+        sandbox.shutdown().await;
+    }
+}
