@@ -253,7 +253,7 @@ fn translate_names_what_it_drops_and_what_the_target_needs() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
-        err.contains("dropped: paysafe deviceFingerprintingId"),
+        err.contains("dropped: checkout has no field for it: device_session_id"),
         "{err}"
     );
     assert!(err.contains("target: checkout completion"), "{err}");

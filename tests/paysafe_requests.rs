@@ -147,7 +147,6 @@ fn round_trip_keeps_everything_the_model_can_hold() {
         .map(|d| (d.path, d.changed))
         .collect();
     let not_carried = [
-        "deviceFingerprintingId",
         "initialPurchaseTime",
         "orderItemDetails.preOrderItemAvailabilityDate",
         "orderItemDetails.preOrderPurchaseIndicator",

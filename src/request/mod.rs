@@ -49,6 +49,11 @@ pub struct AuthenticationRequest {
     pub urls: Urls,
     /// The prior authentication this one refers to (3RI / MIT, recurring series).
     pub prior_authentication: Option<PriorAuthentication>,
+    /// The id of the device-data session the PSP's client SDK ran in the browser before
+    /// the authentication request (Paysafe `deviceFingerprintingId`, from its JS SDK's
+    /// `start()`). PSPs that collect device data through their own API have none.
+    #[serde(default)]
+    pub device_session_id: Option<String>,
 }
 
 /// Card details. The number and CVV are secrets.

@@ -190,6 +190,7 @@ impl RequestCodec for PaysafeCodec {
                 .and_then(|u| u.prior_three_ds_authentication.as_ref())
                 .map(read_prior)
                 .transpose()?,
+            device_session_id: w.device_fingerprinting_id.clone(),
         })
     }
 
@@ -222,7 +223,7 @@ impl RequestCodec for PaysafeCodec {
             });
         let prior = r.prior_authentication.as_ref().map(write_prior);
         Ok(wire::AuthenticationRequest {
-            device_fingerprinting_id: None,
+            device_fingerprinting_id: r.device_session_id.clone(),
             merchant_ref_num: r.reference.clone(),
             amount: r.amount,
             currency: r.currency.clone(),
