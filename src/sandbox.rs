@@ -83,10 +83,11 @@ impl RunningSandbox {
                 out.push_str(&format!("  {label:<22} {value}\n"));
             }
         }
+        let addr = self.addr;
         out.push_str(&format!(
-            "\n[control]\n  {:<22} POST http://{0}/_sandbox/faults {{\"provider\":\"checkout\",\"fault\":\"status=503\"}}\n  {:<22} GET http://{0}/_sandbox/deliveries\n",
+            "\n[control]\n  {:<22} POST http://{addr}/_sandbox/faults {{\"provider\":\"checkout\",\"fault\":\"status=503\"}}\n  {:<22} GET http://{addr}/_sandbox/deliveries\n",
             "inject a fault", "webhooks sent",
-        ).replace("{0}", &self.addr.to_string()));
+        ));
         out
     }
 
