@@ -6,6 +6,7 @@
 //! [`AuthenticationFlow`] interface, so the same loop runs every PSP.
 
 pub mod browser;
+pub mod table;
 
 use crate::adapters::Normalized;
 use crate::flow::{AuthenticationFlow, ChallengeResult, DeviceData, MethodOutcome, Step};
