@@ -18,6 +18,9 @@ pub struct Args {
     /// PSPs' dashboards, so not through their APIs).
     #[arg(long)]
     webhook_url: Option<String>,
+    /// Do not print a line per request on stderr.
+    #[arg(long)]
+    quiet: bool,
 }
 
 pub fn run(args: &Args, err: &mut dyn Write) -> u8 {
@@ -43,6 +46,7 @@ pub fn run(args: &Args, err: &mut dyn Write) -> u8 {
         listen: args.listen,
         challenge_ttl: Duration::from_secs(args.challenge_ttl),
         webhook_url: args.webhook_url.clone(),
+        log_requests: !args.quiet,
     };
     runtime.block_on(async {
         let sandbox = match start(options).await {
