@@ -120,7 +120,10 @@ fn browser() -> Browser {
 }
 
 fn status(step: &Step) -> (S, N) {
-    (step.authentication().status, step.authentication().next_step)
+    (
+        step.authentication().status,
+        step.authentication().next_step,
+    )
 }
 
 impl World {
@@ -189,7 +192,9 @@ impl World {
     /// Submits the challenge form; returns the CRes posted to the callback.
     async fn answer(&self, mut form: Form, password: &str, button: &str) -> String {
         form.fill("password", password);
-        let (code, html) = self.post_form(&form.action, form.submission(Some(button))).await;
+        let (code, html) = self
+            .post_form(&form.action, form.submission(Some(button)))
+            .await;
         assert_eq!(code, 200, "{html}");
         let back = Form::parse_all(&html).remove(0);
         assert_eq!(back.action, CHALLENGE_CALLBACK);
@@ -206,7 +211,10 @@ impl World {
     async fn challenged(&self, pan: &str, password: &str, button: &str) -> (Handle, Step) {
         let started = self.started(pan).await;
         let pending = self.device_data(&started).await;
-        assert_eq!(status(&pending), (S::ChallengeRequired, N::ChallengeCardholder));
+        assert_eq!(
+            status(&pending),
+            (S::ChallengeRequired, N::ChallengeCardholder)
+        );
         let form = self.open_challenge(&pending).await;
         let cres = self.answer(form, password, button).await;
         let handle = started.handle.unwrap();
@@ -257,7 +265,10 @@ async fn frictionless_with_3ds_method_is_authenticated() {
     // The initiate fields wait in the handle; the card does not.
     let state = handle.state.to_string();
     assert!(state.contains(CHALLENGE_CALLBACK), "{state}");
-    assert!(!state.contains("4444000000000014") && !state.contains("123\""), "{state}");
+    assert!(
+        !state.contains("4444000000000014") && !state.contains("123\""),
+        "{state}"
+    );
     assert_eq!(
         started.authentication().three_ds_server_trans_id.as_deref(),
         Some(handle.id.as_str())
@@ -293,11 +304,21 @@ async fn issuer_without_3ds_method_collects_device_data_only() {
 async fn frictionless_outcomes_by_magic_card() {
     let w = world(Duration::from_secs(60)).await;
     let cases = [
-        ("5555000000000016", S::Authenticated, N::Authorize, Some("02")),
+        (
+            "5555000000000016",
+            S::Authenticated,
+            N::Authorize,
+            Some("02"),
+        ),
         ("4444000000000022", S::Attempted, N::Authorize, Some("06")),
         ("5555000000000024", S::Attempted, N::Authorize, Some("01")),
         ("4444000000000030", S::Failed, N::RetryAuthentication, None),
-        ("4444000000000048", S::Unavailable, N::RetryAuthentication, None),
+        (
+            "4444000000000048",
+            S::Unavailable,
+            N::RetryAuthentication,
+            None,
+        ),
         ("4444000000000055", S::Rejected, N::DoNotAuthorize, None),
         ("4444000000000097", S::Error, N::AuthorizeAtOwnRisk, None),
     ];
@@ -336,13 +357,18 @@ async fn not_enrolled_card_stops_at_pre_initiate() {
         )
         .await;
     assert_eq!(status(&tried), (S::Error, N::Wait));
-    assert_eq!(w.flow.fetch(&handle).await.authentication().status, S::NotEnrolled);
+    assert_eq!(
+        w.flow.fetch(&handle).await.authentication().status,
+        S::NotEnrolled
+    );
 }
 
 #[tokio::test]
 async fn challenge_passed_with_verified_webhook_and_duplicate() {
     let w = world(Duration::from_secs(60)).await;
-    let (handle, done) = w.challenged("4444000000000063", sim::CHALLENGE_PASSWORD, "submit").await;
+    let (handle, done) = w
+        .challenged("4444000000000063", sim::CHALLENGE_PASSWORD, "submit")
+        .await;
     assert_eq!(status(&done), (S::Authenticated, N::Authorize));
     assert_eq!(done.authentication().challenged, Some(true));
     assert_eq!(done.authentication().liability_shift, Some(true));
@@ -350,17 +376,29 @@ async fn challenge_passed_with_verified_webhook_and_duplicate() {
     let hooks = w.webhooks(1).await;
     let from_hook = w.flow.handle_notification(&hooks[0]).await;
     assert_eq!(status(&from_hook), (S::Authenticated, N::Authorize));
-    assert_eq!(from_hook.handle.as_ref().map(|h| h.id.as_str()), Some(handle.id.as_str()));
+    assert_eq!(
+        from_hook.handle.as_ref().map(|h| h.id.as_str()),
+        Some(handle.id.as_str())
+    );
     // Verified and final: normalized from the envelope, no re-fetch warning.
     assert!(
-        from_hook.normalized.explain.warnings.iter().all(|w| !w.contains("re-fetched")),
+        from_hook
+            .normalized
+            .explain
+            .warnings
+            .iter()
+            .all(|w| !w.contains("re-fetched")),
         "{:?}",
         from_hook.normalized.explain.warnings
     );
 
     // A duplicate delivery changes nothing.
     let seq = w.sandbox.outbox.redeliver(0).unwrap();
-    w.sandbox.outbox.settled(seq, Duration::from_secs(2)).await.unwrap();
+    w.sandbox
+        .outbox
+        .settled(seq, Duration::from_secs(2))
+        .await
+        .unwrap();
     let hooks = w.webhooks(2).await;
     let again = w.flow.handle_notification(&hooks[1]).await;
     assert_eq!(status(&again), status(&from_hook));
@@ -388,7 +426,9 @@ async fn challenge_failed_wrong_password_is_rejected_and_n_card_fails() {
     let w = world(Duration::from_secs(60)).await;
     let (_, done) = w.challenged("4444000000000063", "wrong", "submit").await;
     assert_eq!(status(&done), (S::Rejected, N::DoNotAuthorize));
-    let (_, done) = w.challenged("5555000000000073", sim::CHALLENGE_PASSWORD, "submit").await;
+    let (_, done) = w
+        .challenged("5555000000000073", sim::CHALLENGE_PASSWORD, "submit")
+        .await;
     assert_eq!(status(&done), (S::Failed, N::RetryAuthentication));
     assert_eq!(done.authentication().trans_status, Some(TransStatus::N));
 }
@@ -398,7 +438,10 @@ async fn cancelled_challenge_is_abandoned() {
     let w = world(Duration::from_secs(60)).await;
     let (_, done) = w.challenged("4444000000000063", "", "cancel").await;
     assert_eq!(status(&done), (S::Expired, N::RetryAuthentication));
-    assert_eq!(done.authentication().reason.as_deref(), Some("challenge_abandoned"));
+    assert_eq!(
+        done.authentication().reason.as_deref(),
+        Some("challenge_abandoned")
+    );
 }
 
 #[tokio::test]
@@ -411,21 +454,32 @@ async fn abandoned_challenge_expires_and_notifies() {
     tokio::time::sleep(Duration::from_millis(400)).await;
     let fetched = w.flow.fetch(&handle).await;
     assert_eq!(status(&fetched), (S::Expired, N::RetryAuthentication));
-    assert_eq!(fetched.authentication().reason.as_deref(), Some("session_expired"));
+    assert_eq!(
+        fetched.authentication().reason.as_deref(),
+        Some("session_expired")
+    );
     assert_eq!(fetched.authentication().raw.code.as_deref(), Some("14"));
 
     // The ACS no longer takes the challenge.
     let form_page = {
-        let Some(NextAction::Challenge { url: Some(url), creq: Some(creq) }) =
-            &pending.authentication().next_action
+        let Some(NextAction::Challenge {
+            url: Some(url),
+            creq: Some(creq),
+        }) = &pending.authentication().next_action
         else {
             panic!()
         };
-        w.post_form(url, threeds_wire::http::encode_form([("creq", creq.as_str())]))
-            .await
-            .1
+        w.post_form(
+            url,
+            threeds_wire::http::encode_form([("creq", creq.as_str())]),
+        )
+        .await
+        .1
     };
-    assert!(form_page.contains("not waiting for a challenge"), "{form_page}");
+    assert!(
+        form_page.contains("not waiting for a challenge"),
+        "{form_page}"
+    );
 
     let hooks = w.webhooks(1).await;
     let from_hook = w.flow.handle_notification(&hooks[0]).await;
@@ -463,14 +517,20 @@ async fn outage_then_recovery() {
     };
     let timed_out = short.submit_device_data(&handle, &data).await;
     assert_eq!(status(&timed_out), (S::Error, N::Wait));
-    assert_eq!(timed_out.authentication().reason.as_deref(), Some("transport_timeout"));
+    assert_eq!(
+        timed_out.authentication().reason.as_deref(),
+        Some("transport_timeout")
+    );
 
     // GETs are retried through two 503s and a 429.
     faults.push(Fault::Status(503), 2, None);
     let still_pending = w.flow.fetch(&handle).await;
     assert_eq!(still_pending.authentication().status, S::Pending);
     faults.push(Fault::RateLimit(0), 1, None);
-    assert_eq!(w.flow.fetch(&handle).await.authentication().status, S::Pending);
+    assert_eq!(
+        w.flow.fetch(&handle).await.authentication().status,
+        S::Pending
+    );
 
     // Recovered: the same authentication goes on.
     let done = w.flow.submit_device_data(&handle, &data).await;
@@ -480,7 +540,10 @@ async fn outage_then_recovery() {
     faults.push(Fault::Malformed, 1, None);
     let garbage = w.flow.fetch(&handle).await;
     assert_eq!(status(&garbage), (S::Error, N::Wait));
-    assert_eq!(garbage.authentication().reason.as_deref(), Some("unreadable_response"));
+    assert_eq!(
+        garbage.authentication().reason.as_deref(),
+        Some("unreadable_response")
+    );
 }
 
 #[tokio::test]
@@ -491,7 +554,10 @@ async fn rejected_credentials_and_requests_are_reported() {
     let wrong = PxpFlow::new(config).unwrap();
     let denied = wrong.start(&request("4444000000000014")).await;
     assert_eq!(status(&denied), (S::Error, N::Investigate));
-    assert_eq!(denied.authentication().reason.as_deref(), Some("unauthorized"));
+    assert_eq!(
+        denied.authentication().reason.as_deref(),
+        Some("unauthorized")
+    );
     assert!(denied
         .normalized
         .explain

@@ -180,10 +180,14 @@ impl PxpFlow {
     }
 
     /// The initiate body of `start`: the codec's, plus the merchant-group configuration.
-    fn complete_initiate(&self, body: Option<BrowserAuthenticationRequest>) -> BrowserAuthenticationRequest {
+    fn complete_initiate(
+        &self,
+        body: Option<BrowserAuthenticationRequest>,
+    ) -> BrowserAuthenticationRequest {
         let mut body = body.unwrap_or_default();
         if body.acquirer_merchant_id.is_none() {
-            body.acquirer_merchant_id.clone_from(&self.acquirer_merchant_id);
+            body.acquirer_merchant_id
+                .clone_from(&self.acquirer_merchant_id);
         }
         if body.challenge_window_size.is_none() {
             body.challenge_window_size = self.challenge_window_size;
@@ -231,7 +235,10 @@ impl AuthenticationFlow for PxpFlow {
                 return local_step(
                     None,
                     "invalid_request",
-                    format!("pxp: cannot keep the initiate fields: {}", scrub(&e.to_string())),
+                    format!(
+                        "pxp: cannot keep the initiate fields: {}",
+                        scrub(&e.to_string())
+                    ),
                     Vec::new(),
                 )
             }
@@ -418,8 +425,7 @@ fn verify(key: Option<&Secret>, n: &Notification) -> Result<(), &'static str> {
         .header("x-signature-timestamp")
         .ok_or("X-Signature-Timestamp missing")?;
     let signature = n.header("x-signature").ok_or("X-Signature missing")?;
-    if signing_unverified::verify_webhook(key.expose(), request_id, timestamp, &n.body, signature)
-    {
+    if signing_unverified::verify_webhook(key.expose(), request_id, timestamp, &n.body, signature) {
         Ok(())
     } else {
         Err("X-Signature does not match")
@@ -450,7 +456,10 @@ fn fingerprint_notification(method: &MethodOutcome) -> Option<String> {
 fn problem_warning(operation: &str, response: &Response) -> Option<String> {
     let v: Value = serde_json::from_slice(&response.body).ok()?;
     let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
-    let mut parts: Vec<String> = [text("title"), text("detail")].into_iter().flatten().collect();
+    let mut parts: Vec<String> = [text("title"), text("detail")]
+        .into_iter()
+        .flatten()
+        .collect();
     if let Some(errors) = v.get("errors").and_then(Value::as_array) {
         for e in errors {
             let field = e.get("field").and_then(Value::as_str).unwrap_or("?");
@@ -469,7 +478,12 @@ fn problem_warning(operation: &str, response: &Response) -> Option<String> {
 }
 
 /// A call refused before sending: status `error`, next step `fix_request`.
-fn local_step(handle: Option<&Handle>, reason: &str, message: String, details: Vec<String>) -> Step {
+fn local_step(
+    handle: Option<&Handle>,
+    reason: &str,
+    message: String,
+    details: Vec<String>,
+) -> Step {
     let mut d = Draft::new(P, DocumentKind::Error, "pxp.request");
     d.set_status(S::Error, N::FixRequest, format!("rule:pxp.{reason}"));
     d.auth.reason = Some(reason.to_owned());
@@ -501,7 +515,11 @@ fn wrong_provider(handle: &Handle) -> Option<Step> {
 /// A notification that can be neither trusted nor re-fetched.
 fn unverifiable(message: String) -> Normalized {
     let mut d = Draft::new(P, DocumentKind::Webhook, "pxp.webhook");
-    d.set_status(S::Error, N::Investigate, "rule:pxp.unverifiable_notification");
+    d.set_status(
+        S::Error,
+        N::Investigate,
+        "rule:pxp.unverifiable_notification",
+    );
     d.auth.reason = Some("unverified_notification".into());
     d.auth.raw.message = Some(message);
     d.finish()
@@ -584,7 +602,10 @@ mod tests {
             attempts: 1,
         };
         let w = problem_warning("pxp.pre_initiate", &response).unwrap();
-        assert!(w.contains("HTTP 400: Bad Request; bad; card.primaryAccountNumber"), "{w}");
+        assert!(
+            w.contains("HTTP 400: Bad Request; bad; card.primaryAccountNumber"),
+            "{w}"
+        );
         assert!(!w.contains("4111111111111111"), "{w}");
         let garbage = Response {
             body: bytes::Bytes::from_static(b"<html>"),

@@ -128,7 +128,9 @@ async fn pre_initiate_sends_the_documented_body_signed() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/api/v1/threedsecure/standalone/authentications"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(PRE_INITIATE_RESPONSE, "application/json"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(PRE_INITIATE_RESPONSE, "application/json"),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -196,7 +198,11 @@ async fn get_is_signed_over_an_empty_body_and_ids_are_path_encoded() {
 
     let empty = c.get_authentication("  ").await.unwrap_err();
     assert!(matches!(empty, TransportError::Build { .. }), "{empty}");
-    assert_eq!(received(&server).await.len(), 2, "nothing sent for an empty id");
+    assert_eq!(
+        received(&server).await.len(),
+        2,
+        "nothing sent for an empty id"
+    );
 }
 
 #[tokio::test]
@@ -205,11 +211,17 @@ async fn error_statuses_come_back_raw_and_writes_are_not_replayed() {
         let server = MockServer::start().await;
         let body = json!({"type": "about:blank", "title": "x", "status": status}).to_string();
         Mock::given(method("POST"))
-            .respond_with(ResponseTemplate::new(status).set_body_raw(body.clone(), "application/problem+json"))
+            .respond_with(
+                ResponseTemplate::new(status)
+                    .set_body_raw(body.clone(), "application/problem+json"),
+            )
             .mount(&server)
             .await;
         Mock::given(method("PUT"))
-            .respond_with(ResponseTemplate::new(status).set_body_raw(body.clone(), "application/problem+json"))
+            .respond_with(
+                ResponseTemplate::new(status)
+                    .set_body_raw(body.clone(), "application/problem+json"),
+            )
             .mount(&server)
             .await;
         let c = client(&server.uri());
@@ -297,7 +309,10 @@ async fn timeouts_retry_gets_but_not_writes() {
 async fn garbage_bodies_are_returned_for_the_caller_to_judge() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw("{\"authenticationId\": \"tru", "application/json"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw("{\"authenticationId\": \"tru", "application/json"),
+        )
         .mount(&server)
         .await;
     let r = client(&server.uri()).get_authentication("x").await.unwrap();
@@ -316,6 +331,9 @@ async fn an_unreachable_host_is_not_sent_and_retried_even_for_writes() {
     let c = client(&format!("http://127.0.0.1:{port}"));
     let pre: PreInitiateRequest = serde_json::from_value(pre_initiate_example()).unwrap();
     let e = c.pre_initiate(&pre).await.unwrap_err();
-    assert!(matches!(e, TransportError::NotSent { attempts: 3, .. }), "{e}");
+    assert!(
+        matches!(e, TransportError::NotSent { attempts: 3, .. }),
+        "{e}"
+    );
     assert!(e.not_sent());
 }

@@ -131,10 +131,17 @@ impl Running {
     }
 
     /// Sends a raw request with chosen headers to the pre-initiate endpoint.
-    async fn raw_post(&self, headers: &[(&str, String)], body: &str) -> (u16, Value, Option<String>) {
+    async fn raw_post(
+        &self,
+        headers: &[(&str, String)],
+        body: &str,
+    ) -> (u16, Value, Option<String>) {
         let mut req = self
             .http
-            .post(format!("{}/api/v1/threedsecure/standalone/authentications", self.base))
+            .post(format!(
+                "{}/api/v1/threedsecure/standalone/authentications",
+                self.base
+            ))
             .header("content-type", "application/json")
             .body(body.to_owned());
         for (k, v) in headers {
@@ -187,7 +194,10 @@ async fn requests_without_a_valid_signature_get_401() {
         (wrong_token_id, "token id"),
         (no_request_id, "X-Request-Id header is missing"),
         (signed_headers(&body, sim::TOKEN_VALUE, &stale), "timestamp"),
-        (signed_headers(&body, "wrong-value", &now), "HMAC does not match"),
+        (
+            signed_headers(&body, "wrong-value", &now),
+            "HMAC does not match",
+        ),
     ];
     for (headers, detail) in cases {
         let (status, problem, www) = s.raw_post(&headers, &body).await;
@@ -224,7 +234,13 @@ async fn invalid_requests_get_400_naming_fields_without_values() {
         .iter()
         .map(|e| e["field"].as_str().unwrap())
         .collect();
-    for f in ["amount", "fingerprintCallbackUrl", "card.expiryMonth", "acquirerProfileId", "merchantGroup"] {
+    for f in [
+        "amount",
+        "fingerprintCallbackUrl",
+        "card.expiryMonth",
+        "acquirerProfileId",
+        "merchantGroup",
+    ] {
         assert!(fields.contains(&f), "{f} in {fields:?}");
     }
 
@@ -240,22 +256,38 @@ async fn invalid_requests_get_400_naming_fields_without_values() {
     assert_eq!(status, 400);
     assert!(p["detail"].as_str().unwrap().contains("integrated"));
 
-    let r = s.client.pre_initiate(&pre("4444000000000019")).await.unwrap();
+    let r = s
+        .client
+        .pre_initiate(&pre("4444000000000019"))
+        .await
+        .unwrap();
     assert_eq!(r.status, 400);
-    assert_eq!(json_of(&r)["errors"][0]["field"], "card.primaryAccountNumber");
+    assert_eq!(
+        json_of(&r)["errors"][0]["field"],
+        "card.primaryAccountNumber"
+    );
 
     let mut other_group = pre("4444000000000014");
     other_group.merchant_group = Some("OTHER".into());
-    assert_eq!(s.client.pre_initiate(&other_group).await.unwrap().status, 403);
+    assert_eq!(
+        s.client.pre_initiate(&other_group).await.unwrap().status,
+        403
+    );
     let mut other_profile = pre("4444000000000014");
     other_profile.acquirer_profile_id = Some("OTHER".into());
-    assert_eq!(s.client.pre_initiate(&other_profile).await.unwrap().status, 400);
+    assert_eq!(
+        s.client.pre_initiate(&other_profile).await.unwrap().status,
+        400
+    );
 
     let missing = s.client.get_authentication("no-such-id").await.unwrap();
     assert_eq!(missing.status, 404);
     let nowhere = s
         .http
-        .get(format!("{}/api/v1/threedsecure/integrated/authentications/x", s.base))
+        .get(format!(
+            "{}/api/v1/threedsecure/integrated/authentications/x",
+            s.base
+        ))
         .send()
         .await
         .unwrap();
@@ -282,7 +314,10 @@ async fn pre_initiate_returns_pending_client_data_with_method_data() {
     let html = s
         .form_post(
             a.three_d_secure_fingerprint_url.as_deref().unwrap(),
-            encode_form([("threeDSMethodData", a.three_d_secure_fingerprint_data.as_deref().unwrap())]),
+            encode_form([(
+                "threeDSMethodData",
+                a.three_d_secure_fingerprint_data.as_deref().unwrap(),
+            )]),
         )
         .await;
     let form = Form::parse_all(&html).remove(0);
@@ -308,7 +343,13 @@ async fn frictionless_result_and_state_conflicts() {
     assert_eq!(r["electronicCommerceIndicator"], "02");
     assert_eq!(r["threeDSecureTransactionStatus"], "Y");
     assert_eq!(r["cardScheme"], "Mastercard");
-    assert_eq!(r["cardholderAuthenticationVerificationValue"].as_str().unwrap().len(), 28);
+    assert_eq!(
+        r["cardholderAuthenticationVerificationValue"]
+            .as_str()
+            .unwrap()
+            .len(),
+        28
+    );
     assert_eq!(r["authenticationFlow"], "Frictionless");
     let got = json_of(&s.client.get_authentication(&id).await.unwrap());
     assert_eq!(got, r, "GET returns what initiate returned");
@@ -326,12 +367,17 @@ async fn frictionless_result_and_state_conflicts() {
         .client
         .initiate_browser_authentication(
             id,
-            &initiate(json!({"fingerprintNotification": "eyJ0aHJlZURTU2VydmVyVHJhbnNJRCI6Im90aGVyIn0="})),
+            &initiate(
+                json!({"fingerprintNotification": "eyJ0aHJlZURTU2VydmVyVHJhbnNJRCI6Im90aGVyIn0="}),
+            ),
         )
         .await
         .unwrap();
     assert_eq!(bad.status, 400);
-    assert_eq!(json_of(&bad)["errors"][0]["field"], "fingerprintNotification");
+    assert_eq!(
+        json_of(&bad)["errors"][0]["field"],
+        "fingerprintNotification"
+    );
     let invalid = s
         .client
         .initiate_browser_authentication(id, &initiate(json!({"challengeWindowSize": 9})))
@@ -341,14 +387,26 @@ async fn frictionless_result_and_state_conflicts() {
 
     let (_, failed) = s.initiated("4444000000000030", json!({})).await;
     assert_eq!(failed["state"], "AuthenticationFailed");
-    assert_eq!(failed["stateData"], json!({"code": "01", "reason": "Card authentication failed."}));
+    assert_eq!(
+        failed["stateData"],
+        json!({"code": "01", "reason": "Card authentication failed."})
+    );
     let (_, u) = s.initiated("4444000000000048", json!({})).await;
-    assert_eq!((u["state"].as_str(), u["threeDSecureTransactionStatus"].as_str()), (Some("AuthenticationFailed"), Some("U")));
+    assert_eq!(
+        (
+            u["state"].as_str(),
+            u["threeDSecureTransactionStatus"].as_str()
+        ),
+        (Some("AuthenticationFailed"), Some("U"))
+    );
     let (_, rejected) = s.initiated("4444000000000055", json!({})).await;
     assert_eq!(rejected["state"], "AuthenticationRejected");
     let (_, error) = s.initiated("4444000000000097", json!({})).await;
     assert_eq!(error["state"], "AuthenticationError");
-    assert!(s.outbox.deliveries().is_empty(), "frictionless results send no webhook");
+    assert!(
+        s.outbox.deliveries().is_empty(),
+        "frictionless results send no webhook"
+    );
 }
 
 #[tokio::test]
@@ -356,26 +414,41 @@ async fn challenge_uses_the_primary_field_names_and_ends_with_a_signed_webhook()
     let s = run(Duration::from_secs(60)).await;
     // A challenge mandate turns a frictionless card into a challenge.
     let (id, r) = s
-        .initiated("4444000000000014", json!({"requestorChallengeIndicator": "04"}))
+        .initiated(
+            "4444000000000014",
+            json!({"requestorChallengeIndicator": "04"}),
+        )
         .await;
     assert_eq!(r["state"], "PendingCustomerChallenge");
     assert_eq!(r["threeDSecureTransactionStatus"], "C");
-    for alias in ["challengeUrl", "challengeData", "transStatus", "transactionStatus", "challengeCancel"] {
+    for alias in [
+        "challengeUrl",
+        "challengeData",
+        "transStatus",
+        "transactionStatus",
+        "challengeCancel",
+    ] {
         assert!(r.get(alias).is_none(), "{alias} must not be emitted");
     }
     let acs = r["acsUrl"].as_str().unwrap();
     let creq = r["creq"].as_str().unwrap();
     assert!(!creq.contains('=') && !creq.contains('+') && !creq.contains('/'));
-    let creq_json: Value = serde_json::from_slice(&threeds_pxp::fingerprint::decode_base64(creq).unwrap()).unwrap();
+    let creq_json: Value =
+        serde_json::from_slice(&threeds_pxp::fingerprint::decode_base64(creq).unwrap()).unwrap();
     assert_eq!(creq_json["threeDSServerTransID"], id.as_str());
     assert_eq!(creq_json["acsTransID"], r["acsTransactionId"]);
     assert_eq!(creq_json["challengeWindowSize"], "03");
 
     let page = s.form_post(acs, encode_form([("creq", creq)])).await;
-    assert!(page.contains(sim::CHALLENGE_PASSWORD), "the page documents the password");
+    assert!(
+        page.contains(sim::CHALLENGE_PASSWORD),
+        "the page documents the password"
+    );
     let mut form = Form::parse_all(&page).remove(0);
     form.fill("password", sim::CHALLENGE_PASSWORD);
-    let back = s.form_post(&form.action, form.submission(Some("submit"))).await;
+    let back = s
+        .form_post(&form.action, form.submission(Some("submit")))
+        .await;
     let back = Form::parse_all(&back).remove(0);
     assert_eq!(back.action, CALLBACK_CH);
     let cres: Value = serde_json::from_slice(
@@ -386,7 +459,9 @@ async fn challenge_uses_the_primary_field_names_and_ends_with_a_signed_webhook()
     assert_eq!(cres["messageType"], "CRes");
 
     // Submitting again changes nothing.
-    let replay = s.form_post(&form.action, form.submission(Some("submit"))).await;
+    let replay = s
+        .form_post(&form.action, form.submission(Some("submit")))
+        .await;
     assert!(replay.contains("challenge is over"), "{replay}");
 
     let got = json_of(&s.client.get_authentication(&id).await.unwrap());
@@ -426,8 +501,11 @@ async fn abandoned_challenges_expire_in_the_sweep() {
     assert_eq!(r["state"], "PendingCustomerChallenge");
     let (id2, r2) = s.initiated("4444000000000063", json!({})).await;
     // The second one's CReq reaches the ACS: its timeout is "other" (04), not "no CReq" (05).
-    s.form_post(r2["acsUrl"].as_str().unwrap(), encode_form([("creq", r2["creq"].as_str().unwrap())]))
-        .await;
+    s.form_post(
+        r2["acsUrl"].as_str().unwrap(),
+        encode_form([("creq", r2["creq"].as_str().unwrap())]),
+    )
+    .await;
     tokio::time::sleep(Duration::from_millis(80)).await;
     s.sim.sweep();
     assert_eq!(s.outbox.deliveries().len(), 2);

@@ -126,11 +126,20 @@ impl Client {
 
     /// `POST threedsecure/standalone/authentications`: card and amount in, the
     /// authentication (`PendingClientData` with the 3DS Method URL and data) out.
-    pub async fn pre_initiate(&self, body: &PreInitiateRequest) -> Result<Response, TransportError> {
+    pub async fn pre_initiate(
+        &self,
+        body: &PreInitiateRequest,
+    ) -> Result<Response, TransportError> {
         let url = join_url(&self.base, AUTHENTICATIONS);
         let body = serialize("pxp.pre_initiate", body)?;
-        self.send(Method::POST, url, "pxp.pre_initiate", Some(body), Replay::OnlyUnsent)
-            .await
+        self.send(
+            Method::POST,
+            url,
+            "pxp.pre_initiate",
+            Some(body),
+            Replay::OnlyUnsent,
+        )
+        .await
     }
 
     /// `PUT threedsecure/standalone/authentications/{id}/browser-authentication`: browser

@@ -56,7 +56,11 @@ pub fn timestamp_now() -> String {
 }
 
 /// The bytes the request MAC covers (assumed construction), as parts to concatenate.
-pub fn string_to_sign<'a>(request_id: &'a str, timestamp: &'a str, body: &'a [u8]) -> [&'a [u8]; 3] {
+pub fn string_to_sign<'a>(
+    request_id: &'a str,
+    timestamp: &'a str,
+    body: &'a [u8],
+) -> [&'a [u8]; 3] {
     [request_id.as_bytes(), timestamp.as_bytes(), body]
 }
 
@@ -167,11 +171,41 @@ mod tests {
         let p = parse_authorization(&header).unwrap();
         assert_eq!(p.token_id, "tok-1");
         assert_eq!(p.timestamp, "1700000000");
-        assert!(verify_request("value", "req-1", p.timestamp, b"{\"a\":1}", p.mac));
-        assert!(!verify_request("value", "req-2", p.timestamp, b"{\"a\":1}", p.mac));
-        assert!(!verify_request("value", "req-1", "1700000001", b"{\"a\":1}", p.mac));
-        assert!(!verify_request("value", "req-1", p.timestamp, b"{\"a\":2}", p.mac));
-        assert!(!verify_request("other", "req-1", p.timestamp, b"{\"a\":1}", p.mac));
+        assert!(verify_request(
+            "value",
+            "req-1",
+            p.timestamp,
+            b"{\"a\":1}",
+            p.mac
+        ));
+        assert!(!verify_request(
+            "value",
+            "req-2",
+            p.timestamp,
+            b"{\"a\":1}",
+            p.mac
+        ));
+        assert!(!verify_request(
+            "value",
+            "req-1",
+            "1700000001",
+            b"{\"a\":1}",
+            p.mac
+        ));
+        assert!(!verify_request(
+            "value",
+            "req-1",
+            p.timestamp,
+            b"{\"a\":2}",
+            p.mac
+        ));
+        assert!(!verify_request(
+            "other",
+            "req-1",
+            p.timestamp,
+            b"{\"a\":1}",
+            p.mac
+        ));
     }
 
     #[test]

@@ -155,7 +155,7 @@ pub fn luhn_valid(pan: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.rem_euclid(10) == 0
 }
 
 #[cfg(test)]

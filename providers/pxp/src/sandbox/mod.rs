@@ -45,7 +45,9 @@ pub mod problem;
 
 use crate::client::signing_unverified as signing;
 use crate::fingerprint;
-use crate::request::{Amount, BrowserAuthenticationRequest, ChallengeIndicator, PreInitiateRequest};
+use crate::request::{
+    Amount, BrowserAuthenticationRequest, ChallengeIndicator, PreInitiateRequest,
+};
 use crate::response::{Authentication, AuthenticationState, StateData};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -142,7 +144,10 @@ enum Final {
     A,
     N,
     U,
-    R { code: &'static str, reason: &'static str },
+    R {
+        code: &'static str,
+        reason: &'static str,
+    },
     Error,
     Cancelled,
     TimedOut,
@@ -386,8 +391,11 @@ impl Inner {
             let method = supported && r.scenario != Scenario::FrictionlessNoMethod;
             a.three_d_secure_supported = Some(supported);
             a.sca_mandated = Some(false);
-            a.three_d_secure_fingerprint_url =
-                Some(if method { self.acs_url("/fingerprint") } else { String::new() });
+            a.three_d_secure_fingerprint_url = Some(if method {
+                self.acs_url("/fingerprint")
+            } else {
+                String::new()
+            });
             a.three_d_secure_fingerprint_data = Some(if method {
                 method_data(&r.id, &r.fingerprint_callback_url)
             } else {
@@ -403,9 +411,9 @@ impl Inner {
             code: Some(NumOrStr::string(code)),
             reason: Some(reason.to_owned()),
         });
-        a.electronic_commerce_indicator = r.eci.map(|e| NumOrStr::string(e));
+        a.electronic_commerce_indicator = r.eci.map(NumOrStr::string);
         a.cardholder_authentication_verification_value = r.cavv.as_deref().map(Secret::new);
-        a.challenge_cancel_indicator = r.challenge_cancel.map(|c| NumOrStr::string(c));
+        a.challenge_cancel_indicator = r.challenge_cancel.map(NumOrStr::string);
         a.authentication_flow = r.flow.map(str::to_owned);
         if r.state == AuthenticationState::PendingCustomerChallenge {
             if let Some(c) = &r.challenge {
@@ -445,16 +453,17 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 /// Checks `X-Client-Id` and the `PXP-UST1` signature; returns the `X-Request-Id`.
-fn authenticate(headers: &HeaderMap, body: &[u8], instance: &str) -> Result<String, Response> {
+/// The error side is boxed: a `Response` is large and this is the cold path.
+fn authenticate(headers: &HeaderMap, body: &[u8], instance: &str) -> Result<String, Box<Response>> {
     let request_id = header(headers, "x-request-id").map(str::to_owned);
     let deny = |detail: &str| {
-        Err(problem(
+        Err(Box::new(problem(
             StatusCode::UNAUTHORIZED,
             detail,
             instance,
             request_id.as_deref(),
             Vec::new(),
-        ))
+        )))
     };
     match header(headers, "x-client-id") {
         None => return deny("X-Client-Id header is missing"),
@@ -474,7 +483,9 @@ fn authenticate(headers: &HeaderMap, body: &[u8], instance: &str) -> Result<Stri
         return deny("X-Request-Id header is missing (the signature covers it)");
     };
     if !signing::timestamp_fresh(parsed.timestamp, SystemTime::now()) {
-        return deny("the Authorization timestamp is not Unix seconds within 300 s of the server clock");
+        return deny(
+            "the Authorization timestamp is not Unix seconds within 300 s of the server clock",
+        );
     }
     if !signing::verify_request(TOKEN_VALUE, rid, parsed.timestamp, body, parsed.mac) {
         return deny("the Authorization HMAC does not match the request");
@@ -482,7 +493,12 @@ fn authenticate(headers: &HeaderMap, body: &[u8], instance: &str) -> Result<Stri
     Ok(rid.to_owned())
 }
 
-fn bad_request(instance: &str, request_id: &str, detail: &str, errors: Vec<FieldError>) -> Response {
+fn bad_request(
+    instance: &str,
+    request_id: &str,
+    detail: &str,
+    errors: Vec<FieldError>,
+) -> Response {
     problem(
         StatusCode::BAD_REQUEST,
         detail,
@@ -508,9 +524,9 @@ fn parse_body<T: serde::de::DeserializeOwned>(
     body: &[u8],
     instance: &str,
     request_id: &str,
-) -> Result<T, Response> {
+) -> Result<T, Box<Response>> {
     serde_json::from_slice(body).map_err(|e| {
-        bad_request(
+        Box::new(bad_request(
             instance,
             request_id,
             &format!(
@@ -518,7 +534,7 @@ fn parse_body<T: serde::de::DeserializeOwned>(
                 threeds_wire::scrub(&e.to_string())
             ),
             Vec::new(),
-        )
+        ))
     })
 }
 
@@ -532,15 +548,19 @@ async fn not_found(uri: axum::http::Uri) -> Response {
     )
 }
 
-async fn pre_initiate(State(sim): State<PxpSimulator>, headers: HeaderMap, body: Bytes) -> Response {
+async fn pre_initiate(
+    State(sim): State<PxpSimulator>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let instance = "/api/v1/threedsecure/standalone/authentications";
     let request_id = match authenticate(&headers, &body, instance) {
         Ok(id) => id,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let req: PreInitiateRequest = match parse_body(&body, instance, &request_id) {
         Ok(r) => r,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     if req.mode() == crate::request::Mode::Integrated {
         return bad_request(
@@ -638,7 +658,7 @@ async fn get_authentication(
     let instance = format!("{API}/{id}");
     let request_id = match authenticate(&headers, &body, &instance) {
         Ok(id) => id,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     sim.inner
         .with_record(&id, |inner, r| inner.respond(r))
@@ -664,11 +684,11 @@ async fn initiate(
     let instance = format!("{API}/{id}/browser-authentication");
     let request_id = match authenticate(&headers, &body, &instance) {
         Ok(id) => id,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let req: BrowserAuthenticationRequest = match parse_body(&body, &instance, &request_id) {
         Ok(r) => r,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let violations = req.validate();
     if !violations.is_empty() {
@@ -930,7 +950,11 @@ async fn challenge_submit(State(sim): State<PxpSimulator>, body: Bytes) -> Respo
             };
             r.finish(outcome);
             // The final CRes carries Y or N only (EMV); R and cancellations post N.
-            let status = if r.trans_status == Some("Y") { "Y" } else { "N" };
+            let status = if r.trans_status == Some("Y") {
+                "Y"
+            } else {
+                "N"
+            };
             let cres = cres(&r.id, &r.acs_trans_id, status);
             let callback = r
                 .challenge
