@@ -20,9 +20,11 @@
 //!   no call to PXP. PXP's final states do not change (its states page: rejected means do
 //!   not retry, successful means authorise), so a duplicate repeats the same result and a
 //!   late delivery cannot overwrite a newer one with something different;
-//! * verified but not final, without an authentication, or in a state this version does
-//!   not know: the authentication is re-fetched, since only PXP's current state is safe to
-//!   act on when events may arrive out of order (PXP: keep the latest by timestamp);
+//! * verified, naming an authentication that is not final or that this version cannot
+//!   read: the authentication is re-fetched, since only PXP's current state is safe to act
+//!   on when events may arrive out of order (PXP: keep the latest by timestamp);
+//! * verified, about something else (a `Token`, `Transaction` or `Reporting` event):
+//!   normalized as what it is (`unknown` / `investigate` by the catalog);
 //! * not verified (no key configured, a header missing, a wrong signature): never trusted;
 //!   the `authenticationId` in the body only names what to re-fetch.
 
@@ -372,7 +374,7 @@ impl AuthenticationFlow for PxpFlow {
                     return self
                         .refetch(
                             id,
-                            "pxp webhook verified but not a final authentication; state re-fetched from PXP"
+                            "pxp webhook verified but not a final authentication this version can read; state re-fetched from PXP"
                                 .into(),
                         )
                         .await;
