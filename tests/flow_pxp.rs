@@ -628,3 +628,64 @@ async fn untrusted_notifications_are_refetched_or_refused() {
     assert_eq!(status(&refused), (S::Error, N::Investigate));
     assert!(refused.handle.is_none());
 }
+
+/// A notification signed with the sandbox's webhook key.
+fn signed(body: serde_json::Value) -> Notification {
+    let body = body.to_string().into_bytes();
+    let sig = threeds_pxp::client::signing_unverified::webhook_signature(
+        sim::WEBHOOK_HMAC_KEY,
+        "rid-1",
+        "1737967864",
+        &body,
+    );
+    Notification {
+        method: "POST".into(),
+        headers: vec![
+            ("X-Request-Id".into(), "rid-1".into()),
+            ("X-Signature-Timestamp".into(), "1737967864".into()),
+            ("X-Signature".into(), sig),
+        ],
+        query: String::new(),
+        body,
+    }
+}
+
+#[tokio::test]
+async fn verified_but_stale_or_foreign_events_are_not_taken_at_face_value() {
+    let w = world(Duration::from_secs(60)).await;
+    let (handle, done) = w
+        .challenged("4444000000000063", sim::CHALLENGE_PASSWORD, "submit")
+        .await;
+    assert_eq!(done.authentication().status, S::Authenticated);
+
+    // An older, non-final event delivered late: re-read, so it cannot roll the state back.
+    let late = signed(serde_json::json!({
+        "eventCategory": "Authentication",
+        "eventDate": "2025-01-27T08:51:04.826Z",
+        "eventData": {"authenticationId": handle.id, "state": "PendingCustomerChallenge"},
+        "eventOwner": {"merchantGroup": sim::MERCHANT_GROUP}
+    }));
+    let step = w.flow.handle_notification(&late).await;
+    assert_eq!(status(&step), (S::Authenticated, N::Authorize));
+    assert!(step
+        .normalized
+        .explain
+        .warnings
+        .iter()
+        .any(|w| w.contains("re-fetched")));
+
+    // A verified event about something else is reported as what it is.
+    let other = signed(serde_json::json!({
+        "eventCategory": "Transaction",
+        "eventDate": "2025-01-27T08:51:04.826Z",
+        "eventData": {"systemTransactionId": "t-1"},
+        "eventOwner": {"merchantGroup": sim::MERCHANT_GROUP}
+    }));
+    let step = w.flow.handle_notification(&other).await;
+    assert_eq!(status(&step), (S::Unknown, N::Investigate));
+    assert_eq!(
+        step.authentication().reason.as_deref(),
+        Some("not_an_authentication_event")
+    );
+    assert!(step.handle.is_none());
+}
