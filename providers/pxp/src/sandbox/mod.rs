@@ -123,7 +123,6 @@ struct Record {
     fingerprint_callback_url: String,
     state: AuthenticationState,
     initiated: bool,
-    method_completed: bool,
     ds_trans_id: String,
     acs_trans_id: String,
     trans_status: Option<&'static str>,
@@ -632,7 +631,6 @@ async fn pre_initiate(
         fingerprint_callback_url: req.fingerprint_callback_url.clone().unwrap_or_default(),
         state: AuthenticationState::PendingClientData,
         initiated: false,
-        method_completed: false,
         ds_trans_id: ids::uuid_v4(),
         acs_trans_id: ids::uuid_v4(),
         trans_status: None,
@@ -737,7 +735,6 @@ async fn initiate(
                         }],
                     );
                 }
-                r.method_completed = true;
             }
             r.initiated = true;
             let mandated =
@@ -846,10 +843,9 @@ async fn fingerprint_page(State(sim): State<PxpSimulator>, body: Bytes) -> Respo
         );
     };
     let id = decoded.three_ds_server_trans_id.unwrap_or_default();
-    let target = sim.inner.with_record(&id, |_, r| {
-        r.method_completed = true;
-        r.fingerprint_callback_url.clone()
-    });
+    let target = sim
+        .inner
+        .with_record(&id, |_, r| r.fingerprint_callback_url.clone());
     match target {
         Some(url) if !url.is_empty() => page(
             StatusCode::OK,
