@@ -9,7 +9,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use threeds_bridge::flow::paysafe::{KeyEncoding, PaysafeFlow};
-use threeds_bridge::flow::{AuthenticationFlow, ChallengeResult, DeviceData, MethodOutcome, Notification, Step};
+use threeds_bridge::flow::{
+    AuthenticationFlow, ChallengeResult, DeviceData, MethodOutcome, Notification, Step,
+};
 use threeds_bridge::model::{AuthenticationStatus, NextAction, NextStep, TransStatus};
 use threeds_bridge::request::{
     Address, AuthenticationRequest, Card, Cardholder, Channel, Merchant, MessageCategory, Purpose,
@@ -97,7 +99,11 @@ async fn fingerprint(client: &Client, pan: &str) -> String {
 
 fn unique_reference() -> String {
     static N: AtomicUsize = AtomicUsize::new(0);
-    format!("order-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "order-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 fn request(pan: &str, device_session_id: Option<String>) -> AuthenticationRequest {
@@ -143,7 +149,10 @@ async fn start_with(s: &Setup, pan: &str) -> Step {
 
 fn challenge_url(step: &Step) -> String {
     match &step.authentication().next_action {
-        Some(NextAction::Challenge { url: Some(url), creq: None }) => url.clone(),
+        Some(NextAction::Challenge {
+            url: Some(url),
+            creq: None,
+        }) => url.clone(),
         other => panic!("expected a challenge with an ACS url and no creq, got {other:?}"),
     }
 }
@@ -163,7 +172,12 @@ async fn run_challenge(s: &Setup, acs_url: &str, otp: &str, button: &str) -> Vec
     submit_challenge_page(s, &page, otp, button).await
 }
 
-async fn submit_challenge_page(s: &Setup, page: &str, otp: &str, button: &str) -> Vec<(String, String)> {
+async fn submit_challenge_page(
+    s: &Setup,
+    page: &str,
+    otp: &str,
+    button: &str,
+) -> Vec<(String, String)> {
     let mut form = Form::parse_all(page)
         .into_iter()
         .next()
@@ -210,7 +224,10 @@ async fn frictionless_authenticated() {
     assert_eq!(a.id.as_deref(), Some(handle.id.as_str()));
     // GET returns the same outcome (P4 is P1's body).
     let again = s.flow.fetch(&handle).await;
-    assert_eq!(again.authentication().status, AuthenticationStatus::Authenticated);
+    assert_eq!(
+        again.authentication().status,
+        AuthenticationStatus::Authenticated
+    );
     // Nothing secret reaches the normalized output.
     let out = serde_json::to_string(a).unwrap();
     assert!(!out.contains("4000000000002701") && !out.contains(API_KEY_PASSWORD));
@@ -221,16 +238,50 @@ async fn frictionless_authenticated() {
 async fn frictionless_outcomes_follow_the_test_cards() {
     let s = setup(Duration::from_secs(60)).await;
     let cases = [
-        ("4000000000002719", AuthenticationStatus::Attempted, NextStep::Authorize, Some(true)),
-        ("4000000000002925", AuthenticationStatus::Failed, NextStep::DoNotAuthorize, Some(false)),
-        ("4000000000002313", AuthenticationStatus::Unavailable, NextStep::AuthorizeAtOwnRisk, Some(false)),
-        ("4000000000002537", AuthenticationStatus::Rejected, NextStep::DoNotAuthorize, Some(false)),
-        ("5200000000002235", AuthenticationStatus::Authenticated, NextStep::Authorize, Some(true)),
-        ("4000000000002560", AuthenticationStatus::Unavailable, NextStep::AuthorizeAtOwnRisk, Some(false)),
+        (
+            "4000000000002719",
+            AuthenticationStatus::Attempted,
+            NextStep::Authorize,
+            Some(true),
+        ),
+        (
+            "4000000000002925",
+            AuthenticationStatus::Failed,
+            NextStep::DoNotAuthorize,
+            Some(false),
+        ),
+        (
+            "4000000000002313",
+            AuthenticationStatus::Unavailable,
+            NextStep::AuthorizeAtOwnRisk,
+            Some(false),
+        ),
+        (
+            "4000000000002537",
+            AuthenticationStatus::Rejected,
+            NextStep::DoNotAuthorize,
+            Some(false),
+        ),
+        (
+            "5200000000002235",
+            AuthenticationStatus::Authenticated,
+            NextStep::Authorize,
+            Some(true),
+        ),
+        (
+            "4000000000002560",
+            AuthenticationStatus::Unavailable,
+            NextStep::AuthorizeAtOwnRisk,
+            Some(false),
+        ),
     ];
     for (pan, status, next, liability) in cases {
         let a = start_with(&s, pan).await.normalized.authentication;
-        assert_eq!((a.status, a.next_step, a.liability_shift), (status, next, liability), "{pan}");
+        assert_eq!(
+            (a.status, a.next_step, a.liability_shift),
+            (status, next, liability),
+            "{pan}"
+        );
     }
     s.sandbox.shutdown().await;
 }
@@ -238,7 +289,10 @@ async fn frictionless_outcomes_follow_the_test_cards() {
 #[tokio::test]
 async fn unavailable() {
     let s = setup(Duration::from_secs(60)).await;
-    let a = start_with(&s, "4000000000002990").await.normalized.authentication;
+    let a = start_with(&s, "4000000000002990")
+        .await
+        .normalized
+        .authentication;
     assert_eq!(a.status, AuthenticationStatus::Unavailable);
     assert_eq!(a.next_step, NextStep::AuthorizeAtOwnRisk);
     assert_eq!(a.liability_shift, Some(false));
@@ -257,14 +311,19 @@ async fn challenge_passed() {
     assert_eq!(a.liability_shift, None);
     let handle = step.handle.clone().unwrap();
     // The SDK payload for paysafe.threedsecure.challenge() travels in the handle.
-    assert!(handle.state["sdkChallengePayload"].as_str().is_some_and(|p| !p.is_empty()));
+    assert!(handle.state["sdkChallengePayload"]
+        .as_str()
+        .is_some_and(|p| !p.is_empty()));
     assert_eq!(handle.state["accountId"], ACCOUNT_ID);
     let url = challenge_url(&step);
     assert!(url.starts_with(&s.sandbox.base("paysafe")));
 
     // Before the cardholder finishes, GET still says challenge.
     let pending = s.flow.fetch(&handle).await;
-    assert_eq!(pending.authentication().status, AuthenticationStatus::ChallengeRequired);
+    assert_eq!(
+        pending.authentication().status,
+        AuthenticationStatus::ChallengeRequired
+    );
 
     let fields = run_challenge(&s, &url, OTP, "submit").await;
     assert_eq!(fields, vec![("id".to_owned(), handle.id.clone())]);
@@ -284,7 +343,12 @@ async fn challenge_failed() {
     let step = start_with(&s, "4000000000002370").await;
     let handle = step.handle.clone().unwrap();
     let fields = run_challenge(&s, &challenge_url(&step), OTP, "submit").await;
-    let a = s.flow.report_challenge(&handle, &returned(fields)).await.normalized.authentication;
+    let a = s
+        .flow
+        .report_challenge(&handle, &returned(fields))
+        .await
+        .normalized
+        .authentication;
     assert_eq!(a.status, AuthenticationStatus::Failed);
     assert_eq!(a.next_step, NextStep::DoNotAuthorize);
     assert_eq!(a.liability_shift, Some(false));
@@ -294,7 +358,12 @@ async fn challenge_failed() {
     let step = start_with(&s, "4000000000002503").await;
     let handle = step.handle.clone().unwrap();
     let fields = run_challenge(&s, &challenge_url(&step), "0000", "submit").await;
-    let a = s.flow.report_challenge(&handle, &returned(fields)).await.normalized.authentication;
+    let a = s
+        .flow
+        .report_challenge(&handle, &returned(fields))
+        .await
+        .normalized
+        .authentication;
     assert_eq!(a.status, AuthenticationStatus::Failed);
     s.sandbox.shutdown().await;
 }
@@ -305,7 +374,12 @@ async fn cancelled_challenge_is_not_authenticated() {
     let step = start_with(&s, "4000000000002503").await;
     let handle = step.handle.clone().unwrap();
     let fields = run_challenge(&s, &challenge_url(&step), "", "cancel").await;
-    let a = s.flow.report_challenge(&handle, &returned(fields)).await.normalized.authentication;
+    let a = s
+        .flow
+        .report_challenge(&handle, &returned(fields))
+        .await
+        .normalized
+        .authentication;
     assert_eq!(a.status, AuthenticationStatus::Failed);
     assert_eq!(a.trans_status, Some(TransStatus::N));
     s.sandbox.shutdown().await;
@@ -325,7 +399,15 @@ async fn abandoned_challenge_expires() {
     assert_eq!(a.trans_status_reason.as_deref(), Some("14"));
     assert_eq!(a.liability_shift, Some(false));
     // The page no longer takes a password, and a late submission changes nothing.
-    let page = s.browser.get(&url).send().await.unwrap().text().await.unwrap();
+    let page = s
+        .browser
+        .get(&url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("timed out") && Form::parse_all(&page).is_empty());
     let late = s
         .browser
@@ -344,13 +426,19 @@ async fn abandoned_challenge_expires() {
 #[tokio::test]
 async fn not_enrolled_by_3ds1_fallback() {
     let s = setup(Duration::from_secs(60)).await;
-    let visa = start_with(&s, "4000000000000051").await.normalized.authentication;
+    let visa = start_with(&s, "4000000000000051")
+        .await
+        .normalized
+        .authentication;
     assert_eq!(visa.status, AuthenticationStatus::NotEnrolled);
     // B5: Visa 3DS1 not enrolled (ECI 6) shifts liability to the issuer.
     assert_eq!(visa.next_step, NextStep::Authorize);
     assert_eq!(visa.liability_shift, Some(true));
     assert_eq!(visa.protocol_version.as_deref(), Some("1.0.2"));
-    let mastercard = start_with(&s, "5200000000000056").await.normalized.authentication;
+    let mastercard = start_with(&s, "5200000000000056")
+        .await
+        .normalized
+        .authentication;
     assert_eq!(mastercard.status, AuthenticationStatus::NotEnrolled);
     assert_eq!(mastercard.next_step, NextStep::AuthorizeAtOwnRisk);
     assert_eq!(mastercard.liability_shift, Some(false));
@@ -366,7 +454,12 @@ async fn threeds1_fallback_challenge() {
     assert_eq!(a.protocol_version.as_deref(), Some("1.0.2"));
     let handle = step.handle.clone().unwrap();
     let fields = run_challenge(&s, &challenge_url(&step), OTP, "submit").await;
-    let a = s.flow.report_challenge(&handle, &returned(fields)).await.normalized.authentication;
+    let a = s
+        .flow
+        .report_challenge(&handle, &returned(fields))
+        .await
+        .normalized
+        .authentication;
     assert_eq!(a.status, AuthenticationStatus::Authenticated, "{a:?}");
     assert_eq!(a.liability_shift, Some(true));
     s.sandbox.shutdown().await;
@@ -397,7 +490,10 @@ async fn sdk_challenge_is_finalized_with_the_server_jwt() {
         .browser
         .post(format!("{acs_url}?callback={}", encode_component(CALLBACK)))
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("creq={}", encode_component(decoded["payload"].as_str().unwrap())))
+        .body(format!(
+            "creq={}",
+            encode_component(decoded["payload"].as_str().unwrap())
+        ))
         .send()
         .await
         .unwrap()
@@ -405,18 +501,26 @@ async fn sdk_challenge_is_finalized_with_the_server_jwt() {
         .await
         .unwrap();
     let fields = submit_challenge_page(&s, &page, OTP, "submit").await;
-    assert!(fields.iter().any(|(k, v)| k == "serverJwt" && v.split('.').count() == 3));
+    assert!(fields
+        .iter()
+        .any(|(k, v)| k == "serverJwt" && v.split('.').count() == 3));
 
     // A JWT that is not the one the challenge issued is refused by finalize.
     let bogus = returned(vec![("serverJwt".into(), "e30.e30.AAAA".into())]);
     let refused = s.flow.report_challenge(&handle, &bogus).await;
     let a = refused.authentication();
-    assert_eq!((a.status, a.next_step), (AuthenticationStatus::Error, NextStep::FixRequest));
+    assert_eq!(
+        (a.status, a.next_step),
+        (AuthenticationStatus::Error, NextStep::FixRequest)
+    );
     assert_eq!(a.raw.code.as_deref(), Some("5068"));
     assert!(refused.handle.is_some());
 
     let done = s.flow.report_challenge(&handle, &returned(fields)).await;
-    assert_eq!(done.authentication().status, AuthenticationStatus::Authenticated);
+    assert_eq!(
+        done.authentication().status,
+        AuthenticationStatus::Authenticated
+    );
     s.sandbox.shutdown().await;
 }
 
@@ -441,7 +545,10 @@ async fn missing_device_fingerprint_is_paysafes_own_field_error() {
     // An id the simulator never issued is refused the same way.
     let step = s
         .flow
-        .start(&request("4000000000002701", Some("123e4567-e89b-12d3-a456-426655440000".into())))
+        .start(&request(
+            "4000000000002701",
+            Some("123e4567-e89b-12d3-a456-426655440000".into()),
+        ))
         .await;
     assert_eq!(step.authentication().raw.code.as_deref(), Some("5068"));
     s.sandbox.shutdown().await;
@@ -454,14 +561,22 @@ async fn duplicate_merchant_reference_is_reported_not_retried() {
     let fp = fingerprint(s.flow.client(), pan).await;
     let req = request(pan, Some(fp));
     let first = s.flow.start(&req).await;
-    assert_eq!(first.authentication().status, AuthenticationStatus::Authenticated);
+    assert_eq!(
+        first.authentication().status,
+        AuthenticationStatus::Authenticated
+    );
     let second = s.flow.start(&req).await;
     let a = second.authentication();
     assert_eq!(a.status, AuthenticationStatus::Error);
     assert_eq!(a.next_step, NextStep::FixRequest);
     assert_eq!(a.raw.code.as_deref(), Some("5031"));
     assert_eq!(a.reason.as_deref(), Some("duplicate_request"));
-    assert!(second.normalized.explain.warnings.iter().any(|w| w.contains("new merchantRefNum")));
+    assert!(second
+        .normalized
+        .explain
+        .warnings
+        .iter()
+        .any(|w| w.contains("new merchantRefNum")));
     s.sandbox.shutdown().await;
 }
 
@@ -499,19 +614,31 @@ async fn psp_outage_then_recovery() {
     assert!(failed.handle.is_none());
     // Paysafe is back: the same request goes through (the 503 never reached the handler).
     let ok = s.flow.start(&req).await;
-    assert_eq!(ok.authentication().status, AuthenticationStatus::Authenticated);
+    assert_eq!(
+        ok.authentication().status,
+        AuthenticationStatus::Authenticated
+    );
     let handle = ok.handle.clone().unwrap();
 
     // GETs are retried by the transport: two 502s are absorbed.
     faults.push(Fault::Status(502), 2, Some("/authentications/".into()));
-    assert_eq!(s.flow.fetch(&handle).await.authentication().status, AuthenticationStatus::Authenticated);
+    assert_eq!(
+        s.flow.fetch(&handle).await.authentication().status,
+        AuthenticationStatus::Authenticated
+    );
     // Three are more than the attempts: the authentication is alive, so wait and fetch again.
     faults.push(Fault::Status(502), 3, Some("/authentications/".into()));
     let down = s.flow.fetch(&handle).await;
     assert_eq!(down.authentication().status, AuthenticationStatus::Error);
     assert_eq!(down.authentication().next_step, NextStep::Wait);
-    assert_eq!(down.handle.as_ref().map(|h| h.id.as_str()), Some(handle.id.as_str()));
-    assert_eq!(s.flow.fetch(&handle).await.authentication().status, AuthenticationStatus::Authenticated);
+    assert_eq!(
+        down.handle.as_ref().map(|h| h.id.as_str()),
+        Some(handle.id.as_str())
+    );
+    assert_eq!(
+        s.flow.fetch(&handle).await.authentication().status,
+        AuthenticationStatus::Authenticated
+    );
 
     // A garbled 2xx on GET is an error to wait on, never a pending authentication.
     faults.push(Fault::Malformed, 1, Some("/authentications/".into()));
@@ -534,7 +661,12 @@ async fn a_timed_out_start_is_not_replayed() {
     assert_eq!(a.status, AuthenticationStatus::Error);
     assert_eq!(a.next_step, NextStep::RetryAuthentication);
     assert_eq!(a.reason.as_deref(), Some("transport_timeout"));
-    assert!(step.normalized.explain.warnings.iter().any(|w| w.contains("new merchantRefNum")));
+    assert!(step
+        .normalized
+        .explain
+        .warnings
+        .iter()
+        .any(|w| w.contains("new merchantRefNum")));
     s.sandbox.shutdown().await;
 }
 
@@ -559,35 +691,68 @@ async fn notifications_are_re_fetched_never_trusted() {
         body: body.clone().into_bytes(),
     };
     let seen = s.flow.handle_notification(&signed).await;
-    assert_eq!(seen.authentication().status, AuthenticationStatus::ChallengeRequired);
-    assert_eq!(seen.handle.as_ref().map(|h| h.id.as_str()), Some(handle.id.as_str()));
-    assert!(seen.normalized.explain.warnings.iter().any(|w| w.contains("signature verified")));
+    assert_eq!(
+        seen.authentication().status,
+        AuthenticationStatus::ChallengeRequired
+    );
+    assert_eq!(
+        seen.handle.as_ref().map(|h| h.id.as_str()),
+        Some(handle.id.as_str())
+    );
+    assert!(seen
+        .normalized
+        .explain
+        .warnings
+        .iter()
+        .any(|w| w.contains("signature verified")));
 
     // Wrong signature: still only re-fetched, with a warning.
     let mut forged = signed.clone();
     forged.headers = vec![("signature".into(), "AAAA".into())];
     let seen = s.flow.handle_notification(&forged).await;
-    assert_eq!(seen.authentication().status, AuthenticationStatus::ChallengeRequired);
-    assert!(seen.normalized.explain.warnings.iter().any(|w| w.contains("does not match")));
+    assert_eq!(
+        seen.authentication().status,
+        AuthenticationStatus::ChallengeRequired
+    );
+    assert!(seen
+        .normalized
+        .explain
+        .warnings
+        .iter()
+        .any(|w| w.contains("does not match")));
 
     // The challenge page's callback post (id=...), delivered twice after the challenge:
     // both read the same final state.
     let fields = run_challenge(&s, &challenge_url(&step), OTP, "submit").await;
     let callback = Notification {
         method: "POST".into(),
-        headers: vec![("content-type".into(), "application/x-www-form-urlencoded".into())],
+        headers: vec![(
+            "content-type".into(),
+            "application/x-www-form-urlencoded".into(),
+        )],
         query: String::new(),
         body: threeds_wire::http::encode_form(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .into_bytes(),
     };
     for _ in 0..2 {
         let seen = s.flow.handle_notification(&callback).await;
-        assert_eq!(seen.authentication().status, AuthenticationStatus::Authenticated);
-        assert!(seen.normalized.explain.warnings.iter().any(|w| w.contains("not verified")));
+        assert_eq!(
+            seen.authentication().status,
+            AuthenticationStatus::Authenticated
+        );
+        assert!(seen
+            .normalized
+            .explain
+            .warnings
+            .iter()
+            .any(|w| w.contains("not verified")));
     }
     // The old signed notification, arriving late, reads the final state too.
     let late = s.flow.handle_notification(&signed).await;
-    assert_eq!(late.authentication().status, AuthenticationStatus::Authenticated);
+    assert_eq!(
+        late.authentication().status,
+        AuthenticationStatus::Authenticated
+    );
 
     // Nothing to identify: an error to look into, no handle.
     let empty = Notification {
@@ -613,7 +778,15 @@ async fn device_data_after_start_reads_the_state() {
         device_fingerprinting_id: Some("late".into()),
     };
     let after = s.flow.submit_device_data(&handle, &data).await;
-    assert_eq!(after.authentication().status, AuthenticationStatus::ChallengeRequired);
-    assert!(after.normalized.explain.warnings.iter().any(|w| w.contains("before the authentication")));
+    assert_eq!(
+        after.authentication().status,
+        AuthenticationStatus::ChallengeRequired
+    );
+    assert!(after
+        .normalized
+        .explain
+        .warnings
+        .iter()
+        .any(|w| w.contains("before the authentication")));
     s.sandbox.shutdown().await;
 }

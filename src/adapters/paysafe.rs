@@ -621,15 +621,20 @@ mod tests {
             })
         );
         // The top-level URL wins; an opaque payload changes nothing.
-        let n = run(json!({"status": "PENDING", "threeDResult": "C", "acsUrl": "https://top",
-                           "sdkChallengePayload": payload}));
+        let n = run(
+            json!({"status": "PENDING", "threeDResult": "C", "acsUrl": "https://top",
+                           "sdkChallengePayload": payload}),
+        );
         assert!(matches!(n.authentication.next_action,
             Some(NextAction::Challenge { url: Some(ref u), .. }) if u == "https://top"));
         let n = run(json!({"status": "PENDING", "threeDResult": "C",
                            "sdkChallengePayload": "not base64!"}));
         assert_eq!(
             n.authentication.next_action,
-            Some(NextAction::Challenge { url: None, creq: None })
+            Some(NextAction::Challenge {
+                url: None,
+                creq: None
+            })
         );
     }
 
@@ -646,7 +651,10 @@ mod tests {
         assert_eq!(a.trans_status, Some(TransStatus::N));
         assert_eq!(a.trans_status_reason.as_deref(), Some("14"));
         assert_eq!(a.liability_shift, Some(false));
-        assert_eq!(n.explain.status_rule, "rule:paysafe.challenge_timed_out_at_acs");
+        assert_eq!(
+            n.explain.status_rule,
+            "rule:paysafe.challenge_timed_out_at_acs"
+        );
         // U with reason 14, or N with another reason, keep their catalog meaning.
         let u = run(json!({"status": "COMPLETED", "threeDResult": "U",
                            "statusReason": "TRANSACTION_TIMED_OUT_ACS"}));

@@ -134,7 +134,12 @@ impl PaysafeFlow {
 
     /// A step for authentication `id` (known before the call, or from the answer), with
     /// the `sdkChallengePayload` of a pending challenge kept in the handle.
-    fn step(&self, normalized: Normalized, known_id: Option<&str>, response: Option<&Response>) -> Step {
+    fn step(
+        &self,
+        normalized: Normalized,
+        known_id: Option<&str>,
+        response: Option<&Response>,
+    ) -> Step {
         let id = normalized
             .authentication
             .id
@@ -244,9 +249,13 @@ fn named_authentication(n: &Notification) -> Option<(String, Option<String>)> {
 /// level or under `payload`.
 fn links(value: &Value) -> Vec<String> {
     let mut out = Vec::new();
-    for links in [value.get("_links"), value.pointer("/payload/_links"), value.get("links")]
-        .into_iter()
-        .flatten()
+    for links in [
+        value.get("_links"),
+        value.pointer("/payload/_links"),
+        value.get("links"),
+    ]
+    .into_iter()
+    .flatten()
     {
         let items: Vec<&Value> = match links {
             Value::Array(list) => list.iter().collect(),
@@ -475,7 +484,8 @@ mod tests {
             named_authentication(&notification(href)),
             Some(("a-1".into(), Some("1001".into())))
         );
-        let map_links = r#"{"_links":{"self":{"href":"/threedsecure/v2/accounts/9/authentications/a-2"}}}"#;
+        let map_links =
+            r#"{"_links":{"self":{"href":"/threedsecure/v2/accounts/9/authentications/a-2"}}}"#;
         assert_eq!(
             named_authentication(&notification(map_links)).map(|(id, _)| id),
             Some("a-2".into())
@@ -496,7 +506,10 @@ mod tests {
         );
         let mut q = notification("");
         q.query = "id=a-5".into();
-        assert_eq!(named_authentication(&q).map(|(id, _)| id), Some("a-5".into()));
+        assert_eq!(
+            named_authentication(&q).map(|(id, _)| id),
+            Some("a-5".into())
+        );
         assert_eq!(named_authentication(&notification("{}")), None);
         assert_eq!(named_authentication(&notification("\u{0}\u{1}")), None);
     }

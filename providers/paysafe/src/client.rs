@@ -32,8 +32,7 @@ use reqwest::Method;
 use serde::Serialize;
 use std::fmt;
 use threeds_wire::http::{
-    encode_component, join_url, HttpSettings, Replay, Request, Response, Transport,
-    TransportError,
+    encode_component, join_url, HttpSettings, Replay, Request, Response, Transport, TransportError,
 };
 use threeds_wire::{with_secrets_revealed, Secret};
 
@@ -101,7 +100,10 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("api_key_user", &self.api_key_user)
             .field("api_key_password", &self.api_key_password)
-            .field("public_key", &self.public_key.as_ref().map(|_| "[redacted]"))
+            .field(
+                "public_key",
+                &self.public_key.as_ref().map(|_| "[redacted]"),
+            )
             .field("account_id", &self.account_id)
             .field("environment", &self.environment)
             .field("http", &self.http)
@@ -145,7 +147,11 @@ impl Client {
         };
         Ok(Client {
             transport,
-            base_url: config.environment.base_url().trim_end_matches('/').to_owned(),
+            base_url: config
+                .environment
+                .base_url()
+                .trim_end_matches('/')
+                .to_owned(),
             account_id: config.account_id,
             server_authorization,
             sdk_authorization,

@@ -388,6 +388,9 @@ mod tests {
         assert_eq!(card_type("4"), None);
         assert_eq!((eci("VI", "Y"), eci("MC", "Y"), eci("AM", "A")), (5, 2, 6));
         assert_eq!((eci("MC", "R"), eci("VI", "U")), (0, 7));
-        assert_eq!(lookup("4111111111111111").scenario, Scenario::Frictionless(Result2::Y));
+        assert_eq!(
+            lookup("4111111111111111").scenario,
+            Scenario::Frictionless(Result2::Y)
+        );
     }
 }

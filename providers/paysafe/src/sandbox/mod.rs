@@ -473,11 +473,7 @@ async fn wrong_method(State(inner): State<Arc<Inner>>) -> Response {
 
 /// `POST /threedsecure/v2/jwt` (reference B1, P7): issues a `deviceFingerprintingId` the
 /// authentication request of the same account must then carry.
-async fn create_jwt(
-    State(inner): State<Arc<Inner>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+async fn create_jwt(State(inner): State<Arc<Inner>>, headers: HeaderMap, body: Bytes) -> Response {
     if let Err(r) = caller(&inner, &headers) {
         return r;
     }
@@ -500,13 +496,15 @@ async fn create_jwt(
     }
     let bin = value.pointer("/card/cardBin").and_then(Value::as_str);
     match bin {
-        None => errors.push(("card.cardBin".to_owned(), "card.cardBin is required.".to_owned())),
-        Some(b) if !(6..=8).contains(&b.len()) || !b.bytes().all(|c| c.is_ascii_digit()) => {
-            errors.push((
+        None => errors.push((
+            "card.cardBin".to_owned(),
+            "card.cardBin is required.".to_owned(),
+        )),
+        Some(b) if !(6..=8).contains(&b.len()) || !b.bytes().all(|c| c.is_ascii_digit()) => errors
+            .push((
                 "card.cardBin".to_owned(),
                 "must be the first 6 to 8 digits of the card number".to_owned(),
-            ))
-        }
+            )),
         Some(_) => {}
     }
     if let Some(t) = value.pointer("/sdk/type").and_then(Value::as_str) {
@@ -533,7 +531,10 @@ async fn create_jwt(
         "OrgUnitId": account,
         "ReferenceId": fingerprint,
     }));
-    inner.lock().fingerprints.insert(fingerprint.clone(), account.clone());
+    inner
+        .lock()
+        .fingerprints
+        .insert(fingerprint.clone(), account.clone());
     let mut answer = json!({
         "id": id,
         "jwt": jwt,
@@ -1002,7 +1003,12 @@ async fn acs_get(
     Path(token): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    challenge_page(&inner, &token, query.get("callback").map(String::as_str), None)
+    challenge_page(
+        &inner,
+        &token,
+        query.get("callback").map(String::as_str),
+        None,
+    )
 }
 
 /// `POST /acs/challenge/{token}`: either an SDK opening the page with the `creq` (no
@@ -1065,14 +1071,23 @@ async fn acs_post(
     callback_page(&id, callback, server_jwt.as_deref())
 }
 
-fn challenge_page(inner: &Inner, token: &str, callback: Option<&str>, creq: Option<&str>) -> Response {
+fn challenge_page(
+    inner: &Inner,
+    token: &str,
+    callback: Option<&str>,
+    creq: Option<&str>,
+) -> Response {
     if let Some(creq) = creq {
         // The CReq an SDK posts must be this transaction's (3DS 1.0.2's PaReq is opaque).
         let named = URL_SAFE_NO_PAD
             .decode(creq.trim_end_matches('='))
             .ok()
             .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
-            .and_then(|v| v.get("acsTransID").and_then(Value::as_str).map(str::to_owned));
+            .and_then(|v| {
+                v.get("acsTransID")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            });
         let is_pareq = STANDARD
             .decode(creq)
             .is_ok_and(|b| b == format!("PaReq:{token}").as_bytes());
@@ -1215,7 +1230,12 @@ fn mistyped_fields(value: &Value) -> Vec<(String, String)> {
             one.insert((*k).clone(), (*v).clone());
             serde_json::from_value::<AuthenticationRequest>(Value::Object(one)).is_err()
         })
-        .map(|(k, _)| (k.clone(), "has a value of the wrong type or format".to_owned()))
+        .map(|(k, _)| {
+            (
+                k.clone(),
+                "has a value of the wrong type or format".to_owned(),
+            )
+        })
         .collect();
     if out.is_empty() {
         out.push((
@@ -1280,7 +1300,9 @@ mod tests {
         let sim = PaysafeSimulator::new(SimSettings::new("http://127.0.0.1:1/paysafe"));
         let token = sim.inner.sign_jwt(&json!({"jti": "j1"}));
         assert_eq!(
-            sim.inner.verify_jwt(&token).and_then(|c| c.get("jti").cloned()),
+            sim.inner
+                .verify_jwt(&token)
+                .and_then(|c| c.get("jti").cloned()),
             Some(json!("j1"))
         );
         let other = PaysafeSimulator::new(SimSettings::new("http://127.0.0.1:1/paysafe"));
