@@ -790,3 +790,130 @@ async fn device_data_after_start_reads_the_state() {
         .any(|w| w.contains("before the authentication")));
     s.sandbox.shutdown().await;
 }
+
+// ---------------------------------------------------------------------------------------
+// Response classes the sandbox does not produce on its own, against wiremock.
+
+mod answers {
+    use super::*;
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    async fn flow_against(server: &MockServer) -> PaysafeFlow {
+        let mut config = Config::new(
+            API_KEY_USER,
+            API_KEY_PASSWORD,
+            ACCOUNT_ID,
+            Environment::Custom(server.uri()),
+        );
+        config.http = settings(300);
+        PaysafeFlow::new(
+            Client::new(config).unwrap(),
+            Arc::new(Catalog::builtin().unwrap()),
+        )
+    }
+
+    async fn start_answered(template: ResponseTemplate) -> Step {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(template)
+            .expect(1)
+            .mount(&server)
+            .await;
+        let flow = flow_against(&server).await;
+        flow.start(&request("4000000000002701", Some("fp-1".into())))
+            .await
+    }
+
+    #[tokio::test]
+    async fn an_error_code_only_in_the_header_is_used() {
+        // The errors page's header name, with an empty 401 body (hand-made from B6).
+        let step =
+            start_answered(ResponseTemplate::new(401).insert_header("X-Application-Error", "5279"))
+                .await;
+        let a = step.authentication();
+        assert_eq!(a.status, AuthenticationStatus::Error);
+        assert_eq!(a.raw.code.as_deref(), Some("5279"));
+        assert_eq!(a.raw.status.as_deref(), Some("401"));
+        assert_eq!(a.next_step, NextStep::FixRequest);
+        assert!(step
+            .normalized
+            .explain
+            .warnings
+            .iter()
+            .any(|w| w.contains("response header")));
+    }
+
+    #[tokio::test]
+    async fn rate_limits_and_outages_say_retry() {
+        // 1200 body: the Alternate Payments docs sample (corpus error_1200_...).
+        let limited = start_answered(ResponseTemplate::new(429).set_body_string(
+            r#"{"error":{"code":"1200","message":"The API call has been denied as it has exceeded the permissible call rate limit."}}"#,
+        ))
+        .await;
+        let a = limited.authentication();
+        assert_eq!(
+            (a.status, a.next_step, a.reason.as_deref()),
+            (
+                AuthenticationStatus::Error,
+                NextStep::RetryAuthentication,
+                Some("rate_limited")
+            )
+        );
+        // A 500 with an HTML page from a proxy: the status decides.
+        let down =
+            start_answered(ResponseTemplate::new(500).set_body_string("<html>oops</html>")).await;
+        let a = down.authentication();
+        assert_eq!(
+            (a.status, a.next_step, a.reason.as_deref()),
+            (
+                AuthenticationStatus::Error,
+                NextStep::RetryAuthentication,
+                Some("psp_unavailable")
+            )
+        );
+        // A 200 that is not JSON: never pending.
+        let garbled =
+            start_answered(ResponseTemplate::new(200).set_body_string("{\"id\": \"tru")).await;
+        let a = garbled.authentication();
+        assert_eq!(
+            (a.status, a.reason.as_deref()),
+            (AuthenticationStatus::Error, Some("unreadable_response"))
+        );
+        assert!(garbled.handle.is_none());
+    }
+
+    #[tokio::test]
+    async fn a_failed_authentication_object_is_an_error() {
+        // P6's error with the authentication's id: status FAILED on a 200 (B4).
+        let step = start_answered(ResponseTemplate::new(200).set_body_string(
+            r#"{"id":"a-9","merchantRefNum":"r","status":"FAILED","error":{"code":"5016","message":"Account not found"}}"#,
+        ))
+        .await;
+        let a = step.authentication();
+        assert_eq!(a.status, AuthenticationStatus::Error);
+        assert_eq!(a.raw.code.as_deref(), Some("5016"));
+        assert_eq!(step.handle.as_ref().map(|h| h.id.as_str()), Some("a-9"));
+    }
+
+    #[tokio::test]
+    async fn an_unknown_id_on_get_is_reported() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(404).set_body_string(
+                r#"{"error":{"code":"5269","message":"The ID(s) specified in the URL do not correspond to the values in the system."}}"#,
+            ))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let flow = flow_against(&server).await;
+        let step = flow
+            .fetch(&threeds_bridge::flow::Handle::new(
+                threeds_bridge::model::Provider::Paysafe,
+                "nope",
+            ))
+            .await;
+        assert_eq!(step.authentication().raw.code.as_deref(), Some("5269"));
+        assert_eq!(step.authentication().status, AuthenticationStatus::Error);
+    }
+}

@@ -375,19 +375,29 @@ enum Caller {
     Public,
 }
 
-/// Reads HTTP Basic credentials: `5280` when absent, `5279` when not the sandbox's.
-fn caller(inner: &Inner, headers: &HeaderMap) -> Result<Caller, Response> {
-    let Some(value) = headers.get(AUTHORIZATION) else {
-        return Err(inner.error(StatusCode::UNAUTHORIZED, "5280"));
-    };
-    let invalid = || inner.error(StatusCode::UNAUTHORIZED, "5279");
-    let text = value.to_str().map_err(|_| invalid())?;
-    let (scheme, token) = text.trim().split_once(' ').ok_or_else(invalid)?;
-    if !scheme.eq_ignore_ascii_case("basic") {
-        return Err(invalid());
+/// A refused request: the HTTP status and the Paysafe code to answer with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Refusal(StatusCode, &'static str);
+
+impl Inner {
+    fn refuse(&self, refusal: Refusal) -> Response {
+        self.error(refusal.0, refusal.1)
     }
-    let decoded = STANDARD.decode(token.trim()).map_err(|_| invalid())?;
-    let decoded = String::from_utf8(decoded).map_err(|_| invalid())?;
+}
+
+/// Reads HTTP Basic credentials: `5280` when absent, `5279` when not the sandbox's.
+fn caller(headers: &HeaderMap) -> Result<Caller, Refusal> {
+    let Some(value) = headers.get(AUTHORIZATION) else {
+        return Err(Refusal(StatusCode::UNAUTHORIZED, "5280"));
+    };
+    let invalid = Refusal(StatusCode::UNAUTHORIZED, "5279");
+    let text = value.to_str().map_err(|_| invalid)?;
+    let (scheme, token) = text.trim().split_once(' ').ok_or(invalid)?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return Err(invalid);
+    }
+    let decoded = STANDARD.decode(token.trim()).map_err(|_| invalid)?;
+    let decoded = String::from_utf8(decoded).map_err(|_| invalid)?;
     // Compared in constant time: a sandbox, but the habit is the point.
     let same = |expected: String| {
         signature::verify_base64(
@@ -401,28 +411,28 @@ fn caller(inner: &Inner, headers: &HeaderMap) -> Result<Caller, Response> {
     } else if same(format!("{PUBLIC_KEY_USER}:{PUBLIC_KEY_PASSWORD}")) {
         Ok(Caller::Public)
     } else {
-        Err(invalid())
+        Err(invalid)
     }
 }
 
 /// Server calls refuse the public key: `403` / `5270`.
-fn server_caller(inner: &Inner, headers: &HeaderMap) -> Result<(), Response> {
-    match caller(inner, headers)? {
+fn server_caller(headers: &HeaderMap) -> Result<(), Refusal> {
+    match caller(headers)? {
         Caller::Server => Ok(()),
-        Caller::Public => Err(inner.error(StatusCode::FORBIDDEN, "5270")),
+        Caller::Public => Err(Refusal(StatusCode::FORBIDDEN, "5270")),
     }
 }
 
-fn known_account(inner: &Inner, account: &str) -> Result<(), Response> {
+fn known_account(account: &str) -> Result<(), Refusal> {
     if ACCOUNTS.contains(&account) {
         Ok(())
     } else {
-        Err(inner.error(StatusCode::BAD_REQUEST, "5016"))
+        Err(Refusal(StatusCode::BAD_REQUEST, "5016"))
     }
 }
 
 /// `Accept` must allow JSON (`406` / `5271`).
-fn accepts_json(inner: &Inner, headers: &HeaderMap) -> Result<(), Response> {
+fn accepts_json(headers: &HeaderMap) -> Result<(), Refusal> {
     let Some(accept) = headers.get(ACCEPT).and_then(|v| v.to_str().ok()) else {
         return Ok(());
     };
@@ -435,21 +445,32 @@ fn accepts_json(inner: &Inner, headers: &HeaderMap) -> Result<(), Response> {
     if ok {
         Ok(())
     } else {
-        Err(inner.error(StatusCode::NOT_ACCEPTABLE, "5271"))
+        Err(Refusal(StatusCode::NOT_ACCEPTABLE, "5271"))
     }
 }
 
 /// A JSON body: `Content-Type` JSON (`406` / `5272`) that parses (`400` / `5023`).
-fn json_body(inner: &Inner, headers: &HeaderMap, body: &[u8]) -> Result<Value, Response> {
+fn json_body(headers: &HeaderMap, body: &[u8]) -> Result<Value, Refusal> {
     let content_type = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     let media = content_type.split(';').next().unwrap_or("").trim();
     if !media.eq_ignore_ascii_case("application/json") {
-        return Err(inner.error(StatusCode::NOT_ACCEPTABLE, "5272"));
+        return Err(Refusal(StatusCode::NOT_ACCEPTABLE, "5272"));
     }
-    serde_json::from_slice(body).map_err(|_| inner.error(StatusCode::BAD_REQUEST, "5023"))
+    serde_json::from_slice(body).map_err(|_| Refusal(StatusCode::BAD_REQUEST, "5023"))
+}
+
+/// The checks every API call makes, in Paysafe's order: credentials, account, `Accept`.
+fn admit(headers: &HeaderMap, account: &str, server_only: bool) -> Result<(), Refusal> {
+    if server_only {
+        server_caller(headers)?;
+    } else {
+        caller(headers)?;
+    }
+    known_account(account)?;
+    accepts_json(headers)
 }
 
 fn json(status: StatusCode, value: Value) -> Response {
@@ -474,15 +495,12 @@ async fn wrong_method(State(inner): State<Arc<Inner>>) -> Response {
 /// `POST /threedsecure/v2/jwt` (reference B1, P7): issues a `deviceFingerprintingId` the
 /// authentication request of the same account must then carry.
 async fn create_jwt(State(inner): State<Arc<Inner>>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(r) = caller(&inner, &headers) {
-        return r;
+    if let Err(r) = caller(&headers).and_then(|_| accepts_json(&headers)) {
+        return inner.refuse(r);
     }
-    if let Err(r) = accepts_json(&inner, &headers) {
-        return r;
-    }
-    let value = match json_body(&inner, &headers, &body) {
+    let value = match json_body(&headers, &body) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return inner.refuse(r),
     };
     let mut errors = Vec::new();
     let account = value.get("accountId").and_then(Value::as_str);
@@ -519,8 +537,8 @@ async fn create_jwt(State(inner): State<Arc<Inner>>, headers: HeaderMap, body: B
         return inner.field_errors(errors);
     }
     let account = account.unwrap_or_default().to_owned();
-    if let Err(r) = known_account(&inner, &account) {
-        return r;
+    if let Err(r) = known_account(&account) {
+        return inner.refuse(r);
     }
     let id = ids::uuid_v4();
     let fingerprint = ids::uuid_v4();
@@ -555,18 +573,12 @@ async fn create_authentication(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(r) = server_caller(&inner, &headers) {
-        return r;
+    if let Err(r) = admit(&headers, &account, true) {
+        return inner.refuse(r);
     }
-    if let Err(r) = known_account(&inner, &account) {
-        return r;
-    }
-    if let Err(r) = accepts_json(&inner, &headers) {
-        return r;
-    }
-    let value = match json_body(&inner, &headers, &body) {
+    let value = match json_body(&headers, &body) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return inner.refuse(r),
     };
     let request: AuthenticationRequest = match serde_json::from_value(value.clone()) {
         Ok(r) => r,
@@ -922,14 +934,8 @@ async fn read_authentication(
     Path((account, id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(r) = server_caller(&inner, &headers) {
-        return r;
-    }
-    if let Err(r) = known_account(&inner, &account) {
-        return r;
-    }
-    if let Err(r) = accepts_json(&inner, &headers) {
-        return r;
+    if let Err(r) = admit(&headers, &account, true) {
+        return inner.refuse(r);
     }
     let mut state = inner.lock();
     match state.authentications.get_mut(&id) {
@@ -954,15 +960,12 @@ async fn finalize(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(r) = caller(&inner, &headers) {
-        return r;
+    if let Err(r) = admit(&headers, &account, false) {
+        return inner.refuse(r);
     }
-    if let Err(r) = known_account(&inner, &account) {
-        return r;
-    }
-    let value = match json_body(&inner, &headers, &body) {
+    let value = match json_body(&headers, &body) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return inner.refuse(r),
     };
     let Some(token) = value.get("payload").and_then(Value::as_str) else {
         return inner.field_errors(vec![("payload".into(), "payload is required.".into())]);
