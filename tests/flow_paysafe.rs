@@ -917,3 +917,20 @@ mod answers {
         assert_eq!(step.authentication().status, AuthenticationStatus::Error);
     }
 }
+
+#[test]
+fn the_doc_lists_every_simulator_test_card() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/live/paysafe.md"))
+        .unwrap();
+    for card in threeds_paysafe::sandbox::cards::TEST_CARDS {
+        let row = doc
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{}` |", card.pan)))
+            .unwrap_or_else(|| panic!("{} is not in docs/live/paysafe.md", card.pan));
+        assert!(row.contains(card.version), "{row}");
+        assert!(row.contains(card.description), "{row}");
+    }
+    for value in [API_KEY_USER, API_KEY_PASSWORD, ACCOUNT_ID, OTP] {
+        assert!(doc.contains(value), "{value}");
+    }
+}

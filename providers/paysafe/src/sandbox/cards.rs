@@ -173,7 +173,7 @@ pub const TEST_CARDS: &[TestCard] = &[
         pan: "4000000000002560",
         scenario: Scenario::Bypassed,
         version: "2.2.0",
-        description: "bypassed: COMPLETED / U, no protocol ran",
+        description: "bypassed: COMPLETED / U, no version, no DS id",
         source: CARDINAL_22,
     },
     TestCard {
