@@ -643,39 +643,12 @@ async fn create_authentication(
         doc.insert("directoryServerTransactionId".into(), json!(ds_id));
         doc.insert("threeDSecureServerTransactionId".into(), json!(server_id));
     }
-    let mut challenge = None;
     match test_card.scenario {
         Scenario::Frictionless(result) => complete_v2(&mut doc, card_type, result),
         Scenario::Unavailable => complete_v2(&mut doc, card_type, Result2::U),
         Scenario::Bypassed => {
             complete_v2(&mut doc, card_type, Result2::U);
             doc.remove("threeDSecureVersion");
-        }
-        Scenario::Challenge(result) => {
-            let open = OpenChallenge {
-                id: &id,
-                account: &account,
-                pan: &pan,
-                card_type,
-                version,
-                server_id: &server_id,
-            };
-            let c = open_challenge(&inner, &mut doc, &open, After::V2(result));
-            state.acs.insert(c.token.clone(), id.clone());
-            challenge = Some(c);
-        }
-        Scenario::Fallback1Challenge(pares) => {
-            let open = OpenChallenge {
-                id: &id,
-                account: &account,
-                pan: &pan,
-                card_type,
-                version,
-                server_id: &server_id,
-            };
-            let c = open_challenge(&inner, &mut doc, &open, After::V1(pares));
-            state.acs.insert(c.token.clone(), id.clone());
-            challenge = Some(c);
         }
         Scenario::Fallback1NotEnrolled => {
             doc.insert("status".into(), json!("COMPLETED"));
@@ -687,9 +660,27 @@ async fn create_authentication(
             doc.insert("threeDEnrollment".into(), json!("U"));
             doc.insert("eci".into(), json!(cards::eci(card_type, "U")));
         }
-        // Answered with 502 above.
-        Scenario::GatewayError => {}
+        // Challenges are opened below; the gateway error was answered above.
+        Scenario::Challenge(_) | Scenario::Fallback1Challenge(_) | Scenario::GatewayError => {}
     }
+    let after = match test_card.scenario {
+        Scenario::Challenge(result) => Some(After::V2(result)),
+        Scenario::Fallback1Challenge(pares) => Some(After::V1(pares)),
+        _ => None,
+    };
+    let challenge = after.map(|after| {
+        let open = OpenChallenge {
+            id: &id,
+            account: &account,
+            pan: &pan,
+            card_type,
+            version,
+            server_id: &server_id,
+        };
+        let c = open_challenge(&inner, &mut doc, &open, after);
+        state.acs.insert(c.token.clone(), id.clone());
+        c
+    });
     let answer = Value::Object(doc.clone());
     state.authentications.insert(
         id,
