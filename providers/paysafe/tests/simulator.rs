@@ -657,6 +657,40 @@ async fn challenge_failures_and_expiry() {
     let done = s.get(ACCOUNT_ID, a["id"].as_str().unwrap()).await.body;
     assert_eq!(done["threeDResult"], "N");
     assert!(done.get("statusReason").is_none());
+    // Opened by an SDK-style POST without a callback: the answer posts to merchantUrl.
+    let a = s.authenticate(&body("4000000000002503", &fp)).await.body;
+    let acs_url = a["acsUrl"].as_str().unwrap();
+    let page = s
+        .http
+        .post(acs_url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("creq={}", a["payload"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let mut form = Form::parse_all(&page).remove(0);
+    assert_eq!(form.field("callback"), None);
+    form.fill("password", OTP);
+    let answer = s
+        .http
+        .post(&form.action)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form.submission(Some("submit")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let posted = Form::parse_all(&answer).remove(0);
+    assert_eq!(posted.action, "https://mysite.com");
+    assert_eq!(
+        posted.fields,
+        vec![("id".to_owned(), a["id"].as_str().unwrap().to_owned())]
+    );
     // Step-up unavailable.
     let a = s.authenticate(&body("4000000000001117", &fp)).await.body;
     challenge(&s, a["acsUrl"].as_str().unwrap(), OTP, "submit").await;

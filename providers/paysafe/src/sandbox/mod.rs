@@ -42,7 +42,8 @@
 //! the authentication; the answer page then posts `id` (and, for `deviceChannel` `SDK`, the
 //! `serverJwt` the Cardinal SDK would hand back for `finalize`) to the `callback` URL given as
 //! a query parameter when the page was opened, the way the SDK callback reports back; without
-//! one it shows the id. A wrong OTP or Cancel ends it with `N`.
+//! one, to the request's `merchantUrl` (the merchant's site, where the SDK would be running).
+//! A wrong OTP or Cancel ends it with `N`.
 //!
 //! **Abandoned challenges.** Paysafe documents no expired status (reference B4). What ends a
 //! challenge nobody finishes is the ACS: EMV 3DS has it time out and send the 3DS Server an
@@ -1061,8 +1062,19 @@ async fn acs_post(
                 "Payload": { "ActionCode": action },
             }))
         });
+    // Without a callback, the merchant's site (`merchantUrl`), where the JS SDK would be
+    // running, receives the post.
+    let merchant_url = auth
+        .doc
+        .get("merchantUrl")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
     drop(state);
-    callback_page(&id, callback, server_jwt.as_deref())
+    let target = callback
+        .filter(|c| is_http_url(c))
+        .map(str::to_owned)
+        .or(merchant_url);
+    callback_page(&id, target.as_deref(), server_jwt.as_deref())
 }
 
 fn challenge_page(
@@ -1139,7 +1151,8 @@ fn challenge_page(
 }
 
 /// What the page shows after the challenge: it posts `id` (and an SDK's `serverJwt`) to the
-/// callback URL, the way Paysafe's JS SDK calls back, or shows the id.
+/// callback URL (else the request's `merchantUrl`), the way Paysafe's JS SDK calls back, or
+/// shows the id when neither is an http(s) URL.
 fn callback_page(id: &str, callback: Option<&str>, server_jwt: Option<&str>) -> Response {
     let mut fields = vec![("id", id)];
     if let Some(jwt) = server_jwt {
