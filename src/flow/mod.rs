@@ -22,6 +22,7 @@
 //! between the browser's round trips; it holds no card data.
 
 pub mod failure;
+pub mod paysafe;
 pub mod pxp;
 
 use crate::adapters::Normalized;
