@@ -35,7 +35,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                 return 1;
             }
         };
-        let demos = match setup::all(&sandbox) {
+        let demos = match setup::all(&sandbox).await {
             Ok(d) => d,
             Err(e) => {
                 let _ = writeln!(err, "error: {e}");

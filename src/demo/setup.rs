@@ -9,7 +9,10 @@ use super::Scenario;
 use crate::flow::pxp::{PxpFlow, PxpFlowConfig};
 use crate::flow::AuthenticationFlow;
 use crate::model::Provider;
-use crate::request::{AuthenticationRequest, Browser, Card, Merchant, Urls};
+use crate::request::{
+    Address, AuthenticationRequest, Browser, Card, Cardholder, Channel, Merchant, MessageCategory,
+    Purpose, Urls,
+};
 use crate::sandbox::RunningSandbox;
 use std::time::Duration;
 use threeds_wire::http::HttpSettings;
@@ -64,7 +67,23 @@ pub fn request(pan: &str, amount: u64, currency: &str) -> AuthenticationRequest 
             cvv: Some(Secret::new("100")),
             preferred_network: None,
         }),
+        cardholder: Cardholder {
+            email: Some("jane.doe@example.com".into()),
+            ..Cardholder::default()
+        },
+        billing_address: Some(Address {
+            first_name: Some("Jane".into()),
+            last_name: Some("Doe".into()),
+            line1: Some("1 Main Street".into()),
+            city: Some("London".into()),
+            postal_code: Some("N1 1AA".into()),
+            country: Some("GB".into()),
+            ..Address::default()
+        }),
         browser: Some(browser_data()),
+        channel: Some(Channel::Browser),
+        purpose: Some(Purpose::Payment),
+        message_category: Some(MessageCategory::Payment),
         merchant: Merchant {
             name: Some("Demo Shop".into()),
             url: Some(format!("{MERCHANT}/")),
@@ -153,7 +172,78 @@ pub fn pxp(sandbox: &RunningSandbox) -> Result<Demo, String> {
     })
 }
 
+/// Paysafe through its simulator. Each request first gets a `deviceFingerprintingId` the
+/// way Paysafe's JS SDK `start()` does in the browser (`POST /threedsecure/v2/jwt`).
+pub async fn paysafe(sandbox: &RunningSandbox) -> Result<Demo, String> {
+    use crate::flow::paysafe::PaysafeFlow;
+    use threeds_paysafe::client::{Client, Config, Environment};
+    use threeds_paysafe::sandbox as sim;
+    use threeds_paysafe::sdk::{JwtCard, JwtRequest, SdkInfo};
+    use threeds_paysafe::SdkType;
+    let mut config = Config::new(
+        sim::API_KEY_USER,
+        sim::API_KEY_PASSWORD,
+        sim::ACCOUNT_ID,
+        Environment::Custom(sandbox.base("paysafe")),
+    );
+    config.http = http();
+    let client = Client::new(config).map_err(|e| e.to_string())?;
+    let catalog = crate::Catalog::builtin().map_err(|e| e.to_string())?;
+    let flow = PaysafeFlow::new(client, std::sync::Arc::new(catalog));
+    let mut scenarios = vec![
+        scenario(
+            "frictionless",
+            request("4000000000002701", 1000, "EUR"),
+            None,
+        ),
+        scenario(
+            "challenge passed",
+            request("4000000000002503", 1000, "EUR"),
+            cardholder(sim::OTP, "submit"),
+        ),
+        scenario(
+            "challenge failed",
+            request("4000000000002370", 1000, "EUR"),
+            cardholder(sim::OTP, "submit"),
+        ),
+        scenario(
+            "frictionless failure",
+            request("4000000000002925", 1000, "EUR"),
+            None,
+        ),
+    ];
+    for s in &mut scenarios {
+        let bin = s
+            .request
+            .card
+            .as_ref()
+            .and_then(|c| c.number.as_ref())
+            .and_then(|n| n.bin())
+            .map(str::to_owned);
+        let answer = flow
+            .client()
+            .jwt(&JwtRequest {
+                account_id: Some(sim::ACCOUNT_ID.into()),
+                card: Some(JwtCard { card_bin: bin }),
+                sdk: Some(SdkInfo {
+                    sdk_type: Some(SdkType::Browser),
+                    version: Some("1.0.0".into()),
+                }),
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+        let body: serde_json::Value = serde_json::from_slice(&answer.body)
+            .map_err(|e| format!("paysafe.jwt: HTTP {}: {e}", answer.status))?;
+        s.request.device_session_id = body["deviceFingerprintingId"].as_str().map(str::to_owned);
+    }
+    Ok(Demo {
+        provider: Provider::Paysafe,
+        flow: Box::new(flow),
+        scenarios,
+    })
+}
+
 /// Every PSP's demo.
-pub fn all(sandbox: &RunningSandbox) -> Result<Vec<Demo>, String> {
-    Ok(vec![pxp(sandbox)?])
+pub async fn all(sandbox: &RunningSandbox) -> Result<Vec<Demo>, String> {
+    Ok(vec![paysafe(sandbox).await?, pxp(sandbox)?])
 }
