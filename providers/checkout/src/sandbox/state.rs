@@ -244,7 +244,11 @@ impl Session {
 
     /// Runs the DS round trip when nothing is outstanding. Returns the webhook to send.
     pub fn advance(&mut self, settings: &SimSettings) -> Option<&'static str> {
-        if self.status != Status::Pending || self.needs_channel_data() || self.needs_fingerprint()
+        // A hosted session waits for the cardholder on the redirect page.
+        if self.status != Status::Pending
+            || self.hosted.is_some()
+            || self.needs_channel_data()
+            || self.needs_fingerprint()
         {
             return None;
         }
