@@ -193,11 +193,10 @@ impl CheckoutFlow {
         let state = handle.map_or(Value::Null, |h| h.state.clone());
         let mut handle = match (&answer.session, handle) {
             (Some(s), previous) => {
-                let id = s
-                    .id
-                    .clone()
-                    .or_else(|| previous.map(|h| h.id.clone()))
-                    .unwrap_or_default();
+                let id =
+                    s.id.clone()
+                        .or_else(|| previous.map(|h| h.id.clone()))
+                        .unwrap_or_default();
                 let mut h = Handle::new(P, id);
                 h.client_secret = s
                     .session_secret
@@ -261,10 +260,7 @@ impl CheckoutFlow {
                     ),
                 }
             }
-            Some(NextAction::Challenge {
-                url: Some(_),
-                creq,
-            }) => match creq.take() {
+            Some(NextAction::Challenge { url: Some(_), creq }) => match creq.take() {
                 Some(given) => {
                     let fixed = to_emv_base64url(&given);
                     if fixed.as_deref() != Some(given.as_str()) {
@@ -304,9 +300,12 @@ impl CheckoutFlow {
     }
 
     /// The `POST /sessions` body for a normalized request.
-    fn session_request(&self, request: &AuthenticationRequest) -> Result<SessionRequest, Normalized> {
+    fn session_request(
+        &self,
+        request: &AuthenticationRequest,
+    ) -> Result<SessionRequest, Box<Normalized>> {
         let mut w = CheckoutCodec::from_model(request).map_err(|e| {
-            local_failure(
+            boxed_failure(
                 "invalid_request",
                 NextStep::FixRequest,
                 format!("the request cannot be written for Checkout: {e}"),
@@ -334,7 +333,7 @@ impl CheckoutFlow {
         let violations = w.validate();
         if !violations.is_empty() {
             let list: Vec<String> = violations.iter().map(ToString::to_string).collect();
-            return Err(local_failure(
+            return Err(boxed_failure(
                 "invalid_request",
                 NextStep::FixRequest,
                 format!(
@@ -405,13 +404,26 @@ fn local_failure(reason: &str, next: NextStep, message: String) -> Normalized {
     d.finish()
 }
 
+fn boxed_failure(reason: &str, next: NextStep, message: String) -> Box<Normalized> {
+    Box::new(local_failure(reason, next, message))
+}
+
 /// A client error as a normalized outcome.
 fn client_failure(stage: Stage, e: &ClientError) -> Normalized {
-    match e {
-        ClientError::Transport(t) | ClientError::Token(TokenError::Transport(t)) => {
-            failure::transport(P, stage, t)
+    let token = match e {
+        ClientError::Transport(t) => return failure::transport(P, stage, t),
+        ClientError::Config(m) => {
+            return local_failure(
+                "invalid_configuration",
+                NextStep::Investigate,
+                format!("checkout client configuration: {m}"),
+            )
         }
-        ClientError::Token(TokenError::Rejected(response)) => {
+        ClientError::Token(t) => t.as_ref(),
+    };
+    match token {
+        TokenError::Transport(t) => failure::transport(P, stage, t),
+        TokenError::Rejected(response) => {
             // The token endpoint's OAuth error code (RFC 6749 §5.2) names no secret.
             let code = serde_json::from_slice::<Value>(&response.body)
                 .ok()
@@ -448,14 +460,9 @@ fn client_failure(stage: Stage, e: &ClientError) -> Normalized {
             }
             d.finish()
         }
-        ClientError::Token(TokenError::Unreadable(response, why)) => {
+        TokenError::Unreadable(response, why) => {
             failure::unreadable(P, stage, "checkout.oauth_token", response, why)
         }
-        ClientError::Config(m) => local_failure(
-            "invalid_configuration",
-            NextStep::Investigate,
-            format!("checkout client configuration: {m}"),
-        ),
     }
 }
 
@@ -473,7 +480,10 @@ fn method_completion(outcome: &MethodOutcome, method_url: bool) -> ThreeDsMethod
 }
 
 /// Browser data as Checkout's `channel_data` (numbers as strings, A2).
-fn browser_channel(data: &DeviceData, completion: Option<ThreeDsMethodCompletion>) -> Option<ChannelData> {
+fn browser_channel(
+    data: &DeviceData,
+    completion: Option<ThreeDsMethodCompletion>,
+) -> Option<ChannelData> {
     let browser = data.browser.clone()?;
     let request = AuthenticationRequest {
         browser: Some(browser),
@@ -509,7 +519,7 @@ impl AuthenticationFlow for CheckoutFlow {
             Ok(b) => b,
             Err(normalized) => {
                 return Step {
-                    normalized,
+                    normalized: *normalized,
                     handle: None,
                 }
             }
@@ -542,7 +552,10 @@ impl AuthenticationFlow for CheckoutFlow {
             let mut step = self.step(current, Some(handle));
             step.normalized.explain.warnings.push(format!(
                 "checkout session is {}: no device data needed",
-                session.status.as_ref().map_or("without status", |s| s.as_str())
+                session
+                    .status
+                    .as_ref()
+                    .map_or("without status", |s| s.as_str())
             ));
             return step;
         }
@@ -556,8 +569,7 @@ impl AuthenticationFlow for CheckoutFlow {
         let mut latest = current;
         if actions.contains(&NextActionType::CollectChannelData) {
             let fingerprint_due = actions.contains(&NextActionType::IssuerFingerprint);
-            let Some(channel) =
-                browser_channel(data, fingerprint_due.then(|| completion.clone()))
+            let Some(channel) = browser_channel(data, fingerprint_due.then(|| completion.clone()))
             else {
                 let mut step = self.step(latest, Some(handle));
                 step.normalized.explain.warnings.push(
@@ -603,11 +615,14 @@ impl AuthenticationFlow for CheckoutFlow {
             .as_deref()
             .and_then(|c| URL_SAFE_NO_PAD.decode(c.trim().trim_end_matches('=')).ok())
             .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
-            .and_then(|v| v.get("transStatus").and_then(Value::as_str).map(str::to_owned));
+            .and_then(|v| {
+                v.get("transStatus")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            });
         let mut step = self.step(answer, Some(handle));
         let warnings = &mut step.normalized.explain.warnings;
-        if let (Some(cres), Some(actual)) = (&reported, &step.normalized.authentication.raw.code)
-        {
+        if let (Some(cres), Some(actual)) = (&reported, &step.normalized.authentication.raw.code) {
             if cres != actual && !waiting {
                 warnings.push(format!(
                     "the CRes said transStatus {cres} but Checkout reports {actual}; Checkout's \
@@ -636,6 +651,11 @@ impl AuthenticationFlow for CheckoutFlow {
 
     async fn complete(&self, handle: &Handle) -> Step {
         let result = self.client.complete(&handle.id, Auth::OAuth).await;
+        // 204 No Content: nothing to normalize, the session is read next.
+        if result.as_ref().is_ok_and(Response::is_success) {
+            let answer = self.get(&handle.id).await;
+            return self.step(answer, Some(handle));
+        }
         let completed = self.answer(Stage::Later, "checkout.complete_session", result);
         let status = completed.normalized.authentication.status;
         let refused_by_state = status == AuthenticationStatus::Error
@@ -779,10 +799,16 @@ mod tests {
     fn creq_values_become_emv_base64url() {
         let json = br#"{"a":"??>"}"#;
         let unpadded = URL_SAFE_NO_PAD.encode(json);
-        assert_eq!(to_emv_base64url(&unpadded).as_deref(), Some(unpadded.as_str()));
+        assert_eq!(
+            to_emv_base64url(&unpadded).as_deref(),
+            Some(unpadded.as_str())
+        );
         let standard = STANDARD.encode(json);
         assert!(standard.contains('/') || standard.contains('+') || standard.ends_with('='));
-        assert_eq!(to_emv_base64url(&standard).as_deref(), Some(unpadded.as_str()));
+        assert_eq!(
+            to_emv_base64url(&standard).as_deref(),
+            Some(unpadded.as_str())
+        );
         assert_eq!(to_emv_base64url("not base64!"), None);
     }
 

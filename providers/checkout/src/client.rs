@@ -31,8 +31,7 @@ use serde::Serialize;
 use std::fmt;
 use std::time::Duration;
 use threeds_wire::http::{
-    encode_component, join_url, HttpSettings, Replay, Request, Response, Transport,
-    TransportError,
+    encode_component, join_url, HttpSettings, Replay, Request, Response, Transport, TransportError,
 };
 use threeds_wire::oauth::{client_credentials, TokenCache, TokenError};
 use threeds_wire::{with_secrets_revealed, Secret};
@@ -75,9 +74,10 @@ impl Environment {
     /// The OAuth token endpoint.
     pub fn token_url(&self) -> String {
         match self {
-            Environment::Sandbox { prefix } => {
-                join_url(&host_url(prefix.as_deref(), "access.sandbox"), "connect/token")
-            }
+            Environment::Sandbox { prefix } => join_url(
+                &host_url(prefix.as_deref(), "access.sandbox"),
+                "connect/token",
+            ),
             Environment::Live { prefix } => {
                 join_url(&host_url(prefix.as_deref(), "access"), "connect/token")
             }
@@ -178,8 +178,9 @@ impl fmt::Debug for Auth<'_> {
 pub enum ClientError {
     /// The API could not be reached, or answered too late or too much.
     Transport(TransportError),
-    /// No OAuth token: the token endpoint was unreachable or refused the credentials.
-    Token(TokenError),
+    /// No OAuth token: the token endpoint was unreachable or refused the credentials
+    /// (boxed: it carries the token endpoint's whole answer).
+    Token(Box<TokenError>),
     /// The client was configured wrongly (an account prefix Checkout never issues).
     Config(String),
 }
@@ -320,8 +321,10 @@ impl Client {
     pub async fn complete(&self, id: &str, auth: Auth<'_>) -> Result<Response, ClientError> {
         let url = self.session_url(id, Some("complete"));
         self.send(auth, || {
-            Ok(Request::new(Method::POST, &url, "checkout.complete_session")
-                .replay(Replay::OnlyUnsent))
+            Ok(
+                Request::new(Method::POST, &url, "checkout.complete_session")
+                    .replay(Replay::OnlyUnsent),
+            )
         })
         .await
     }
@@ -332,7 +335,10 @@ impl Client {
     }
 
     fn session_url(&self, id: &str, action: Option<&str>) -> String {
-        let base = join_url(&self.api_base, &format!("sessions/{}", encode_component(id)));
+        let base = join_url(
+            &self.api_base,
+            &format!("sessions/{}", encode_component(id)),
+        );
         match action {
             Some(a) => join_url(&base, a),
             None => base,
@@ -358,7 +364,7 @@ impl Client {
                 .await
             })
             .await
-            .map_err(ClientError::Token)
+            .map_err(|e| ClientError::Token(Box::new(e)))
     }
 
     /// Sends the request `build` makes with `auth`'s `Authorization` header. With OAuth, a
@@ -390,8 +396,8 @@ impl Client {
     where
         F: Fn() -> Result<Request, TransportError>,
     {
-        let request =
-            with_accept(build()?)?.header("authorization", &format!("Bearer {}", token.expose()))?;
+        let request = with_accept(build()?)?
+            .header("authorization", &format!("Bearer {}", token.expose()))?;
         Ok(self.transport.send(&request).await?)
     }
 }

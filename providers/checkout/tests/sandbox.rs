@@ -5,8 +5,8 @@
 use serde_json::{json, Value};
 use std::time::Duration;
 use threeds_checkout::sandbox::{
-    CheckoutSimulator, ACCESS_KEY_ID, ACCESS_KEY_SECRET, CHALLENGE_PASSWORD,
-    PROCESSING_CHANNEL_ID, WEBHOOK_SIGNATURE_KEY,
+    CheckoutSimulator, ACCESS_KEY_ID, ACCESS_KEY_SECRET, CHALLENGE_PASSWORD, PROCESSING_CHANNEL_ID,
+    WEBHOOK_SIGNATURE_KEY,
 };
 use threeds_wire::sandbox::{Form, Outbox, SimSettings, Simulator};
 use threeds_wire::signature::verify_hex;
@@ -91,8 +91,13 @@ impl Sim {
     }
 
     async fn create(&self, body: Value) -> (u16, Value) {
-        self.call(reqwest::Method::POST, "/sessions", Some(&self.bearer()), Some(body))
-            .await
+        self.call(
+            reqwest::Method::POST,
+            "/sessions",
+            Some(&self.bearer()),
+            Some(body),
+        )
+        .await
     }
 
     async fn get(&self, id: &str) -> Value {
@@ -172,7 +177,10 @@ async fn token_endpoint_checks_credentials_grant_and_scopes() {
         .unwrap();
     assert_eq!(r.status(), 401);
     assert!(r.headers().get("www-authenticate").is_some());
-    assert_eq!(r.json::<Value>().await.unwrap(), json!({"error": "invalid_client"}));
+    assert_eq!(
+        r.json::<Value>().await.unwrap(),
+        json!({"error": "invalid_client"})
+    );
     // Form credentials, as the Python SDK also sends them; no scope = every allowed scope.
     let r = s
         .http
@@ -191,7 +199,10 @@ async fn token_endpoint_checks_credentials_grant_and_scopes() {
     for (form, code) in [
         (vec![("grant_type", "password")], "unsupported_grant_type"),
         (
-            vec![("grant_type", "client_credentials"), ("scope", "payments:all")],
+            vec![
+                ("grant_type", "client_credentials"),
+                ("scope", "payments:all"),
+            ],
             "invalid_scope",
         ),
         (vec![], "invalid_request"),
@@ -227,7 +238,12 @@ async fn bad_credentials_are_401_without_a_body_and_scopes_are_enforced() {
     }
     let gateway = format!("Bearer {}", s.token_for("gateway").await);
     let (status, v) = s
-        .call(reqwest::Method::POST, "/sessions", Some(&gateway), Some(body.clone()))
+        .call(
+            reqwest::Method::POST,
+            "/sessions",
+            Some(&gateway),
+            Some(body.clone()),
+        )
         .await;
     assert_eq!(status, 403);
     assert_eq!(v["error_type"], "operation_not_allowed");
@@ -267,7 +283,10 @@ async fn validation_errors_are_422_with_field_codes() {
     assert!(v["request_id"].as_str().is_some());
     let mut bad = request("4485040371536585");
     bad["amount"] = json!("ten");
-    assert_eq!(s.create(bad).await.1["error_codes"], json!(["amount_invalid"]));
+    assert_eq!(
+        s.create(bad).await.1["error_codes"],
+        json!(["amount_invalid"])
+    );
     let mut bad = request("4485040371536585");
     bad["processing_channel_id"] = json!("pc_someoneelse000000000000000");
     bad["source"]["expiry_year"] = json!(2001);
@@ -332,14 +351,20 @@ async fn frictionless_cards_decide_the_outcome_in_one_call() {
         assert_eq!(v["next_actions"], json!(["complete"]));
         assert_eq!(v["status_reason"], "ares_status");
         assert_eq!(v["xid"], v["transaction_id"]);
-        assert_eq!(v["cryptogram"].as_str().map(str::len), approved.then_some(28));
+        assert_eq!(
+            v["cryptogram"].as_str().map(str::len),
+            approved.then_some(28)
+        );
         if !approved {
             assert!(v["response_status_reason"].is_string(), "{card}");
         }
         assert!(v["_links"]["complete"]["href"].is_string());
     }
     let (_, v) = s
-        .create(with_channel(request("4452927588210665"), browser(Some("Y"))))
+        .create(with_channel(
+            request("4452927588210665"),
+            browser(Some("Y")),
+        ))
         .await;
     assert_eq!(v["status"], "unavailable");
     assert_eq!(v["status_reason"], "ares_error");
@@ -402,7 +427,10 @@ async fn pending_sessions_ask_for_channel_data_and_the_fingerprint() {
         )
         .await;
     assert_eq!(status, 422);
-    assert_eq!(v["error_codes"], json!(["three_ds_method_completion_invalid"]));
+    assert_eq!(
+        v["error_codes"],
+        json!(["three_ds_method_completion_invalid"])
+    );
     let (status, v) = s
         .call(
             reqwest::Method::PUT,
@@ -499,9 +527,7 @@ async fn the_3ds_method_page_posts_back_to_the_notification_url() {
         )
     };
     let url = v["_links"]["three_ds_method_url"]["href"].as_str().unwrap();
-    let (status, html) = s
-        .form(url, format!("threeDSMethodData={data}"))
-        .await;
+    let (status, html) = s.form(url, format!("threeDSMethodData={data}")).await;
     assert_eq!(status, 200);
     let forms = Form::parse_all(&html);
     assert_eq!(forms[0].action, "https://merchant.example/3dsmethod");
@@ -528,7 +554,12 @@ async fn challenged(s: &Sim, card: &str, notification: Option<&str>) -> Value {
 #[tokio::test]
 async fn the_challenge_page_takes_an_unpadded_creq_and_rejects_the_rest() {
     let s = start(Duration::from_secs(60), None).await;
-    let v = challenged(&s, "4242424242424242", Some("https://merchant.example/cres")).await;
+    let v = challenged(
+        &s,
+        "4242424242424242",
+        Some("https://merchant.example/cres"),
+    )
+    .await;
     let acs_url = v["acs"]["url"].as_str().unwrap();
     let creq_text = v["3ds"]["challenge_request"].as_str().unwrap();
     assert!(!creq_text.contains('='));
@@ -589,10 +620,34 @@ async fn the_challenge_page_takes_an_unpadded_creq_and_rejects_the_rest() {
 async fn challenge_outcomes_wrong_password_and_cancel() {
     let s = start(Duration::from_secs(60), None).await;
     for (card, password, button, status, code) in [
-        ("4152868552773614", CHALLENGE_PASSWORD, "submit", "attempted", "A"),
-        ("4870527017700692", CHALLENGE_PASSWORD, "submit", "rejected", "R"),
-        ("4243754271700719", CHALLENGE_PASSWORD, "submit", "declined", "N"),
-        ("4447336775378848", CHALLENGE_PASSWORD, "submit", "unavailable", "U"),
+        (
+            "4152868552773614",
+            CHALLENGE_PASSWORD,
+            "submit",
+            "attempted",
+            "A",
+        ),
+        (
+            "4870527017700692",
+            CHALLENGE_PASSWORD,
+            "submit",
+            "rejected",
+            "R",
+        ),
+        (
+            "4243754271700719",
+            CHALLENGE_PASSWORD,
+            "submit",
+            "declined",
+            "N",
+        ),
+        (
+            "4447336775378848",
+            CHALLENGE_PASSWORD,
+            "submit",
+            "unavailable",
+            "U",
+        ),
         ("4242424242424242", "wrong", "submit", "declined", "N"),
         ("4242424242424242", "", "cancel", "challenge_abandoned", "N"),
     ] {
@@ -652,7 +707,10 @@ async fn webhooks_are_signed_and_abandoned_challenges_expire() {
     assert_eq!(after["status"], "expired");
     assert_eq!(after["response_code"], "N");
     assert_eq!(after["response_status_reason"], "14");
-    assert_eq!(after["acs"]["challenge_cancel_reason"], "transaction_timed_out");
+    assert_eq!(
+        after["acs"]["challenge_cancel_reason"],
+        "transaction_timed_out"
+    );
     assert_eq!(after["acs"]["challenge_cancel_reason_code"], "05");
     assert_eq!(after["next_actions"], json!(["complete"]));
     let (status, html) = s
@@ -674,7 +732,11 @@ async fn webhooks_are_signed_and_abandoned_challenges_expire() {
     assert_eq!(received.len(), 2);
     for r in &received {
         let sig = r.headers.get("cko-signature").unwrap().to_str().unwrap();
-        assert!(verify_hex(WEBHOOK_SIGNATURE_KEY.as_bytes(), &[&r.body], sig));
+        assert!(verify_hex(
+            WEBHOOK_SIGNATURE_KEY.as_bytes(),
+            &[&r.body],
+            sig
+        ));
         assert!(!verify_hex(b"other key", &[&r.body], sig));
     }
     let expired: Value = received[1].body_json().unwrap();
@@ -785,7 +847,8 @@ async fn complete_posts_the_callback_and_reports_its_failure() {
     let first = s.call(reqwest::Method::POST, &path, Some(&bearer), None);
     let second = async {
         tokio::time::sleep(Duration::from_millis(100)).await;
-        s.call(reqwest::Method::POST, &path, Some(&bearer), None).await
+        s.call(reqwest::Method::POST, &path, Some(&bearer), None)
+            .await
     };
     let ((a, _), (b, conflict)) = tokio::join!(first, second);
     assert_eq!(a, 204);

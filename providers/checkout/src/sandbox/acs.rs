@@ -28,7 +28,13 @@ fn page(status: StatusCode, html: String) -> Response {
 }
 
 /// An EMV `Erro` message on a page (EMV 3DS 2.2 Table A.4 error codes).
-fn erro(status: StatusCode, code: &str, description: &str, detail: &str, creq: Option<&Value>) -> Response {
+fn erro(
+    status: StatusCode,
+    code: &str,
+    description: &str,
+    detail: &str,
+    creq: Option<&Value>,
+) -> Response {
     let id = |k: &str| creq.and_then(|c| c.get(k)).cloned().unwrap_or(Value::Null);
     let message = json!({
         "messageType": "Erro",
@@ -193,7 +199,10 @@ pub async fn challenge(State(sim): State<CheckoutSimulator>, body: Bytes) -> Res
     }
     session.creq_received = true;
     let session_data = form_field(&form, "threeDSSessionData").unwrap_or("");
-    page(StatusCode::OK, challenge_page(&sim, session, session_data, None))
+    page(
+        StatusCode::OK,
+        challenge_page(&sim, session, session_data, None),
+    )
 }
 
 /// The page for a challenge that is over (or never started).
@@ -316,7 +325,10 @@ fn leave(session: &Session, session_data: &str) -> Response {
             if !session_data.is_empty() {
                 fields.push(("threeDSSessionData", session_data));
             }
-            page(StatusCode::OK, pages::auto_post("Checkout sandbox ACS", url, &fields))
+            page(
+                StatusCode::OK,
+                pages::auto_post("Checkout sandbox ACS", url, &fields),
+            )
         }
         None => page(
             StatusCode::OK,
@@ -334,7 +346,10 @@ fn leave(session: &Session, session_data: &str) -> Response {
 /// 303 to a hosted session's success or failure URL with `cko-session-id`.
 fn redirect(target: &str, session_id: &str) -> Response {
     let sep = if target.contains('?') { '&' } else { '?' };
-    let location = format!("{target}{sep}cko-session-id={}", encode_component(session_id));
+    let location = format!(
+        "{target}{sep}cko-session-id={}",
+        encode_component(session_id)
+    );
     (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
 }
 

@@ -6,6 +6,10 @@
 //! pattern; the field spelling is the JSON path with `_` for `.`, which Checkout does not
 //! publish per field).
 
+// The helpers return the finished HTTP error answer as their `Err`; boxing it would only
+// add noise to every handler.
+#![allow(clippy::result_large_err)]
+
 use super::cards::{self, Scenario};
 use super::state::{Chan, NewSession, Session, Status, Token, TOKEN_TTL};
 use super::util::{api_headers, error, field_code, json_response, unauthorized, year_month};
@@ -222,8 +226,7 @@ fn authorize(
             }
             let browser = session.hosted.is_some() || session.channel == Some(Chan::Browser);
             let app = session.channel == Some(Chan::App);
-            if (browser && !token.has("sessions:browser")) || (app && !token.has("sessions:app"))
-            {
+            if (browser && !token.has("sessions:browser")) || (app && !token.has("sessions:app")) {
                 return Err(scope_error());
             }
             Ok((true, Some(token)))
@@ -231,7 +234,12 @@ fn authorize(
     }
 }
 
-fn session_response(sim: &CheckoutSimulator, status: StatusCode, id: &str, oauth: bool) -> Response {
+fn session_response(
+    sim: &CheckoutSimulator,
+    status: StatusCode,
+    id: &str,
+    oauth: bool,
+) -> Response {
     let inner = sim.lock();
     match inner.sessions.get(id) {
         Some(s) => json_response(status, &s.to_json(&sim.settings, oauth, None)),
@@ -260,7 +268,11 @@ fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
         } else {
             field_code(&path, "invalid")
         };
-        error(StatusCode::UNPROCESSABLE_ENTITY, "unprocessable_entity", &[&code])
+        error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unprocessable_entity",
+            &[&code],
+        )
     })
 }
 
@@ -325,7 +337,10 @@ pub async fn create_session(
     let mut list = request.validate();
     // The hosted + app rule is its own code (A5 `hosted_not_supported_for_app`).
     let hosted = matches!(
-        request.completion.as_ref().and_then(|c| c.completion_type.as_ref()),
+        request
+            .completion
+            .as_ref()
+            .and_then(|c| c.completion_type.as_ref()),
         Some(CompletionType::Hosted)
     );
     let channel = request.channel_data.as_ref().and_then(channel_of);
@@ -629,7 +644,10 @@ pub async fn complete(
             }
             Some(url) => {
                 session.busy = true;
-                (url.clone(), session.callback_body().to_string().into_bytes())
+                (
+                    url.clone(),
+                    session.callback_body().to_string().into_bytes(),
+                )
             }
         }
     };

@@ -107,7 +107,10 @@ impl CheckoutSimulator {
         let Some(url) = &self.settings.webhook_url else {
             return;
         };
-        let body = session.webhook(event, &self.settings).to_string().into_bytes();
+        let body = session
+            .webhook(event, &self.settings)
+            .to_string()
+            .into_bytes();
         let signature = sign_hex(WEBHOOK_SIGNATURE_KEY.as_bytes(), &[&body]);
         self.settings.outbox.send(
             "checkout",
@@ -141,7 +144,10 @@ impl Simulator for CheckoutSimulator {
             .route("/sessions/{id}/complete", post(api::complete))
             .route("/simulator/acs/3ds-method", post(acs::method))
             .route("/simulator/acs/challenge", post(acs::challenge))
-            .route("/simulator/acs/challenge/{acs_id}", post(acs::challenge_submit))
+            .route(
+                "/simulator/acs/challenge/{acs_id}",
+                post(acs::challenge_submit),
+            )
             .route("/simulator/hosted/{id}", get(acs::hosted))
             .with_state(self.clone())
     }

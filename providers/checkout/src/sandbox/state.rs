@@ -355,7 +355,12 @@ impl Session {
         Some(self.status.event())
     }
 
-    fn finish(&mut self, outcome: Outcome, status_reason: &'static str, reason: Option<&'static str>) {
+    fn finish(
+        &mut self,
+        outcome: Outcome,
+        status_reason: &'static str,
+        reason: Option<&'static str>,
+    ) {
         let scheme = self.scheme.clone();
         self.status_reason = Some(status_reason);
         self.response_status_reason = reason;
@@ -461,7 +466,10 @@ impl Session {
                 ("signed_content", json!(acs.signed_content)),
                 ("interface", json!(acs.interface)),
                 ("authentication_type", json!(acs.authentication_type)),
-                ("challenge_cancel_reason", json!(acs.cancel_reason.map(|c| c.0))),
+                (
+                    "challenge_cancel_reason",
+                    json!(acs.cancel_reason.map(|c| c.0)),
+                ),
                 (
                     "challenge_cancel_reason_code",
                     json!(acs.cancel_reason.map(|c| c.1)),

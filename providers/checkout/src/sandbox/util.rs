@@ -184,7 +184,10 @@ mod tests {
         assert_eq!(s.len(), 48);
         assert!(s.starts_with("sek_"));
         assert_eq!(cryptogram().len(), 28);
-        assert_eq!(field_code("source.number", "invalid"), "source_number_invalid");
+        assert_eq!(
+            field_code("source.number", "invalid"),
+            "source_number_invalid"
+        );
         assert_eq!(
             field_code("channel_data.sdk_ui_elements[0]", "invalid"),
             "channel_data_sdk_ui_elements_invalid"
