@@ -913,3 +913,24 @@ async fn merchant_initiated_challenge_cards_are_unavailable() {
     assert_eq!(v["next_actions"], json!(["complete"]));
     assert!(v.get("acs").is_none());
 }
+
+#[test]
+fn the_banner_names_everything_a_client_is_configured_with() {
+    let mut settings = SimSettings::new("http://127.0.0.1:8480/checkout");
+    settings.webhook_url = Some("http://127.0.0.1:9000/hooks".into());
+    let banner = CheckoutSimulator::new(settings).banner();
+    let text: Vec<String> = banner.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let text = text.join("\n");
+    for needle in [
+        "API base=http://127.0.0.1:8480/checkout",
+        "OAuth token URL=http://127.0.0.1:8480/checkout/connect/token",
+        ACCESS_KEY_ID,
+        ACCESS_KEY_SECRET,
+        PROCESSING_CHANNEL_ID,
+        WEBHOOK_SIGNATURE_KEY,
+        CHALLENGE_PASSWORD,
+        "http://127.0.0.1:9000/hooks",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from\n{text}");
+    }
+}
