@@ -74,11 +74,19 @@ async fn world(ttl: Duration) -> World {
     })
     .await
     .unwrap();
-    let flow = flow_at(
-        Environment::local(&sandbox.base("checkout")),
-        &merchant.uri(),
-        2000,
-    );
+    let merchant_base = merchant.uri();
+    let flow = CheckoutFlow::local_sandbox(
+        &sandbox.base("checkout"),
+        http(2000),
+        CheckoutSettings {
+            callback_url: Some(format!("{merchant_base}/callback")),
+            challenge_notification_url: Some(format!("{merchant_base}/cres")),
+            method_notification_url: Some(format!("{merchant_base}/3ds-method")),
+            challenge_result_interval: Duration::from_millis(20),
+            ..CheckoutSettings::default()
+        },
+    )
+    .unwrap();
     World {
         sandbox,
         merchant,

@@ -54,7 +54,7 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine;
 use serde_json::{json, Value};
 use std::time::Duration;
-use threeds_checkout::client::{Auth, Client, ClientError};
+use threeds_checkout::client::{Auth, Client, ClientError, Config, Environment};
 use threeds_checkout::{
     Channel, ChannelData, Completion, CompletionType, IssuerFingerprintRequest, NextActionType,
     SessionRequest, SessionResponse, SessionStatus, ThreeDsMethodCompletion,
@@ -144,6 +144,31 @@ impl CheckoutFlow {
             settings,
             catalog,
         }
+    }
+
+    /// A flow against `threeds-bridge sandbox` at `base` (`http://ADDR/checkout`) with the
+    /// sandbox's printed test credentials; `settings` fields left `None` for the processing
+    /// channel and the webhook key get the sandbox's values.
+    pub fn local_sandbox(
+        base: &str,
+        http: threeds_wire::http::HttpSettings,
+        mut settings: CheckoutSettings,
+    ) -> Result<Self, ClientError> {
+        use threeds_checkout::sandbox as sbx;
+        let mut config = Config::new(
+            sbx::ACCESS_KEY_ID,
+            Secret::new(sbx::ACCESS_KEY_SECRET),
+            Environment::local(base),
+        );
+        config.http = http;
+        if settings.processing_channel_id.is_none() {
+            settings.processing_channel_id = Some(sbx::PROCESSING_CHANNEL_ID.to_owned());
+        }
+        if settings.webhook_signature_key.is_none() {
+            settings.webhook_signature_key = Some(Secret::new(sbx::WEBHOOK_SIGNATURE_KEY));
+        }
+        let catalog = Catalog::builtin().map_err(|e| ClientError::Config(e.to_string()))?;
+        Ok(CheckoutFlow::new(Client::new(config)?, settings, catalog))
     }
 
     pub fn client(&self) -> &Client {

@@ -111,8 +111,8 @@ pub struct Acs {
 }
 
 /// One session as the simulator keeps it. Holds no card number: only what the card
-/// decided (scenario, scheme, last four).
-#[derive(Debug, Clone)]
+/// decided (scenario, scheme). No `Debug`: it holds the session secret and the cryptogram.
+#[derive(Clone)]
 pub struct Session {
     pub id: String,
     pub secret: String,
