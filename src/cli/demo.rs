@@ -35,7 +35,14 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                 return 1;
             }
         };
-        let demos = match setup::all(&sandbox).await {
+        let receiver = match crate::demo::merchant::Receiver::start().await {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = writeln!(err, "error: cannot start the demo merchant endpoint: {e}");
+                return 1;
+            }
+        };
+        let demos = match setup::all(&sandbox, &receiver).await {
             Ok(d) => d,
             Err(e) => {
                 let _ = writeln!(err, "error: {e}");

@@ -5,6 +5,7 @@
 //! browser stops and hands what would have arrived to the flow.
 
 use super::browser::CardholderAction;
+use super::merchant::Receiver;
 use super::Scenario;
 use crate::flow::pxp::{PxpFlow, PxpFlowConfig};
 use crate::flow::AuthenticationFlow;
@@ -243,7 +244,52 @@ pub async fn paysafe(sandbox: &RunningSandbox) -> Result<Demo, String> {
     })
 }
 
+/// Checkout through its simulator. The complete callback goes to the demo's receiver:
+/// Checkout fails `complete` when the callback URL does not answer 2xx.
+pub fn checkout(sandbox: &RunningSandbox, receiver: &Receiver) -> Result<Demo, String> {
+    use crate::flow::checkout::{CheckoutFlow, CheckoutSettings};
+    use threeds_checkout::sandbox as sim;
+    let flow = CheckoutFlow::local_sandbox(
+        &sandbox.base("checkout"),
+        http(),
+        CheckoutSettings::default(),
+    )
+    .map_err(|e| e.to_string())?;
+    let with_callback = |pan: &str| {
+        let mut r = request(pan, 6540, "GBP");
+        r.urls.callback_url = Some(receiver.url("/checkout/callback"));
+        r
+    };
+    let pass = sim::CHALLENGE_PASSWORD;
+    Ok(Demo {
+        provider: Provider::Checkout,
+        flow: Box::new(flow),
+        scenarios: vec![
+            scenario("frictionless", with_callback("4485040371536584"), None),
+            scenario(
+                "challenge passed",
+                with_callback("4242424242424242"),
+                cardholder(pass, "submit"),
+            ),
+            scenario(
+                "challenge failed",
+                with_callback("4243754271700719"),
+                cardholder(pass, "submit"),
+            ),
+            scenario(
+                "frictionless failure",
+                with_callback("4539628347117863"),
+                None,
+            ),
+        ],
+    })
+}
+
 /// Every PSP's demo.
-pub async fn all(sandbox: &RunningSandbox) -> Result<Vec<Demo>, String> {
-    Ok(vec![paysafe(sandbox).await?, pxp(sandbox)?])
+pub async fn all(sandbox: &RunningSandbox, receiver: &Receiver) -> Result<Vec<Demo>, String> {
+    Ok(vec![
+        checkout(sandbox, receiver)?,
+        paysafe(sandbox).await?,
+        pxp(sandbox)?,
+    ])
 }
