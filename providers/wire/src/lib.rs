@@ -28,5 +28,5 @@ pub mod validate;
 pub use catalog::{CatalogError, CatalogRow};
 pub use lenient::NumOrStr;
 pub use scrub::scrub;
-pub use secret::{with_secrets_revealed, CardNumber, Secret};
+pub use secret::{luhn_valid, with_secrets_revealed, CardNumber, Secret};
 pub use validate::{FieldViolation, Problem, Validate, Violations};

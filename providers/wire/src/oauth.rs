@@ -12,8 +12,9 @@ use std::time::Duration;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-/// Why no token could be had.
-#[derive(Debug, Clone)]
+/// Why no token could be had. Its `Debug` shows the HTTP status only: a token endpoint's
+/// body may hold a token.
+#[derive(Clone)]
 pub enum TokenError {
     /// The token endpoint could not be reached.
     Transport(TransportError),
@@ -21,6 +22,23 @@ pub enum TokenError {
     Rejected(Response),
     /// A 2xx answer without a usable `access_token`.
     Unreadable(Response, String),
+}
+
+impl std::fmt::Debug for TokenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TokenError::Transport(e) => f.debug_tuple("Transport").field(e).finish(),
+            TokenError::Rejected(r) => f
+                .debug_struct("Rejected")
+                .field("status", &r.status)
+                .finish(),
+            TokenError::Unreadable(r, why) => f
+                .debug_struct("Unreadable")
+                .field("status", &r.status)
+                .field("problem", why)
+                .finish(),
+        }
+    }
 }
 
 impl std::fmt::Display for TokenError {

@@ -126,6 +126,27 @@ impl CardNumber {
     }
 }
 
+/// The Luhn (mod 10) check digit test. False for an empty string or any non-digit.
+pub fn luhn_valid(number: &str) -> bool {
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let sum: u32 = number
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0');
+            match (i % 2 == 1, d * 2) {
+                (true, x) if x > 9 => x - 9,
+                (true, x) => x,
+                (false, _) => d,
+            }
+        })
+        .sum();
+    sum.is_multiple_of(10)
+}
+
 impl fmt::Debug for CardNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.masked())
@@ -157,6 +178,15 @@ impl<'de> Deserialize<'de> for CardNumber {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn luhn_accepts_valid_numbers_only() {
+        assert!(luhn_valid("4242424242424242"));
+        assert!(luhn_valid("4970105181818183"));
+        assert!(!luhn_valid("4242424242424241"));
+        assert!(!luhn_valid("42424242x4242424"));
+        assert!(!luhn_valid(""));
+    }
 
     #[test]
     fn debug_display_and_default_serialization_redact() {

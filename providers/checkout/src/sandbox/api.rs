@@ -364,7 +364,8 @@ pub async fn create_session(
     if request.source.is_some() {
         match source.source_type.clone().unwrap_or(SourceType::Card) {
             SourceType::Card => {
-                if !number.is_empty() && !cards::luhn(&number) {
+                let plausible = number.len() >= 12 && threeds_wire::luhn_valid(&number);
+                if !number.is_empty() && !plausible {
                     extra.push("source_number_invalid".into());
                 }
                 let (year, month) = year_month(SystemTime::now());

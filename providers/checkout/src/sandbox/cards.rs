@@ -161,33 +161,6 @@ pub fn scheme(number: &str) -> &'static str {
     }
 }
 
-/// The Luhn check every card number passes.
-pub fn luhn(number: &str) -> bool {
-    if number.len() < 12 || !number.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
-    }
-    let sum: u32 = number
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| {
-            let d = u32::from(b - b'0');
-            if i & 1 == 1 {
-                let x = d * 2;
-                if x > 9 {
-                    x - 9
-                } else {
-                    x
-                }
-            } else {
-                d
-            }
-        })
-        .sum();
-    // `checked_rem` rather than `%`: `is_multiple_of` is newer than the workspace's MSRV.
-    sum.checked_rem(10) == Some(0)
-}
-
 /// The ECI a scheme uses for an outcome (EMV / scheme rules: Mastercard 02/01/00, the
 /// others 05/06/07).
 pub fn eci(scheme: &str, outcome: Outcome) -> &'static str {
@@ -209,15 +182,15 @@ mod tests {
     #[test]
     fn every_test_card_is_luhn_valid_and_listed_once() {
         for (number, _) in CARDS {
-            assert!(luhn(number), "{number}");
+            assert!(threeds_wire::luhn_valid(number), "{number}");
             assert_eq!(
                 CARDS.iter().filter(|(n, _)| n == number).count(),
                 1,
                 "{number}"
             );
         }
-        assert!(!luhn("4242424242424241"));
-        assert!(!luhn("42424242x4242424"));
+        assert!(!threeds_wire::luhn_valid("4242424242424241"));
+        assert!(!threeds_wire::luhn_valid("42424242x4242424"));
     }
 
     #[test]

@@ -611,7 +611,7 @@ async fn pre_initiate(
             Vec::new(),
         );
     };
-    if !cards::luhn_valid(&pan) {
+    if !threeds_wire::luhn_valid(&pan) {
         return bad_request(
             instance,
             &request_id,
