@@ -22,6 +22,7 @@
 //! between the browser's round trips; it holds no card data.
 
 pub mod failure;
+pub mod mangopay;
 
 use crate::adapters::Normalized;
 use crate::model::Provider;

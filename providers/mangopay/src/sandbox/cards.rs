@@ -225,7 +225,7 @@ pub fn stage_of(code: &str) -> Stage {
 pub fn registration_error(error_code: &str) -> &'static str {
     match error_code {
         "02625" => "105202",
-        "02626" => "105203",
+        "02624" | "02626" => "105203",
         "02627" => "105204",
         _ => "105299",
     }
