@@ -14,6 +14,7 @@
 pub mod adapters;
 pub mod catalog;
 pub mod cli;
+pub mod demo;
 pub mod docs;
 pub mod flow;
 pub mod liability;

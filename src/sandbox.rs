@@ -39,6 +39,9 @@ pub struct SandboxOptions {
     /// Where Checkout workflow webhooks and PXP merchant-group webhooks are sent (both
     /// PSPs configure this in their dashboards, not through the API).
     pub webhook_url: Option<String>,
+    /// Print one line per request to stderr (method, path without query, status, time).
+    /// Bodies, headers and queries are never printed: they carry card data and secrets.
+    pub log_requests: bool,
 }
 
 impl Default for SandboxOptions {
@@ -47,6 +50,7 @@ impl Default for SandboxOptions {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             challenge_ttl: Duration::from_secs(600),
             webhook_url: None,
+            log_requests: false,
         }
     }
 }
@@ -83,10 +87,11 @@ impl RunningSandbox {
                 out.push_str(&format!("  {label:<22} {value}\n"));
             }
         }
+        let addr = self.addr;
         out.push_str(&format!(
-            "\n[control]\n  {:<22} POST http://{0}/_sandbox/faults {{\"provider\":\"checkout\",\"fault\":\"status=503\"}}\n  {:<22} GET http://{0}/_sandbox/deliveries\n",
+            "\n[control]\n  {:<22} POST http://{addr}/_sandbox/faults {{\"provider\":\"checkout\",\"fault\":\"status=503\"}}\n  {:<22} GET http://{addr}/_sandbox/deliveries\n",
             "inject a fault", "webhooks sent",
-        ).replace("{0}", &self.addr.to_string()));
+        ));
         out
     }
 
@@ -161,7 +166,10 @@ pub async fn start(options: SandboxOptions) -> std::io::Result<RunningSandbox> {
         .route("/_sandbox/deliveries", get(list_deliveries))
         .route("/_sandbox/deliveries/{seq}/redeliver", post(redeliver))
         .with_state(control);
-    let app = app.merge(control_routes);
+    let mut app = app.merge(control_routes);
+    if options.log_requests {
+        app = app.layer(axum::middleware::from_fn(log_request));
+    }
 
     let (tx, rx) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
@@ -190,6 +198,22 @@ pub async fn start(options: SandboxOptions) -> std::io::Result<RunningSandbox> {
         server,
         sweeper,
     })
+}
+
+async fn log_request(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    eprintln!(
+        "{method} {path} -> {} ({} ms)",
+        response.status().as_u16(),
+        started.elapsed().as_millis()
+    );
+    response
 }
 
 async fn queue_fault(

@@ -1,4 +1,5 @@
-//! The `threeds-bridge` command line: `normalize`, `translate`, `liability`, `summary`.
+//! The `threeds-bridge` command line: `normalize`, `translate`, `liability`, `summary`,
+//! `sandbox`, `demo`.
 //!
 //! Every command writes results to stdout and diagnostics to stderr, one line each, naming
 //! the file and line. Exit codes: 0 success, 1 bad input (the other documents are still
@@ -7,6 +8,7 @@
 mod input;
 mod liability;
 mod normalize;
+mod sandbox;
 mod summary;
 mod translate;
 
@@ -36,6 +38,8 @@ enum Command {
     Liability(liability::Args),
     /// Normalize the bundled fixtures and print a summary table.
     Summary(summary::Args),
+    /// Serve local simulators of the four PSP APIs on one loopback listener.
+    Sandbox(sandbox::Args),
 }
 
 /// Parses `std::env::args` and runs the command.
@@ -50,6 +54,7 @@ pub fn run() -> ExitCode {
         Command::Translate(args) => translate::run(&args, &mut out, &mut err),
         Command::Liability(args) => liability::run(&args, &mut out, &mut err),
         Command::Summary(args) => summary::run(&args, &mut out, &mut err),
+        Command::Sandbox(args) => sandbox::run(&args, &mut err),
     };
     if let Err(e) = std::io::Write::flush(&mut out) {
         // A closed pipe (`| head`) is not an error worth a message.

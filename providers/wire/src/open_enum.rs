@@ -114,6 +114,7 @@ mod tests {
         let c: Color = serde_json::from_str("\"GREEN\"").unwrap();
         assert_eq!(c, Color::Green);
         assert_eq!(serde_json::to_string(&c).unwrap(), "\"GREEN\"");
+        assert_eq!(Color::KNOWN, ["red", "GREEN"]);
     }
 
     #[test]
