@@ -287,7 +287,8 @@ pub(crate) async fn api(
 }
 
 fn route(shared: &Shared, state: &mut State, method: &Method, rest: &str, body: &[u8]) -> Outcome {
-    let segments: Vec<&str> = rest.trim_matches('/').split('/').collect();
+    // Empty segments are skipped: the official Python SDK asks for `responses//{key}`.
+    let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     let get = *method == Method::GET;
     let post = *method == Method::POST;
     let put = *method == Method::PUT;
