@@ -308,7 +308,10 @@ async fn bad_card_details_stop_at_card_registration() {
     assert_eq!(a.next_step, NextStep::FixRequest);
     assert!(step.handle.is_none());
     let text = format!("{:?}", step.normalized);
-    assert!(!text.contains(FRICTIONLESS), "the card number leaked: {text}");
+    assert!(
+        !text.contains(FRICTIONLESS),
+        "the card number leaked: {text}"
+    );
     sb.shutdown().await;
 }
 
@@ -322,7 +325,12 @@ async fn an_outage_on_the_payin_post_is_recovered_without_a_second_payment() {
         .unwrap()
         .push(Fault::Status(503), 1, Some("/payins/card/direct".into()));
     let step = f.start(&request(FRICTIONLESS, 1500)).await;
-    assert_eq!(step.authentication().status, S::Authenticated, "{:?}", step.authentication());
+    assert_eq!(
+        step.authentication().status,
+        S::Authenticated,
+        "{:?}",
+        step.authentication()
+    );
 
     // The answer is lost after the pay-in was created: recovered from responses/{key}.
     let f = flow_with_timeout(&sb, Duration::from_millis(400));
@@ -331,7 +339,10 @@ async fn an_outage_on_the_payin_post_is_recovered_without_a_second_payment() {
     let step = f.start(&r).await;
     let a = step.authentication();
     assert_eq!(a.status, S::Authenticated, "{a:?}");
-    assert_eq!(a.reference.as_deref(), Some("order-2 [sandbox:lost-answer]"));
+    assert_eq!(
+        a.reference.as_deref(),
+        Some("order-2 [sandbox:lost-answer]")
+    );
     // Not shut down gracefully: the lost answer's connection is still held open.
     drop(sb);
 }
@@ -415,7 +426,10 @@ async fn hooks_are_refetched_and_duplicates_are_harmless() {
     };
     let first = f.handle_notification(&notification).await;
     assert_eq!(first.authentication().status, S::Authenticated);
-    assert_eq!(first.handle.as_ref().map(|h| h.id.as_str()), Some(id.as_str()));
+    assert_eq!(
+        first.handle.as_ref().map(|h| h.id.as_str()),
+        Some(id.as_str())
+    );
     // The same hook again, and a forged "succeeded" for an unknown pay-in.
     let second = f.handle_notification(&notification).await;
     assert_eq!(second.authentication().status, S::Authenticated);
@@ -426,7 +440,12 @@ async fn hooks_are_refetched_and_duplicates_are_harmless() {
             ..Default::default()
         })
         .await;
-    assert_eq!(forged.authentication().status, S::Error, "{:?}", forged.authentication());
+    assert_eq!(
+        forged.authentication().status,
+        S::Error,
+        "{:?}",
+        forged.authentication()
+    );
     // A dashboard ping without an id is only a pending hook.
     let ping = f
         .handle_notification(&Notification {
@@ -455,7 +474,10 @@ async fn a_foreign_transaction_id_on_the_return_is_reported_not_followed() {
             },
         )
         .await;
-    assert_eq!(done.authentication().id.as_deref(), Some(handle.id.as_str()));
+    assert_eq!(
+        done.authentication().id.as_deref(),
+        Some(handle.id.as_str())
+    );
     assert!(done
         .normalized
         .explain

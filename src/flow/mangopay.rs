@@ -28,9 +28,7 @@
 //! given to [`MangopayFlow::start_for`].
 
 use super::failure::{self, Stage};
-use super::{
-    AuthenticationFlow, ChallengeResult, DeviceData, Handle, Notification, Step,
-};
+use super::{AuthenticationFlow, ChallengeResult, DeviceData, Handle, Notification, Step};
 use crate::adapters::{mangopay as adapter, Context, Draft, Normalized};
 use crate::catalog::Catalog;
 use crate::model::{AuthenticationStatus, DocumentKind, NextStep, Provider};
@@ -152,7 +150,9 @@ impl MangopayFlow {
         let (Some(month), Some(year)) = (card.expiry_month, card.expiry_year) else {
             return Err(Box::new(rejected(
                 "request.card",
-                vec!["card.expiry_month and card.expiry_year are needed to register the card".into()],
+                vec![
+                    "card.expiry_month and card.expiry_year are needed to register the card".into(),
+                ],
             )));
         };
         let Some(cvx) = card.cvv.clone() else {

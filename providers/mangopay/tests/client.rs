@@ -25,7 +25,8 @@ const TOKEN: &str = "094696b3724d4aa5a182eac360dcd537";
 const KEY: &str = "5b0b2b8e-4c2f-4f7e-9d0e-2a9b7c1d3e4f";
 
 /// Corpus `payin_created_challenge_redirect.json` (create-direct-card-payin.mdx 200).
-const CREATED: &str = include_str!("../../../fixtures/mangopay/payin_created_challenge_redirect.json");
+const CREATED: &str =
+    include_str!("../../../fixtures/mangopay/payin_created_challenge_redirect.json");
 /// Corpus `api_error_409_idempotency.json` (idempotency.mdx).
 const CONFLICT: &str = include_str!("../../../fixtures/mangopay/api_error_409_idempotency.json");
 /// Corpus `api_error_401_invalid_credentials.json` (authentication.mdx).

@@ -383,13 +383,12 @@ impl Client {
             .as_deref()
             .filter(|u| !u.is_empty())
             .ok_or_else(|| missing("CardRegistrationURL"))?;
-        if !url.starts_with("https://")
-            && !(self.environment.allows_plain_http() && url.starts_with("http://"))
-        {
+        let allowed = url.starts_with("https://")
+            || (self.environment.allows_plain_http() && url.starts_with("http://"));
+        if !allowed {
             return Err(TransportError::Build {
                 operation: OP,
-                detail: "the CardRegistrationURL is not an https URL; card details not sent"
-                    .into(),
+                detail: "the CardRegistrationURL is not an https URL; card details not sent".into(),
             }
             .into());
         }
@@ -511,7 +510,11 @@ impl Client {
     // ----- hooks and stored responses ----------------------------------------------------
 
     /// `POST /hooks`.
-    pub async fn create_hook(&self, body: &HookRequest, key: &str) -> Result<Response, ClientError> {
+    pub async fn create_hook(
+        &self,
+        body: &HookRequest,
+        key: &str,
+    ) -> Result<Response, ClientError> {
         self.send_authorized(|| self.post("hooks", "mangopay.create_hook", body, key))
             .await
     }

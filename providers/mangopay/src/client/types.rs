@@ -25,7 +25,11 @@ pub struct NaturalUserRequest {
     )]
     pub terms_and_conditions_accepted: Option<bool>,
     /// `PAYER` or `OWNER`.
-    #[serde(rename = "UserCategory", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "UserCategory",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub user_category: Option<String>,
     #[serde(rename = "Tag", skip_serializing_if = "Option::is_none", default)]
     pub tag: Option<String>,
@@ -64,7 +68,11 @@ pub struct CardRegistrationUpdate {
     /// The tokenization server's whole answer (`data=...`, or `errorCode=...`).
     #[serde(rename = "RegistrationData")]
     pub registration_data: String,
-    #[serde(rename = "CardHolderName", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "CardHolderName",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub card_holder_name: Option<String>,
 }
 

@@ -112,7 +112,7 @@ pub fn luhn_ok(number: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// The amount that arms the `AddressLine2` mocks (reference A.7).
@@ -253,6 +253,9 @@ mod tests {
         assert_eq!(address_mock("Appartement 3"), None);
         assert_eq!(stage_of("101399"), Stage::BeforeAuthentication);
         assert_eq!(stage_of("101305"), Stage::Authentication);
-        assert_eq!(stage_of(legacy_amount(33305).unwrap()), Stage::Authorization);
+        assert_eq!(
+            stage_of(legacy_amount(33305).unwrap()),
+            Stage::Authorization
+        );
     }
 }

@@ -18,7 +18,12 @@ use threeds_wire::http::decode_form;
 use threeds_wire::sandbox::{html_escape, ids, pages};
 
 fn plain(status: StatusCode, text: String) -> Response {
-    (status, [("content-type", "text/plain; charset=utf-8")], text).into_response()
+    (
+        status,
+        [("content-type", "text/plain; charset=utf-8")],
+        text,
+    )
+        .into_response()
 }
 
 /// `POST {CardRegistrationURL}`: takes `data`, `accessKeyRef` (`accessKey` in the how-to's
@@ -44,10 +49,18 @@ pub(crate) async fn tokenize(
     } else {
         decode_form(&text)
     };
-    for (k, v) in decode_form(query.as_deref().unwrap_or("")).into_iter().chain(from_body) {
+    for (k, v) in decode_form(query.as_deref().unwrap_or(""))
+        .into_iter()
+        .chain(from_body)
+    {
         fields.entry(k).or_insert(v);
     }
-    let field = |name: &str| fields.get(name).map(|s| s.trim().to_owned()).unwrap_or_default();
+    let field = |name: &str| {
+        fields
+            .get(name)
+            .map(|s| s.trim().to_owned())
+            .unwrap_or_default()
+    };
     let access_key = fields
         .get("accessKeyRef")
         .or_else(|| fields.get("accessKey"))
@@ -84,7 +97,10 @@ pub(crate) async fn tokenize(
         return plain(StatusCode::OK, "errorCode=02627".into());
     }
     let data = format!("data={}", URL_SAFE_NO_PAD.encode(ids::lower_alnum(96)));
-    let (bin, last4) = match (number.get(..6), number.get(number.len().saturating_sub(4)..)) {
+    let (bin, last4) = match (
+        number.get(..6),
+        number.get(number.len().saturating_sub(4)..),
+    ) {
         (Some(b), Some(l)) => (b.to_owned(), l.to_owned()),
         _ => return plain(StatusCode::OK, "errorCode=02625".into()),
     };
@@ -162,7 +178,7 @@ pub(crate) async fn challenge_page(
                         &shared.settings.url(&format!("/secure-mode/{id}")),
                         &p.challenge_token,
                         &format!("{:.2} {}", p.debited as f64 / 100.0, p.currency),
-                        &p.card_info["BIN"].as_str().unwrap_or_default().to_owned(),
+                        p.card_info["BIN"].as_str().unwrap_or_default(),
                     ))
                 } else {
                     Err((

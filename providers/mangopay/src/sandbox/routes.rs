@@ -44,7 +44,13 @@ pub(crate) fn seed(state: &mut State) {
     );
     state.wallets.insert(
         SEEDED_WALLET_ID.to_owned(),
-        wallet(SEEDED_WALLET_ID, SEEDED_USER_ID, "Sandbox wallet", "EUR", None),
+        wallet(
+            SEEDED_WALLET_ID,
+            SEEDED_USER_ID,
+            "Sandbox wallet",
+            "EUR",
+            None,
+        ),
     );
 }
 
@@ -365,7 +371,10 @@ fn route(shared: &Shared, state: &mut State, method: &Method, rest: &str, body: 
         | ["cards", _]
         | ["payins", ..]
         | ["hooks", ..]
-        | ["responses", _] => Ok((405, error_body("Method not allowed", "method_not_allowed", None))),
+        | ["responses", _] => Ok((
+            405,
+            error_body("Method not allowed", "method_not_allowed", None),
+        )),
         _ => Ok(not_found("Route", rest)),
     };
     Outcome::of(result.unwrap_or_else(|e| e))
@@ -622,7 +631,9 @@ fn violation_message(v: &FieldViolation) -> String {
         Problem::OutOfRange { min, max, .. } => {
             format!("The field {p} must be between {min} and {max}.")
         }
-        Problem::Invalid { expected } => format!("The value of {p} is invalid: expected {expected}."),
+        Problem::Invalid { expected } => {
+            format!("The value of {p} is invalid: expected {expected}.")
+        }
     }
 }
 
@@ -634,12 +645,8 @@ fn create_payin(shared: &Shared, state: &mut State, b: &Value) -> Outcome {
 }
 
 fn build_payin(shared: &Shared, state: &mut State, b: &Value) -> Result<Outcome, Reply> {
-    let req: DirectCardPayInRequest = serde_json::from_value(b.clone()).map_err(|e| {
-        param_error(vec![(
-            "body".into(),
-            threeds_wire::scrub(&e.to_string()),
-        )])
-    })?;
+    let req: DirectCardPayInRequest = serde_json::from_value(b.clone())
+        .map_err(|e| param_error(vec![("body".into(), threeds_wire::scrub(&e.to_string()))]))?;
     let violations = req.validate();
     if !violations.is_empty() {
         return Err(param_error(
@@ -655,7 +662,11 @@ fn build_payin(shared: &Shared, state: &mut State, b: &Value) -> Result<Outcome,
     let card_id = req.card_id.clone().unwrap_or_default();
     let debited = req.debited_funds.clone().unwrap_or_default();
     let currency = debited.currency.clone().unwrap_or_default();
-    let amount = debited.amount.as_ref().and_then(|a| a.as_u64()).unwrap_or(0);
+    let amount = debited
+        .amount
+        .as_ref()
+        .and_then(|a| a.as_u64())
+        .unwrap_or(0);
     let fees = req
         .fees
         .as_ref()
@@ -665,7 +676,10 @@ fn build_payin(shared: &Shared, state: &mut State, b: &Value) -> Result<Outcome,
 
     let mut bad_ids = Vec::new();
     if !state.users.contains_key(&author_id) {
-        bad_ids.push(("AuthorId".to_owned(), format!("The user {author_id} does not exist")));
+        bad_ids.push((
+            "AuthorId".to_owned(),
+            format!("The user {author_id} does not exist"),
+        ));
     }
     if !state.wallets.contains_key(&wallet_id) {
         bad_ids.push((
@@ -674,7 +688,10 @@ fn build_payin(shared: &Shared, state: &mut State, b: &Value) -> Result<Outcome,
         ));
     }
     if !state.cards.contains_key(&card_id) {
-        bad_ids.push(("CardId".to_owned(), format!("The card {card_id} does not exist")));
+        bad_ids.push((
+            "CardId".to_owned(),
+            format!("The card {card_id} does not exist"),
+        ));
     }
     if !bad_ids.is_empty() {
         return Err(param_error(bad_ids));
@@ -760,7 +777,8 @@ fn build_payin(shared: &Shared, state: &mut State, b: &Value) -> Result<Outcome,
         format!("{u}{sep}transactionId={id}")
     });
     let author = state.users.get(&author_id).cloned().unwrap_or_default();
-    let party = |given: &Option<crate::BillingOrShipping>, other: &Option<crate::BillingOrShipping>| {
+    let party = |given: &Option<crate::BillingOrShipping>,
+                 other: &Option<crate::BillingOrShipping>| {
         match given.as_ref().or(other.as_ref()) {
             Some(p) => serde_json::to_value(p).unwrap_or(Value::Null),
             // Defaults to the author (reference A.3); no address is known then.
@@ -796,10 +814,7 @@ fn build_payin(shared: &Shared, state: &mut State, b: &Value) -> Result<Outcome,
         ip_address: b.get("IpAddress").cloned().unwrap_or(Value::Null),
         billing: party(&req.billing, &req.shipping),
         shipping: party(&req.shipping, &req.billing),
-        requested_3ds_version: b
-            .get("Requested3DSVersion")
-            .cloned()
-            .unwrap_or(Value::Null),
+        requested_3ds_version: b.get("Requested3DSVersion").cloned().unwrap_or(Value::Null),
         applied_3ds_version: Some("V2_1"),
         preferred_card_network: b
             .get("PreferredCardNetwork")
@@ -845,7 +860,10 @@ fn build_payin(shared: &Shared, state: &mut State, b: &Value) -> Result<Outcome,
             c.validity = "VALID";
         }
     }
-    let hang = req.tag.as_deref().is_some_and(|t| t.contains(LOST_ANSWER_TAG));
+    let hang = req
+        .tag
+        .as_deref()
+        .is_some_and(|t| t.contains(LOST_ANSWER_TAG));
     let body = payin.to_json();
     state.payins.insert(id, payin);
     Ok(Outcome {
@@ -923,7 +941,10 @@ fn update_hook(state: &mut State, id: &str, b: &Value) -> Result<Reply, Reply> {
         check_url(u)?;
     }
     let status = text(b, "Status");
-    if status.as_deref().is_some_and(|s| !HOOK_STATUSES.contains(&s)) {
+    if status
+        .as_deref()
+        .is_some_and(|s| !HOOK_STATUSES.contains(&s))
+    {
         return Err(param_error(vec![(
             "Status".into(),
             "The Status field must be ENABLED or DISABLED".into(),
