@@ -333,7 +333,7 @@ async fn an_outage_on_the_payin_post_is_recovered_without_a_second_payment() {
     );
 
     // The answer is lost after the pay-in was created: recovered from responses/{key}.
-    let f = flow_with_timeout(&sb, Duration::from_millis(400));
+    let f = flow_with_timeout(&sb, Duration::from_millis(1500));
     let mut r = request(FRICTIONLESS, 1500);
     r.reference = Some("order-2 [sandbox:lost-answer]".into());
     let step = f.start(&r).await;
