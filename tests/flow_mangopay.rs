@@ -486,3 +486,79 @@ async fn a_foreign_transaction_id_on_the_return_is_reported_not_followed() {
         .any(|w| w.contains("wt_someone_else")));
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_card_registered_beforehand_is_used_by_its_card_id() {
+    use threeds_bridge::model::Provider;
+    use threeds_bridge::request::CardReference;
+    use threeds_mangopay::client::{
+        new_idempotency_key, CardDetails, CardRegistration, CardRegistrationRequest,
+        CardRegistrationUpdate,
+    };
+    let sb = sandbox(Duration::from_secs(60)).await;
+    let f = flow(&sb);
+    let c = f.client();
+    let created = c
+        .create_card_registration(
+            &CardRegistrationRequest {
+                user_id: SEEDED_USER_ID.into(),
+                currency: "EUR".into(),
+                card_type: None,
+                tag: None,
+            },
+            &new_idempotency_key(),
+        )
+        .await
+        .unwrap();
+    let registration: CardRegistration = serde_json::from_slice(&created.body).unwrap();
+    let data = c
+        .tokenize_card(
+            &registration,
+            &CardDetails {
+                number: CardNumber::new(FRICTIONLESS),
+                expiration: "1239".into(),
+                cvx: Secret::new("321"),
+            },
+        )
+        .await
+        .unwrap();
+    let updated = c
+        .update_card_registration(
+            registration.id.as_deref().unwrap(),
+            &CardRegistrationUpdate {
+                registration_data: String::from_utf8(data.body.to_vec()).unwrap(),
+                card_holder_name: None,
+            },
+        )
+        .await
+        .unwrap();
+    let updated: CardRegistration = serde_json::from_slice(&updated.body).unwrap();
+    let card_id = updated.card_id.unwrap();
+
+    let mut r = request(FRICTIONLESS, 4200);
+    r.card = None;
+    r.card_reference = Some(CardReference {
+        provider: Provider::Mangopay,
+        kind: "card_id".into(),
+        value: Secret::new(card_id),
+    });
+    let step = f.start(&r).await;
+    assert_eq!(
+        step.authentication().status,
+        S::Authenticated,
+        "{:?}",
+        step.authentication()
+    );
+
+    // Without a card or a CardId the request is refused before anything is sent.
+    r.card_reference = None;
+    let refused = f.start(&r).await;
+    assert_eq!(refused.authentication().next_step, NextStep::FixRequest);
+    assert!(refused
+        .normalized
+        .explain
+        .warnings
+        .iter()
+        .any(|w| w.contains("CardId")));
+    sb.shutdown().await;
+}
