@@ -20,7 +20,9 @@ use crate::model::{
 };
 use serde_json::Value;
 use threeds_paysafe::response::{Authentication, ErrorBody, ErrorObject};
-use threeds_paysafe::{MessageCategory, SignatureStatus, Status, ThreeDEnrollment, ThreeDResult};
+use threeds_paysafe::{
+    MessageCategory, SignatureStatus, Status, StatusReason, ThreeDEnrollment, ThreeDResult,
+};
 
 const AUTHENTICATION: &str = "paysafe.authentication";
 const ERROR: &str = "paysafe.error";
@@ -182,16 +184,20 @@ fn normalize_authentication(a: &Authentication, ctx: &Context<'_>) -> Normalized
         d.apply_reason(ctx, "status_reason", reason.as_str());
         d.auth.trans_status_reason = emv_code_of(reason.as_str()).map(str::to_owned);
     }
+    timed_out_rule(&mut d, a);
     signature_rule(&mut d, a);
 
     if d.auth.status == AuthenticationStatus::ChallengeRequired {
         // Paysafe's JS SDK `challenge()` (or the Cardinal mobile SDK) builds the CReq from
         // `sdkChallengePayload`; Paysafe documents no raw CReq, so `creq` stays null and the
         // front end hands `sdkChallengePayload` to the SDK (reference B2, C2.17).
-        d.auth.next_action = Some(NextAction::Challenge {
-            url: a.acs_url().map(str::to_owned),
-            creq: None,
-        });
+        // The ACS URL is top-level in every published sample; the mobile SDKs also read it
+        // from the decoded sdkChallengePayload, which is used when the top level lacks it.
+        let url = a
+            .acs_url()
+            .map(str::to_owned)
+            .or_else(|| sdk_payload_acs_url(a.sdk_challenge_payload.as_deref()));
+        d.auth.next_action = Some(NextAction::Challenge { url, creq: None });
         d.auth.challenged = Some(true);
     }
     if let Some(text) = &a.cardholder_display_text {
@@ -406,6 +412,46 @@ fn no_status(d: &mut Draft, ctx: &Context<'_>, a: &Authentication) {
     }
 }
 
+/// A 3DS2 `COMPLETED` / `N` whose `statusReason` is `TRANSACTION_TIMED_OUT_ACS` (EMV
+/// transStatusReason 14) is a challenge nobody finished: EMV 3DS has the ACS end an
+/// abandoned or timed-out challenge with an RReq carrying `N` and reason 14, and Paysafe has
+/// no expired status of its own (reference B4). The cardholder did not fail authentication,
+/// so it is `expired` / `retry_authentication` (design.md: "the session or challenge timed
+/// out or was abandoned") rather than `failed` / `do_not_authorize`; `trans_status` stays
+/// `N` and liability does not shift. `U` with reason 14 stays `unavailable`: a frictionless
+/// ACS timeout is reported that way too, and the document cannot tell the two apart.
+fn timed_out_rule(d: &mut Draft, a: &Authentication) {
+    let timed_out = a.status == Some(Status::Completed)
+        && a.three_d_enrollment.is_none()
+        && a.three_d_result == Some(ThreeDResult::N)
+        && a.status_reason == Some(StatusReason::TransactionTimedOutAcs);
+    if timed_out {
+        d.set_status(
+            AuthenticationStatus::Expired,
+            NextStep::RetryAuthentication,
+            "rule:paysafe.challenge_timed_out_at_acs",
+        );
+    }
+}
+
+/// `acsUrl` inside a base64 `sdkChallengePayload` (the mobile SDKs' decoded shape, reference
+/// B4), if it decodes to a JSON object carrying one.
+fn sdk_payload_acs_url(payload: Option<&str>) -> Option<String> {
+    use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+    use base64::Engine;
+    let text = payload?.trim();
+    let bytes = STANDARD
+        .decode(text)
+        .or_else(|_| URL_SAFE_NO_PAD.decode(text.trim_end_matches('=')))
+        .ok()?;
+    let value: Value = serde_json::from_slice(&bytes).ok()?;
+    value
+        .get("acsUrl")
+        .or_else(|| value.get("acsURL"))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
 /// 3DS 1.0.2: a failed PARes signature check means the result cannot be trusted. B5 puts
 /// every such row ("Y | any | any | any | N") at merchant liability with "consider", so a
 /// positive result (Y or A) is reported as `unavailable` / `authorize_at_own_risk`, never
@@ -558,6 +604,64 @@ mod tests {
             })
         );
         assert_eq!(a.liability_shift, None);
+    }
+
+    #[test]
+    fn the_acs_url_falls_back_to_the_decoded_sdk_challenge_payload() {
+        use base64::Engine;
+        let payload = base64::engine::general_purpose::STANDARD
+            .encode(r#"{"id":"a1","acsUrl":"https://acs/from-payload","payload":"e30"}"#);
+        let n = run(json!({"status": "PENDING", "threeDResult": "C",
+                           "sdkChallengePayload": payload}));
+        assert_eq!(
+            n.authentication.next_action,
+            Some(NextAction::Challenge {
+                url: Some("https://acs/from-payload".into()),
+                creq: None
+            })
+        );
+        // The top-level URL wins; an opaque payload changes nothing.
+        let n = run(
+            json!({"status": "PENDING", "threeDResult": "C", "acsUrl": "https://top",
+                           "sdkChallengePayload": payload}),
+        );
+        assert!(matches!(n.authentication.next_action,
+            Some(NextAction::Challenge { url: Some(ref u), .. }) if u == "https://top"));
+        let n = run(json!({"status": "PENDING", "threeDResult": "C",
+                           "sdkChallengePayload": "not base64!"}));
+        assert_eq!(
+            n.authentication.next_action,
+            Some(NextAction::Challenge {
+                url: None,
+                creq: None
+            })
+        );
+    }
+
+    #[test]
+    fn a_challenge_that_timed_out_at_the_acs_is_expired() {
+        let n = run(json!({"status": "COMPLETED", "threeDResult": "N", "eci": 7,
+                           "statusReason": "TRANSACTION_TIMED_OUT_ACS",
+                           "card": {"type": "VI"}}));
+        let a = &n.authentication;
+        assert_eq!(
+            (a.status, a.next_step),
+            (AuthenticationStatus::Expired, NextStep::RetryAuthentication)
+        );
+        assert_eq!(a.trans_status, Some(TransStatus::N));
+        assert_eq!(a.trans_status_reason.as_deref(), Some("14"));
+        assert_eq!(a.liability_shift, Some(false));
+        assert_eq!(
+            n.explain.status_rule,
+            "rule:paysafe.challenge_timed_out_at_acs"
+        );
+        // U with reason 14, or N with another reason, keep their catalog meaning.
+        let u = run(json!({"status": "COMPLETED", "threeDResult": "U",
+                           "statusReason": "TRANSACTION_TIMED_OUT_ACS"}));
+        assert_eq!(u.authentication.status, AuthenticationStatus::Unavailable);
+        let f = run(json!({"status": "COMPLETED", "threeDResult": "N",
+                           "statusReason": "CARD_AUTHENTICATION_FAILED"}));
+        assert_eq!(f.authentication.status, AuthenticationStatus::Failed);
     }
 
     #[test]

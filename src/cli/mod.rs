@@ -5,6 +5,7 @@
 //! the file and line. Exit codes: 0 success, 1 bad input (the other documents are still
 //! processed), 2 an incomplete translation under `--strict`.
 
+mod demo;
 mod input;
 mod liability;
 mod normalize;
@@ -38,6 +39,8 @@ enum Command {
     Liability(liability::Args),
     /// Normalize the bundled fixtures and print a summary table.
     Summary(summary::Args),
+    /// Run authentications through every PSP against the in-process sandbox.
+    Demo(demo::Args),
     /// Serve local simulators of the four PSP APIs on one loopback listener.
     Sandbox(sandbox::Args),
 }
@@ -55,6 +58,7 @@ pub fn run() -> ExitCode {
         Command::Liability(args) => liability::run(&args, &mut out, &mut err),
         Command::Summary(args) => summary::run(&args, &mut out, &mut err),
         Command::Sandbox(args) => sandbox::run(&args, &mut err),
+        Command::Demo(args) => demo::run(&args, &mut out, &mut err),
     };
     if let Err(e) = std::io::Write::flush(&mut out) {
         // A closed pipe (`| head`) is not an error worth a message.

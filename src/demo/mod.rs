@@ -6,6 +6,8 @@
 //! [`AuthenticationFlow`] interface, so the same loop runs every PSP.
 
 pub mod browser;
+pub mod merchant;
+pub mod setup;
 pub mod table;
 
 use crate::adapters::Normalized;

@@ -21,8 +21,11 @@
 //! The handle is plain data (serializable), so a merchant can keep it in a session store
 //! between the browser's round trips; it holds no card data.
 
+pub mod checkout;
 pub mod failure;
 pub mod mangopay;
+pub mod paysafe;
+pub mod pxp;
 
 use crate::adapters::Normalized;
 use crate::model::Provider;

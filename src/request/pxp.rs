@@ -347,18 +347,7 @@ fn write_browser_authentication(
             format!("PXP documents browser authentication only, not {ch:?}"),
         ));
     }
-    let browser_data = r.browser.as_ref().map(|b| BrowserData {
-        accept_header: b.accept_header.clone(),
-        color_depth: b.color_depth.map(i64::from),
-        ip_address: b.ip_address.clone(),
-        java_enabled: b.java_enabled,
-        java_script_enabled: b.javascript_enabled,
-        language: b.language.clone(),
-        screen_height: b.screen_height.map(i64::from),
-        screen_width: b.screen_width.map(i64::from),
-        time_zone_offset_in_minutes: b.timezone_offset_minutes.map(i64::from),
-        user_agent: b.user_agent.clone(),
-    });
+    let browser_data = r.browser.as_ref().map(browser_data);
     Ok(BrowserAuthenticationRequest {
         merchant_category_code: r.merchant.mcc.clone(),
         merchant_country_numeric_code: r
@@ -389,4 +378,21 @@ fn write_browser_authentication(
         browser_data,
         ..BrowserAuthenticationRequest::default()
     })
+}
+
+/// `browserData` from the model's browser (also used by the live flow, which receives the
+/// browser data after the authentication started).
+pub(crate) fn browser_data(b: &Browser) -> BrowserData {
+    BrowserData {
+        accept_header: b.accept_header.clone(),
+        color_depth: b.color_depth.map(i64::from),
+        ip_address: b.ip_address.clone(),
+        java_enabled: b.java_enabled,
+        java_script_enabled: b.javascript_enabled,
+        language: b.language.clone(),
+        screen_height: b.screen_height.map(i64::from),
+        screen_width: b.screen_width.map(i64::from),
+        time_zone_offset_in_minutes: b.timezone_offset_minutes.map(i64::from),
+        user_agent: b.user_agent.clone(),
+    }
 }

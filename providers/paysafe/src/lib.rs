@@ -5,6 +5,7 @@
 //! * [`response`]: the `authentication` object (POST and GET, including the 3DS 1.0.2
 //!   fallback fields) and the error bodies;
 //! * [`sdk`]: the mobile SDK JWT and finalize bodies;
+//! * [`client`]: the HTTP client (Basic auth, one method per endpoint);
 //! * [`enums`]: every enumerated value, as open enums;
 //! * [`CATALOG_CSV`]: what each status, result, reason and error code means.
 //!
@@ -12,6 +13,7 @@
 //! 2022-03-14), the developer-portal pages and Paysafe's 2024 mobile SDKs, as collected in
 //! the project's reference (PART B). The 3DS server behind Paysafe is CardinalCommerce.
 
+pub mod client;
 pub mod enums;
 pub mod request;
 pub mod response;

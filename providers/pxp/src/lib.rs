@@ -17,6 +17,7 @@
 //! accepted when present and never required.
 
 pub mod amount;
+pub mod client;
 pub mod country;
 pub mod fingerprint;
 pub mod request;

@@ -1,0 +1,196 @@
+//! Small helpers of the simulator: dates, EMV base64url, ids and error bodies.
+
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
+use base64::Engine;
+use serde_json::{json, Value};
+use std::time::{SystemTime, UNIX_EPOCH};
+use threeds_wire::sandbox::ids;
+
+/// `YYYY-MM-DDTHH:MM:SS.mmmZ` (Checkout's `created_on` / `authentication_date` shape).
+pub fn rfc3339(at: SystemTime) -> String {
+    let since = at.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let secs = since.as_secs();
+    let (y, m, d) = civil(secs / 86_400);
+    let rem = secs % 86_400;
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+        since.subsec_millis()
+    )
+}
+
+/// The current year and month (for card expiry checks).
+pub fn year_month(at: SystemTime) -> (u64, u64) {
+    let days = at.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs() / 86_400;
+    let (y, m, _) = civil(days);
+    (y, m)
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's `civil_from_days`).
+fn civil(days: u64) -> (u64, u64, u64) {
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + u64::from(m <= 2);
+    (y, m, d)
+}
+
+/// EMV base64url without padding (CReq, CRes, `threeDSMethodData`).
+pub fn b64url(json: &Value) -> String {
+    URL_SAFE_NO_PAD.encode(json.to_string())
+}
+
+/// Strict EMV decoding: base64url, no padding, a JSON object.
+pub fn decode_strict(text: &str) -> Result<Value, &'static str> {
+    if text.contains('=') {
+        return Err("base64url with '=' padding (EMV base64url carries none)");
+    }
+    let bytes = URL_SAFE_NO_PAD
+        .decode(text.trim())
+        .map_err(|_| "not base64url")?;
+    match serde_json::from_slice::<Value>(&bytes) {
+        Ok(v) if v.is_object() => Ok(v),
+        _ => Err("not a JSON object"),
+    }
+}
+
+/// Lenient decoding for `threeDSMethodData` (with or without padding).
+pub fn decode_lenient(text: &str) -> Option<Value> {
+    let text = text.trim();
+    let bytes = URL_SAFE_NO_PAD
+        .decode(text.trim_end_matches('='))
+        .or_else(|_| URL_SAFE.decode(text))
+        .ok()?;
+    serde_json::from_slice::<Value>(&bytes)
+        .ok()
+        .filter(Value::is_object)
+}
+
+/// `sid_` + 26 characters of Checkout's id alphabet.
+pub fn session_id() -> String {
+    format!("sid_{}", ids::lower_alnum(26))
+}
+
+/// `sek_` + 44 base64 characters (`^(sek)_(.{44})$`, the samples end in `=`).
+pub fn session_secret() -> String {
+    format!("sek_{}=", ids::base64_chars(43))
+}
+
+/// 28 base64 characters: 20 bytes, as a CAVV is.
+pub fn cryptogram() -> String {
+    format!("{}=", ids::base64_chars(27))
+}
+
+/// Headers every API answer carries (`Cko-Request-Id`, `Cko-Version`, A1).
+pub fn api_headers(request_id: &str) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        h.insert("cko-request-id", v);
+    }
+    h.insert("cko-version", HeaderValue::from_static("1.0.0"));
+    h
+}
+
+/// A JSON answer with the API headers.
+pub fn json_response(status: StatusCode, body: &Value) -> Response {
+    let request_id = body
+        .get("request_id")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .unwrap_or_else(ids::uuid_v4);
+    (
+        status,
+        api_headers(&request_id),
+        [("content-type", "application/json; charset=utf-8")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// Checkout's error body (`ErrorResponse.yaml`: `request_id`, `error_type`, `error_codes`).
+pub fn error(status: StatusCode, error_type: &str, codes: &[&str]) -> Response {
+    json_response(
+        status,
+        &json!({
+            "request_id": ids::uuid_v4(),
+            "error_type": error_type,
+            "error_codes": codes,
+        }),
+    )
+}
+
+/// 401 without a body, as Checkout answers a missing or bad credential (A5).
+pub fn unauthorized() -> Response {
+    (StatusCode::UNAUTHORIZED, api_headers(&ids::uuid_v4())).into_response()
+}
+
+/// A `{field}_required` / `{field}_invalid` code from a JSON path (`channel_data.timezone`
+/// becomes `channel_data_timezone`, list indexes are dropped).
+pub fn field_code(path: &str, suffix: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in path.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            _ if depth > 0 => {}
+            '.' => out.push('_'),
+            c => out.push(c),
+        }
+    }
+    let trimmed = out.trim_matches('_');
+    format!("{trimmed}_{suffix}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_rfc3339() {
+        let t = UNIX_EPOCH + std::time::Duration::from_millis(1_682_510_981_897);
+        assert_eq!(rfc3339(t), "2023-04-26T12:09:41.897Z");
+        assert_eq!(year_month(t), (2023, 4));
+        assert_eq!(rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00.000Z");
+    }
+
+    #[test]
+    fn emv_base64url_is_strict_about_padding() {
+        let v = json!({"a": "b?"});
+        let text = b64url(&v);
+        assert!(!text.contains('='));
+        assert_eq!(decode_strict(&text).unwrap(), v);
+        let padded = URL_SAFE.encode(v.to_string());
+        assert!(padded.ends_with('='));
+        assert!(decode_strict(&padded).is_err());
+        assert_eq!(decode_lenient(&padded).unwrap(), v);
+        assert!(decode_strict("e30+").is_err());
+        assert!(decode_strict("WzFd").is_err(), "an array is not a message");
+    }
+
+    #[test]
+    fn ids_have_the_documented_shapes() {
+        assert_eq!(session_id().len(), 30);
+        let s = session_secret();
+        assert_eq!(s.len(), 48);
+        assert!(s.starts_with("sek_"));
+        assert_eq!(cryptogram().len(), 28);
+        assert_eq!(
+            field_code("source.number", "invalid"),
+            "source_number_invalid"
+        );
+        assert_eq!(
+            field_code("channel_data.sdk_ui_elements[0]", "invalid"),
+            "channel_data_sdk_ui_elements_invalid"
+        );
+    }
+}
