@@ -69,6 +69,16 @@ fn flow_with_timeout(sb: &RunningSandbox, timeout: Duration) -> MangopayFlow {
     )
 }
 
+#[tokio::test]
+async fn local_sandbox_is_configured_with_the_banner_values() {
+    let sb = sandbox(Duration::from_secs(60)).await;
+    let f = MangopayFlow::local_sandbox(&sb.base("mangopay"), settings(Duration::from_secs(3)))
+        .unwrap();
+    let step = f.start(&request(FRICTIONLESS, 100)).await;
+    assert_eq!(step.authentication().status, S::Authenticated);
+    sb.shutdown().await;
+}
+
 fn request(card: &str, amount: u64) -> AuthenticationRequest {
     AuthenticationRequest {
         amount: Some(amount),

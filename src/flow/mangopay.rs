@@ -74,6 +74,32 @@ impl MangopayFlow {
         }
     }
 
+    /// A flow against `threeds-bridge sandbox` at `base` (`http://ADDR/mangopay`) with the
+    /// sandbox's printed credentials, paying from its seeded payer into its seeded EUR wallet
+    /// without fees.
+    pub fn local_sandbox(
+        base: &str,
+        http: threeds_wire::http::HttpSettings,
+    ) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        use threeds_mangopay::client::{Config, Environment};
+        use threeds_mangopay::sandbox as sbx;
+        let mut config = Config::new(
+            sbx::SANDBOX_CLIENT_ID,
+            threeds_wire::Secret::new(sbx::SANDBOX_API_KEY),
+            Environment::Custom(base.to_owned()),
+        );
+        config.http = http;
+        Ok(MangopayFlow::new(
+            Client::new(config)?,
+            Catalog::builtin()?,
+            Payer {
+                author_id: sbx::SEEDED_USER_ID.to_owned(),
+                credited_wallet_id: sbx::SEEDED_WALLET_ID.to_owned(),
+                fees: 0,
+            },
+        ))
+    }
+
     pub fn client(&self) -> &Client {
         &self.client
     }
