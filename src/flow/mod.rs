@@ -23,6 +23,7 @@
 
 pub mod checkout;
 pub mod failure;
+pub mod mangopay;
 pub mod paysafe;
 pub mod pxp;
 
