@@ -48,6 +48,11 @@ enum Command {
 /// Parses `std::env::args` and runs the command.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Sandbox(args) = &cli.command {
+        // The server logs from its worker threads: stdout and stderr must not stay locked
+        // by this thread (a held lock would block every request being logged).
+        return ExitCode::from(sandbox::run(args, &mut std::io::stderr()));
+    }
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -57,7 +62,7 @@ pub fn run() -> ExitCode {
         Command::Translate(args) => translate::run(&args, &mut out, &mut err),
         Command::Liability(args) => liability::run(&args, &mut out, &mut err),
         Command::Summary(args) => summary::run(&args, &mut out, &mut err),
-        Command::Sandbox(args) => sandbox::run(&args, &mut err),
+        Command::Sandbox(_) => 0,
         Command::Demo(args) => demo::run(&args, &mut out, &mut err),
     };
     if let Err(e) = std::io::Write::flush(&mut out) {

@@ -285,11 +285,38 @@ pub fn checkout(sandbox: &RunningSandbox, receiver: &Receiver) -> Result<Demo, S
     })
 }
 
+/// Mangopay through its simulator: a card registration, then the pay-in. Its challenge
+/// page has no password; the cardholder presses `authenticate` or a refusal.
+pub fn mangopay(sandbox: &RunningSandbox) -> Result<Demo, String> {
+    use crate::flow::mangopay::MangopayFlow;
+    let flow = MangopayFlow::local_sandbox(&sandbox.base("mangopay"), http())
+        .map_err(|e| e.to_string())?;
+    let eur = |pan: &str| request(pan, 1000, "EUR");
+    Ok(Demo {
+        provider: Provider::Mangopay,
+        flow: Box::new(flow),
+        scenarios: vec![
+            scenario("frictionless", eur("4970107111111119"), None),
+            scenario(
+                "challenge passed",
+                eur("4970105181818183"),
+                cardholder("", "authenticate"),
+            ),
+            scenario(
+                "challenge failed",
+                eur("4970105181818183"),
+                cardholder("", "no"),
+            ),
+        ],
+    })
+}
+
 /// Every PSP's demo.
 pub async fn all(sandbox: &RunningSandbox, receiver: &Receiver) -> Result<Vec<Demo>, String> {
     Ok(vec![
         checkout(sandbox, receiver)?,
         paysafe(sandbox).await?,
+        mangopay(sandbox)?,
         pxp(sandbox)?,
     ])
 }
