@@ -183,7 +183,6 @@ impl World {
                 &DeviceData {
                     browser: Some(browser()),
                     method,
-                    device_fingerprinting_id: None,
                 },
             )
             .await
@@ -501,7 +500,6 @@ async fn no_method_url_and_no_browser_data_in_the_request() {
             &DeviceData {
                 browser: None,
                 method: MethodOutcome::NotRun,
-                device_fingerprinting_id: None,
             },
         )
         .await;
@@ -519,7 +517,6 @@ async fn no_method_url_and_no_browser_data_in_the_request() {
             &DeviceData {
                 browser: Some(browser()),
                 method: MethodOutcome::NotRun,
-                device_fingerprinting_id: None,
             },
         )
         .await;
@@ -564,7 +561,6 @@ async fn outage_then_recovery() {
             &DeviceData {
                 browser: Some(browser()),
                 method,
-                device_fingerprinting_id: None,
             },
         )
         .await;

@@ -773,9 +773,8 @@ async fn device_data_after_start_reads_the_state() {
     let step = start_with(&s, "4000000000002503").await;
     let handle = step.handle.clone().unwrap();
     let data = DeviceData {
-        browser: None,
+        browser: Some(Default::default()),
         method: MethodOutcome::NotRun,
-        device_fingerprinting_id: Some("late".into()),
     };
     let after = s.flow.submit_device_data(&handle, &data).await;
     assert_eq!(

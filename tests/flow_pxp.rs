@@ -168,7 +168,6 @@ impl World {
                 &DeviceData {
                     browser: Some(browser()),
                     method,
-                    device_fingerprinting_id: None,
                 },
             )
             .await
@@ -352,7 +351,6 @@ async fn not_enrolled_card_stops_at_pre_initiate() {
             &DeviceData {
                 browser: Some(browser()),
                 method: MethodOutcome::NotRun,
-                device_fingerprinting_id: None,
             },
         )
         .await;
@@ -513,7 +511,6 @@ async fn outage_then_recovery() {
     let data = DeviceData {
         browser: Some(browser()),
         method: w.run_method(&started).await,
-        device_fingerprinting_id: None,
     };
     let timed_out = short.submit_device_data(&handle, &data).await;
     assert_eq!(status(&timed_out), (S::Error, N::Wait));

@@ -57,7 +57,6 @@ pub async fn drive(flow: &dyn AuthenticationFlow, browser: &Browser, scenario: &
                 let data = DeviceData {
                     browser: scenario.request.browser.clone(),
                     method,
-                    device_fingerprinting_id: None,
                 };
                 Some((
                     "submit_device_data",
@@ -68,7 +67,6 @@ pub async fn drive(flow: &dyn AuthenticationFlow, browser: &Browser, scenario: &
                 let data = DeviceData {
                     browser: scenario.request.browser.clone(),
                     method: MethodOutcome::NotRun,
-                    device_fingerprinting_id: None,
                 };
                 Some((
                     "submit_device_data",

@@ -74,7 +74,10 @@ impl Step {
     }
 }
 
-/// How the 3DS Method (issuer fingerprint) ended in the browser.
+/// How the 3DS Method (issuer fingerprint) ended in the browser. Each flow maps it to its
+/// PSP's wording: EMV's `threeDSCompInd` would say `N` for a timeout, but Checkout's API
+/// asks for `U` when the method URL did not answer within 10 seconds, and the Checkout flow
+/// follows Checkout.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum MethodOutcome {
@@ -87,24 +90,11 @@ pub enum MethodOutcome {
     NotRun,
 }
 
-impl MethodOutcome {
-    /// EMV `threeDSCompInd`: `Y`, `N` or `U`.
-    pub fn completion_indicator(&self) -> &'static str {
-        match self {
-            MethodOutcome::Completed { .. } => "Y",
-            MethodOutcome::TimedOut => "N",
-            MethodOutcome::NotRun => "U",
-        }
-    }
-}
-
 /// Data the front end collected for the device-data step.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeviceData {
     pub browser: Option<Browser>,
     pub method: MethodOutcome,
-    /// Paysafe: the `deviceFingerprintingId` its JS SDK `start()` returned.
-    pub device_fingerprinting_id: Option<String>,
 }
 
 /// What came back when the cardholder left the challenge.

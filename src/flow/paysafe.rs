@@ -357,7 +357,7 @@ impl AuthenticationFlow for PaysafeFlow {
              sent, the authentication was read again"
                 .to_owned(),
         );
-        if data.device_fingerprinting_id.is_some() || data.browser.is_some() {
+        if data.browser.is_some() {
             step.normalized.explain.warnings.push(
                 "paysafe: the device data given here was not used; pass the \
                  deviceFingerprintingId as device_session_id when starting"
