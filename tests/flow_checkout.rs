@@ -697,7 +697,7 @@ async fn every_response_class_of_create_is_an_outcome() {
             .count();
         assert_eq!(posts, 1, "{status}");
     }
-    let (_, flow) = mocked(201, "{}", 1000).await;
+    let (_server, flow) = mocked(201, "{}", 1000).await;
     let step = flow.start(&request("4485040371536584")).await;
     assert_eq!(
         step.authentication().reason.as_deref(),
@@ -744,7 +744,7 @@ async fn a_standard_base64_creq_is_reencoded_for_the_acs() {
         "acs": {"url": "https://acs.example/challenge", "transaction_id": "a"},
         "3ds": {"challenge_request": standard}
     });
-    let (_, flow) = mocked(201, &body.to_string(), 0).await;
+    let (_server, flow) = mocked(201, &body.to_string(), 0).await;
     let step = flow.start(&request("4242424242424242")).await;
     let Some(NextAction::Challenge {
         url,
@@ -767,7 +767,7 @@ async fn a_standard_base64_creq_is_reencoded_for_the_acs() {
     // Without `3ds.challenge_request` the flow builds the CReq itself.
     let mut body = body;
     body.as_object_mut().unwrap().remove("3ds");
-    let (_, flow) = mocked(201, &body.to_string(), 0).await;
+    let (_server, flow) = mocked(201, &body.to_string(), 0).await;
     let step = flow.start(&request("4242424242424242")).await;
     let Some(NextAction::Challenge {
         creq: Some(creq), ..
