@@ -10,11 +10,13 @@
 //! * [`validate`]: field-limit checks that name the JSON path of each violation;
 //! * [`catalog`]: the CSV format of the per-PSP code catalogs;
 //! * [`http`]: the transport every client sends through (timeouts, retries, limits);
+//! * [`ids`]: random identifiers (UUIDs for request ids and idempotency keys);
 //! * [`signature`]: HMAC-SHA256 webhook signatures, checked in constant time;
 //! * `sandbox` (feature): building blocks of the local PSP simulators.
 
 pub mod catalog;
 pub mod http;
+pub mod ids;
 pub mod lenient;
 pub mod oauth;
 pub mod open_enum;

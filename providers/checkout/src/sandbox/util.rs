@@ -5,43 +5,15 @@ use axum::response::{IntoResponse, Response};
 use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine;
 use serde_json::{json, Value};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 use threeds_wire::sandbox::ids;
 
-/// `YYYY-MM-DDTHH:MM:SS.mmmZ` (Checkout's `created_on` / `authentication_date` shape).
-pub fn rfc3339(at: SystemTime) -> String {
-    let since = at.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let secs = since.as_secs();
-    let (y, m, d) = civil(secs / 86_400);
-    let rem = secs % 86_400;
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60,
-        since.subsec_millis()
-    )
-}
+pub use threeds_wire::sandbox::clock::rfc3339_millis as rfc3339;
 
 /// The current year and month (for card expiry checks).
 pub fn year_month(at: SystemTime) -> (u64, u64) {
-    let days = at.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs() / 86_400;
-    let (y, m, _) = civil(days);
+    let (y, m, _) = threeds_wire::sandbox::clock::civil_date(at);
     (y, m)
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's `civil_from_days`).
-fn civil(days: u64) -> (u64, u64, u64) {
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + u64::from(m <= 2);
-    (y, m, d)
 }
 
 /// EMV base64url without padding (CReq, CRes, `threeDSMethodData`).
@@ -156,11 +128,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dates_are_rfc3339() {
-        let t = UNIX_EPOCH + std::time::Duration::from_millis(1_682_510_981_897);
-        assert_eq!(rfc3339(t), "2023-04-26T12:09:41.897Z");
+    fn year_month_is_the_utc_calendar_month() {
+        let t = std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_682_510_981_897);
         assert_eq!(year_month(t), (2023, 4));
-        assert_eq!(rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00.000Z");
     }
 
     #[test]

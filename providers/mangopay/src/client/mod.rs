@@ -155,20 +155,7 @@ pub struct CardDetails {
 
 /// A new idempotency key: a random UUID v4, as Mangopay recommends.
 pub fn new_idempotency_key() -> String {
-    use rand::Rng;
-    let mut b: [u8; 16] = rand::thread_rng().gen();
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    let part = |r: std::ops::Range<usize>| hex.get(r).unwrap_or_default().to_owned();
-    format!(
-        "{}-{}-{}-{}-{}",
-        part(0..8),
-        part(8..12),
-        part(12..16),
-        part(16..20),
-        part(20..32)
-    )
+    threeds_wire::ids::uuid_v4()
 }
 
 /// 16 to 36 letters, digits or `-` (`api-reference/overview/idempotency.mdx`).

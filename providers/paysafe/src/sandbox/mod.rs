@@ -76,6 +76,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use threeds_wire::http::decode_form;
+use threeds_wire::sandbox::clock::rfc3339_millis;
 use threeds_wire::sandbox::{ids, pages, SimSettings, Simulator};
 use threeds_wire::signature;
 use threeds_wire::Validate;
@@ -1260,47 +1261,9 @@ fn unix_seconds() -> u64 {
         .unwrap_or_default()
 }
 
-/// `2019-01-21T16:28:17.735Z`, the blueprint's `txnTime` format.
-fn rfc3339_millis(t: SystemTime) -> String {
-    let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let secs = d.as_secs();
-    let (y, m, day) = civil_from_days((secs / 86_400) as i64);
-    let rem = secs % 86_400;
-    format!(
-        "{y:04}-{m:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60,
-        d.subsec_millis()
-    )
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month as u32, day as u32)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn timestamps_are_rfc3339_with_millis() {
-        let t = UNIX_EPOCH + std::time::Duration::from_millis(1_548_088_097_735);
-        assert_eq!(rfc3339_millis(t), "2019-01-21T16:28:17.735Z");
-        assert_eq!(rfc3339_millis(UNIX_EPOCH), "1970-01-01T00:00:00.000Z");
-        let leap = UNIX_EPOCH + std::time::Duration::from_secs(951_782_400);
-        assert_eq!(rfc3339_millis(leap), "2000-02-29T00:00:00.000Z");
-    }
 
     #[test]
     fn jwts_verify_only_with_the_simulators_key() {

@@ -24,10 +24,6 @@ pub mod signing_unverified;
 use crate::request::{BrowserAuthenticationRequest, PreInitiateRequest};
 use reqwest::Method;
 use serde::Serialize;
-use std::collections::hash_map::RandomState;
-use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
 use threeds_wire::http::{
     encode_component, join_url, HttpSettings, Replay, Request, Response, Transport, TransportError,
 };
@@ -230,37 +226,8 @@ fn path_id(operation: &'static str, id: &str) -> Result<String, TransportError> 
 }
 
 /// A random version-4 UUID for `X-Request-Id`.
-///
-/// The randomness comes from the standard library's per-instance random hasher keys
-/// (`RandomState`), mixed with the clock and a process-wide counter, so no random-number
-/// crate is needed; the id only has to be unique, not unpredictable (it is not a secret and
-/// the signature, not the id, authenticates the request).
 pub fn request_id() -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    let mut bytes = [0u8; 16];
-    for (i, chunk) in bytes.chunks_mut(8).enumerate() {
-        let mut h = RandomState::new().build_hasher();
-        h.write_u64(count);
-        h.write_u128(nanos);
-        h.write_usize(i);
-        chunk.copy_from_slice(&h.finish().to_le_bytes());
-    }
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    threeds_wire::ids::uuid_v4()
 }
 
 #[cfg(test)]

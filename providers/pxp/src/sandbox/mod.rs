@@ -40,7 +40,6 @@
 //! `cardScheme`, `amount`, and the webhook's `eventName`.
 
 pub mod cards;
-pub mod clock;
 pub mod problem;
 
 use crate::client::signing_unverified as signing;
@@ -335,7 +334,7 @@ impl Inner {
                 let envelope = json!({
                     "eventCategory": "Authentication",
                     "eventName": name,
-                    "eventDate": clock::iso8601(SystemTime::now()),
+                    "eventDate": threeds_wire::sandbox::clock::rfc3339_millis(SystemTime::now()),
                     "eventData": self.render_value(record),
                     "eventOwner": {"merchantGroup": record.merchant_group},
                 });

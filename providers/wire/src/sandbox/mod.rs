@@ -5,13 +5,14 @@
 //! demo can submit them the way a browser would), webhook delivery with a log, random
 //! identifiers, and the settings every simulator takes.
 
+pub mod clock;
 pub mod faults;
-pub mod ids;
 pub mod outbox;
 pub mod pages;
 
 use std::time::Duration;
 
+pub use crate::ids;
 pub use faults::{Fault, Faults};
 pub use outbox::{Delivery, Outbox};
 pub use pages::{html_escape, Form};
