@@ -388,3 +388,38 @@ fn summary_prints_a_table_of_every_fixture() {
     }
     assert!(text.contains("documents:"));
 }
+
+/// `demo` runs every PSP through the in-process sandbox; each row is one authentication.
+#[test]
+fn demo_authenticates_through_every_psp() {
+    let out = bin(&["demo"], "");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let table = String::from_utf8_lossy(&out.stdout).into_owned();
+    let row = |psp: &str, scenario: &str| -> Vec<String> {
+        table
+            .lines()
+            .find(|l| l.starts_with(psp) && l.contains(scenario))
+            .unwrap_or_else(|| panic!("no {psp} {scenario} row in\n{table}"))
+            .split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    for psp in ["checkout", "paysafe", "mangopay", "pxp"] {
+        let passed = row(psp, "challenge passed");
+        assert_eq!(passed[2], "authenticated", "{passed:?}");
+        assert_eq!(passed[5], "yes", "{passed:?}");
+        assert!(
+            passed.last().unwrap().contains("report_challenge"),
+            "{passed:?}"
+        );
+        let failed = row(psp, "challenge failed");
+        assert!(
+            ["failed", "rejected"].contains(&failed[2].as_str()),
+            "{failed:?}"
+        );
+        assert_eq!(failed[5], "no", "{failed:?}");
+        assert_eq!(row(psp, "frictionless")[2], "authenticated");
+    }
+}

@@ -17,15 +17,8 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            let _ = writeln!(err, "error: cannot start the async runtime: {e}");
-            return 1;
-        }
+    let Some(runtime) = super::runtime(err) else {
+        return 1;
     };
     runtime.block_on(async {
         let sandbox = match start(SandboxOptions::default()).await {

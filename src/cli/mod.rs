@@ -76,6 +76,20 @@ pub fn run() -> ExitCode {
     ExitCode::from(code)
 }
 
+/// The async runtime of `sandbox` and `demo`; `None` after reporting why it could not start.
+fn runtime(err: &mut dyn std::io::Write) -> Option<tokio::runtime::Runtime> {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => Some(rt),
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot start the async runtime: {e}");
+            None
+        }
+    }
+}
+
 fn parse_provider(s: &str) -> Result<Provider, String> {
     s.parse()
 }

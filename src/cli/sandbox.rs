@@ -32,15 +32,8 @@ pub fn run(args: &Args, err: &mut dyn Write) -> u8 {
         );
         return 1;
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            let _ = writeln!(err, "error: cannot start the async runtime: {e}");
-            return 1;
-        }
+    let Some(runtime) = super::runtime(err) else {
+        return 1;
     };
     let options = SandboxOptions {
         listen: args.listen,
