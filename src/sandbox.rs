@@ -95,12 +95,16 @@ impl RunningSandbox {
         out
     }
 
-    /// Stops serving and waits for the server task to end.
+    /// Stops serving and waits for requests in flight; those an injected `timeout` fault
+    /// holds are answered 504 at once instead of an hour later.
     pub async fn shutdown(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
         self.sweeper.abort();
+        for queue in self.faults.values() {
+            queue.release_held();
+        }
         let _ = (&mut self.server).await;
     }
 
@@ -286,5 +290,24 @@ mod tests {
             .unwrap();
         assert_eq!(bad.status().as_u16(), 404);
         sandbox.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn shutdown_does_not_wait_for_a_hung_request() {
+        let sandbox = start(SandboxOptions::default()).await.unwrap();
+        let url = format!("{}/threedsecure/monitor", sandbox.base("paysafe"));
+        let hung = tokio::spawn(async move {
+            reqwest::Client::new()
+                .get(url)
+                .header("x-sandbox-fault", "timeout")
+                .send()
+                .await
+        });
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let started = std::time::Instant::now();
+        sandbox.shutdown().await;
+        assert!(started.elapsed() < Duration::from_secs(3));
+        let answer = hung.await.unwrap().unwrap();
+        assert_eq!(answer.status().as_u16(), 504, "the held request is let go");
     }
 }

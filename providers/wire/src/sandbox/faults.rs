@@ -76,6 +76,8 @@ struct Queued {
 #[derive(Debug, Clone, Default)]
 pub struct Faults {
     queue: Arc<Mutex<VecDeque<Queued>>>,
+    /// Wakes requests held by a `timeout` fault when the server stops.
+    closing: Arc<tokio::sync::Notify>,
 }
 
 impl Faults {
@@ -99,6 +101,12 @@ impl Faults {
         if let Ok(mut q) = self.queue.lock() {
             q.clear();
         }
+    }
+
+    /// Ends every request a `timeout` fault is holding (they answer 504), so that a
+    /// server shutting down is not kept waiting by them.
+    pub fn release_held(&self) {
+        self.closing.notify_waiters();
     }
 
     /// Takes the first queued fault matching `path`.
@@ -137,11 +145,11 @@ pub async fn inject(State(faults): State<Faults>, request: Request, next: Next) 
             tokio::time::sleep(delay).await;
             next.run(request).await
         }
-        Some(fault) => respond(fault).await,
+        Some(fault) => respond(fault, &faults).await,
     }
 }
 
-async fn respond(fault: Fault) -> Response {
+async fn respond(fault: Fault, faults: &Faults) -> Response {
     match fault {
         Fault::Latency(_) => StatusCode::OK.into_response(),
         Fault::Status(code) => StatusCode::from_u16(code)
@@ -155,8 +163,12 @@ async fn respond(fault: Fault) -> Response {
             response
         }
         Fault::Timeout => {
-            // Long enough for any client timeout; the task ends when the client hangs up.
-            tokio::time::sleep(Duration::from_secs(3600)).await;
+            // Long enough for any client timeout; the task ends when the client hangs up
+            // or the server stops.
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
+                _ = faults.closing.notified() => {}
+            }
             StatusCode::GATEWAY_TIMEOUT.into_response()
         }
         Fault::Malformed => (
