@@ -628,7 +628,7 @@ async fn mocked(status: u16, body: &str, delay_ms: u64) -> (MockServer, Checkout
     let flow = flow_at(
         Environment::local(&server.uri()),
         "https://merchant.example",
-        300,
+        1500,
     );
     (server, flow)
 }
@@ -697,7 +697,7 @@ async fn every_response_class_of_create_is_an_outcome() {
             .count();
         assert_eq!(posts, 1, "{status}");
     }
-    let (_server, flow) = mocked(201, "{}", 1000).await;
+    let (_server, flow) = mocked(201, "{}", 4000).await;
     let step = flow.start(&request("4485040371536584")).await;
     assert_eq!(
         step.authentication().reason.as_deref(),
@@ -717,7 +717,7 @@ async fn rejected_credentials_say_so_without_the_secret() {
         .respond_with(ResponseTemplate::new(401).set_body_string(r#"{"error":"invalid_client"}"#))
         .mount(&server)
         .await;
-    let flow = flow_at(Environment::local(&server.uri()), "https://m.example", 300);
+    let flow = flow_at(Environment::local(&server.uri()), "https://m.example", 1500);
     let step = flow.start(&request("4485040371536584")).await;
     let a = step.authentication();
     assert_eq!(a.status, St::Error);

@@ -28,8 +28,8 @@ const SID: &str = "sid_jlfm4ithpgpefdxgzzdnc3xrc4";
 
 fn settings() -> HttpSettings {
     HttpSettings {
-        timeout: Duration::from_millis(300),
-        connect_timeout: Duration::from_millis(300),
+        timeout: Duration::from_millis(1500),
+        connect_timeout: Duration::from_millis(1500),
         max_attempts: 3,
         backoff: Duration::from_millis(10),
         max_retry_after: Duration::from_secs(1),
@@ -365,7 +365,7 @@ async fn post_sessions_is_never_replayed_after_it_was_sent() {
         .respond_with(
             ResponseTemplate::new(201)
                 .set_body_string(C2)
-                .set_delay(Duration::from_millis(800)),
+                .set_delay(Duration::from_millis(4000)),
         )
         .expect(1)
         .mount(&server)

@@ -58,7 +58,7 @@ fn client_with(server: &MockServer, timeout_ms: u64) -> Client {
 }
 
 fn client(server: &MockServer) -> Client {
-    client_with(server, 300)
+    client_with(server, 1500)
 }
 
 fn basic() -> String {
@@ -355,7 +355,7 @@ async fn a_timeout_is_resolved_from_the_stored_response() {
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_string(CREATED)
-                .set_delay(Duration::from_millis(1500)),
+                .set_delay(Duration::from_millis(4000)),
         )
         .expect(1)
         .mount(&server)
@@ -367,7 +367,7 @@ async fn a_timeout_is_resolved_from_the_stored_response() {
         .expect(1)
         .mount(&server)
         .await;
-    let c = client_with(&server, 200);
+    let c = client_with(&server, 1000);
     let r = c
         .create_card_payin_recovering(&payin_body(), KEY)
         .await

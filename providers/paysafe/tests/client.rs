@@ -34,8 +34,8 @@ fn fixture(name: &str) -> String {
 fn config(server: &MockServer) -> Config {
     let mut c = Config::new(USER, PASSWORD, ACCOUNT, Environment::Custom(server.uri()));
     c.http = HttpSettings {
-        timeout: Duration::from_millis(300),
-        connect_timeout: Duration::from_millis(300),
+        timeout: Duration::from_millis(1500),
+        connect_timeout: Duration::from_millis(1500),
         max_attempts: 3,
         backoff: Duration::from_millis(10),
         max_retry_after: Duration::from_secs(1),
@@ -188,7 +188,7 @@ async fn a_failing_post_is_never_replayed() {
 async fn a_timed_out_post_is_reported_not_replayed() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(800)))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(4000)))
         .expect(1)
         .mount(&server)
         .await;
@@ -250,7 +250,7 @@ async fn gets_are_retried_on_5xx_429_and_timeouts() {
     // Timeouts.
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(800)))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(4000)))
         .expect(3)
         .mount(&server)
         .await;

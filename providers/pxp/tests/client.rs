@@ -22,8 +22,8 @@ const TOKEN_VALUE: &str = "token-value-1";
 
 fn settings() -> HttpSettings {
     HttpSettings {
-        timeout: Duration::from_millis(300),
-        connect_timeout: Duration::from_millis(300),
+        timeout: Duration::from_millis(1500),
+        connect_timeout: Duration::from_millis(1500),
         max_attempts: 3,
         backoff: Duration::from_millis(10),
         max_retry_after: Duration::from_secs(1),
@@ -274,11 +274,11 @@ async fn gets_are_retried_on_5xx_and_429_with_the_same_request_id() {
 async fn timeouts_retry_gets_but_not_writes() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(800)))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(4000)))
         .mount(&server)
         .await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(800)))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(4000)))
         .mount(&server)
         .await;
     let c = client(&server.uri());
