@@ -28,23 +28,39 @@ pub struct Delivery {
     pub error: Option<String>,
 }
 
+type Log = Arc<Mutex<Vec<Delivery>>>;
+
 /// The delivery log and an HTTP client to deliver with.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Outbox {
-    log: Arc<Mutex<Vec<Delivery>>>,
-    client: Option<reqwest::Client>,
+    log: Log,
+    client: reqwest::Client,
+}
+
+impl Default for Outbox {
+    fn default() -> Self {
+        Outbox {
+            log: Log::default(),
+            // A receiver that hangs must not hold a delivery task forever.
+            client: reqwest::Client::builder()
+                .timeout(Duration::from_secs(5))
+                .build()
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// Writes the receiver's answer into the log entry of delivery `seq`.
+fn record(log: &Log, seq: usize, status: Option<u16>, error: Option<String>) {
+    if let Ok(mut log) = log.lock() {
+        if let Some(entry) = log.get_mut(seq) {
+            entry.status = status;
+            entry.error = error;
+        }
+    }
 }
 
 impl Outbox {
-    fn client(&self) -> reqwest::Client {
-        self.client.clone().unwrap_or_else(|| {
-            reqwest::Client::builder()
-                .timeout(Duration::from_secs(5))
-                .build()
-                .unwrap_or_default()
-        })
-    }
-
     /// Records and sends a delivery; returns its sequence number at once.
     pub fn send(
         &self,
@@ -115,10 +131,15 @@ impl Outbox {
     }
 
     fn dispatch(&self, seq: usize, delivery: Delivery) {
-        let client = self.client();
+        let client = self.client.clone();
         let log = self.log.clone();
         let Ok(handle) = tokio::runtime::Handle::try_current() else {
-            self.record(seq, None, Some("no async runtime to deliver on".into()));
+            record(
+                &log,
+                seq,
+                None,
+                Some("no async runtime to deliver on".into()),
+            );
             return;
         };
         handle.spawn(async move {
@@ -138,21 +159,7 @@ impl Outbox {
                 Ok(response) => (Some(response.status().as_u16()), None),
                 Err(e) => (None, Some(e.without_url().to_string())),
             };
-            if let Ok(mut log) = log.lock() {
-                if let Some(entry) = log.get_mut(seq) {
-                    entry.status = status;
-                    entry.error = error;
-                }
-            }
+            record(&log, seq, status, error);
         });
-    }
-
-    fn record(&self, seq: usize, status: Option<u16>, error: Option<String>) {
-        if let Ok(mut log) = self.log.lock() {
-            if let Some(entry) = log.get_mut(seq) {
-                entry.status = status;
-                entry.error = error;
-            }
-        }
     }
 }
