@@ -273,14 +273,14 @@ impl Transport {
                     tokio::time::sleep(pause).await;
                 }
                 Err(error) => {
-                    let retryable = error.not_sent()
-                        && !matches!(error, TransportError::Build { .. })
-                        || request.replay == Replay::Safe
-                            && matches!(
-                                error,
-                                TransportError::TimedOut { .. }
-                                    | TransportError::Interrupted { .. }
-                            );
+                    // A request that could not be built fails the same way every time.
+                    let retryable = match error {
+                        TransportError::NotSent { .. } => true,
+                        TransportError::TimedOut { .. } | TransportError::Interrupted { .. } => {
+                            request.replay == Replay::Safe
+                        }
+                        TransportError::TooLarge { .. } | TransportError::Build { .. } => false,
+                    };
                     if !retryable || last {
                         return Err(error);
                     }
