@@ -14,11 +14,7 @@ type HmacSha256 = Hmac<Sha256>;
 
 /// The MAC of `parts` concatenated, keyed with `key`.
 pub fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
-    let mut mac = new_mac(key);
-    for part in parts {
-        mac.update(part);
-    }
-    mac.finalize().into_bytes().into()
+    keyed(key, parts).finalize().into_bytes().into()
 }
 
 /// Lower-case hex of the MAC (Checkout `Cko-Signature`).
@@ -51,18 +47,19 @@ pub fn verify_base64(key: &[u8], parts: &[&[u8]], signature: &str) -> bool {
 }
 
 fn verify(key: &[u8], parts: &[&[u8]], expected: &[u8]) -> bool {
-    let mut mac = new_mac(key);
+    keyed(key, parts).verify_slice(expected).is_ok()
+}
+
+/// The MAC state after `parts`.
+fn keyed(key: &[u8], parts: &[&[u8]]) -> HmacSha256 {
+    // HMAC accepts keys of any length (long keys are hashed first), so this cannot fail;
+    // the fallback keeps the function total without an `expect`.
+    let mut mac = HmacSha256::new_from_slice(key)
+        .unwrap_or_else(|_| <HmacSha256 as Mac>::new(&Default::default()));
     for part in parts {
         mac.update(part);
     }
-    mac.verify_slice(expected).is_ok()
-}
-
-fn new_mac(key: &[u8]) -> HmacSha256 {
-    // HMAC accepts keys of any length (long keys are hashed first), so this cannot fail;
-    // the fallback keeps the function total without an `expect`.
-    HmacSha256::new_from_slice(key)
-        .unwrap_or_else(|_| <HmacSha256 as Mac>::new(&Default::default()))
+    mac
 }
 
 fn decode_hex(text: &str) -> Option<Vec<u8>> {
