@@ -59,7 +59,7 @@ pub fn request(pan: &str, amount: u64, currency: &str) -> AuthenticationRequest 
     AuthenticationRequest {
         amount: Some(amount),
         currency: Some(currency.into()),
-        reference: Some(format!("demo-{}", threeds_wire_ids())),
+        reference: Some(format!("demo-{}", threeds_wire::ids::lower_alnum(12))),
         card: Some(Card {
             number: Some(CardNumber::new(pan)),
             expiry_month: Some(12),
@@ -100,10 +100,6 @@ pub fn request(pan: &str, amount: u64, currency: &str) -> AuthenticationRequest 
         },
         ..AuthenticationRequest::default()
     }
-}
-
-fn threeds_wire_ids() -> String {
-    threeds_wire::sandbox::ids::lower_alnum(12)
 }
 
 fn cardholder(password: &str, button: &str) -> Option<CardholderAction> {
@@ -179,7 +175,7 @@ pub async fn paysafe(sandbox: &RunningSandbox) -> Result<Demo, String> {
     use crate::flow::paysafe::PaysafeFlow;
     use threeds_paysafe::client::{Client, Config, Environment};
     use threeds_paysafe::sandbox as sim;
-    use threeds_paysafe::sdk::{JwtCard, JwtRequest, SdkInfo};
+    use threeds_paysafe::sdk::{JwtCard, JwtRequest, JwtResponse, SdkInfo};
     use threeds_paysafe::SdkType;
     let mut config = Config::new(
         sim::API_KEY_USER,
@@ -233,9 +229,11 @@ pub async fn paysafe(sandbox: &RunningSandbox) -> Result<Demo, String> {
             })
             .await
             .map_err(|e| e.to_string())?;
-        let body: serde_json::Value = serde_json::from_slice(&answer.body)
-            .map_err(|e| format!("paysafe.jwt: HTTP {}: {e}", answer.status))?;
-        s.request.device_session_id = body["deviceFingerprintingId"].as_str().map(str::to_owned);
+        let body: JwtResponse = serde_json::from_slice(&answer.body)
+            .ok()
+            .filter(|_| answer.is_success())
+            .ok_or_else(|| format!("paysafe.jwt: HTTP {} without a JWT answer", answer.status))?;
+        s.request.device_session_id = body.device_fingerprinting_id;
     }
     Ok(Demo {
         provider: Provider::Paysafe,
