@@ -48,21 +48,16 @@ enum Command {
 /// Parses `std::env::args` and runs the command.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    if let Command::Sandbox(args) = &cli.command {
-        // The server logs from its worker threads: stdout and stderr must not stay locked
-        // by this thread (a held lock would block every request being logged).
-        return ExitCode::from(sandbox::run(args, &mut std::io::stderr()));
-    }
     let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut err = stderr.lock();
+    // Not locked for the whole run: the sandbox logs requests from its worker threads.
+    let mut err = std::io::stderr();
     let code = match cli.command {
         Command::Normalize(args) => normalize::run(&args, &mut out, &mut err),
         Command::Translate(args) => translate::run(&args, &mut out, &mut err),
         Command::Liability(args) => liability::run(&args, &mut out, &mut err),
         Command::Summary(args) => summary::run(&args, &mut out, &mut err),
-        Command::Sandbox(_) => 0,
+        Command::Sandbox(args) => sandbox::run(&args, &mut out, &mut err),
         Command::Demo(args) => demo::run(&args, &mut out, &mut err),
     };
     if let Err(e) = std::io::Write::flush(&mut out) {

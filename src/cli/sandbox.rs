@@ -23,7 +23,7 @@ pub struct Args {
     quiet: bool,
 }
 
-pub fn run(args: &Args, err: &mut dyn Write) -> u8 {
+pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     if !args.listen.ip().is_loopback() {
         let _ = writeln!(
             err,
@@ -49,11 +49,9 @@ pub fn run(args: &Args, err: &mut dyn Write) -> u8 {
                 return 1;
             }
         };
-        // The banner goes to stdout at once so scripts can read the address.
-        let mut stdout = std::io::stdout().lock();
-        let _ = write!(stdout, "{}", sandbox.banner());
-        let _ = stdout.flush();
-        drop(stdout);
+        // The banner goes out at once so scripts can read the address.
+        let _ = write!(out, "{}", sandbox.banner());
+        let _ = out.flush();
         tokio::select! {
             _ = tokio::signal::ctrl_c() => {}
             _ = sandbox.wait() => {}
