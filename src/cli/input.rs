@@ -25,33 +25,18 @@ pub fn for_each_document(path: &Path, mut each: impl FnMut(Document)) -> io::Res
     let mut reader = BufReader::new(reader);
     let mut line = String::new();
     let mut number = 0;
-    // Skip leading blank lines, then decide the mode from the first line.
-    loop {
-        line.clear();
-        if reader.read_line(&mut line)? == 0 {
-            return Ok(());
-        }
-        number += 1;
-        if !line.trim().is_empty() {
-            break;
-        }
+    if !next_non_blank(&mut reader, &mut line, &mut number)? {
+        return Ok(());
     }
+    // The first non-empty line decides the mode.
     if is_document_line(line.trim()) {
-        each(Document {
-            line: number,
-            text: line.trim().to_owned(),
-        });
         loop {
-            line.clear();
-            if reader.read_line(&mut line)? == 0 {
+            each(Document {
+                line: number,
+                text: line.trim().to_owned(),
+            });
+            if !next_non_blank(&mut reader, &mut line, &mut number)? {
                 return Ok(());
-            }
-            number += 1;
-            if !line.trim().is_empty() {
-                each(Document {
-                    line: number,
-                    text: line.trim().to_owned(),
-                });
             }
         }
     }
@@ -60,6 +45,25 @@ pub fn for_each_document(path: &Path, mut each: impl FnMut(Document)) -> io::Res
     reader.read_to_string(&mut text)?;
     each(Document { line: start, text });
     Ok(())
+}
+
+/// Reads up to the next non-empty line into `line`, counting lines in `number`; false at
+/// the end of the input.
+fn next_non_blank(
+    reader: &mut impl BufRead,
+    line: &mut String,
+    number: &mut usize,
+) -> io::Result<bool> {
+    loop {
+        line.clear();
+        if reader.read_line(line)? == 0 {
+            return Ok(false);
+        }
+        *number += 1;
+        if !line.trim().is_empty() {
+            return Ok(true);
+        }
+    }
 }
 
 fn is_document_line(line: &str) -> bool {
