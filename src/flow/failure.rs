@@ -85,15 +85,13 @@ pub fn http_error(
     response: &Response,
     ctx: &Context<'_>,
 ) -> Normalized {
-    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&response.body) {
-        if let Ok(mut normalized) = normalize_value(&value, Some(provider), ctx) {
-            if normalized.authentication.kind == DocumentKind::Error {
-                normalized.explain.warnings.push(format!(
-                    "{operation}: HTTP {} with a {provider} error body",
-                    response.status
-                ));
-                return normalized;
-            }
+    if let Ok(mut normalized) = read_body(provider, response, ctx) {
+        if normalized.authentication.kind == DocumentKind::Error {
+            normalized.explain.warnings.push(format!(
+                "{operation}: HTTP {} with a {provider} error body",
+                response.status
+            ));
+            return normalized;
         }
     }
     let mut d = draft(provider, "http.status");
@@ -158,14 +156,19 @@ pub fn normalize_body(
     response: &Response,
     ctx: &Context<'_>,
 ) -> Normalized {
-    let value = match serde_json::from_slice::<serde_json::Value>(&response.body) {
-        Ok(value) => value,
-        Err(e) => return unreadable(provider, stage, operation, response, &e.to_string()),
-    };
-    match normalize_value(&value, Some(provider), ctx) {
-        Ok(normalized) => normalized,
-        Err(e) => unreadable(provider, stage, operation, response, &e.to_string()),
-    }
+    read_body(provider, response, ctx)
+        .unwrap_or_else(|problem| unreadable(provider, stage, operation, response, &problem))
+}
+
+/// The body normalized by the PSP's adapter, or why it could not be.
+fn read_body(
+    provider: Provider,
+    response: &Response,
+    ctx: &Context<'_>,
+) -> Result<Normalized, String> {
+    let value: serde_json::Value =
+        serde_json::from_slice(&response.body).map_err(|e| e.to_string())?;
+    normalize_value(&value, Some(provider), ctx).map_err(|e| e.to_string())
 }
 
 /// The outcome of any answered call: [`normalize_body`] for 2xx, [`http_error`] otherwise.
