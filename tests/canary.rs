@@ -5,9 +5,12 @@
 //! with malformed canaries: wrong JSON types, and canaries placed in fields of other types),
 //! the real binary is run, and stdout and stderr are searched.
 
+mod common;
+
+use common::bin;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 const PAN: &str = "4000000000009995";
 const CVV: &str = "7319";
@@ -85,24 +88,6 @@ fn fixture_documents() -> Vec<Value> {
         .collect()
 }
 
-fn run(args: &[&str], stdin: &str) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_threeds-bridge"))
-        .args(args)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("binary runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("write stdin");
-    child.wait_with_output().expect("binary finishes")
-}
-
 fn leaks(output: &Output) -> Vec<&'static str> {
     let text = format!(
         "{}{}",
@@ -130,11 +115,11 @@ fn normalize_never_prints_planted_secrets_and_reveals_the_cavv_only_when_asked()
     );
     let input = jsonl(&docs);
     for args in [&["normalize"][..], &["normalize", "--explain"][..]] {
-        let out = run(args, &input);
+        let out = bin(args, &input);
         assert!(leaks(&out).is_empty(), "{args:?} leaked {:?}", leaks(&out));
         assert!(!out.stdout.is_empty());
     }
-    let revealed = run(&["normalize", "--reveal-secrets", "--explain"], &input);
+    let revealed = bin(&["normalize", "--reveal-secrets", "--explain"], &input);
     let text = String::from_utf8_lossy(&revealed.stdout);
     assert!(
         text.contains(CAVV),
@@ -208,7 +193,7 @@ fn error_paths_never_print_planted_secrets() {
     // Truncated documents holding canaries: not JSON.
     input.push_str(&format!("{{\"cryptogram\": \"{CAVV}\", \"eci\": \n"));
     input.push_str(&format!("{{\"cardNum\": \"{PAN}\n"));
-    let out = run(&["normalize", "--explain"], &input);
+    let out = bin(&["normalize", "--explain"], &input);
     assert!(leaks(&out).is_empty(), "leaked {:?}", leaks(&out));
     let errors = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -232,13 +217,13 @@ fn translate_masks_card_data_unless_revealed() {
             serde_json::from_str(&std::fs::read_to_string(requests.join(file)).unwrap()).unwrap();
         plant(&mut doc, "", false);
         for to in ["checkout", "paysafe", "mangopay", "pxp"] {
-            let out = run(&["translate", "--from", from, "--to", to], &doc.to_string());
+            let out = bin(&["translate", "--from", from, "--to", to], &doc.to_string());
             assert!(
                 leaks(&out).is_empty(),
                 "{from} -> {to} leaked {:?}",
                 leaks(&out)
             );
-            let shown = run(
+            let shown = bin(
                 &["translate", "--from", from, "--to", to, "--reveal-secrets"],
                 &doc.to_string(),
             );
