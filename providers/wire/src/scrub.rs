@@ -1,9 +1,25 @@
 //! Keeping values out of messages.
+//!
+//! Three rules every warning and error follows, whatever produced it:
+//! * a quoted value in a serde message is dropped ([`scrub`]): the JSON path names the field,
+//!   and the value may be a secret;
+//! * any run of 13 to 19 digits that passes the Luhn check is masked to its BIN and last four
+//!   wherever it stands ([`mask_pans`]), as ActiveMerchant's transcript scrubbers do: a card
+//!   number put in a wrong field is still a card number;
+//! * a PSP value quoted in a message is at most [`EXCERPT_CHARS`] characters ([`excerpt`]):
+//!   a 5 MB field is named, not echoed.
+
+use crate::secret::luhn_valid;
+use std::borrow::Cow;
+
+/// The most characters of any one value a message quotes.
+pub const EXCERPT_CHARS: usize = 200;
 
 /// Removes quoted values from a serde message (`invalid type: string "4111..."` becomes
-/// `invalid type: string "…"`): the field is named by the path, the value may be a secret.
+/// `invalid type: string "…"`) and masks card numbers in what is left (serde quotes integers
+/// with backticks: ``invalid type: integer `4000000000001091` ``).
 pub fn scrub(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
+    let mut out = String::with_capacity(message.len().min(4 * EXCERPT_CHARS));
     let mut in_quote = false;
     for c in message.chars() {
         match (c, in_quote) {
@@ -19,7 +35,59 @@ pub fn scrub(message: &str) -> String {
             (c, false) => out.push(c),
         }
     }
-    out
+    excerpt(&out).into_owned()
+}
+
+/// At most [`EXCERPT_CHARS`] characters of `value`, with card numbers masked; a cut value
+/// ends with `…(N bytes)` so the reader knows it was cut and how long it was.
+pub fn excerpt(value: &str) -> Cow<'_, str> {
+    let cut = value
+        .char_indices()
+        .nth(EXCERPT_CHARS)
+        .map(|(i, _)| i)
+        .unwrap_or(value.len());
+    let head = &value[..cut];
+    let masked = mask_pans(head);
+    if cut == value.len() {
+        masked
+    } else {
+        Cow::Owned(format!("{masked}…({} bytes)", value.len()))
+    }
+}
+
+/// Masks every run of 13 to 19 ASCII digits that passes the Luhn check to its first six and
+/// last four digits (`400000******1091`). Other digit runs are left alone.
+pub fn mask_pans(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        let run = &text[start..i];
+        if (13..=19).contains(&run.len()) && luhn_valid(run) {
+            let buf = out.get_or_insert_with(|| String::with_capacity(text.len()));
+            buf.push_str(&text[copied..start]);
+            buf.push_str(&run[..6]);
+            buf.extend(std::iter::repeat_n('*', run.len() - 10));
+            buf.push_str(&run[run.len() - 4..]);
+            copied = i;
+        }
+    }
+    match out {
+        Some(mut buf) => {
+            buf.push_str(&text[copied..]);
+            Cow::Owned(buf)
+        }
+        None => Cow::Borrowed(text),
+    }
 }
 
 #[cfg(test)]
@@ -33,5 +101,30 @@ mod tests {
             r#"invalid type: string "…", expected u8 at line 1"#
         );
         assert_eq!(scrub("missing field `id`"), "missing field `id`");
+    }
+
+    #[test]
+    fn scrub_masks_a_card_number_outside_quotes() {
+        assert_eq!(
+            scrub("invalid type: integer `4000000000001091`, expected a string"),
+            "invalid type: integer `400000******1091`, expected a string"
+        );
+    }
+
+    #[test]
+    fn mask_pans_keeps_digit_runs_that_are_not_card_numbers() {
+        // 16 digits failing Luhn, a 12-digit run and a 20-digit run stay as they are.
+        let text = "ids 4000000000001092 123456789012 40000000000010910000";
+        assert_eq!(mask_pans(text), text);
+        assert_eq!(mask_pans("pan=5555555555554444;"), "pan=555555******4444;");
+    }
+
+    #[test]
+    fn excerpt_cuts_long_values_on_a_char_boundary_and_says_how_long_they_were() {
+        let long = "é".repeat(5000);
+        let short = excerpt(&long);
+        assert_eq!(short.chars().filter(|c| *c == 'é').count(), EXCERPT_CHARS);
+        assert!(short.ends_with("…(10000 bytes)"), "{short}");
+        assert_eq!(excerpt("short"), "short");
     }
 }
