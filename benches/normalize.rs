@@ -32,7 +32,7 @@ fn documents() -> Vec<String> {
 
 fn bench(c: &mut Criterion) {
     let catalog = Catalog::builtin().expect("catalog");
-    let ctx = Context { catalog: &catalog };
+    let ctx = Context::new(&catalog);
     let docs = documents();
     let mut group = c.benchmark_group("normalize");
     group.throughput(Throughput::Elements(docs.len() as u64));

@@ -6,7 +6,7 @@
 //! adds before this project does. Its format is the catalog CSV with a leading `provider`
 //! column.
 
-use crate::model::{AuthenticationStatus, NextStep, Provider};
+use crate::model::{AuthenticationStatus, NextStep, Provider, Retry};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
@@ -24,7 +24,8 @@ pub struct Entry {
     pub status: Option<AuthenticationStatus>,
     pub reason: Option<String>,
     pub next_step: Option<NextStep>,
-    pub retryable: bool,
+    /// Where a new attempt can help; `None` when the row does not decide it.
+    pub retry: Option<Retry>,
     pub source: String,
     /// Where the row was loaded from: `builtin` or the override file's path.
     pub origin: String,
@@ -120,7 +121,7 @@ impl Catalog {
                 status: row.status,
                 reason: row.reason,
                 next_step: row.next_step,
-                retryable: row.retryable,
+                retry: row.retry,
                 source: row.source,
             };
             self.insert(provider, row, origin)?;
@@ -150,6 +151,10 @@ impl Catalog {
             .map(str::parse)
             .transpose()
             .map_err(|e| fail(format!("{e}")))?;
+        let retry = optional(&row.retry)
+            .map(str::parse)
+            .transpose()
+            .map_err(|e| fail(format!("{e}")))?;
         if let Some(reason) = optional(&row.reason) {
             if !is_snake_case(reason) {
                 return Err(fail(format!("reason '{reason}' is not snake_case")));
@@ -166,7 +171,7 @@ impl Catalog {
             status,
             reason: optional(&row.reason).map(str::to_owned),
             next_step,
-            retryable: row.retryable,
+            retry,
             source: row.source.clone(),
             origin: origin.to_owned(),
         };
@@ -212,7 +217,7 @@ struct OverrideRow {
     status: String,
     reason: String,
     next_step: String,
-    retryable: bool,
+    retry: String,
     source: String,
 }
 
@@ -232,7 +237,7 @@ fn is_snake_case(s: &str) -> bool {
 mod tests {
     use super::*;
 
-    const HEADER: &str = "provider,table,code,message,status,reason,next_step,retryable,source\n";
+    const HEADER: &str = "provider,table,code,message,status,reason,next_step,retry,source\n";
 
     #[test]
     fn builtin_catalogs_load_and_every_row_is_valid() {
@@ -245,7 +250,7 @@ mod tests {
     #[test]
     fn override_rows_replace_builtin_ones() {
         let mut catalog = Catalog::builtin().unwrap();
-        let text = format!("{HEADER}mangopay,result_code,999998,New code,declined,issuer_declined,do_not_authorize,false,ops\n");
+        let text = format!("{HEADER}mangopay,result_code,999998,New code,declined,issuer_declined,do_not_authorize,never,ops\n");
         assert_eq!(catalog.extend_from_text("extra.csv", &text).unwrap(), 1);
         let e = catalog
             .lookup(Provider::Mangopay, "result_code", "999998")
@@ -257,7 +262,7 @@ mod tests {
     #[test]
     fn override_rows_with_unknown_words_are_rejected_with_their_location() {
         let mut catalog = Catalog::default();
-        let text = format!("{HEADER}pxp,state,Foo,m,succeeded,,authorize,false,x\n");
+        let text = format!("{HEADER}pxp,state,Foo,m,succeeded,,authorize,,x\n");
         let err = catalog
             .extend_from_text("extra.csv", &text)
             .unwrap_err()
@@ -266,13 +271,13 @@ mod tests {
             err,
             "extra.csv: row pxp/state/Foo: 'succeeded' is not a known authentication status"
         );
-        let text = format!("{HEADER}adyen,state,Foo,m,pending,,wait,false,x\n");
+        let text = format!("{HEADER}adyen,state,Foo,m,pending,,wait,,x\n");
         assert!(catalog
             .extend_from_text("extra.csv", &text)
             .unwrap_err()
             .to_string()
             .contains("unknown provider 'adyen'"));
-        let text = format!("{HEADER}pxp,state,Foo,m,pending,Bad Reason,wait,false,x\n");
+        let text = format!("{HEADER}pxp,state,Foo,m,pending,Bad Reason,wait,,x\n");
         assert!(catalog
             .extend_from_text("extra.csv", &text)
             .unwrap_err()

@@ -2,12 +2,12 @@
 //! rules), so the README cannot drift from the code: a test compares them.
 
 use crate::catalog::Catalog;
-use crate::liability::{Cavv, Cond, NetworkSel, Protocol, RULES};
+use crate::liability::{Cavv, Cond, NetworkSel, Protocol, Ymd, RULES};
 use crate::model::Provider;
 
 /// The catalog of `provider` as a Markdown table.
 pub fn catalog_markdown(catalog: &Catalog, provider: Provider) -> String {
-    let mut out = String::from("| table | code | PSP message | status | reason | next step | retry helps |\n|---|---|---|---|---|---|---|\n");
+    let mut out = String::from("| table | code | PSP message | status | reason | next step | retry |\n|---|---|---|---|---|---|---|\n");
     for e in catalog.rows(provider) {
         out.push_str(&format!(
             "| {} | `{}` | {} | {} | {} | {} | {} |\n",
@@ -20,7 +20,7 @@ pub fn catalog_markdown(catalog: &Catalog, provider: Provider) -> String {
                 .as_deref()
                 .map_or("-".to_owned(), |r| format!("`{r}`")),
             e.next_step.map_or("-".to_owned(), |s| format!("`{s}`")),
-            if e.retryable { "yes" } else { "no" },
+            e.retry.map_or("-".to_owned(), |r| format!("`{r}`")),
         ));
     }
     out
@@ -28,10 +28,10 @@ pub fn catalog_markdown(catalog: &Catalog, provider: Provider) -> String {
 
 /// The liability rules as a Markdown table, in the order they are tried.
 pub fn liability_markdown() -> String {
-    let mut out = String::from("| rule | network | protocol | transStatus | enrollment | ECI | CAVV | exemption | liability shift |\n|---|---|---|---|---|---|---|---|---|\n");
+    let mut out = String::from("| rule | network | protocol | transStatus | enrollment | ECI | CAVV | exemption | in force | liability shift |\n|---|---|---|---|---|---|---|---|---|---|\n");
     for r in RULES {
         out.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
             r.id,
             network(r.network),
             match r.protocol {
@@ -52,6 +52,7 @@ pub fn liability_markdown() -> String {
                 Some(true) => "applied",
                 Some(false) => "none",
             },
+            in_force(r.from, r.until),
             match r.liability_shift {
                 Some(true) => "**issuer**",
                 Some(false) => "merchant",
@@ -82,6 +83,17 @@ fn cond(c: Cond) -> String {
         Cond::Absent => "absent".to_owned(),
         Cond::OneOf(v) => v.join(", "),
         Cond::AbsentOr(v) => format!("{} or absent", v.join(", ")),
+    }
+}
+
+/// `from 2021-10-16`, `until 2022-10-15` (exclusive), both, or `always`.
+fn in_force(from: Option<Ymd>, until: Option<Ymd>) -> String {
+    let day = |d: Ymd| format!("{:04}-{:02}-{:02}", d / 10_000, d / 100 % 100, d % 100);
+    match (from, until) {
+        (None, None) => "always".to_owned(),
+        (Some(f), None) => format!("from {}", day(f)),
+        (None, Some(u)) => format!("before {}", day(u)),
+        (Some(f), Some(u)) => format!("{} to before {}", day(f), day(u)),
     }
 }
 

@@ -125,8 +125,8 @@ fn unknown_codes_are_reported_and_codes_files_override_them() {
     let codes = dir.join("codes.csv");
     std::fs::write(
         &codes,
-        "provider,table,code,message,status,reason,next_step,retryable,source\n\
-         mangopay,result_code,999998,Issuer declined (new),declined,issuer_declined,do_not_authorize,false,ops ticket 1\n",
+        "provider,table,code,message,status,reason,next_step,retry,source\n\
+         mangopay,result_code,999998,Issuer declined (new),declined,issuer_declined,do_not_authorize,never,ops ticket 1\n",
     )
     .unwrap();
     let out = bin(

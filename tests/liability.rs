@@ -1,9 +1,11 @@
 //! The liability rule tables against their sources.
 //!
-//! `paysafe_matrix_*` encode every row of Paysafe's published matrix (reference Part B5)
-//! as data and check the engine agrees with each. The other tests cover the scheme tables of
-//! reference C.4 and the unknown-network rules.
+//! `paysafe_matrix_*` encode every row of Paysafe's published matrix ("3D Secure 2 Results
+//! and Liability Shift") as data and check the engine agrees with each, at a date the matrix
+//! was in force. The other tests cover the scheme tables (IXOPAY brand guidelines), the dates
+//! the schemes changed their rules on, and the unknown-network rules.
 
+use chrono::NaiveDate;
 use threeds_bridge::liability::{decide, Category, Enrollment, LiabilityFacts};
 use threeds_bridge::model::{Eci, Network, TransStatus};
 
@@ -18,6 +20,16 @@ struct Case {
     issuer_liable: bool,
 }
 
+fn day(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// A day when Paysafe's 3DS 1.0.2 matrix was the schemes' rule: before Mastercard (1 Oct
+/// 2021) and Visa (16 Oct 2021) stopped 3DS 1.0.2 attempts.
+fn matrix_era() -> Option<NaiveDate> {
+    day(2020, 6, 1)
+}
+
 fn facts(c: &Case) -> LiabilityFacts {
     LiabilityFacts {
         network: Some(c.network),
@@ -27,6 +39,11 @@ fn facts(c: &Case) -> LiabilityFacts {
         eci: Eci::parse(c.eci),
         authentication_value_present: Some(c.cavv),
         signature_verified: c.signature,
+        authenticated_on: if c.version.starts_with('1') {
+            matrix_era()
+        } else {
+            None
+        },
         ..LiabilityFacts::default()
     }
 }
@@ -199,36 +216,131 @@ fn mastercard_identity_check_specials() {
 
 #[test]
 fn other_networks_have_tables() {
-    for (n, y_eci, a_eci) in [
-        (Network::Discover, "05", "06"),
-        (Network::Diners, "05", "06"),
-        (Network::Jcb, "05", "06"),
-        (Network::Unionpay, "05", "06"),
-        (Network::CartesBancaires, "05", "06"),
-    ] {
+    for n in [Network::Discover, Network::Diners] {
         check(&[
-            v2(n, "Y", y_eci, true, true),
-            v2(n, "A", a_eci, true, true),
+            v2(n, "Y", "05", true, true),
+            v2(n, "A", "06", true, true),
             v2(n, "N", "07", false, false),
             v2(n, "R", "07", false, false),
         ]);
-        assert!(
-            !decide(&facts(&v2(n, "Y", y_eci, true, true)))
-                .rule
-                .starts_with("any"),
-            "{n:?} has its own row"
-        );
+        assert!(decide(&facts(&v2(n, "Y", "05", true, true)))
+            .rule
+            .starts_with("discover"));
+    }
+    check(&[
+        v2(Network::CartesBancaires, "Y", "05", true, true),
+        v2(Network::CartesBancaires, "N", "07", false, false),
+    ]);
+}
+
+#[test]
+fn networks_without_a_public_source_give_null_not_a_guess() {
+    for (n, ts) in [
+        (Network::Jcb, "Y"),
+        (Network::Jcb, "A"),
+        (Network::Unionpay, "Y"),
+        (Network::Unionpay, "A"),
+        (Network::CartesBancaires, "A"),
+    ] {
+        let d = decide(&facts(&v2(n, ts, "05", true, true)));
+        assert_eq!(d.liability_shift, None, "{n:?} {ts}: {}", d.rule);
+        assert!(d.rule.ends_with("no_public_source"), "{}", d.rule);
+    }
+    // N and R still leave liability with the merchant: every network agrees on that.
+    for n in [Network::Jcb, Network::Unionpay] {
+        check(&[
+            v2(n, "N", "07", false, false),
+            v2(n, "R", "07", false, false),
+        ]);
     }
 }
 
 #[test]
 fn cartes_bancaires_frictionless_after_requesting_no_challenge_stays_with_the_merchant() {
-    let mut f = facts(&v2(Network::CartesBancaires, "Y", "05", true, true));
-    f.challenge_indicator = Some("02".into());
-    f.challenged = Some(false);
-    assert_eq!(decide(&f).liability_shift, Some(false));
-    f.challenged = Some(true);
+    // Every EMV challenge indicator: the "no challenge" family keeps the merchant liable
+    // when the issuer went frictionless; no preference and "challenge requested" do not.
+    let indicators = [
+        ("01", true),
+        ("02", false),
+        ("03", true),
+        ("04", true),
+        ("05", false),
+        ("06", false),
+        ("07", false),
+        ("08", false),
+        ("09", true),
+        ("10", false),
+    ];
+    for (indicator, issuer_liable) in indicators {
+        let mut f = facts(&v2(Network::CartesBancaires, "Y", "05", true, true));
+        f.challenge_indicator = Some(indicator.into());
+        f.challenged = Some(false);
+        assert_eq!(
+            decide(&f).liability_shift,
+            Some(issuer_liable),
+            "indicator {indicator}"
+        );
+        f.challenged = Some(true);
+        assert_eq!(
+            decide(&f).liability_shift,
+            Some(true),
+            "indicator {indicator}, challenged"
+        );
+    }
+}
+
+#[test]
+fn visa_y_shifts_only_with_a_cavv() {
+    let mut f = facts(&v2(Network::Visa, "Y", "05", true, true));
     assert_eq!(decide(&f).liability_shift, Some(true));
+    f.authentication_value_present = Some(false);
+    assert_eq!(decide(&f).rule, "visa.v2.y_without_cavv");
+    assert_eq!(decide(&f).liability_shift, Some(false));
+    f.authentication_value_present = None;
+    assert_eq!(decide(&f).liability_shift, None);
+}
+
+#[test]
+fn dated_rules_follow_the_schemes_calendar() {
+    let at = |c: &Case, on: Option<NaiveDate>| {
+        let mut f = facts(c);
+        f.authenticated_on = on;
+        decide(&f)
+    };
+    // Visa 3DS 1.0.2 "not enrolled" with ECI 06 (the Attempts Server) shifted until
+    // 15 Oct 2021 and no longer from 16 Oct 2021.
+    let not_enrolled = v1(Network::Visa, "N", None, "6", false, true, true);
+    assert_eq!(
+        at(&not_enrolled, day(2021, 10, 15)).liability_shift,
+        Some(true)
+    );
+    let after = at(&not_enrolled, day(2021, 10, 16));
+    assert_eq!(after.liability_shift, Some(false));
+    assert_eq!(after.rule, "visa.v1.not_enrolled_after_attempts_end");
+    // Mastercard 3DS 1.0.2 attempts ended 1 Oct 2021.
+    let mc_attempt = v1(Network::Mastercard, "Y", Some("A"), "1", true, true, true);
+    assert_eq!(
+        at(&mc_attempt, day(2021, 9, 30)).liability_shift,
+        Some(true)
+    );
+    assert_eq!(at(&mc_attempt, day(2021, 10, 1)).liability_shift, None);
+    // 3DS 1.0.2 retired: Visa on 15 Oct 2022, with regional exceptions to 12 Oct 2023.
+    let visa_y = v1(Network::Visa, "Y", Some("Y"), "5", true, true, true);
+    assert_eq!(at(&visa_y, day(2022, 10, 14)).liability_shift, Some(true));
+    assert_eq!(at(&visa_y, day(2022, 10, 15)).liability_shift, None);
+    assert_eq!(at(&visa_y, day(2023, 10, 12)).liability_shift, Some(false));
+    assert_eq!(at(&visa_y, day(2026, 12, 1)).rule, "visa.v1.retired");
+    let mc_y = v1(Network::Mastercard, "Y", Some("Y"), "2", true, true, true);
+    assert_eq!(at(&mc_y, day(2022, 10, 17)).liability_shift, Some(true));
+    assert_eq!(at(&mc_y, day(2022, 10, 18)).liability_shift, None);
+    assert_eq!(at(&mc_y, day(2023, 10, 3)).liability_shift, Some(false));
+    // Amex keeps an India exception with no published end: never a guess.
+    let amex_y = v1(Network::Amex, "Y", Some("Y"), "5", true, true, true);
+    assert_eq!(at(&amex_y, day(2026, 12, 1)).liability_shift, None);
+    // 3DS2 rows are in force at any date.
+    let visa_v2 = v2(Network::Visa, "Y", "05", true, true);
+    assert_eq!(at(&visa_v2, day(2019, 1, 1)).liability_shift, Some(true));
+    assert_eq!(at(&visa_v2, day(2026, 12, 1)).liability_shift, Some(true));
 }
 
 #[test]

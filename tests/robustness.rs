@@ -127,7 +127,7 @@ fn mutate(doc: &mut Value, pick: usize, replacement: Option<Value>) {
 }
 
 fn run_everything(value: &Value, catalog: &Catalog) {
-    let ctx = Context { catalog };
+    let ctx = Context::new(catalog);
     let _ = normalize_value(value, None, &ctx);
     for &p in Provider::ALL {
         let _ = normalize_value(value, Some(p), &ctx);
@@ -154,7 +154,7 @@ proptest! {
     #[test]
     fn arbitrary_text_never_panics(text in "\\PC{0,200}") {
         let catalog = Catalog::builtin().expect("catalog");
-        let ctx = Context { catalog: &catalog };
+        let ctx = Context::new(&catalog);
         let _ = normalize_text(&text, None, &ctx);
         let _ = normalize_text(&text, Some(Provider::Mangopay), &ctx);
     }

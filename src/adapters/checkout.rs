@@ -317,12 +317,12 @@ fn normalize_session(s: &SessionResponse, document: &'static str, ctx: &Context<
 
     let Some(status) = &s.status else {
         d.set_unknown("session_status", "<missing>");
-        return d.finish();
+        return d.finish_in(ctx);
     };
     if d.apply_catalog(ctx, "session_status", status.as_str())
         .is_none()
     {
-        return d.finish();
+        return d.finish_in(ctx);
     }
     let code = s.response_code.as_ref();
     match status {
@@ -364,7 +364,7 @@ fn normalize_session(s: &SessionResponse, document: &'static str, ctx: &Context<
             }
         }
     }
-    d.finish()
+    d.finish_in(ctx)
 }
 
 /// Looks up `status_reason`; its reason word applies only to final outcomes (`ares_error`
@@ -547,12 +547,12 @@ fn normalize_webhook(e: &WebhookEvent, ctx: &Context<'_>) -> Normalized {
 
     let Some(event) = &e.event_type else {
         d.set_unknown("webhook_type", "<missing>");
-        return d.finish();
+        return d.finish_in(ctx);
     };
     if d.apply_catalog(ctx, "webhook_type", event.as_str())
         .is_none()
     {
-        return d.finish();
+        return d.finish_in(ctx);
     }
     let code = data.response_code.as_ref();
     match event {
@@ -589,7 +589,7 @@ fn normalize_webhook(e: &WebhookEvent, ctx: &Context<'_>) -> Normalized {
     if matches!(d.auth.status, St::Failed | St::Unavailable | St::Rejected) {
         reason_from_error_details(&mut d, data.error_details.as_ref());
     }
-    d.finish()
+    d.finish_in(ctx)
 }
 
 // -------------------------------------------------------------------------------------------
@@ -669,7 +669,7 @@ fn normalize_error(e: &ErrorResponse, ctx: &Context<'_>) -> Normalized {
             None => d.set_unknown("error_type", "<missing>"),
         }
     }
-    d.finish()
+    d.finish_in(ctx)
 }
 
 #[cfg(test)]
@@ -680,7 +680,7 @@ mod tests {
 
     fn run(value: Value) -> Normalized {
         let catalog = Catalog::builtin().unwrap();
-        let ctx = Context { catalog: &catalog };
+        let ctx = Context::new(&catalog);
         assert!(matches(&value), "not recognised: {value}");
         normalize(&value, &ctx).unwrap()
     }
@@ -1145,7 +1145,7 @@ mod tests {
     #[test]
     fn bad_shapes_name_the_path() {
         let catalog = Catalog::builtin().unwrap();
-        let ctx = Context { catalog: &catalog };
+        let ctx = Context::new(&catalog);
         let err = normalize(&json!({"id": "sid_x", "acs": {"url": 5}}), &ctx).unwrap_err();
         assert!(err.to_string().contains("acs.url"), "{err}");
         let err = normalize(

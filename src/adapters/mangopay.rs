@@ -83,10 +83,10 @@ fn normalize_payin(value: &Value, ctx: &Context<'_>) -> Result<Normalized, Norma
 
     let Some(status) = &p.status else {
         mark_unknown(&mut d, "status:missing", "the pay-in has no Status");
-        return Ok(d.finish());
+        return Ok(d.finish_in(ctx));
     };
     if d.apply_catalog(ctx, "status", status.as_str()).is_none() {
-        return Ok(d.finish());
+        return Ok(d.finish_in(ctx));
     }
     match status {
         PayInStatus::Created => created(&mut d, &p),
@@ -95,7 +95,7 @@ fn normalize_payin(value: &Value, ctx: &Context<'_>) -> Result<Normalized, Norma
         // A Status added through a catalog override: its row decided.
         PayInStatus::Unknown(_) => {}
     }
-    Ok(d.finish())
+    Ok(d.finish_in(ctx))
 }
 
 /// Fields every pay-in carries whatever its status.
@@ -393,7 +393,7 @@ fn normalize_api_error(value: &Value, ctx: &Context<'_>) -> Result<Normalized, N
         };
         d.warn(format!("mangopay error field '{field}': {text}"));
     }
-    Ok(d.finish())
+    Ok(d.finish_in(ctx))
 }
 
 fn normalize_oauth_error(value: &Value, ctx: &Context<'_>) -> Result<Normalized, NormalizeError> {
@@ -407,7 +407,7 @@ fn normalize_oauth_error(value: &Value, ctx: &Context<'_>) -> Result<Normalized,
         }
         None => mark_unknown(&mut d, "error:missing", "an OAuth error body without error"),
     }
-    Ok(d.finish())
+    Ok(d.finish_in(ctx))
 }
 
 /// A one-line query string with an `EventType` parameter (JSON documents never qualify).
@@ -441,7 +441,7 @@ pub fn normalize_hook_query(text: &str, ctx: &Context<'_>) -> Result<Normalized,
         Some(id) => d.auth.id = Some(id),
         None => d.warn("mangopay hook without RessourceId (a dashboard test ping?)"),
     }
-    Ok(d.finish())
+    Ok(d.finish_in(ctx))
 }
 
 #[cfg(test)]
@@ -452,7 +452,7 @@ mod tests {
 
     fn run(value: Value) -> Normalized {
         let catalog = Catalog::builtin().unwrap();
-        normalize(&value, &Context { catalog: &catalog }).unwrap()
+        normalize(&value, &Context::new(&catalog)).unwrap()
     }
 
     fn payin(extra: Value) -> Value {
@@ -821,7 +821,7 @@ mod tests {
     #[test]
     fn hooks_are_pokes() {
         let catalog = Catalog::builtin().unwrap();
-        let ctx = Context { catalog: &catalog };
+        let ctx = Context::new(&catalog);
         for (q, reason) in [
             (
                 "?Date=1548806400&EventType=PAYIN_NORMAL_SUCCEEDED&RessourceId=123456",
@@ -901,9 +901,9 @@ mod tests {
         for e in in_table("result_code") {
             assert_eq!(e.status.is_none(), e.code == "000000", "{}", e.code);
             assert!(e.code.len() == 6 && e.code.bytes().all(|b| b.is_ascii_digit()));
-            // Only failures that a retry can fix are retryable.
-            if e.status == Some(Status::Failed) || e.status == Some(Status::NotEnrolled) {
-                assert!(!e.retryable, "{}", e.code);
+            // A card that takes no part in 3DS gains nothing from a retry anywhere.
+            if e.status == Some(Status::NotEnrolled) {
+                assert_eq!(e.retry, Some(crate::model::Retry::Never), "{}", e.code);
             }
         }
         for legacy in [

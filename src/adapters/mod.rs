@@ -16,6 +16,7 @@ use crate::liability::{self, LiabilityFacts};
 use crate::model::{
     Authentication, AuthenticationStatus, DocumentKind, NextStep, Provider, TransStatus,
 };
+use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
@@ -24,6 +25,30 @@ use serde_json::Value;
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
     pub catalog: &'a Catalog,
+    /// The date liability rules are applied at when a document carries no date of its own
+    /// (`normalize --as-of`; today by default). Scheme rules change over time, so the same
+    /// facts can shift liability in 2019 and not in 2026.
+    pub as_of: NaiveDate,
+}
+
+impl<'a> Context<'a> {
+    /// A context over `catalog`, dated today (UTC).
+    pub fn new(catalog: &'a Catalog) -> Self {
+        Self {
+            catalog,
+            as_of: today(),
+        }
+    }
+
+    /// The same context, dated `as_of`.
+    pub fn as_of(self, as_of: NaiveDate) -> Self {
+        Self { as_of, ..self }
+    }
+}
+
+/// Today's date in UTC.
+pub fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
 }
 
 /// A normalized document and the account of how it was normalized.
@@ -139,6 +164,9 @@ impl Draft {
                 if let Some(step) = entry.next_step {
                     self.auth.next_step = step;
                 }
+                if entry.status.is_some() || entry.retry.is_some() {
+                    self.auth.retry = entry.retry;
+                }
                 if entry.reason.is_some() {
                     self.auth.reason.clone_from(&entry.reason);
                 }
@@ -161,6 +189,9 @@ impl Draft {
                 if entry.reason.is_some() {
                     self.auth.reason.clone_from(&entry.reason);
                 }
+                if entry.retry.is_some() {
+                    self.auth.retry = entry.retry;
+                }
                 Some(entry.clone())
             }
             None => {
@@ -172,11 +203,51 @@ impl Draft {
         }
     }
 
+    /// Applies an EMV transStatusReason the PSP reported with an N, R or U, the same way at
+    /// every PSP: the reason word (when the PSP's own reason field gave none), the `retry`
+    /// the reason family decides ([`crate::model::reason::emv_reason_retry`]), and for N with
+    /// 14 (transaction timed out at the ACS) the status `expired`, as a timed-out challenge is
+    /// everywhere. Other transStatus values are left as they are.
+    pub fn apply_trans_status_reason(&mut self, code: &str) {
+        use crate::model::reason::{emv_reason, emv_reason_retry, normalize_code};
+        let outcome = matches!(
+            self.auth.status,
+            AuthenticationStatus::Failed
+                | AuthenticationStatus::Rejected
+                | AuthenticationStatus::Unavailable
+        );
+        if !outcome {
+            return;
+        }
+        if self.auth.reason.is_none() {
+            self.auth.reason = emv_reason(code).map(str::to_owned);
+        }
+        if self.auth.status == AuthenticationStatus::Rejected {
+            // R is final whatever the reason: the issuer asks that nothing be retried.
+            self.auth.retry = Some(crate::model::Retry::Never);
+            return;
+        }
+        if let Some(retry) = emv_reason_retry(code) {
+            self.auth.retry = Some(retry);
+        }
+        if self.auth.status == AuthenticationStatus::Failed
+            && normalize_code(code).as_deref() == Some("14")
+        {
+            self.set_status(
+                AuthenticationStatus::Expired,
+                NextStep::RetryAuthentication,
+                "emv:trans_status_reason/14",
+            );
+            self.auth.reason = Some("acs_timed_out".to_owned());
+        }
+    }
+
     /// Marks the document as carrying a value this version does not know.
     pub fn set_unknown(&mut self, table: &str, code: &str) {
         let provider = self.auth.provider;
         self.auth.status = AuthenticationStatus::Unknown;
         self.auth.next_step = NextStep::Investigate;
+        self.auth.retry = None;
         self.auth.reason = Some("unknown_psp_value".to_owned());
         self.status_rule = format!("unknown:{provider}/{table}/{code}");
         self.warn(format!(
@@ -200,14 +271,31 @@ impl Draft {
         self.warnings.push(message.into());
     }
 
-    /// Computes liability shift and returns the result with its explanation.
+    /// Computes liability shift at the document's own date (`authenticated_at`), or at
+    /// `ctx.as_of` when it has none, and returns the result with its explanation.
     ///
     /// Liability is null while the status is not final, and for outcomes that are not an
     /// authentication result (`error`, `unknown`, `declined`). When the PSP reports no EMV
     /// transStatus, the one implied by the normalized status is used and flagged as implied.
-    pub fn finish(mut self) -> Normalized {
+    pub fn finish_in(self, ctx: &Context<'_>) -> Normalized {
+        self.finish_at(ctx.as_of)
+    }
+
+    /// [`Draft::finish_in`] dated today: for drafts that carry no authentication outcome
+    /// (a failed request, a transport error), whose liability is null at any date.
+    pub fn finish(self) -> Normalized {
+        self.finish_at(today())
+    }
+
+    fn finish_at(mut self, as_of: NaiveDate) -> Normalized {
         let a = &self.auth;
         let mut facts = self.facts.clone();
+        facts.authenticated_on = a
+            .authenticated_at
+            .as_deref()
+            .and_then(crate::model::date_of)
+            .or(facts.authenticated_on)
+            .or(Some(as_of));
         facts.network = facts.network.or(a.network);
         facts.eci = facts.eci.clone().or_else(|| a.eci.clone());
         facts.protocol_version = facts

@@ -94,7 +94,7 @@ pub fn normalize(value: &Value, ctx: &Context<'_>) -> Result<Normalized, Normali
         let mut d = Draft::new(Provider::Paysafe, DocumentKind::Error, ERROR);
         let error = body.error.unwrap_or_default();
         apply_error(&mut d, ctx, &error, body.status.as_ref());
-        return Ok(d.finish());
+        return Ok(d.finish_in(ctx));
     }
     let a: Authentication = parse_as(value, Provider::Paysafe, AUTHENTICATION)?;
     Ok(normalize_authentication(&a, ctx))
@@ -155,7 +155,7 @@ fn normalize_authentication(a: &Authentication, ctx: &Context<'_>) -> Normalized
     match (&a.error, failed) {
         (Some(error), true) => {
             apply_error(&mut d, ctx, error, a.status.as_ref());
-            return d.finish();
+            return d.finish_in(ctx);
         }
         (Some(_), false) => d.warn("paysafe error object on a non-FAILED authentication; ignored"),
         (None, _) => {}
@@ -207,7 +207,7 @@ fn normalize_authentication(a: &Authentication, ctx: &Context<'_>) -> Normalized
             "paysafe cardholderDisplayText (the merchant must show it to the cardholder): {text}"
         ));
     }
-    d.finish()
+    d.finish_in(ctx)
 }
 
 /// Ids, amount, EMV values and liability facts: whatever the status.
@@ -486,7 +486,7 @@ mod tests {
 
     fn run(value: Value) -> Normalized {
         let catalog = Catalog::builtin().unwrap();
-        let ctx = Context { catalog: &catalog };
+        let ctx = Context::new(&catalog);
         normalize(&value, &ctx).unwrap()
     }
 
@@ -900,7 +900,7 @@ mod tests {
     #[test]
     fn malformed_shapes_name_the_path_and_never_leak_values() {
         let catalog = Catalog::builtin().unwrap();
-        let ctx = Context { catalog: &catalog };
+        let ctx = Context::new(&catalog);
         for (doc, path) in [
             (json!({"threeDResult": "Y", "cavv": {"x": 1}}), "cavv"),
             (json!({"threeDResult": true}), "threeDResult"),

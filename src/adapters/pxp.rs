@@ -56,7 +56,7 @@ pub fn normalize(value: &Value, ctx: &Context<'_>) -> Result<Normalized, Normali
     };
     let mut draft = Draft::new(P, DocumentKind::Authentication, document);
     fill(&mut draft, &probe, ctx, document)?;
-    Ok(draft.finish())
+    Ok(draft.finish_in(ctx))
 }
 
 fn normalize_webhook(value: &Value, ctx: &Context<'_>) -> Result<Normalized, NormalizeError> {
@@ -87,7 +87,7 @@ fn normalize_webhook(value: &Value, ctx: &Context<'_>) -> Result<Normalized, Nor
             }
         }
         fill(&mut draft, &auth, ctx, DOC)?;
-        return Ok(draft.finish());
+        return Ok(draft.finish_in(ctx));
     }
 
     // An event without an authentication: the category, then the event name, decide.
@@ -117,7 +117,7 @@ fn normalize_webhook(value: &Value, ctx: &Context<'_>) -> Result<Normalized, Nor
             }
         }
     }
-    Ok(draft.finish())
+    Ok(draft.finish_in(ctx))
 }
 
 /// Fills the draft from a PXP authentication object.
@@ -450,7 +450,7 @@ mod tests {
 
     fn run(v: Value) -> Normalized {
         let catalog = Catalog::builtin().unwrap();
-        let ctx = Context { catalog: &catalog };
+        let ctx = Context::new(&catalog);
         normalize(&v, &ctx).unwrap()
     }
 
@@ -777,7 +777,7 @@ mod tests {
             })
         );
         let catalog = Catalog::builtin().unwrap();
-        let ctx = Context { catalog: &catalog };
+        let ctx = Context::new(&catalog);
         let err = normalize(
             &get(
                 "AuthenticationSuccessful",
@@ -816,7 +816,7 @@ mod tests {
         assert_eq!(status(&n), (S::Pending, N::Wait));
 
         let catalog = Catalog::builtin().unwrap();
-        let ctx = Context { catalog: &catalog };
+        let ctx = Context::new(&catalog);
         let err = normalize(
             &json!({"eventCategory": "Authentication", "eventData": {"authenticationId": 5, "state": []}}),
             &ctx,
@@ -836,7 +836,7 @@ mod tests {
         assert!(!out.contains("CAVV-CANARY-123"));
         assert!(!format!("{:?}", n.authentication).contains("CAVV-CANARY-123"));
         let catalog = Catalog::builtin().unwrap();
-        let ctx = Context { catalog: &catalog };
+        let ctx = Context::new(&catalog);
         for v in [
             json!({"authenticationId": null, "state": null}),
             json!({"authenticationId": "a", "electronicCommerceIndicator": {}}),

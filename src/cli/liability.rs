@@ -40,6 +40,10 @@ pub struct Args {
     /// Whether the cardholder was challenged (true/false).
     #[arg(long)]
     challenged: Option<bool>,
+    /// The authentication's date (YYYY-MM-DD): scheme rules are applied as they stood
+    /// then. Default: today.
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
+    as_of: Option<chrono::NaiveDate>,
 }
 
 pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
@@ -114,5 +118,6 @@ fn facts(args: &Args) -> Result<LiabilityFacts, String> {
         category,
         challenge_indicator: args.challenge_indicator.clone(),
         challenged: args.challenged,
+        authenticated_on: Some(args.as_of.unwrap_or_else(crate::adapters::today)),
     })
 }

@@ -89,6 +89,12 @@ fn parse_provider(s: &str) -> Result<Provider, String> {
     s.parse()
 }
 
+/// `--as-of`: a calendar date, `YYYY-MM-DD`.
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| "expected a date as YYYY-MM-DD, e.g. 2026-12-01".to_owned())
+}
+
 /// `-` or no file means stdin.
 fn inputs(files: &[PathBuf]) -> Vec<PathBuf> {
     if files.is_empty() {

@@ -19,10 +19,14 @@ pub struct Args {
     /// Print the authentication value (CAVV / cryptogram) instead of "[redacted]".
     #[arg(long)]
     reveal_secrets: bool,
-    /// A catalog CSV (`provider,table,code,message,status,reason,next_step,retryable,source`)
+    /// A catalog CSV (`provider,table,code,message,status,reason,next_step,retry,source`)
     /// adding or overriding codes. May be repeated.
     #[arg(long = "codes", value_name = "FILE")]
     codes: Vec<PathBuf>,
+    /// The date liability rules are applied at for documents that carry no date of their
+    /// own (YYYY-MM-DD). Default: today. A document's own date (`authenticated_at`) wins.
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
+    as_of: Option<chrono::NaiveDate>,
     /// Files holding one JSON document or JSON Lines; `-` or none for stdin.
     files: Vec<PathBuf>,
 }
@@ -37,7 +41,10 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             return fail(err, &format!("--codes {e}"));
         }
     }
-    let ctx = Context { catalog: &catalog };
+    let mut ctx = Context::new(&catalog);
+    if let Some(date) = args.as_of {
+        ctx = ctx.as_of(date);
+    }
     let options = Options {
         explain: args.explain,
         reveal_secrets: args.reveal_secrets,

@@ -32,7 +32,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             return 1;
         }
     };
-    let ctx = Context { catalog: &catalog };
+    let ctx = Context::new(&catalog);
     let mut rows = Vec::new();
     let mut bad = false;
     for &provider in Provider::ALL {

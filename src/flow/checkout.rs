@@ -176,9 +176,7 @@ impl CheckoutFlow {
     }
 
     fn ctx(&self) -> Context<'_> {
-        Context {
-            catalog: &self.catalog,
-        }
+        Context::new(&self.catalog)
     }
 
     /// Normalizes the result of one client call.

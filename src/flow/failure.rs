@@ -237,7 +237,7 @@ mod tests {
     #[test]
     fn bodiless_statuses_decide_the_next_step() {
         let catalog = Catalog::builtin().unwrap();
-        let ctx = Context { catalog: &catalog };
+        let ctx = Context::new(&catalog);
         let start = Stage::Start { moves_money: false };
         let cases = [
             (401, NextStep::Investigate),
@@ -266,7 +266,7 @@ mod tests {
     #[test]
     fn psp_error_bodies_go_through_the_catalog() {
         let catalog = Catalog::builtin().unwrap();
-        let ctx = Context { catalog: &catalog };
+        let ctx = Context::new(&catalog);
         let body = r#"{"request_id":"r1","error_type":"unprocessable_entity","error_codes":["amount_invalid"]}"#;
         let n = http_error(
             Provider::Checkout,
@@ -283,7 +283,7 @@ mod tests {
     #[test]
     fn garbage_success_bodies_are_reported() {
         let catalog = Catalog::builtin().unwrap();
-        let ctx = Context { catalog: &catalog };
+        let ctx = Context::new(&catalog);
         let n = answered(
             Provider::Paysafe,
             Stage::Later,

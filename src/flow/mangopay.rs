@@ -105,9 +105,7 @@ impl MangopayFlow {
     }
 
     fn ctx(&self) -> Context<'_> {
-        Context {
-            catalog: &self.catalog,
-        }
+        Context::new(&self.catalog)
     }
 
     /// [`AuthenticationFlow::start`] for a given payer.

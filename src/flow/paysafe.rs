@@ -94,9 +94,7 @@ impl PaysafeFlow {
     }
 
     fn ctx(&self) -> Context<'_> {
-        Context {
-            catalog: &self.catalog,
-        }
+        Context::new(&self.catalog)
     }
 
     /// The outcome of an answered call, with the `X-Application-Status-Code` /

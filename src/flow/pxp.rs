@@ -117,9 +117,7 @@ impl PxpFlow {
     }
 
     fn ctx(&self) -> Context<'_> {
-        Context {
-            catalog: &self.catalog,
-        }
+        Context::new(&self.catalog)
     }
 
     /// The normalized outcome of one call.

@@ -10,9 +10,12 @@
 mod rules;
 
 use crate::model::{Eci, Network, TransStatus};
+use chrono::NaiveDate;
 use serde::Serialize;
 
-pub use rules::{decide, Cavv, Cond, NetworkSel, Protocol, RuleRow, RULES};
+pub use rules::{
+    decide, ymd, Cavv, Cond, NetworkSel, Protocol, RuleRow, Ymd, NO_CHALLENGE_REQUESTED, RULES,
+};
 
 threeds_wire::open_enum! {
     /// 3DS 1.0.2 VERes `enrolled`.
@@ -65,6 +68,9 @@ pub struct LiabilityFacts {
     pub challenge_indicator: Option<String>,
     /// Whether the cardholder was challenged.
     pub challenged: Option<bool>,
+    /// The date of the authentication: rows apply only on the dates they are in force.
+    /// Absent means today.
+    pub authenticated_on: Option<NaiveDate>,
 }
 
 impl LiabilityFacts {

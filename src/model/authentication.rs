@@ -1,6 +1,6 @@
 //! The normalized authentication: one per PSP document.
 
-use super::{AuthenticationStatus, Eci, Money, Network, NextStep, TransStatus};
+use super::{AuthenticationStatus, Eci, Money, Network, NextStep, Retry, TransStatus};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -116,6 +116,16 @@ pub struct Authentication {
     pub acs_trans_id: Option<String>,
     pub next_action: Option<NextAction>,
     pub raw: Raw,
+    /// Whether a new attempt can help, and where; null for a success, a pending state or an
+    /// unknown value.
+    pub retry: Option<Retry>,
+    /// The SCA exemption the PSP reports as applied (`low_value`,
+    /// `transaction_risk_analysis`, `trusted_listing`, `secure_corporate`,
+    /// `merchant_initiated`, `recurring`, `acquirer`, ...); null when none is reported.
+    pub exemption: Option<String>,
+    /// When the authentication took place, RFC 3339 in UTC, from the document itself; the
+    /// date the dated liability rules are applied at. Null when the document carries none.
+    pub authenticated_at: Option<String>,
     /// CAVV / AAV / cryptogram. Printed only with `--reveal-secrets`.
     pub authentication_value: Option<Secret>,
 }
@@ -145,6 +155,9 @@ impl Authentication {
             acs_trans_id: None,
             next_action: None,
             raw: Raw::default(),
+            retry: None,
+            exemption: None,
+            authenticated_at: None,
             authentication_value: None,
         }
     }

@@ -8,8 +8,10 @@ mod emv;
 mod money;
 pub mod reason;
 mod status;
+pub mod timestamp;
 
 pub use authentication::{Authentication, DocumentKind, NextAction, Provider, Raw};
 pub use emv::{Eci, Network, TransStatus};
 pub use money::{currency_exponent, major_to_minor, minor_to_major, Money, MoneyError};
-pub use status::{AuthenticationStatus, NextStep, UnknownWord};
+pub use status::{AuthenticationStatus, NextStep, Retry, UnknownWord};
+pub use timestamp::date_of;

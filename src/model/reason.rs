@@ -4,6 +4,8 @@
 //! PXP the code in `stateData.code`. All of them normalize to the same word, taken from this
 //! one table, so a reconciliation job sees one vocabulary.
 
+use super::Retry;
+
 /// `(code, reason word, EMVCo meaning)` for transStatusReason 01..30.
 pub const EMV_REASONS: &[(&str, &str, &str)] = &[
     (
@@ -98,6 +100,26 @@ pub const EMV_REASONS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// Where a new attempt can help after an N, R or U with this transStatusReason, when the
+/// reason decides it (`None`: the transStatus decides). One table for every PSP, so the same
+/// EMV outcome gets the same `retry` at Checkout, Paysafe and PXP:
+/// * fraud and "never retry" reasons (09 security failure, 10 stolen, 11 suspected fraud,
+///   12 not permitted) and card or device facts a retry cannot change (02, 03, 05-08, 13,
+///   20, 21): `never`;
+/// * limits (04 frequency, 19 maximum challenges) and an ACS technical issue (22, which every
+///   PSP reaches the same way): `later`;
+/// * a cardholder who did not finish (01, 14, 23-26, 29): `same_psp`.
+pub fn emv_reason_retry(code: &str) -> Option<Retry> {
+    let code = normalize_code(code)?;
+    Some(match code.as_str() {
+        "01" | "14" | "23" | "24" | "25" | "26" | "29" => Retry::SamePsp,
+        "04" | "19" | "22" => Retry::Later,
+        "02" | "03" | "05" | "06" | "07" | "08" | "09" | "10" | "11" | "12" | "13" | "20"
+        | "21" => Retry::Never,
+        _ => return None,
+    })
+}
+
 /// The reason word for an EMV transStatusReason code (`"1"` and `"01"` alike).
 pub fn emv_reason(code: &str) -> Option<&'static str> {
     let code = normalize_code(code)?;
@@ -125,6 +147,17 @@ mod tests {
         assert_eq!(emv_reason("85"), None);
         assert_eq!(normalize_code("85").as_deref(), Some("85"));
         assert_eq!(normalize_code("rreq_status"), None);
+    }
+
+    #[test]
+    fn fraud_reasons_are_never_retried_and_limits_wait() {
+        for code in ["09", "10", "11", "12"] {
+            assert_eq!(emv_reason_retry(code), Some(Retry::Never), "{code}");
+        }
+        assert_eq!(emv_reason_retry("4"), Some(Retry::Later));
+        assert_eq!(emv_reason_retry("14"), Some(Retry::SamePsp));
+        assert_eq!(emv_reason_retry("15"), None);
+        assert_eq!(emv_reason_retry("85"), None);
     }
 
     #[test]

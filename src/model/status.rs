@@ -58,6 +58,28 @@ pub enum NextStep {
     Investigate,
 }
 
+/// Whether a new attempt at the authentication can help, and where. `next_step` says what
+/// to do with this authentication now; `retry` is what a router or a merchant's retry logic
+/// needs. Null (`None`) for a success, a pending state or an unknown value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Retry {
+    /// A new attempt at the same PSP may succeed, with the cardholder present (challenge
+    /// abandoned or expired, ACS timeout, card authentication failed).
+    SamePsp,
+    /// The failure was the PSP's own: another PSP, or the same one later, may succeed (PSP
+    /// 5xx, PSP technical error, a request never sent).
+    OtherPsp,
+    /// Only after a delay, at any PSP (amount or frequency limits, velocity, a directory
+    /// server outage: every PSP reaches the same DS).
+    Later,
+    /// Retry asking for a challenge (a soft decline "SCA required").
+    WithChallenge,
+    /// Retrying anywhere will not help (rejected, fraud, lost or stolen card, not permitted,
+    /// not enrolled, a request the PSP refuses as invalid).
+    Never,
+}
+
 /// A word that is not one of the enum's spellings (from a catalog file).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("'{word}' is not a known {what}")]
@@ -130,6 +152,16 @@ snake_case_words!(
     Investigate = "investigate",
 );
 
+snake_case_words!(
+    Retry,
+    "retry",
+    SamePsp = "same_psp",
+    OtherPsp = "other_psp",
+    Later = "later",
+    WithChallenge = "with_challenge",
+    Never = "never",
+);
+
 impl AuthenticationStatus {
     /// True once the authentication has an outcome that will not change.
     pub fn is_final(self) -> bool {
@@ -152,6 +184,11 @@ mod tests {
             let json = serde_json::to_string(s).unwrap();
             assert_eq!(json, format!("\"{}\"", s.as_str()));
             assert_eq!(s.as_str().parse::<NextStep>().unwrap(), *s);
+        }
+        for s in Retry::ALL {
+            let json = serde_json::to_string(s).unwrap();
+            assert_eq!(json, format!("\"{}\"", s.as_str()));
+            assert_eq!(s.as_str().parse::<Retry>().unwrap(), *s);
         }
     }
 

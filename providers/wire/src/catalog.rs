@@ -6,13 +6,15 @@
 //! meaning in data makes it reviewable row by row, testable row by row, and overridable at
 //! run time when a PSP adds a code.
 //!
-//! Columns: `table,code,message,status,reason,next_step,retryable,source`.
+//! Columns: `table,code,message,status,reason,next_step,retry,source`.
 //! * `table` groups codes of one PSP field (`result_code`, `error_code`, `state`, ...);
 //! * `code` is the PSP value, verbatim;
 //! * `message` is the PSP's documented message;
 //! * `status`, `reason`, `next_step` are the normalized words (empty when the row does not
 //!   decide them, e.g. a reason code whose status comes from another field);
-//! * `retryable` is `true` or `false`: whether retrying the same authentication can help;
+//! * `retry` is where a new attempt can help (`same_psp`, `other_psp`, `later`,
+//!   `with_challenge`, `never`), empty when the row does not decide it (a success, a pending
+//!   state, a reason code that leaves it to the status);
 //! * `source` names the document the row comes from.
 
 use serde::{Deserialize, Serialize};
@@ -26,7 +28,7 @@ pub struct CatalogRow {
     pub status: String,
     pub reason: String,
     pub next_step: String,
-    pub retryable: bool,
+    pub retry: String,
     pub source: String,
 }
 
@@ -67,11 +69,11 @@ mod tests {
 
     #[test]
     fn parses_rows_and_quoted_commas() {
-        let text = "table,code,message,status,reason,next_step,retryable,source\n\
-                    result_code,101304,\"Secure mode: session expired, retry\",expired,session_expired,retry_authentication,true,docs\n";
+        let text = "table,code,message,status,reason,next_step,retry,source\n\
+                    result_code,101304,\"Secure mode: session expired, retry\",expired,session_expired,retry_authentication,same_psp,docs\n";
         let rows = parse("t.csv", text).unwrap();
         assert_eq!(rows[0].message, "Secure mode: session expired, retry");
-        assert!(rows[0].retryable);
+        assert_eq!(rows[0].retry, "same_psp");
     }
 
     #[test]
