@@ -1,0 +1,8 @@
+//! mangopay's documents for each EMV outcome.
+
+use super::{Built, Outcome};
+
+/// The document mangopay sends for `o`, or why it cannot send one.
+pub fn document(_o: &Outcome) -> Built {
+    Err("not built yet")
+}
