@@ -195,6 +195,8 @@ fn liability_command_prints_rule_and_source_and_rejects_bad_flags() {
             "N",
             "--eci",
             "6",
+            "--as-of",
+            "2020-06-01",
         ],
         "",
     );
@@ -202,6 +204,24 @@ fn liability_command_prints_rule_and_source_and_rejects_bad_flags() {
     assert_eq!(d["liability_shift"], true);
     assert_eq!(d["rule"], "visa.v1.not_enrolled_eci06");
     assert!(d["source"].as_str().unwrap().contains("Paysafe"));
+    // The same facts dated after Visa retired 3DS 1.0.2 (default: today) do not shift.
+    let out = bin(
+        &[
+            "liability",
+            "--network",
+            "visa",
+            "--version",
+            "1.0.2",
+            "--enrollment",
+            "N",
+            "--eci",
+            "6",
+        ],
+        "",
+    );
+    let d: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(d["liability_shift"], false);
+    assert_eq!(d["rule"], "visa.v1.retired");
     let out = bin(
         &[
             "liability",
