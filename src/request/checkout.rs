@@ -13,6 +13,7 @@
 //! `initial_transaction.initial_session_id`.
 
 use super::{
+    quoted,
     Address, AuthenticationRequest, Browser, Card, CardReference, Cardholder, ChallengePreference,
     Channel, MessageCategory, PriorAuthentication, PriorMethod, Purpose, RequestCodec,
     RequestError, TransactionType, Urls,
@@ -43,6 +44,34 @@ impl RequestCodec for CheckoutCodec {
     type Wire = cko::SessionRequest;
     const PROVIDER: Provider = P;
     const DOCUMENT: &'static str = "checkout.session_request";
+    /// Required `source` and `completion`, and the fields only a session request has
+    /// (`amount` and `currency` are every PSP's).
+    const IDENTIFYING: &'static [&'static str] = &[
+        "source",
+        "completion",
+        "processing_channel_id",
+        "channel_data",
+        "authentication_type",
+        "authentication_category",
+        "challenge_indicator",
+        "billing_descriptor",
+        "shipping_address",
+        "account_info",
+        "merchant_risk_info",
+        "initial_transaction",
+        "prior_transaction_reference",
+        "installment",
+    ];
+
+    /// `processing_channel_id` is required unless the OAuth token is bound to one
+    /// (Checkout API reference, `POST /sessions`); the model does not carry it, so a
+    /// translated request always lacks it and `--set processing_channel_id=pc_...` supplies
+    /// it. The live flow adds it from its settings.
+    fn translation_violations(w: &Self::Wire) -> Vec<threeds_wire::FieldViolation> {
+        let mut v = threeds_wire::Violations::new();
+        v.require("processing_channel_id", w.processing_channel_id.as_ref());
+        v.into_vec()
+    }
 
     fn to_model(w: &Self::Wire) -> Result<AuthenticationRequest, RequestError> {
         let mut m = AuthenticationRequest {
@@ -66,7 +95,7 @@ impl RequestCodec for CheckoutCodec {
                 AType::MaintainCard => Ok(Purpose::MaintainCard),
                 AType::Unknown(v) => Err(value_error(
                     "authentication_type",
-                    format!("'{v}' is not a Checkout authentication type"),
+                    format!("{} is not a Checkout authentication type", quoted(v)),
                 )),
             })
             .transpose()?;
@@ -81,7 +110,7 @@ impl RequestCodec for CheckoutCodec {
                 Cat::NonPayment => Ok(MessageCategory::NonPayment),
                 Cat::Unknown(v) => Err(value_error(
                     "authentication_category",
-                    format!("'{v}' is not a Checkout authentication category"),
+                    format!("{} is not a Checkout authentication category", quoted(v)),
                 )),
             })
             .transpose()?;
@@ -104,7 +133,7 @@ impl RequestCodec for CheckoutCodec {
                 }
                 cko::TransactionType::Unknown(v) => Err(value_error(
                     "transaction_type",
-                    format!("'{v}' is not a Checkout transaction type"),
+                    format!("{} is not a Checkout transaction type", quoted(v)),
                 )),
             })
             .transpose()?;
@@ -153,7 +182,7 @@ impl RequestCodec for CheckoutCodec {
                     Some(IAM::Unknown(v)) => {
                         return Err(value_error(
                             "initial_transaction.authentication_method",
-                            format!("'{v}' is not a Checkout authentication method"),
+                            format!("{} is not a Checkout authentication method", quoted(v)),
                         ))
                     }
                 },
@@ -267,7 +296,7 @@ fn challenge_to_model(c: &CI) -> Result<ChallengePreference, RequestError> {
         CI::Unknown(v) => {
             return Err(value_error(
                 "challenge_indicator",
-                format!("'{v}' is not a Checkout challenge indicator"),
+                format!("{} is not a Checkout challenge indicator", quoted(v)),
             ))
         }
     })
@@ -293,7 +322,7 @@ fn scheme_to_network(s: &Scheme) -> Result<Network, RequestError> {
     Network::from_psp(s.as_str()).ok_or_else(|| {
         value_error(
             "source.scheme",
-            format!("'{}' is not a known network", s.as_str()),
+            format!("{} is not a known network", quoted(s.as_str())),
         )
     })
 }
@@ -332,7 +361,7 @@ fn read_source(s: &cko::Source, m: &mut AuthenticationRequest) -> Result<(), Req
         SourceType::Unknown(v) => {
             return Err(value_error(
                 "source.type",
-                format!("'{v}' is not a Checkout source type"),
+                format!("{} is not a Checkout source type", quoted(v)),
             ))
         }
     }
@@ -380,7 +409,7 @@ fn write_source(m: &AuthenticationRequest) -> Result<Option<cko::Source>, Reques
             other => {
                 return Err(value_error(
                     "source.type",
-                    format!("Checkout has no source for a '{other}' reference"),
+                    format!("Checkout has no source for a {} reference", quoted(other)),
                 ))
             }
         },
@@ -485,7 +514,7 @@ fn parse_num<T: std::str::FromStr>(
         n.as_str()
             .trim()
             .parse::<T>()
-            .map_err(|_| value_error(path, format!("'{}' is not a number", n.as_str())))
+            .map_err(|_| value_error(path, format!("{} is not a number", quoted(n.as_str()))))
     })
     .transpose()
 }
@@ -499,7 +528,7 @@ fn read_channel(c: &cko::ChannelData, m: &mut AuthenticationRequest) -> Result<(
         cko::Channel::Unknown(v) => {
             return Err(value_error(
                 "channel_data.channel",
-                format!("'{v}' is not a Checkout channel"),
+                format!("{} is not a Checkout channel", quoted(v)),
             ))
         }
     });
@@ -597,7 +626,7 @@ fn date_to_model(path: &str, d: &str) -> Result<String, RequestError> {
     if d.len() == 8 && d.bytes().all(|b| b.is_ascii_digit()) {
         Ok(format!("{}-{}-{}", &d[..4], &d[4..6], &d[6..]))
     } else {
-        Err(value_error(path, format!("'{d}' is not yyyyMMdd")))
+        Err(value_error(path, format!("{} is not yyyyMMdd", quoted(d))))
     }
 }
 
@@ -607,7 +636,7 @@ fn date_to_wire(path: &str, d: &str) -> Result<String, RequestError> {
     if d.len() == 10 && compact.len() == 8 && compact.bytes().all(|b| b.is_ascii_digit()) {
         Ok(compact)
     } else {
-        Err(value_error(path, format!("'{d}' is not YYYY-MM-DD")))
+        Err(value_error(path, format!("{} is not YYYY-MM-DD", quoted(d))))
     }
 }
 
