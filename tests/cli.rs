@@ -270,7 +270,7 @@ fn translate_names_what_it_drops_and_what_the_target_needs() {
         ],
         "",
     );
-    assert_eq!(strict.status.code(), Some(2));
+    assert_eq!(strict.status.code(), Some(3), "strict loss has its own exit code");
 
     let set = bin(
         &[
@@ -308,7 +308,7 @@ fn translate_names_what_it_drops_and_what_the_target_needs() {
         ],
         "",
     );
-    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(bad.status.code(), Some(2), "a bad --set is a usage error");
     assert!(
         stderr(&bad).contains("--set no_such_field: not a field of the checkout request"),
         "{}",
