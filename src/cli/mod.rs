@@ -59,16 +59,22 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Normalize PSP documents (one JSON document or JSON Lines per file) to JSON Lines.
+    #[command(after_help = AFTER_HELP)]
     Normalize(normalize::Args),
     /// Translate one PSP's authentication request into another's.
+    #[command(after_help = AFTER_HELP)]
     Translate(translate::Args),
     /// Decide liability shift from authentication facts.
+    #[command(after_help = AFTER_HELP)]
     Liability(liability::Args),
     /// Normalize the bundled fixtures and print a summary table.
+    #[command(after_help = AFTER_HELP)]
     Summary(summary::Args),
     /// Run authentications through every PSP against the in-process sandbox.
+    #[command(after_help = AFTER_HELP)]
     Demo(demo::Args),
     /// Serve local simulators of the four PSP APIs on one loopback listener.
+    #[command(after_help = AFTER_HELP)]
     Sandbox(sandbox::Args),
 }
 
