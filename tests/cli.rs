@@ -223,7 +223,11 @@ fn liability_command_prints_rule_and_source_and_rejects_bad_flags() {
         &["liability", "--network", "visa", "--trans-status", "Q"],
         "",
     );
-    assert_eq!(out.status.code(), Some(2), "a bad flag value is a usage error");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a bad flag value is a usage error"
+    );
     assert!(
         stderr(&out).contains("'Q'") && stderr(&out).contains("--trans-status"),
         "{}",
@@ -274,7 +278,11 @@ fn translate_names_what_it_drops_and_what_the_target_needs() {
         ],
         "",
     );
-    assert_eq!(strict.status.code(), Some(3), "strict loss has its own exit code");
+    assert_eq!(
+        strict.status.code(),
+        Some(3),
+        "strict loss has its own exit code"
+    );
 
     let set = bin(
         &[
@@ -442,10 +450,17 @@ fn a_5_mb_field_is_quoted_as_an_excerpt_in_every_message() {
     ))
     .unwrap();
     req["transaction_type"] = Value::from(big.clone());
-    let out = bin(&["translate", "--from", "checkout", "--to", "paysafe"], &req.to_string());
+    let out = bin(
+        &["translate", "--from", "checkout", "--to", "paysafe"],
+        &req.to_string(),
+    );
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("transaction_type") && err.contains("bytes)"), "{}", &err[..err.len().min(600)]);
+    assert!(
+        err.contains("transaction_type") && err.contains("bytes)"),
+        "{}",
+        &err[..err.len().min(600)]
+    );
     assert!(err.len() < 2000, "{} bytes of messages", err.len());
 
     let mut req: Value = serde_json::from_str(&fixture(
@@ -453,9 +468,16 @@ fn a_5_mb_field_is_quoted_as_an_excerpt_in_every_message() {
     ))
     .unwrap();
     req[big.as_str()] = Value::from(1);
-    let out = bin(&["translate", "--from", "checkout", "--to", "paysafe"], &req.to_string());
+    let out = bin(
+        &["translate", "--from", "checkout", "--to", "paysafe"],
+        &req.to_string(),
+    );
     let err = stderr(&out);
-    assert!(err.contains("not carried over"), "{}", &err[..err.len().min(600)]);
+    assert!(
+        err.contains("not carried over"),
+        "{}",
+        &err[..err.len().min(600)]
+    );
     for line in err.lines() {
         assert!(line.len() < 2000, "a {}-byte message", line.len());
     }
@@ -470,7 +492,9 @@ fn a_line_over_the_limit_is_reported_and_skipped_and_the_rest_is_read() {
     assert_eq!(lines(&out).len(), 2, "the lines around it are normalized");
     let err = stderr(&out);
     assert!(
-        err.contains("error: -:2: the line of 3000002 bytes is longer than --max-line-bytes 100000; skipped"),
+        err.contains(
+            "error: -:2: the line of 3000002 bytes is longer than --max-line-bytes 100000; skipped"
+        ),
         "{err}"
     );
     let zero = bin(&["normalize", "--max-line-bytes", "0"], "");
@@ -481,7 +505,11 @@ fn a_line_over_the_limit_is_reported_and_skipped_and_the_rest_is_read() {
 fn empty_input_is_an_error_and_a_bom_is_accepted() {
     let out = bin(&["normalize"], "");
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("error: -: no documents"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("error: -: no documents"),
+        "{}",
+        stderr(&out)
+    );
     let out = bin(&["normalize"], "\n  \n");
     assert_eq!(out.status.code(), Some(1));
 
@@ -520,11 +548,16 @@ fn concatenated_pretty_documents_are_each_normalized_with_their_lines() {
 #[test]
 fn provider_flag_on_another_psps_document_is_an_error() {
     let doc = compact("fixtures/mangopay/payin_failed_101304_expired.json");
-    let out = bin(&["normalize", "--provider", "checkout"], &(doc.clone() + "\n"));
+    let out = bin(
+        &["normalize", "--provider", "checkout"],
+        &(doc.clone() + "\n"),
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(lines(&out).is_empty());
     assert!(
-        stderr(&out).contains("error: -:1: checkout: not a checkout document (it looks like a mangopay document)"),
+        stderr(&out).contains(
+            "error: -:1: checkout: not a checkout document (it looks like a mangopay document)"
+        ),
         "{}",
         stderr(&out)
     );
@@ -536,20 +569,35 @@ fn provider_flag_on_another_psps_document_is_an_error() {
 
 #[test]
 fn translate_refuses_documents_that_are_not_requests_of_from() {
-    let out = bin(&["translate", "--from", "checkout", "--to", "paysafe"], "{}");
+    let out = bin(
+        &["translate", "--from", "checkout", "--to", "paysafe"],
+        "{}",
+    );
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("error: -:1: not a checkout.session_request"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("error: -:1: not a checkout.session_request"),
+        "{}",
+        stderr(&out)
+    );
     let paysafe = fixture("fixtures/requests/paysafe_authentication_request_blueprint.json");
-    let out = bin(&["translate", "--from", "checkout", "--to", "pxp"], &paysafe);
+    let out = bin(
+        &["translate", "--from", "checkout", "--to", "pxp"],
+        &paysafe,
+    );
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("it looks like a paysafe request"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("it looks like a paysafe request"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
 fn translate_reads_pxps_own_pre_initiate_body() {
-    let envelope: Value =
-        serde_json::from_str(&fixture("fixtures/requests/pxp_standalone_request_docs.json"))
-            .unwrap();
+    let envelope: Value = serde_json::from_str(&fixture(
+        "fixtures/requests/pxp_standalone_request_docs.json",
+    ))
+    .unwrap();
     let pre = envelope["preInitiate"].to_string();
     let out = bin(&["translate", "--from", "pxp", "--to", "checkout"], &pre);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -558,65 +606,125 @@ fn translate_reads_pxps_own_pre_initiate_body() {
     assert_eq!(req["currency"], "EUR");
     assert_eq!(req["source"]["number"], "411111******1111");
     // Paths as the body spells them, not the envelope's.
-    assert!(stderr(&out).contains("dropped: pxp acquirerProfileId: not carried over"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("dropped: pxp acquirerProfileId: not carried over"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
 fn translate_to_checkout_reports_the_missing_processing_channel_id() {
     let src = "fixtures/requests/paysafe_authentication_request_blueprint.json";
-    let out = bin(&["translate", "--from", "paysafe", "--to", "checkout", src], "");
+    let out = bin(
+        &["translate", "--from", "paysafe", "--to", "checkout", src],
+        "",
+    );
     assert!(
         stderr(&out).contains("target: checkout processing_channel_id: required"),
         "{}",
         stderr(&out)
     );
     let set = bin(
-        &["translate", "--from", "paysafe", "--to", "checkout", src, "--set", "processing_channel_id=pc_zs5fqhybzc2e3jmq3efvybybpq"],
+        &[
+            "translate",
+            "--from",
+            "paysafe",
+            "--to",
+            "checkout",
+            src,
+            "--set",
+            "processing_channel_id=pc_zs5fqhybzc2e3jmq3efvybybpq",
+        ],
         "",
     );
-    assert!(!stderr(&set).contains("processing_channel_id"), "{}", stderr(&set));
+    assert!(
+        !stderr(&set).contains("processing_channel_id"),
+        "{}",
+        stderr(&set)
+    );
 }
 
 #[test]
 fn translate_writes_and_reads_the_model() {
     let src = "fixtures/requests/paysafe_authentication_request_blueprint.json";
-    let out = bin(&["translate", "--from", "paysafe", "--to", "model", src], "");
+    let out = bin(
+        &["translate", "--from", "paysafe", "--to", "model", src],
+        "",
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let model: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(model["amount"], 123);
     assert_eq!(model["account"]["purchases_last_6_months"], 1);
-    assert_eq!(model["merchant_risk"]["shipping_indicator"], "billing_address");
-    assert_ne!(model["card"]["number"], "4111111111111111", "redacted without --reveal-secrets");
+    assert_eq!(
+        model["merchant_risk"]["shipping_indicator"],
+        "billing_address"
+    );
+    assert_ne!(
+        model["card"]["number"], "4111111111111111",
+        "redacted without --reveal-secrets"
+    );
 
     let revealed = bin(
-        &["translate", "--from", "paysafe", "--to", "model", "--reveal-secrets", src],
+        &[
+            "translate",
+            "--from",
+            "paysafe",
+            "--to",
+            "model",
+            "--reveal-secrets",
+            src,
+        ],
         "",
     );
     let model = String::from_utf8_lossy(&revealed.stdout).into_owned();
     assert!(model.contains("4111111111111111"));
-    let back = bin(&["translate", "--from", "model", "--to", "checkout"], &model);
+    let back = bin(
+        &["translate", "--from", "model", "--to", "checkout"],
+        &model,
+    );
     assert_eq!(back.status.code(), Some(0), "{}", stderr(&back));
     let req: Value = serde_json::from_slice(&back.stdout).unwrap();
     assert_eq!(req["account_info"]["purchase_count"], 1);
-    assert!(!stderr(&back).contains("dropped: model"), "{}", stderr(&back));
+    assert!(
+        !stderr(&back).contains("dropped: model"),
+        "{}",
+        stderr(&back)
+    );
 
-    let bad = bin(&["translate", "--from", "model", "--to", "checkout"], "{\"amount\": \"x\"}");
+    let bad = bin(
+        &["translate", "--from", "model", "--to", "checkout"],
+        "{\"amount\": \"x\"}",
+    );
     assert_eq!(bad.status.code(), Some(1));
-    assert!(stderr(&bad).contains("model: at amount"), "{}", stderr(&bad));
+    assert!(
+        stderr(&bad).contains("model: at amount"),
+        "{}",
+        stderr(&bad)
+    );
 }
 
 #[test]
 fn help_lists_flag_values_and_exit_codes() {
     let out = bin(&["--help"], "");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("Exit codes:") && text.contains("3  translate --strict"), "{text}");
+    assert!(
+        text.contains("Exit codes:") && text.contains("3  translate --strict"),
+        "{text}"
+    );
     let out = bin(&["translate", "--help"], "");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("- pxp") && text.contains("- model:"), "{text}");
+    assert!(
+        text.contains("- pxp") && text.contains("- model:"),
+        "{text}"
+    );
     assert!(text.contains("Exit codes:"), "{text}");
     let out = bin(&["liability", "--help"], "");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("cartes_bancaires") && text.contains("unknown"), "{text}");
+    assert!(
+        text.contains("cartes_bancaires") && text.contains("unknown"),
+        "{text}"
+    );
     let out = bin(&["normalize", "--no-such-flag"], "");
     assert_eq!(out.status.code(), Some(2));
 }

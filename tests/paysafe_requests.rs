@@ -618,8 +618,7 @@ fn risk_data_goes_to_checkout_and_back() {
     );
     assert_eq!(u["paymentAccountDetails"]["createdDate"], "2014-01-26");
     assert_eq!(
-        p["orderItemDetails"],
-        original["orderItemDetails"],
+        p["orderItemDetails"], original["orderItemDetails"],
         "order items survive both ways"
     );
     assert_eq!(
@@ -643,7 +642,9 @@ fn electronic_delivery_is_the_electronic_timeframe() {
     assert_eq!(r["delivery_timeframe"], "electronic_delivery");
     assert_eq!(r["delivery_email"], "buyer@example.com");
     assert!(
-        !t.dropped.iter().any(|d| d.path.starts_with("electronicDelivery")),
+        !t.dropped
+            .iter()
+            .any(|d| d.path.starts_with("electronicDelivery")),
         "{:?}",
         t.dropped
     );

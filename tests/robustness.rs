@@ -188,13 +188,17 @@ fn request_documents() -> Vec<(threeds_bridge::translate::Format, Value)> {
     let paysafe = read("paysafe_authentication_request_blueprint.json");
     let pxp = read("pxp_standalone_request_docs.json");
     let pre_initiate = pxp["preInitiate"].clone();
-    let model = threeds_bridge::translate::translate(&paysafe, Provider::Paysafe, Provider::Paysafe, &[])
-        .map(|t| serde_json::to_value(&t.model).expect("model JSON"))
-        .expect("the blueprint translates");
+    let model =
+        threeds_bridge::translate::translate(&paysafe, Provider::Paysafe, Provider::Paysafe, &[])
+            .map(|t| serde_json::to_value(&t.model).expect("model JSON"))
+            .expect("the blueprint translates");
     vec![
         (Format::Psp(Provider::Checkout), checkout),
         (Format::Psp(Provider::Paysafe), paysafe),
-        (Format::Psp(Provider::Mangopay), read("mangopay_direct_payin_request_docs.json")),
+        (
+            Format::Psp(Provider::Mangopay),
+            read("mangopay_direct_payin_request_docs.json"),
+        ),
         (Format::Psp(Provider::Pxp), pxp),
         (Format::Psp(Provider::Pxp), pre_initiate),
         (Format::Model, model),
@@ -208,8 +212,12 @@ fn replace_strings(v: &mut Value, words: &[String], next: &mut usize) {
             *s = words[*next % words.len()].clone();
             *next += 1;
         }
-        Value::Array(items) => items.iter_mut().for_each(|i| replace_strings(i, words, next)),
-        Value::Object(map) => map.values_mut().for_each(|i| replace_strings(i, words, next)),
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|i| replace_strings(i, words, next)),
+        Value::Object(map) => map
+            .values_mut()
+            .for_each(|i| replace_strings(i, words, next)),
         _ => {}
     }
 }

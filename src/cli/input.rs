@@ -288,10 +288,12 @@ impl<R: BufRead> Lines<R> {
         if self.buf.last() == Some(&b'\r') {
             self.buf.pop();
         }
-        Ok(Some(match String::from_utf8(std::mem::take(&mut self.buf)) {
-            Ok(s) => Line::Text(s),
-            Err(_) => Line::NotUtf8,
-        }))
+        Ok(Some(
+            match String::from_utf8(std::mem::take(&mut self.buf)) {
+                Ok(s) => Line::Text(s),
+                Err(_) => Line::NotUtf8,
+            },
+        ))
     }
 }
 
@@ -389,7 +391,10 @@ mod tests {
         assert!(buf.capacity() <= 2 * 1024 + 8192, "{}", buf.capacity());
         let len = read_bounded_line(&mut reader, &mut buf, 1024).unwrap();
         assert_eq!((len, buf.as_slice()), (Some(7), &b"{\"a\":1}"[..]));
-        assert_eq!(read_bounded_line(&mut reader, &mut buf, 1024).unwrap(), None);
+        assert_eq!(
+            read_bounded_line(&mut reader, &mut buf, 1024).unwrap(),
+            None
+        );
     }
 
     #[test]
@@ -438,7 +443,11 @@ mod tests {
 
     #[test]
     fn a_pretty_document_over_the_limit_is_reported() {
-        let input = format!("{{\n\"k\": \"{}\",\n\"j\": \"{}\"\n}}\n", "z".repeat(40), "w".repeat(40));
+        let input = format!(
+            "{{\n\"k\": \"{}\",\n\"j\": \"{}\"\n}}\n",
+            "z".repeat(40),
+            "w".repeat(40)
+        );
         let got = collect(input.as_bytes(), 64);
         assert!(
             matches!(

@@ -66,7 +66,12 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         let doc = match item {
             Ok(doc) => doc,
             Err(skipped) => {
-                diagnostic(err, "error", &format!("{name}:{}", skipped.line()), &skipped);
+                diagnostic(
+                    err,
+                    "error",
+                    &format!("{name}:{}", skipped.line()),
+                    &skipped,
+                );
                 code = code.max(exit::BAD_INPUT);
                 return;
             }

@@ -19,10 +19,10 @@
 //! `initial_transaction.initial_session_id`.
 
 use super::{
-    quoted, AccountInfo, DeliveryTimeframe, GiftCard, MerchantRisk, Recency, ShippingIndicator,
-    Address, AuthenticationRequest, Browser, Card, CardReference, Cardholder, ChallengePreference,
-    Channel, MessageCategory, PriorAuthentication, PriorMethod, Purpose, RequestCodec,
-    RequestError, TransactionType, Urls,
+    quoted, AccountInfo, Address, AuthenticationRequest, Browser, Card, CardReference, Cardholder,
+    ChallengePreference, Channel, DeliveryTimeframe, GiftCard, MerchantRisk, MessageCategory,
+    PriorAuthentication, PriorMethod, Purpose, Recency, RequestCodec, RequestError,
+    ShippingIndicator, TransactionType, Urls,
 };
 use crate::model::{currency_exponent, Network, Provider};
 use threeds_checkout as cko;
@@ -655,42 +655,10 @@ fn date_to_wire(path: &str, d: &str) -> Result<String, RequestError> {
     if d.len() == 10 && compact.len() == 8 && compact.bytes().all(|b| b.is_ascii_digit()) {
         Ok(compact)
     } else {
-        Err(value_error(path, format!("{} is not YYYY-MM-DD", quoted(d))))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn phones_split_on_e164_calling_codes() {
-        for (text, cc, n) in [
-            ("+447700900123", "44", "7700900123"),
-            ("+1 415 555 0100", "1", "4155550100"),
-            ("+353-1-234-5678", "353", "12345678"),
-            ("+7 495 1234567", "7", "4951234567"),
-            ("+2é", "2é", ""),
-            ("+é1234", "é12", "34"),
-        ] {
-            let p = phone_to_wire(text);
-            assert_eq!(p.country_code.as_deref(), Some(cc), "{text}");
-            assert_eq!(p.number.as_deref(), (!n.is_empty()).then_some(n), "{text}");
-        }
-        assert_eq!(phone_to_wire("07700900123").country_code, None);
-        let p = cko::Phone {
-            country_code: Some("44".into()),
-            number: Some("7700900123".into()),
-        };
-        assert_eq!(phone_to_wire(&phone_to_model(&p)), p);
-    }
-
-    #[test]
-    fn dates_convert_both_ways() {
-        assert_eq!(date_to_model("x", "99991231").unwrap(), "9999-12-31");
-        assert_eq!(date_to_wire("x", "9999-12-31").unwrap(), "99991231");
-        assert!(date_to_wire("x", "31/12/9999").is_err());
-        assert!(date_to_model("x", "9999-12-31").is_err());
+        Err(value_error(
+            path,
+            format!("{} is not YYYY-MM-DD", quoted(d)),
+        ))
     }
 }
 
@@ -871,7 +839,10 @@ fn read_risk(r: &cko::MerchantRiskInfo) -> Result<MerchantRisk, RequestError> {
     use cko::ShippingIndicator as S;
     let path = |f: &str| format!("merchant_risk_info.{f}");
     let unknown = |f: &str, v: &str| {
-        value_error(&path(f), format!("{} is not a documented Checkout value", quoted(v)))
+        value_error(
+            &path(f),
+            format!("{} is not a documented Checkout value", quoted(v)),
+        )
     };
     let reorder = match &r.reorder_items_indicator {
         Some(cko::ReorderItemsIndicator::FirstTimeOrdered) => Some(false),
@@ -992,5 +963,40 @@ fn write_risk(r: &MerchantRisk) -> cko::MerchantRiskInfo {
         }),
         gift_card_currency: gift.currency.clone(),
         gift_card_count: gift.count.map(|c| NumOrStr::string(c.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_split_on_e164_calling_codes() {
+        for (text, cc, n) in [
+            ("+447700900123", "44", "7700900123"),
+            ("+1 415 555 0100", "1", "4155550100"),
+            ("+353-1-234-5678", "353", "12345678"),
+            ("+7 495 1234567", "7", "4951234567"),
+            ("+2é", "2é", ""),
+            ("+é1234", "é12", "34"),
+        ] {
+            let p = phone_to_wire(text);
+            assert_eq!(p.country_code.as_deref(), Some(cc), "{text}");
+            assert_eq!(p.number.as_deref(), (!n.is_empty()).then_some(n), "{text}");
+        }
+        assert_eq!(phone_to_wire("07700900123").country_code, None);
+        let p = cko::Phone {
+            country_code: Some("44".into()),
+            number: Some("7700900123".into()),
+        };
+        assert_eq!(phone_to_wire(&phone_to_model(&p)), p);
+    }
+
+    #[test]
+    fn dates_convert_both_ways() {
+        assert_eq!(date_to_model("x", "99991231").unwrap(), "9999-12-31");
+        assert_eq!(date_to_wire("x", "9999-12-31").unwrap(), "99991231");
+        assert!(date_to_wire("x", "31/12/9999").is_err());
+        assert!(date_to_model("x", "9999-12-31").is_err());
     }
 }

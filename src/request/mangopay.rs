@@ -9,9 +9,8 @@
 //! `translate` reports those as not carried.
 
 use super::{
-    quoted,
-    Address, AuthenticationRequest, Browser, Card, CardReference, ChallengePreference, Channel,
-    MessageCategory, Purpose, RequestCodec, RequestError,
+    quoted, Address, AuthenticationRequest, Browser, Card, CardReference, ChallengePreference,
+    Channel, MessageCategory, Purpose, RequestCodec, RequestError,
 };
 use crate::model::{Network, Provider};
 use threeds_mangopay::common::as_i64;

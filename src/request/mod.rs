@@ -551,9 +551,10 @@ impl<C: RequestCodec> DynCodec for Codec<C> {
 
 /// Whether `value` is an object holding at least one of `keys` (with a non-null value).
 fn has_any(value: &Value, keys: &[&str]) -> bool {
-    value
-        .as_object()
-        .is_some_and(|map| keys.iter().any(|k| map.get(*k).is_some_and(|v| !v.is_null())))
+    value.as_object().is_some_and(|map| {
+        keys.iter()
+            .any(|k| map.get(*k).is_some_and(|v| !v.is_null()))
+    })
 }
 
 /// The normalized request itself as a codec (`translate --from model` / `--to model`): the

@@ -16,10 +16,10 @@
 //! Paysafe payment token, or a colour depth outside Paysafe's enum are errors.
 
 use super::{
-    quoted, AccountInfo, DeliveryTimeframe, GiftCard, MerchantRisk, Recency, ShippingIndicator,
-    Address, AuthenticationRequest, Browser, Card, CardReference, Cardholder, ChallengePreference,
-    Channel, Merchant, MessageCategory, PriorAuthentication, PriorMethod, Purpose, Recurring,
-    RequestCodec, RequestError, TransactionType,
+    quoted, AccountInfo, Address, AuthenticationRequest, Browser, Card, CardReference, Cardholder,
+    ChallengePreference, Channel, DeliveryTimeframe, GiftCard, Merchant, MerchantRisk,
+    MessageCategory, PriorAuthentication, PriorMethod, Purpose, Recency, Recurring, RequestCodec,
+    RequestError, ShippingIndicator, TransactionType,
 };
 use crate::model::Provider;
 use threeds_paysafe::enums as ps;
@@ -38,7 +38,10 @@ fn value_error(path: &str, message: impl Into<String>) -> RequestError {
 }
 
 fn unknown(path: &str, value: &str) -> RequestError {
-    value_error(path, format!("{} is not a documented Paysafe value", quoted(value)))
+    value_error(
+        path,
+        format!("{} is not a documented Paysafe value", quoted(value)),
+    )
 }
 
 fn number<T: TryFrom<u64>>(path: &str, value: Option<u64>) -> Result<Option<T>, RequestError> {
@@ -525,9 +528,7 @@ fn read_account(u: &wire::UserAccountDetails) -> Result<Option<AccountInfo>, Req
             ps::PasswordChangedRange::LessThanThirtyDays => Ok(Recency::LessThan30Days),
             ps::PasswordChangedRange::ThirtyToSixtyDays => Ok(Recency::From30To60Days),
             ps::PasswordChangedRange::MoreThanSixtyDays => Ok(Recency::MoreThan60Days),
-            ps::PasswordChangedRange::Unknown(v) => {
-                Err(unknown(&path("passwordChangedRange"), v))
-            }
+            ps::PasswordChangedRange::Unknown(v) => Err(unknown(&path("passwordChangedRange"), v)),
         })
         .transpose()?;
     let usage = u.shipping_details_usage.as_ref();
@@ -538,10 +539,9 @@ fn read_account(u: &wire::UserAccountDetails) -> Result<Option<AccountInfo>, Req
             ps::InitialUsageRange::LessThanThirtyDays => Ok(Recency::LessThan30Days),
             ps::InitialUsageRange::ThirtyToSixtyDays => Ok(Recency::From30To60Days),
             ps::InitialUsageRange::MoreThanSixtyDays => Ok(Recency::MoreThan60Days),
-            ps::InitialUsageRange::Unknown(v) => Err(unknown(
-                &path("shippingDetailsUsage.initialUsageRange"),
-                v,
-            )),
+            ps::InitialUsageRange::Unknown(v) => {
+                Err(unknown(&path("shippingDetailsUsage.initialUsageRange"), v))
+            }
         })
         .transpose()?;
     let payment = u.payment_account_details.as_ref();
@@ -674,7 +674,9 @@ fn read_risk(w: &wire::AuthenticationRequest) -> Result<Option<MerchantRisk>, Re
             .as_ref()
             .map(|s| {
                 Ok(match s {
-                    ps::ShippingIndicator::ShipToBillingAddress => ShippingIndicator::BillingAddress,
+                    ps::ShippingIndicator::ShipToBillingAddress => {
+                        ShippingIndicator::BillingAddress
+                    }
                     ps::ShippingIndicator::ShipToVerifiedAddress => {
                         ShippingIndicator::VerifiedAddress
                     }

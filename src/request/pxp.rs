@@ -15,9 +15,8 @@
 //! `2024-12-31T23:59:59Z`).
 
 use super::{
-    quoted,
-    Address, AuthenticationRequest, Browser, Card, CardReference, ChallengePreference, Channel,
-    Purpose, Recurring, RequestCodec, RequestError,
+    quoted, Address, AuthenticationRequest, Browser, Card, CardReference, ChallengePreference,
+    Channel, Purpose, Recurring, RequestCodec, RequestError,
 };
 use crate::model::{major_to_minor, minor_to_major, Provider};
 use threeds_pxp::country;
@@ -67,10 +66,7 @@ impl RequestCodec for PxpCodec {
         if map.contains_key("preInitiate") || map.contains_key("browserAuthentication") {
             return None;
         }
-        Some((
-            serde_json::json!({ "preInitiate": value }),
-            "preInitiate.",
-        ))
+        Some((serde_json::json!({ "preInitiate": value }), "preInitiate."))
     }
 
     fn to_model(wire: &Self::Wire) -> Result<AuthenticationRequest, RequestError> {
@@ -105,8 +101,12 @@ fn read_pre_initiate(
                     "needed to convert transactionValue to minor units",
                 )
             })?;
-            let minor = major_to_minor(value.as_str(), currency)
-                .map_err(|e| value_error("preInitiate.amount.transactionValue", excerpt(&e.to_string())))?;
+            let minor = major_to_minor(value.as_str(), currency).map_err(|e| {
+                value_error(
+                    "preInitiate.amount.transactionValue",
+                    excerpt(&e.to_string()),
+                )
+            })?;
             m.amount = Some(minor);
         }
     }
@@ -350,7 +350,10 @@ fn write_pre_initiate(r: &AuthenticationRequest) -> Result<PreInitiateRequest, R
             other => {
                 return Err(value_error(
                     "card_reference.kind",
-                    format!("{} is not a PXP card reference (gateway_token, scheme_token)", quoted(other)),
+                    format!(
+                        "{} is not a PXP card reference (gateway_token, scheme_token)",
+                        quoted(other)
+                    ),
                 ))
             }
         },
