@@ -5,12 +5,94 @@
 //! rebuilding the source request from the model and comparing the two JSON documents leaf by
 //! leaf, so every field, including ones this version does not know, is accounted for.
 //! What the target requires but the source lacked comes from the target's own validation.
+//!
+//! Either side may be the normalized model itself ([`Format::Model`]): reading it checks its
+//! shape, writing it prints the model (the body of the service's `POST /v1/authentications`).
+//!
+//! A source is refused before any work when it is not a request of `from` (none of its
+//! identifying fields) or nests deeper than [`MAX_DEPTH`]: a `Value` built in memory has no
+//! parser limit, and every step here walks it.
 
 use crate::model::Provider;
-use crate::request::{codec, AuthenticationRequest, RequestError};
+use crate::request::{codec, AuthenticationRequest, ModelCodec, RequestError};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
-use threeds_wire::{with_secrets_revealed, FieldViolation};
+use std::fmt;
+use threeds_wire::{excerpt, with_secrets_revealed, FieldViolation};
+
+/// The deepest nesting a source request may have: serde_json's own parser limit, far above
+/// any PSP request (Checkout's deepest field is 4 levels down).
+pub const MAX_DEPTH: usize = 128;
+
+/// One side of a translation: a PSP's request body, or the normalized model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Psp(Provider),
+    Model,
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Format::Psp(p) => write!(f, "{p}"),
+            Format::Model => f.write_str("model"),
+        }
+    }
+}
+
+impl From<Provider> for Format {
+    fn from(p: Provider) -> Self {
+        Format::Psp(p)
+    }
+}
+
+impl Format {
+    fn read(self, value: &Value) -> Result<AuthenticationRequest, RequestError> {
+        match self {
+            Format::Psp(p) => codec(p).read(value),
+            Format::Model => ModelCodec::read(value),
+        }
+    }
+
+    /// Secrets included (this is what would be sent).
+    fn write(self, model: &AuthenticationRequest) -> Result<Value, RequestError> {
+        match self {
+            Format::Psp(p) => codec(p).write(model),
+            Format::Model => with_secrets_revealed(|| ModelCodec::write(model)),
+        }
+    }
+
+    fn identify(self, value: &Value) -> Result<(), RequestError> {
+        match self {
+            Format::Psp(p) => codec(p).identify(value),
+            // Checked by `ModelCodec::read`.
+            Format::Model => Ok(()),
+        }
+    }
+
+    fn render(self, value: &Value) -> Result<Value, RequestError> {
+        match self {
+            Format::Psp(p) => codec(p).render(value),
+            Format::Model => {
+                let model = with_secrets_revealed(|| ModelCodec::read(value))?;
+                ModelCodec::write(&model)
+            }
+        }
+    }
+
+    fn validate(self, value: &Value) -> Result<Vec<FieldViolation>, RequestError> {
+        match self {
+            Format::Psp(p) => {
+                let c = codec(p);
+                let mut v = c.validate(value)?;
+                v.extend(c.translation_violations(value)?);
+                Ok(v)
+            }
+            // The model has no required fields of its own: each PSP says what it needs.
+            Format::Model => Ok(Vec::new()),
+        }
+    }
+}
 
 /// A source field that did not make it into the target.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,8 +104,10 @@ pub struct Dropped {
     pub changed: bool,
 }
 
-/// The result of a translation.
-#[derive(Debug, Clone)]
+/// The result of a translation. Its `Debug` shows the request as [`Translation::rendered`]
+/// does (card number to BIN and last four, CVV and tokens redacted): the built request holds
+/// them in clear for sending.
+#[derive(Clone)]
 pub struct Translation {
     /// The target request, secrets included; render it with [`Translation::rendered`].
     pub request: Value,
@@ -35,30 +119,55 @@ pub struct Translation {
     /// The target's violations after `--set` values were applied: missing required fields
     /// and limits.
     pub violations: Vec<FieldViolation>,
-    target: Provider,
+    target: Format,
 }
 
 impl Translation {
     /// The target request for printing: secrets redacted unless `reveal`.
     pub fn rendered(&self, reveal: bool) -> Result<Value, RequestError> {
-        let c = codec(self.target);
         if reveal {
-            with_secrets_revealed(|| c.render(&self.request))
+            with_secrets_revealed(|| self.target.render(&self.request))
         } else {
-            c.render(&self.request)
+            self.target.render(&self.request)
         }
     }
 }
 
+impl fmt::Debug for Translation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let request = self
+            .rendered(false)
+            .unwrap_or_else(|_| Value::String("[redacted]".into()));
+        f.debug_struct("Translation")
+            .field("request", &request)
+            .field("model", &self.model)
+            .field("dropped", &self.dropped)
+            .field("not_representable", &self.not_representable)
+            .field("violations", &self.violations)
+            .field("target", &self.target)
+            .finish()
+    }
+}
+
 /// Why a translation could not be made.
+/// `--set` errors are the caller's (usage), the others the source document's.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TranslateError {
     #[error(transparent)]
     Request(#[from] RequestError),
-    #[error("--set {0}: expected path=value")]
+    #[error("--set {}: expected path=value", excerpt(.0))]
     BadSet(String),
-    #[error("--set {path}: not a field of the {provider} request")]
-    UnknownSetPath { path: String, provider: Provider },
+    #[error("--set {}: not a field of the {target} request", excerpt(.path))]
+    UnknownSetPath { path: String, target: Format },
+    #[error("the document nests deeper than {MAX_DEPTH} levels; no PSP request does")]
+    TooDeep,
+}
+
+impl TranslateError {
+    /// True when the command line (a `--set`) is at fault, not the document.
+    pub fn is_usage(&self) -> bool {
+        matches!(self, Self::BadSet(_) | Self::UnknownSetPath { .. })
+    }
 }
 
 /// Translates `source` (a `from` request) into a `to` request, then applies `sets`
@@ -69,16 +178,43 @@ pub fn translate(
     to: Provider,
     sets: &[String],
 ) -> Result<Translation, TranslateError> {
-    let source_codec = codec(from);
-    let model = source_codec.read(source)?;
-    let round_trip = source_codec.write(&model)?;
-    let dropped = compare(source, &round_trip);
+    translate_formats(source, from.into(), to.into(), sets)
+}
 
-    let target_codec = codec(to);
-    let mut request = target_codec.write(&model)?;
+/// [`translate`] where either side may be the normalized model.
+pub fn translate_formats(
+    source: &Value,
+    from: Format,
+    to: Format,
+    sets: &[String],
+) -> Result<Translation, TranslateError> {
+    if deeper_than(source, MAX_DEPTH) {
+        return Err(TranslateError::TooDeep);
+    }
+    from.identify(source)?;
+    let canonical = match from {
+        Format::Psp(p) => codec(p).canonical(source),
+        Format::Model => None,
+    };
+    let (source, prefix) = match &canonical {
+        Some((value, prefix)) => (value, *prefix),
+        None => (source, ""),
+    };
+    let model = from.read(source)?;
+    let round_trip = from.write(&model)?;
+    // Paths as the user's document spells them.
+    let dropped = compare(source, &round_trip)
+        .into_iter()
+        .map(|d| Dropped {
+            path: d.path.strip_prefix(prefix).unwrap_or(&d.path).to_owned(),
+            ..d
+        })
+        .collect();
+
+    let mut request = to.write(&model)?;
     // What the model held that the target cannot express: read the built target back and
     // compare models.
-    let carried = target_codec.read(&request)?;
+    let carried = to.read(&request)?;
     let not_representable = compare(&model_json(&model), &model_json(&carried));
     let mut set_paths = Vec::new();
     for set in sets {
@@ -91,13 +227,13 @@ pub fn translate(
     }
     // Round-trip through the typed request so that a misspelt --set path is caught instead of
     // silently ignored.
-    let typed = with_secrets_revealed(|| target_codec.render(&request))?;
+    let typed = with_secrets_revealed(|| to.render(&request))?;
     for path in set_paths {
         if get_path(&typed, &path).is_none() {
-            return Err(TranslateError::UnknownSetPath { path, provider: to });
+            return Err(TranslateError::UnknownSetPath { path, target: to });
         }
     }
-    let violations = target_codec.validate(&typed)?;
+    let violations = to.validate(&typed)?;
     Ok(Translation {
         request: typed,
         model,
@@ -106,6 +242,25 @@ pub fn translate(
         violations,
         target: to,
     })
+}
+
+/// Whether `value` nests deeper than `max` levels, found without recursion (the value may
+/// be deep enough to overflow the stack of a recursive walk) and stopping at the first
+/// branch past the limit.
+fn deeper_than(value: &Value, max: usize) -> bool {
+    let mut stack: Vec<(&Value, usize)> = vec![(value, 1)];
+    while let Some((v, depth)) = stack.pop() {
+        let children: Box<dyn Iterator<Item = &Value>> = match v {
+            Value::Array(items) => Box::new(items.iter()),
+            Value::Object(map) => Box::new(map.values()),
+            _ => continue,
+        };
+        if depth > max {
+            return true;
+        }
+        stack.extend(children.map(|c| (c, depth + 1)));
+    }
+    false
 }
 
 /// The model as JSON for comparison. Secrets compare by their redacted form, which is enough
@@ -225,5 +380,18 @@ mod tests {
         assert_eq!(v, json!({"a": {"b": 1, "c": {"d": "x"}}, "e": 2}));
         assert_eq!(get_path(&v, "a.c.d"), Some(&json!("x")));
         assert_eq!(get_path(&v, "a.z"), None);
+    }
+
+    #[test]
+    fn depth_is_measured_without_recursion() {
+        let mut deep = json!(1);
+        for _ in 0..200_000 {
+            deep = Value::Array(vec![deep]);
+        }
+        assert!(deeper_than(&deep, MAX_DEPTH));
+        assert!(!deeper_than(&json!({"a": [{"b": 1}]}), 3));
+        assert!(deeper_than(&json!({"a": [{"b": [1]}]}), 3));
+        // Dropping a value this deep recurses in serde_json; not this module's concern.
+        std::mem::forget(deep);
     }
 }

@@ -216,7 +216,7 @@ fn translate_masks_card_data_unless_revealed() {
         let mut doc: Value =
             serde_json::from_str(&std::fs::read_to_string(requests.join(file)).unwrap()).unwrap();
         plant(&mut doc, "", false);
-        for to in ["checkout", "paysafe", "mangopay", "pxp"] {
+        for to in ["checkout", "paysafe", "mangopay", "pxp", "model"] {
             let out = bin(&["translate", "--from", from, "--to", to], &doc.to_string());
             assert!(
                 leaks(&out).is_empty(),
@@ -234,4 +234,27 @@ fn translate_masks_card_data_unless_revealed() {
         revealed_somewhere,
         "--reveal-secrets prints the card number needed to send the request"
     );
+}
+
+/// The built request holds the card number, CVV and tokens in clear (it is what would be
+/// sent); `Translation`'s `Debug` must show them as `rendered` does.
+#[test]
+fn translation_debug_shows_no_secrets() {
+    let requests = root().join("fixtures").join("requests");
+    let doc: Value = serde_json::from_str(
+        &std::fs::read_to_string(requests.join("pxp_standalone_request_docs.json")).unwrap(),
+    )
+    .unwrap();
+    for to in threeds_bridge::model::Provider::ALL {
+        let t = threeds_bridge::translate::translate(
+            &doc,
+            threeds_bridge::model::Provider::Pxp,
+            *to,
+            &[],
+        )
+        .unwrap();
+        let debug = format!("{t:?}");
+        assert!(!debug.contains("4111111111111111"), "{to}: {debug}");
+        assert!(!debug.contains("\"123\""), "{to}: the CVV in {debug}");
+    }
 }

@@ -479,3 +479,23 @@ fn hosted_completion_is_refused_with_app_channel_data() {
         .any(|(p, problem)| p == "completion.type" && matches!(problem, Problem::Invalid { .. })));
     assert!(got.contains(&("channel_data.sdk_app_id".to_owned(), Problem::Missing)));
 }
+
+/// `+` and a multibyte character where the calling code is split off once sliced a
+/// string by bytes and panicked (`{"source":{"home_phone":{"country_code":"2é"}}}`).
+#[test]
+fn multibyte_phone_numbers_translate_without_panic() {
+    for phone in [
+        json!({"country_code": "2é"}),
+        json!({"country_code": "é", "number": "1"}),
+        json!({"number": "+44é"}),
+        json!({"country_code": "😀😀", "number": "😀"}),
+    ] {
+        let doc = json!({"source": {"home_phone": phone.clone(), "mobile_phone": phone}});
+        for &to in Provider::ALL {
+            let _ = threeds_bridge::translate::translate(&doc, Provider::Checkout, to, &[]);
+        }
+        let m = read(&doc);
+        let written = write(&m);
+        assert!(written["source"]["home_phone"].is_object(), "{written}");
+    }
+}

@@ -243,8 +243,16 @@ fn liability_command_prints_rule_and_source_and_rejects_bad_flags() {
         &["liability", "--network", "visa", "--trans-status", "Q"],
         "",
     );
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("--trans-status: 'Q'"));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a bad flag value is a usage error"
+    );
+    assert!(
+        stderr(&out).contains("'Q'") && stderr(&out).contains("--trans-status"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -290,7 +298,11 @@ fn translate_names_what_it_drops_and_what_the_target_needs() {
         ],
         "",
     );
-    assert_eq!(strict.status.code(), Some(2));
+    assert_eq!(
+        strict.status.code(),
+        Some(3),
+        "strict loss has its own exit code"
+    );
 
     let set = bin(
         &[
@@ -328,7 +340,7 @@ fn translate_names_what_it_drops_and_what_the_target_needs() {
         ],
         "",
     );
-    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(bad.status.code(), Some(2), "a bad --set is a usage error");
     assert!(
         stderr(&bad).contains("--set no_such_field: not a field of the checkout request"),
         "{}",
@@ -426,4 +438,313 @@ fn demo_authenticates_through_every_psp() {
         assert_eq!(failed[5], "no", "{failed:?}");
         assert_eq!(row(psp, "frictionless")[2], "authenticated");
     }
+}
+
+fn temp_file(name: &str, contents: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("threeds-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+#[test]
+fn a_5_mb_field_is_quoted_as_an_excerpt_in_every_message() {
+    let big = "7".repeat(5 * 1024 * 1024);
+    // A Mangopay pay-in with a 5 MB result code (normalize), and a Checkout request with a
+    // 5 MB enum value and a 5 MB unknown key (translate).
+    let mut doc: Value = serde_json::from_str(&fixture(
+        "fixtures/mangopay/payin_failed_101304_expired.json",
+    ))
+    .unwrap();
+    doc["ResultCode"] = Value::from(big.clone());
+    let out = bin(&["normalize"], &(doc.to_string() + "\n"));
+    let err = stderr(&out);
+    assert!(!err.is_empty());
+    for line in err.lines() {
+        assert!(line.len() < 2000, "a {}-byte message", line.len());
+    }
+
+    let mut req: Value = serde_json::from_str(&fixture(
+        "fixtures/requests/checkout_session_request_node_sdk.json",
+    ))
+    .unwrap();
+    req["transaction_type"] = Value::from(big.clone());
+    let out = bin(
+        &["translate", "--from", "checkout", "--to", "paysafe"],
+        &req.to_string(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("transaction_type") && err.contains("bytes)"),
+        "{}",
+        &err[..err.len().min(600)]
+    );
+    assert!(err.len() < 2000, "{} bytes of messages", err.len());
+
+    let mut req: Value = serde_json::from_str(&fixture(
+        "fixtures/requests/checkout_session_request_node_sdk.json",
+    ))
+    .unwrap();
+    req[big.as_str()] = Value::from(1);
+    let out = bin(
+        &["translate", "--from", "checkout", "--to", "paysafe"],
+        &req.to_string(),
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("not carried over"),
+        "{}",
+        &err[..err.len().min(600)]
+    );
+    for line in err.lines() {
+        assert!(line.len() < 2000, "a {}-byte message", line.len());
+    }
+}
+
+#[test]
+fn a_line_over_the_limit_is_reported_and_skipped_and_the_rest_is_read() {
+    let good = compact("fixtures/mangopay/payin_failed_101304_expired.json");
+    let input = format!("{good}\n\"{}\"\n{good}\n", "x".repeat(3_000_000));
+    let out = bin(&["normalize", "--max-line-bytes", "100000"], &input);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(lines(&out).len(), 2, "the lines around it are normalized");
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "error: -:2: the line of 3000002 bytes is longer than --max-line-bytes 100000; skipped"
+        ),
+        "{err}"
+    );
+    let zero = bin(&["normalize", "--max-line-bytes", "0"], "");
+    assert_eq!(zero.status.code(), Some(2));
+}
+
+#[test]
+fn empty_input_is_an_error_and_a_bom_is_accepted() {
+    let out = bin(&["normalize"], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("error: -: no documents"),
+        "{}",
+        stderr(&out)
+    );
+    let out = bin(&["normalize"], "\n  \n");
+    assert_eq!(out.status.code(), Some(1));
+
+    let bom = format!(
+        "\u{feff}{}",
+        fixture("fixtures/checkout/session_approved_frictionless_node.json")
+    );
+    let path = temp_file("bom.json", bom.as_bytes());
+    let out = bin(&["normalize", path.to_str().unwrap()], "");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(lines(&out)[0]["provider"], "checkout");
+}
+
+#[test]
+fn concatenated_pretty_documents_are_each_normalized_with_their_lines() {
+    let a = fixture("fixtures/checkout/session_approved_frictionless_node.json");
+    let b = fixture("fixtures/mangopay/payin_failed_101304_expired.json");
+    let mut broken: Value = serde_json::from_str(&a).unwrap();
+    broken["acs"] = Value::from(5);
+    let broken = serde_json::to_string_pretty(&broken).unwrap();
+    let input = format!("{}\n{}\n{}\n", a.trim(), b.trim(), broken);
+    let out = bin(&["normalize"], &input);
+    let docs = lines(&out);
+    assert_eq!(docs.len(), 2, "{}", stderr(&out));
+    assert_eq!(docs[0]["provider"], "checkout");
+    assert_eq!(docs[1]["provider"], "mangopay");
+    let third = a.trim().lines().count() + b.trim().lines().count() + 1;
+    assert!(
+        stderr(&out).contains(&format!("error: -:{third}: checkout")),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn provider_flag_on_another_psps_document_is_an_error() {
+    let doc = compact("fixtures/mangopay/payin_failed_101304_expired.json");
+    let out = bin(
+        &["normalize", "--provider", "checkout"],
+        &(doc.clone() + "\n"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(lines(&out).is_empty());
+    assert!(
+        stderr(&out).contains(
+            "error: -:1: checkout: not a checkout document (it looks like a mangopay document)"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let ok = bin(&["normalize", "--provider", "mangopay"], &(doc + "\n"));
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    let bad = bin(&["normalize", "--provider", "stripe"], "");
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn translate_refuses_documents_that_are_not_requests_of_from() {
+    let out = bin(
+        &["translate", "--from", "checkout", "--to", "paysafe"],
+        "{}",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("error: -:1: not a checkout.session_request"),
+        "{}",
+        stderr(&out)
+    );
+    let paysafe = fixture("fixtures/requests/paysafe_authentication_request_blueprint.json");
+    let out = bin(
+        &["translate", "--from", "checkout", "--to", "pxp"],
+        &paysafe,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("it looks like a paysafe request"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn translate_reads_pxps_own_pre_initiate_body() {
+    let envelope: Value = serde_json::from_str(&fixture(
+        "fixtures/requests/pxp_standalone_request_docs.json",
+    ))
+    .unwrap();
+    let pre = envelope["preInitiate"].to_string();
+    let out = bin(&["translate", "--from", "pxp", "--to", "checkout"], &pre);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let req: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(req["amount"], 2999);
+    assert_eq!(req["currency"], "EUR");
+    assert_eq!(req["source"]["number"], "411111******1111");
+    // Paths as the body spells them, not the envelope's.
+    assert!(
+        stderr(&out).contains("dropped: pxp acquirerProfileId: not carried over"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn translate_to_checkout_reports_the_missing_processing_channel_id() {
+    let src = "fixtures/requests/paysafe_authentication_request_blueprint.json";
+    let out = bin(
+        &["translate", "--from", "paysafe", "--to", "checkout", src],
+        "",
+    );
+    assert!(
+        stderr(&out).contains("target: checkout processing_channel_id: required"),
+        "{}",
+        stderr(&out)
+    );
+    let set = bin(
+        &[
+            "translate",
+            "--from",
+            "paysafe",
+            "--to",
+            "checkout",
+            src,
+            "--set",
+            "processing_channel_id=pc_zs5fqhybzc2e3jmq3efvybybpq",
+        ],
+        "",
+    );
+    assert!(
+        !stderr(&set).contains("processing_channel_id"),
+        "{}",
+        stderr(&set)
+    );
+}
+
+#[test]
+fn translate_writes_and_reads_the_model() {
+    let src = "fixtures/requests/paysafe_authentication_request_blueprint.json";
+    let out = bin(
+        &["translate", "--from", "paysafe", "--to", "model", src],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let model: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(model["amount"], 123);
+    assert_eq!(model["account"]["purchases_last_6_months"], 1);
+    assert_eq!(
+        model["merchant_risk"]["shipping_indicator"],
+        "billing_address"
+    );
+    assert_ne!(
+        model["card"]["number"], "4111111111111111",
+        "redacted without --reveal-secrets"
+    );
+
+    let revealed = bin(
+        &[
+            "translate",
+            "--from",
+            "paysafe",
+            "--to",
+            "model",
+            "--reveal-secrets",
+            src,
+        ],
+        "",
+    );
+    let model = String::from_utf8_lossy(&revealed.stdout).into_owned();
+    assert!(model.contains("4111111111111111"));
+    let back = bin(
+        &["translate", "--from", "model", "--to", "checkout"],
+        &model,
+    );
+    assert_eq!(back.status.code(), Some(0), "{}", stderr(&back));
+    let req: Value = serde_json::from_slice(&back.stdout).unwrap();
+    assert_eq!(req["account_info"]["purchase_count"], 1);
+    assert!(
+        !stderr(&back).contains("dropped: model"),
+        "{}",
+        stderr(&back)
+    );
+
+    let bad = bin(
+        &["translate", "--from", "model", "--to", "checkout"],
+        "{\"amount\": \"x\"}",
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stderr(&bad).contains("model: at amount"),
+        "{}",
+        stderr(&bad)
+    );
+}
+
+#[test]
+fn help_lists_flag_values_and_exit_codes() {
+    let out = bin(&["--help"], "");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Exit codes:") && text.contains("3  translate --strict"),
+        "{text}"
+    );
+    let out = bin(&["translate", "--help"], "");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("- pxp") && text.contains("- model:"),
+        "{text}"
+    );
+    assert!(text.contains("Exit codes:"), "{text}");
+    let out = bin(&["liability", "--help"], "");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("cartes_bancaires") && text.contains("unknown"),
+        "{text}"
+    );
+    let out = bin(&["normalize", "--no-such-flag"], "");
+    assert_eq!(out.status.code(), Some(2));
 }

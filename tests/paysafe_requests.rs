@@ -148,30 +148,7 @@ fn round_trip_keeps_everything_the_model_can_hold() {
         .collect();
     let not_carried = [
         "initialPurchaseTime",
-        "orderItemDetails.preOrderItemAvailabilityDate",
-        "orderItemDetails.preOrderPurchaseIndicator",
-        "orderItemDetails.reorderItemsIndicator",
-        "orderItemDetails.shippingIndicator",
-        "purchasedGiftCardDetails.amount",
-        "purchasedGiftCardDetails.count",
-        "purchasedGiftCardDetails.currency",
         "shippingDetails.shipMethod",
-        "userAccountDetails.addCardAttemptsForLastDay",
-        "userAccountDetails.changedDate",
-        "userAccountDetails.changedRange",
-        "userAccountDetails.createdDate",
-        "userAccountDetails.createdRange",
-        "userAccountDetails.passwordChangedDate",
-        "userAccountDetails.passwordChangedRange",
-        "userAccountDetails.paymentAccountDetails.createdDate",
-        "userAccountDetails.paymentAccountDetails.createdRange",
-        "userAccountDetails.shippingDetailsUsage.cardHolderNameMatch",
-        "userAccountDetails.shippingDetailsUsage.initialUsageDate",
-        "userAccountDetails.shippingDetailsUsage.initialUsageRange",
-        "userAccountDetails.suspiciousAccountActivity",
-        "userAccountDetails.totalPurchasesSixMonthCount",
-        "userAccountDetails.transactionCountForPreviousDay",
-        "userAccountDetails.transactionCountForPreviousYear",
         "userAccountDetails.travelDetails.airlineCarrier",
         "userAccountDetails.travelDetails.departureDate",
         "userAccountDetails.travelDetails.destination",
@@ -554,4 +531,132 @@ fn lowercase_cellphone_is_read_and_validated() {
     v["profile"] = json!({"cellphone": "5141234567"});
     let m = PaysafeCodec::to_model(&wire(&v)).unwrap();
     assert_eq!(m.cardholder.mobile_phone.as_deref(), Some("5141234567"));
+}
+
+/// The blueprint's account and order risk data reaches Checkout's `account_info` and
+/// `merchant_risk_info` (Checkout API reference, `POST /sessions`) under the same EMV
+/// meanings, and comes back to Paysafe unchanged.
+#[test]
+fn risk_data_goes_to_checkout_and_back() {
+    use threeds_bridge::translate::translate;
+    let original = documented();
+    let to_checkout = translate(&original, Provider::Paysafe, Provider::Checkout, &[]).unwrap();
+    let cko = &to_checkout.request;
+    let a = &cko["account_info"];
+    assert_eq!(a["add_card_attempts"], 1);
+    assert_eq!(a["account_change"], "2014-01-26T00:00:00Z");
+    assert_eq!(a["account_change_indicator"], "this_transaction");
+    assert_eq!(a["account_date"], "2014-01-26T00:00:00Z");
+    assert_eq!(a["account_age"], "no_account");
+    assert_eq!(a["cardholder_account_age_indicator"], "no_account");
+    assert_eq!(a["account_password_change_indicator"], "no_change");
+    assert_eq!(a["payment_account_age"], "2014-01-26T00:00:00Z");
+    assert_eq!(a["account_name_matches_shipping_name"], true);
+    assert_eq!(a["shipping_address_usage"], "2014-01-26T00:00:00Z");
+    assert_eq!(a["shipping_address_age"], "this_transaction");
+    assert_eq!(a["suspicious_account_activity"], true);
+    assert_eq!(a["purchase_count"], 1);
+    assert_eq!(a["transactions_today"], 1);
+    assert_eq!(a["transactions_per_year"], 3);
+    let r = &cko["merchant_risk_info"];
+    assert_eq!(r["shipping_indicator"], "billing_address");
+    assert_eq!(r["reorder_items_indicator"], "first_time_ordered");
+    assert_eq!(r["is_reorder"], false);
+    assert_eq!(r["pre_order_purchase_indicator"], "merchandise_available");
+    assert_eq!(r["pre_order_date"], "2014-01-26T00:00:00Z");
+    // 1234 USD cents are 12 whole dollars at Checkout (major units, EMV giftCardAmount).
+    assert_eq!(r["gift_card_amount"], "12");
+    assert_eq!(r["gift_card_currency"], "USD");
+    assert_eq!(r["gift_card_count"], "2");
+    // The prior authentication, as before.
+    assert_eq!(
+        cko["initial_transaction"]["authentication_method"],
+        "frictionless_authentication"
+    );
+    let not_representable: Vec<&str> = to_checkout
+        .not_representable
+        .iter()
+        .map(|d| d.path.as_str())
+        .collect();
+    // Checkout has no payment-account age indicator, and keeps whole dollars only.
+    assert!(
+        not_representable.contains(&"account.payment_account_age"),
+        "{not_representable:?}"
+    );
+    assert!(
+        to_checkout
+            .not_representable
+            .iter()
+            .any(|d| d.path == "merchant_risk.gift_card.amount" && d.changed),
+        "{not_representable:?}"
+    );
+
+    let back = with_secrets_revealed(|| {
+        let revealed = to_checkout.rendered(true).unwrap();
+        translate(&revealed, Provider::Checkout, Provider::Paysafe, &[]).unwrap()
+    });
+    let p = &back.request;
+    let u = &p["userAccountDetails"];
+    for (field, value) in [
+        ("addCardAttemptsForLastDay", json!(1)),
+        ("changedDate", json!("2014-01-26")),
+        ("changedRange", json!("DURING_TRANSACTION")),
+        ("createdDate", json!("2014-01-26")),
+        ("createdRange", json!("NO_ACCOUNT")),
+        ("passwordChangedDate", json!("2014-01-26")),
+        ("passwordChangedRange", json!("NO_CHANGE")),
+        ("suspiciousAccountActivity", json!(true)),
+        ("totalPurchasesSixMonthCount", json!(1)),
+        ("transactionCountForPreviousDay", json!(1)),
+        ("transactionCountForPreviousYear", json!(3)),
+    ] {
+        assert_eq!(u[field], value, "{field}");
+    }
+    assert_eq!(
+        u["shippingDetailsUsage"],
+        json!({"cardHolderNameMatch": true, "initialUsageDate": "2014-01-26", "initialUsageRange": "CURRENT_TRANSACTION"})
+    );
+    assert_eq!(u["paymentAccountDetails"]["createdDate"], "2014-01-26");
+    assert_eq!(
+        p["orderItemDetails"], original["orderItemDetails"],
+        "order items survive both ways"
+    );
+    assert_eq!(
+        p["purchasedGiftCardDetails"],
+        json!({"amount": 1200, "count": 2, "currency": "USD"})
+    );
+    assert_eq!(
+        u["priorThreeDSAuthentication"]["method"],
+        "FRICTIONLESS_AUTHENTICATION"
+    );
+}
+
+#[test]
+fn electronic_delivery_is_the_electronic_timeframe() {
+    let mut v = documented();
+    v.as_object_mut().unwrap().remove("shippingDetails");
+    v["electronicDelivery"] = json!({"isElectronicDelivery": true, "email": "buyer@example.com"});
+    let t = threeds_bridge::translate::translate(&v, Provider::Paysafe, Provider::Checkout, &[])
+        .unwrap();
+    let r = &t.request["merchant_risk_info"];
+    assert_eq!(r["delivery_timeframe"], "electronic_delivery");
+    assert_eq!(r["delivery_email"], "buyer@example.com");
+    assert!(
+        !t.dropped
+            .iter()
+            .any(|d| d.path.starts_with("electronicDelivery")),
+        "{:?}",
+        t.dropped
+    );
+}
+
+#[test]
+fn an_undocumented_risk_value_is_an_error_naming_its_field() {
+    let mut v = documented();
+    v["orderItemDetails"]["shippingIndicator"] = json!("TELEPORT");
+    let e = codec(Provider::Paysafe).read(&v).unwrap_err().to_string();
+    assert!(
+        e.contains("orderItemDetails.shippingIndicator") && e.contains("TELEPORT"),
+        "{e}"
+    );
 }

@@ -169,3 +169,108 @@ proptest! {
         run_everything(&doc, &catalog);
     }
 }
+
+/// Every documented request, with phone numbers added where the PSP takes them (a
+/// multibyte character in a phone once panicked the Checkout codec), and the `--from` side
+/// it is read as.
+fn request_documents() -> Vec<(threeds_bridge::translate::Format, Value)> {
+    use threeds_bridge::translate::Format;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/requests");
+    let read = |f: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.join(f)).expect("fixture"))
+            .expect("fixture is JSON")
+    };
+    let mut checkout = read("checkout_session_request_node_sdk.json");
+    for phone in ["home_phone", "mobile_phone", "work_phone"] {
+        checkout["source"][phone] = json!({"country_code": "44", "number": "7700900123"});
+    }
+    checkout["source"]["billing_address"] = checkout["shipping_address"].clone();
+    let paysafe = read("paysafe_authentication_request_blueprint.json");
+    let pxp = read("pxp_standalone_request_docs.json");
+    let pre_initiate = pxp["preInitiate"].clone();
+    let model =
+        threeds_bridge::translate::translate(&paysafe, Provider::Paysafe, Provider::Paysafe, &[])
+            .map(|t| serde_json::to_value(&t.model).expect("model JSON"))
+            .expect("the blueprint translates");
+    vec![
+        (Format::Psp(Provider::Checkout), checkout),
+        (Format::Psp(Provider::Paysafe), paysafe),
+        (
+            Format::Psp(Provider::Mangopay),
+            read("mangopay_direct_payin_request_docs.json"),
+        ),
+        (Format::Psp(Provider::Pxp), pxp),
+        (Format::Psp(Provider::Pxp), pre_initiate),
+        (Format::Model, model),
+    ]
+}
+
+/// Replaces every string leaf, in document order, with the next of `words` (cycling).
+fn replace_strings(v: &mut Value, words: &[String], next: &mut usize) {
+    match v {
+        Value::String(s) => {
+            *s = words[*next % words.len()].clone();
+            *next += 1;
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|i| replace_strings(i, words, next)),
+        Value::Object(map) => map
+            .values_mut()
+            .for_each(|i| replace_strings(i, words, next)),
+        _ => {}
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Multibyte text in every string field of every `--from` codec's request, translated
+    /// to every target: an outcome, never a panic.
+    #[test]
+    fn translate_never_panics_on_multibyte_strings(
+        words in prop::collection::vec("[+]?(\\PC|[éß€😀]){0,6}", 1..24),
+    ) {
+        use threeds_bridge::translate::{translate_formats, Format};
+        let targets = Provider::ALL
+            .iter()
+            .map(|p| Format::Psp(*p))
+            .chain(std::iter::once(Format::Model));
+        let targets: Vec<Format> = targets.collect();
+        for (from, mut doc) in request_documents() {
+            replace_strings(&mut doc, &words, &mut 0);
+            for &to in &targets {
+                if let Ok(t) = translate_formats(&doc, from, to, &[]) {
+                    let _ = t.rendered(false);
+                    let _ = format!("{t:?}");
+                }
+            }
+        }
+    }
+}
+
+/// A value built in memory has no parser depth limit: translation refuses it at once.
+#[test]
+fn translate_refuses_a_value_nested_ten_thousand_levels_deep() {
+    use threeds_bridge::translate::{translate, TranslateError};
+    let mut deep = json!({"x": 1});
+    for _ in 0..10_000 {
+        // Not `json!`, which serializes its argument recursively.
+        let mut map = serde_json::Map::new();
+        map.insert("source".to_owned(), deep);
+        deep = Value::Object(map);
+    }
+    let started = std::time::Instant::now();
+    for &from in Provider::ALL {
+        for &to in Provider::ALL {
+            assert_eq!(
+                translate(&deep, from, to, &[]).unwrap_err(),
+                TranslateError::TooDeep
+            );
+        }
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    // serde_json drops values recursively; a 10,000-level drop is the test's, not the
+    // library's, and is skipped.
+    std::mem::forget(deep);
+}

@@ -410,7 +410,9 @@ pub fn detect(value: &Value) -> Result<Provider, NormalizeError> {
     }
 }
 
-fn matches(provider: Provider, value: &Value) -> bool {
+/// Whether `value` has the shape of one of `provider`'s documents (`normalize --provider`
+/// refuses a document that does not).
+pub fn matches(provider: Provider, value: &Value) -> bool {
     match provider {
         Provider::Checkout => checkout::matches(value),
         Provider::Paysafe => paysafe::matches(value),

@@ -2,20 +2,30 @@
 
 use crate::liability::{decide, Category, Enrollment, LiabilityFacts};
 use crate::model::{Eci, Network, TransStatus};
+use clap::builder::PossibleValuesParser;
 use std::io::Write;
+
+/// `--network` values: every network's contract spelling, and `unknown`.
+fn network_values() -> PossibleValuesParser {
+    let names = Network::ALL
+        .iter()
+        .map(|n| n.as_str())
+        .chain(std::iter::once("unknown"));
+    PossibleValuesParser::new(names)
+}
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// visa, mastercard, maestro, amex, discover, diners, jcb, unionpay, cartes_bancaires,
-    /// or unknown (the ECI decides where it can).
-    #[arg(long)]
+    /// The card network; `unknown` lets the ECI decide where it can.
+    #[arg(long, value_parser = network_values())]
     network: String,
     /// EMV transStatus; with --version 1.0.2 the PARes status.
-    #[arg(long)]
+    #[arg(long, value_parser = PossibleValuesParser::new(TransStatus::KNOWN))]
     trans_status: Option<String>,
-    /// 3DS 1.0.2 VERes enrollment (Y, N, U).
-    #[arg(long)]
+    /// 3DS 1.0.2 VERes enrollment.
+    #[arg(long, value_parser = PossibleValuesParser::new(Enrollment::KNOWN))]
     enrollment: Option<String>,
+    /// The Electronic Commerce Indicator as the PSP returned it (`05`, `5`, `02`, ...).
     #[arg(long)]
     eci: Option<String>,
     /// Protocol version.
@@ -29,10 +39,10 @@ pub struct Args {
     #[arg(long)]
     exemption: Option<String>,
     /// 3DS 1.0.2 PARes signature check: Y (verified) or N (failed).
-    #[arg(long)]
+    #[arg(long, value_parser = ["Y", "N"])]
     signature: Option<String>,
-    /// payment (default) or non_payment.
-    #[arg(long)]
+    /// The EMV message category (default payment).
+    #[arg(long, value_parser = ["payment", "non_payment"])]
     category: Option<String>,
     /// The EMV challenge indicator sent (two digits); Cartes Bancaires depends on it.
     #[arg(long)]

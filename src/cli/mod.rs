@@ -2,8 +2,13 @@
 //! `sandbox`, `demo`.
 //!
 //! Every command writes results to stdout and diagnostics to stderr, one line each, naming
-//! the file and line. Exit codes: 0 success, 1 bad input (the other documents are still
-//! processed), 2 an incomplete translation under `--strict`.
+//! the file and line. A diagnostic quotes at most [`threeds_wire::EXCERPT_CHARS`] characters
+//! of any value and masks card numbers wherever they stand ([`diagnostic`]).
+//!
+//! Exit codes ([`exit`]) are distinct so that scripts can tell a bad document from a bad
+//! command line: 0 success, 1 bad input (the other documents are still processed), 2 usage
+//! (clap's own code, also used for flag values only we can check), 3 an incomplete
+//! translation under `--strict`.
 
 mod demo;
 mod input;
@@ -14,15 +19,37 @@ mod summary;
 mod translate;
 
 use crate::model::Provider;
-use clap::{Parser, Subcommand};
+use clap::builder::PossibleValue;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::fmt::Display;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+/// The exit codes, documented in `--help` and the README.
+pub mod exit {
+    /// Every document was processed.
+    pub const OK: u8 = 0;
+    /// Some input was bad (not JSON, not the PSP's, too long, ...); the rest was processed.
+    pub const BAD_INPUT: u8 = 1;
+    /// The command line is wrong (clap exits with the same code).
+    pub const USAGE: u8 = 2;
+    /// `translate --strict`: a field was not carried over or the target is incomplete.
+    pub const STRICT_LOSS: u8 = 3;
+}
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  success
+  1  bad input: a document could not be read or normalized (the others still were)
+  2  usage: an unknown flag or a bad flag value
+  3  translate --strict: a field was not carried over, or the target request is incomplete";
 
 #[derive(Debug, Parser)]
 #[command(
     name = "threeds-bridge",
     version,
-    about = "One normalized 3-D Secure model for Checkout.com, Paysafe, Mangopay and PXP"
+    about = "One normalized 3-D Secure model for Checkout.com, Paysafe, Mangopay and PXP",
+    after_help = AFTER_HELP
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -32,16 +59,22 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Normalize PSP documents (one JSON document or JSON Lines per file) to JSON Lines.
+    #[command(after_help = AFTER_HELP)]
     Normalize(normalize::Args),
     /// Translate one PSP's authentication request into another's.
+    #[command(after_help = AFTER_HELP)]
     Translate(translate::Args),
     /// Decide liability shift from authentication facts.
+    #[command(after_help = AFTER_HELP)]
     Liability(liability::Args),
     /// Normalize the bundled fixtures and print a summary table.
+    #[command(after_help = AFTER_HELP)]
     Summary(summary::Args),
     /// Run authentications through every PSP against the in-process sandbox.
+    #[command(after_help = AFTER_HELP)]
     Demo(demo::Args),
     /// Serve local simulators of the four PSP APIs on one loopback listener.
+    #[command(after_help = AFTER_HELP)]
     Sandbox(sandbox::Args),
 }
 
@@ -85,8 +118,52 @@ fn runtime(err: &mut dyn std::io::Write) -> Option<tokio::runtime::Runtime> {
     }
 }
 
-fn parse_provider(s: &str) -> Result<Provider, String> {
-    s.parse()
+/// `--provider`, `--from`, `--to`: clap lists the values in `--help` and rejects others
+/// with a usage error.
+impl ValueEnum for Provider {
+    fn value_variants<'a>() -> &'a [Self] {
+        Provider::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.as_str()))
+    }
+}
+
+/// `--max-line-bytes`: a positive number of bytes.
+fn parse_max_bytes(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".to_owned()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// The longest diagnostic message, in characters: room for a few excerpts and the paths
+/// that name them. A message built elsewhere that is longer is cut here.
+const MESSAGE_CHARS: usize = 4 * threeds_wire::EXCERPT_CHARS;
+
+/// Writes one diagnostic line, `{kind}: {place}: {message}`, with card numbers masked and
+/// the message cut at [`MESSAGE_CHARS`]. Every command reports through it, so no value in
+/// any message, whoever formatted it, reaches the terminal whole.
+fn diagnostic(err: &mut dyn std::io::Write, kind: &str, place: &str, message: &dyn Display) {
+    let text = message.to_string();
+    let cut = text
+        .char_indices()
+        .nth(MESSAGE_CHARS)
+        .map_or(text.len(), |(i, _)| i);
+    let masked = threeds_wire::mask_pans(&text[..cut]);
+    let more = if cut < text.len() {
+        format!("…({} bytes)", text.len())
+    } else {
+        String::new()
+    };
+    let place = threeds_wire::excerpt(place);
+    let _ = if place.is_empty() {
+        writeln!(err, "{kind}: {masked}{more}")
+    } else {
+        writeln!(err, "{kind}: {place}: {masked}{more}")
+    };
 }
 
 /// `--as-of`: a calendar date, `YYYY-MM-DD`.

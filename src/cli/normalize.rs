@@ -1,7 +1,10 @@
 //! `threeds-bridge normalize`.
 
-use super::input::{for_each_document, Document};
-use crate::adapters::{normalize_text, Context, NormalizeError};
+use super::input::{for_each_document, Document, Item, DEFAULT_MAX_LINE_BYTES};
+use super::{diagnostic, exit};
+use crate::adapters::{
+    detect, matches, normalize_text, normalize_value, Context, NormalizeError, Normalized,
+};
 use crate::catalog::Catalog;
 use crate::model::Provider;
 use crate::output::{render, Options};
@@ -11,7 +14,8 @@ use std::path::PathBuf;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The PSP the documents come from; detected from each document's shape when absent.
-    #[arg(long, value_parser = super::parse_provider)]
+    /// A document that is not this PSP's is an error (exit 1), not normalized as if it were.
+    #[arg(long, value_enum)]
     provider: Option<Provider>,
     /// Add an `explain` object: the mapping rule, catalog row and liability rule used.
     #[arg(long)]
@@ -27,18 +31,27 @@ pub struct Args {
     /// own (YYYY-MM-DD). Default: today. A document's own date (`authenticated_at`) wins.
     #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
     as_of: Option<chrono::NaiveDate>,
-    /// Files holding one JSON document or JSON Lines; `-` or none for stdin.
+    /// The longest input line, and the largest pretty-printed document, in bytes; a longer
+    /// one is reported and skipped without being held in memory.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_LINE_BYTES, value_parser = super::parse_max_bytes)]
+    max_line_bytes: usize,
+    /// Files holding JSON Lines, or one or more (concatenated) pretty-printed JSON documents;
+    /// `-` or none for stdin.
     files: Vec<PathBuf>,
 }
 
 pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let mut catalog = match Catalog::builtin() {
         Ok(c) => c,
-        Err(e) => return fail(err, &format!("built-in catalog: {e}")),
+        Err(e) => {
+            diagnostic(err, "error", "built-in catalog", &e);
+            return exit::BAD_INPUT;
+        }
     };
     for file in &args.codes {
         if let Err(e) = catalog.extend_from_file(file) {
-            return fail(err, &format!("--codes {e}"));
+            diagnostic(err, "error", "--codes", &e);
+            return exit::BAD_INPUT;
         }
     }
     let mut ctx = Context::new(&catalog);
@@ -53,11 +66,21 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let mut bad = false;
     for path in super::inputs(&args.files) {
         let name = path.display().to_string();
-        let result = for_each_document(&path, |doc: Document| {
-            match normalize_text(&doc.text, args.provider, &ctx) {
+        let result = for_each_document(&path, args.max_line_bytes, |item: Item| {
+            let doc = match item {
+                Ok(doc) => doc,
+                Err(skipped) => {
+                    bad = true;
+                    let place = format!("{name}:{}", skipped.line());
+                    diagnostic(err, "error", &place, &skipped);
+                    return;
+                }
+            };
+            match normalize_document(&doc, args.provider, &ctx) {
                 Ok(n) => {
+                    let place = format!("{name}:{}", doc.line);
                     for w in &n.explain.warnings {
-                        let _ = writeln!(err, "warning: {name}:{}: {w}", doc.line);
+                        diagnostic(err, "warning", &place, w);
                     }
                     let _ = writeln!(out, "{}", render(&n, options));
                 }
@@ -67,19 +90,52 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                         NormalizeError::NotJson { line, .. } => doc.line + line - 1,
                         _ => doc.line,
                     };
-                    let _ = writeln!(err, "error: {name}:{line}: {e}");
+                    diagnostic(err, "error", &format!("{name}:{line}"), &e);
                 }
             }
         });
-        if let Err(e) = result {
-            bad = true;
-            let _ = writeln!(err, "error: {name}: {e}");
+        match result {
+            Ok(0) => {
+                bad = true;
+                diagnostic(err, "error", &name, &"no documents");
+            }
+            Ok(_) => {}
+            Err(e) => {
+                bad = true;
+                diagnostic(err, "error", &name, &e);
+            }
         }
     }
-    u8::from(bad)
+    if bad {
+        exit::BAD_INPUT
+    } else {
+        exit::OK
+    }
 }
 
-fn fail(err: &mut dyn Write, message: &str) -> u8 {
-    let _ = writeln!(err, "error: {message}");
-    1
+/// Normalizes one document. With `--provider`, a JSON document that does not have that
+/// PSP's shape is an error naming the PSP it looks like, so a wrong flag never yields an
+/// outcome read with another PSP's meanings.
+fn normalize_document(
+    doc: &Document,
+    provider: Option<Provider>,
+    ctx: &Context<'_>,
+) -> Result<Normalized, NormalizeError> {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(&doc.text) else {
+        // Not JSON: a Mangopay hook query string, or the parser's error with its position.
+        return normalize_text(&doc.text, provider, ctx);
+    };
+    if let Some(p) = provider {
+        if !matches(p, &value) {
+            let looks = match detect(&value) {
+                Ok(other) => format!("it looks like a {other} document"),
+                Err(_) => "it matches no known PSP document".to_owned(),
+            };
+            return Err(NormalizeError::Unsupported {
+                provider: p,
+                message: format!("not a {p} document ({looks}); check --provider"),
+            });
+        }
+    }
+    normalize_value(&value, provider, ctx)
 }

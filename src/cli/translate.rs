@@ -1,18 +1,46 @@
 //! `threeds-bridge translate`.
 
-use super::input::for_each_document;
+use super::input::{for_each_document, DEFAULT_MAX_LINE_BYTES};
+use super::{diagnostic, exit};
 use crate::model::Provider;
-use crate::translate::translate;
+use crate::translate::{translate_formats, Format, Translation};
+use clap::ValueEnum;
 use std::io::Write;
 use std::path::PathBuf;
 
+/// `--from` / `--to`: a PSP, or the normalized request model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Side {
+    Checkout,
+    Paysafe,
+    Mangopay,
+    Pxp,
+    /// The normalized request (the body of the service's `POST /v1/authentications`).
+    Model,
+}
+
+impl From<Side> for Format {
+    fn from(s: Side) -> Self {
+        match s {
+            Side::Checkout => Format::Psp(Provider::Checkout),
+            Side::Paysafe => Format::Psp(Provider::Paysafe),
+            Side::Mangopay => Format::Psp(Provider::Mangopay),
+            Side::Pxp => Format::Psp(Provider::Pxp),
+            Side::Model => Format::Model,
+        }
+    }
+}
+
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    #[arg(long, value_parser = super::parse_provider)]
-    from: Provider,
-    #[arg(long, value_parser = super::parse_provider)]
-    to: Provider,
-    /// Exit 2 when a field could not be carried over or the target request is incomplete.
+    /// Whose request the input is. `pxp` takes PXP's pre-initiate body, or
+    /// `{"preInitiate": ..., "browserAuthentication": ...}` for both calls.
+    #[arg(long, value_enum)]
+    from: Side,
+    /// Whose request to build.
+    #[arg(long, value_enum)]
+    to: Side,
+    /// Exit 3 when a field could not be carried over or the target request is incomplete.
     #[arg(long)]
     strict: bool,
     /// Supply a target field the source lacks: `path=value` (dotted JSON path in the target
@@ -22,6 +50,9 @@ pub struct Args {
     /// Print card numbers and other secrets in the translated request (needed to send it).
     #[arg(long)]
     reveal_secrets: bool,
+    /// The longest input line, and the largest pretty-printed document, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_LINE_BYTES, value_parser = super::parse_max_bytes)]
+    max_line_bytes: usize,
     /// The source request (one JSON document); `-` or none for stdin.
     file: Option<PathBuf>,
 }
@@ -29,28 +60,42 @@ pub struct Args {
 pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let path = args.file.clone().unwrap_or_else(|| PathBuf::from("-"));
     let name = path.display().to_string();
-    let mut code = 0;
+    let mut code = exit::OK;
     let mut seen = false;
-    let result = for_each_document(&path, |doc| {
+    let result = for_each_document(&path, args.max_line_bytes, |item| {
+        let doc = match item {
+            Ok(doc) => doc,
+            Err(skipped) => {
+                diagnostic(
+                    err,
+                    "error",
+                    &format!("{name}:{}", skipped.line()),
+                    &skipped,
+                );
+                code = code.max(exit::BAD_INPUT);
+                return;
+            }
+        };
         if seen {
-            let _ = writeln!(
+            diagnostic(
                 err,
-                "error: {name}:{}: translate takes one request; this document is ignored",
-                doc.line
+                "error",
+                &format!("{name}:{}", doc.line),
+                &"translate takes one request; this document is ignored",
             );
-            code = 1;
+            code = code.max(exit::BAD_INPUT);
             return;
         }
         seen = true;
-        code = translate_one(args, &name, doc.line, &doc.text, out, err);
+        code = code.max(translate_one(args, &name, doc.line, &doc.text, out, err));
     });
     if let Err(e) = result {
-        let _ = writeln!(err, "error: {name}: {e}");
-        return 1;
+        diagnostic(err, "error", &name, &e);
+        return exit::BAD_INPUT;
     }
-    if !seen {
-        let _ = writeln!(err, "error: {name}: no request to translate");
-        return 1;
+    if !seen && code == exit::OK {
+        diagnostic(err, "error", &name, &"no request to translate");
+        return exit::BAD_INPUT;
     }
     code
 }
@@ -63,32 +108,64 @@ fn translate_one(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
+    let place = &format!("{name}:{line}");
     let value: serde_json::Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
-            let at = line + e.line() - 1;
-            let _ = writeln!(
-                err,
-                "error: {name}:{at}: not JSON: {}",
-                crate::adapters::scrub(&e.to_string())
-            );
-            return 1;
+            let at = format!("{name}:{}", line + e.line() - 1);
+            let message = format!("not JSON: {}", crate::adapters::scrub(&e.to_string()));
+            diagnostic(err, "error", &at, &message);
+            return exit::BAD_INPUT;
         }
     };
-    let t = match translate(&value, args.from, args.to, &args.sets) {
+    let (from, to) = (Format::from(args.from), Format::from(args.to));
+    let t = match translate_formats(&value, from, to, &args.sets) {
         Ok(t) => t,
         Err(e) => {
-            let _ = writeln!(err, "error: {name}:{line}: {e}");
-            return 1;
+            diagnostic(err, "error", place, &e);
+            return if e.is_usage() {
+                exit::USAGE
+            } else {
+                exit::BAD_INPUT
+            };
         }
     };
+    report_losses(&t, from, to, err);
+    match t
+        .rendered(args.reveal_secrets)
+        .map_err(|e| e.to_string())
+        .and_then(|v| serde_json::to_string_pretty(&v).map_err(|e| e.to_string()))
+    {
+        Ok(json) => {
+            let _ = writeln!(out, "{json}");
+        }
+        Err(e) => {
+            diagnostic(err, "error", place, &e);
+            return exit::BAD_INPUT;
+        }
+    }
+    let lost = t.dropped.len() + t.not_representable.len();
+    if args.strict && (lost > 0 || !t.violations.is_empty()) {
+        let message = format!(
+            "the translation is incomplete ({lost} dropped, {} target problems)",
+            t.violations.len()
+        );
+        diagnostic(err, "error", "--strict", &message);
+        return exit::STRICT_LOSS;
+    }
+    exit::OK
+}
+
+/// One line per source field not carried, model field the target cannot hold, and target
+/// violation.
+fn report_losses(t: &Translation, from: Format, to: Format, err: &mut dyn Write) {
     for d in &t.dropped {
         let what = if d.changed {
             "changed in translation"
         } else {
             "not carried over"
         };
-        let _ = writeln!(err, "dropped: {} {}: {what}", args.from, d.path);
+        diagnostic(err, "dropped", &format!("{from} {}", d.path), &what);
     }
     for d in &t.not_representable {
         let what = if d.changed {
@@ -96,37 +173,9 @@ fn translate_one(
         } else {
             "has no field for it"
         };
-        let _ = writeln!(err, "dropped: {} {what}: {}", args.to, d.path);
+        diagnostic(err, "dropped", &format!("{to} {what}"), &d.path);
     }
     for v in &t.violations {
-        let _ = writeln!(err, "target: {} {v}", args.to);
+        diagnostic(err, "target", "", &format!("{to} {v}"));
     }
-    match t
-        .rendered(args.reveal_secrets)
-        .map(|v| serde_json::to_string_pretty(&v))
-    {
-        Ok(Ok(json)) => {
-            let _ = writeln!(out, "{json}");
-        }
-        Ok(Err(e)) => {
-            let _ = writeln!(err, "error: {name}:{line}: {e}");
-            return 1;
-        }
-        Err(e) => {
-            let _ = writeln!(err, "error: {name}:{line}: {e}");
-            return 1;
-        }
-    }
-    if args.strict
-        && (!t.dropped.is_empty() || !t.not_representable.is_empty() || !t.violations.is_empty())
-    {
-        let _ = writeln!(
-            err,
-            "error: --strict: the translation is incomplete ({} dropped, {} target problems)",
-            t.dropped.len() + t.not_representable.len(),
-            t.violations.len()
-        );
-        return 2;
-    }
-    0
 }

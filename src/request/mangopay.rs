@@ -9,8 +9,8 @@
 //! `translate` reports those as not carried.
 
 use super::{
-    Address, AuthenticationRequest, Browser, Card, CardReference, ChallengePreference, Channel,
-    MessageCategory, Purpose, RequestCodec, RequestError,
+    quoted, Address, AuthenticationRequest, Browser, Card, CardReference, ChallengePreference,
+    Channel, MessageCategory, Purpose, RequestCodec, RequestError,
 };
 use crate::model::{Network, Provider};
 use threeds_mangopay::common::as_i64;
@@ -38,6 +38,18 @@ impl RequestCodec for MangopayCodec {
     type Wire = DirectCardPayInRequest;
     const PROVIDER: Provider = Provider::Mangopay;
     const DOCUMENT: &'static str = "mangopay.payin_request";
+    /// The Direct Card PayIn's required fields.
+    const IDENTIFYING: &'static [&'static str] = &[
+        "AuthorId",
+        "DebitedFunds",
+        "Fees",
+        "CreditedWalletId",
+        "CardId",
+        "SecureModeReturnURL",
+        "BrowserInfo",
+        "IpAddress",
+        "SecureMode",
+    ];
 
     fn to_model(wire: &Self::Wire) -> Result<AuthenticationRequest, RequestError> {
         let mut m = AuthenticationRequest {
@@ -55,7 +67,7 @@ impl RequestCodec for MangopayCodec {
                 Some(a) => Some(a.as_u64().ok_or_else(|| {
                     value_error(
                         "DebitedFunds.Amount",
-                        format!("'{a}' is not an integer in minor units"),
+                        format!("{} is not an integer in minor units", quoted(a)),
                     )
                 })?),
             };
@@ -69,7 +81,7 @@ impl RequestCodec for MangopayCodec {
             let n = Network::from_psp(network.as_str()).ok_or_else(|| {
                 value_error(
                     "PreferredCardNetwork",
-                    format!("'{network}' is not a known network"),
+                    format!("{} is not a known network", quoted(network)),
                 )
             })?;
             m.card = Some(Card {
@@ -88,7 +100,7 @@ impl RequestCodec for MangopayCodec {
             Some(SecureMode::Unknown(v)) => {
                 return Err(value_error(
                     "SecureMode",
-                    format!("'{v}' is not DEFAULT, FORCE or NO_CHOICE"),
+                    format!("{} is not DEFAULT, FORCE or NO_CHOICE", quoted(v)),
                 ))
             }
         };
@@ -187,7 +199,7 @@ fn int<T: TryFrom<i64>>(path: &str, v: Option<&NumOrStr>) -> Result<Option<T>, R
     v.map(|n| {
         as_i64(n)
             .and_then(|i| T::try_from(i).ok())
-            .ok_or_else(|| value_error(path, format!("'{n}' is out of range")))
+            .ok_or_else(|| value_error(path, format!("{} is out of range", quoted(n))))
     })
     .transpose()
 }

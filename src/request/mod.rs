@@ -54,6 +54,123 @@ pub struct AuthenticationRequest {
     /// `start()`). PSPs that collect device data through their own API have none.
     #[serde(default)]
     pub device_session_id: Option<String>,
+    /// The cardholder's account with the merchant (EMV `acctInfo`): what issuers score for
+    /// risk-based (frictionless) decisions.
+    #[serde(default)]
+    pub account: Option<AccountInfo>,
+    /// The order's risk indicators (EMV `merchantRiskIndicator`).
+    #[serde(default)]
+    pub merchant_risk: Option<MerchantRisk>,
+}
+
+/// How long ago something happened to the cardholder's account (the EMV `*Ind` fields of
+/// `acctInfo`: `chAccAgeInd`, `chAccChangeInd`, `chAccPwChangeInd`, `paymentAccInd`,
+/// `shipAddressUsageInd`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recency {
+    /// No account (guest checkout) for ages; no change for the password.
+    Never,
+    /// During this transaction.
+    ThisTransaction,
+    LessThan30Days,
+    #[serde(rename = "from_30_to_60_days")]
+    From30To60Days,
+    MoreThan60Days,
+}
+
+/// EMV `acctInfo`. Dates are ISO 8601 as the source wrote them (a date, or a date-time);
+/// codecs convert to what their PSP takes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AccountInfo {
+    /// `chAccAgeInd`.
+    pub age: Option<Recency>,
+    /// `chAccDate`.
+    pub created: Option<String>,
+    /// `chAccChangeInd`.
+    pub changed_age: Option<Recency>,
+    /// `chAccChange`.
+    pub changed: Option<String>,
+    /// `chAccPwChangeInd`.
+    pub password_changed_age: Option<Recency>,
+    /// `chAccPwChange`.
+    pub password_changed: Option<String>,
+    /// `paymentAccInd`: how long the card has been on the account.
+    pub payment_account_age: Option<Recency>,
+    /// `paymentAccAge`.
+    pub payment_account_added: Option<String>,
+    /// `shipAddressUsageInd`: since when the shipping address is used.
+    pub shipping_address_age: Option<Recency>,
+    /// `shipAddressUsage`.
+    pub shipping_address_first_used: Option<String>,
+    /// `shipNameIndicator`: the account name is the shipping name.
+    pub shipping_name_matches: Option<bool>,
+    /// `suspiciousAccActivity`.
+    pub suspicious_activity: Option<bool>,
+    /// `nbPurchaseAccount`: purchases in the last six months.
+    pub purchases_last_6_months: Option<u32>,
+    /// `provisionAttemptsDay`: attempts to add a card in the last 24 hours.
+    pub add_card_attempts_last_day: Option<u32>,
+    /// `txnActivityDay`: transactions in the last 24 hours.
+    pub transactions_last_day: Option<u32>,
+    /// `txnActivityYear`: transactions in the last year.
+    pub transactions_last_year: Option<u32>,
+}
+
+/// EMV `shipIndicator`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShippingIndicator {
+    /// 01: to the cardholder's billing address.
+    BillingAddress,
+    /// 02: to another verified address on file.
+    VerifiedAddress,
+    /// 03: to an address other than the billing address.
+    OtherAddress,
+    /// 04: pick-up at a local store.
+    StorePickup,
+    /// 05: digital goods.
+    DigitalGoods,
+    /// 06: travel and event tickets, not shipped.
+    TravelAndEvent,
+    /// 07: other.
+    Other,
+}
+
+/// EMV `deliveryTimeframe`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryTimeframe {
+    Electronic,
+    SameDay,
+    Overnight,
+    TwoDaysOrMore,
+}
+
+/// EMV `merchantRiskIndicator`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MerchantRisk {
+    pub shipping_indicator: Option<ShippingIndicator>,
+    pub delivery_timeframe: Option<DeliveryTimeframe>,
+    /// `deliveryEmailAddress`, for electronic delivery.
+    pub delivery_email: Option<String>,
+    /// `reorderItemsInd`: true when the cardholder ordered these items before.
+    pub reorder: Option<bool>,
+    /// `preOrderPurchaseInd`: true for merchandise available only later.
+    pub pre_order: Option<bool>,
+    /// `preOrderDate`: when pre-ordered merchandise is available (ISO 8601).
+    pub pre_order_date: Option<String>,
+    /// Prepaid or gift cards bought.
+    pub gift_card: Option<GiftCard>,
+}
+
+/// `giftCardAmount`, `giftCardCurr`, `giftCardCount`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GiftCard {
+    /// Minor units, as every model amount (EMV and Checkout take whole major units).
+    pub amount: Option<u64>,
+    pub currency: Option<String>,
+    pub count: Option<u32>,
 }
 
 /// Card details. The number and CVV are secrets.
@@ -289,6 +406,23 @@ pub enum RequestError {
         path: String,
         message: String,
     },
+    /// The document has none of the fields that make it a request of this PSP.
+    #[error("not a {document}: it has none of {expected}{hint}")]
+    NotARequest {
+        document: &'static str,
+        expected: String,
+        /// `; it looks like a paysafe request` when another codec recognizes it.
+        hint: String,
+    },
+    /// The normalized request model itself (`--from model`) could not be read.
+    #[error("model: at {path}: {message}")]
+    Model { path: String, message: String },
+}
+
+/// `'value'` for a message: at most [`threeds_wire::EXCERPT_CHARS`] characters, card
+/// numbers masked. Every codec message that quotes an input value goes through it.
+pub(crate) fn quoted(value: impl std::fmt::Display) -> String {
+    format!("'{}'", threeds_wire::excerpt(&value.to_string()))
 }
 
 /// One PSP's request body, read from and written to the model.
@@ -300,6 +434,22 @@ pub trait RequestCodec {
     const PROVIDER: Provider;
     /// The document name used in errors (`checkout.session_request`).
     const DOCUMENT: &'static str;
+    /// Top-level fields of which a request has at least one: its required fields and the
+    /// ones only this PSP's request has. A document with none of them (`{}`, another PSP's
+    /// request) is not translated as if it were an empty request.
+    const IDENTIFYING: &'static [&'static str];
+
+    /// Violations the wire type's own validation leaves out because they depend on how the
+    /// request is sent (Checkout's `processing_channel_id`, optional only when the OAuth
+    /// token is bound to a channel); reported by translation, not by the live flows.
+    fn translation_violations(_wire: &Self::Wire) -> Vec<FieldViolation> {
+        Vec::new()
+    }
+
+    /// See [`DynCodec::canonical`]; most PSPs have one shape.
+    fn canonical(_value: &Value) -> Option<(Value, &'static str)> {
+        None
+    }
 
     /// Reads the PSP request into the model.
     fn to_model(wire: &Self::Wire) -> Result<AuthenticationRequest, RequestError>;
@@ -312,6 +462,17 @@ pub trait RequestCodec {
 /// A codec for one provider, object-safe, working on JSON.
 pub trait DynCodec {
     fn provider(&self) -> Provider;
+    /// Whether `value` has any of this PSP's identifying request fields.
+    fn recognizes(&self, value: &Value) -> bool;
+    /// Whether `value` is a request of this PSP at all (see [`RequestCodec::IDENTIFYING`]).
+    fn identify(&self, value: &Value) -> Result<(), RequestError>;
+    /// `value` in the shape [`DynCodec::read`] takes, when the PSP has another shape for the
+    /// same request, with the path prefix to take off reported paths (PXP: its bare
+    /// pre-initiate body, read as `{"preInitiate": ...}`).
+    fn canonical(&self, value: &Value) -> Option<(Value, &'static str)>;
+    /// Violations that only matter to a translated request (see
+    /// [`RequestCodec::translation_violations`]).
+    fn translation_violations(&self, value: &Value) -> Result<Vec<FieldViolation>, RequestError>;
     /// PSP JSON to the model.
     fn read(&self, value: &Value) -> Result<AuthenticationRequest, RequestError>;
     /// The model to PSP JSON, secrets included (this is what would be sent).
@@ -328,6 +489,35 @@ struct Codec<C>(std::marker::PhantomData<C>);
 impl<C: RequestCodec> DynCodec for Codec<C> {
     fn provider(&self) -> Provider {
         C::PROVIDER
+    }
+
+    fn recognizes(&self, value: &Value) -> bool {
+        has_any(value, C::IDENTIFYING)
+    }
+
+    fn canonical(&self, value: &Value) -> Option<(Value, &'static str)> {
+        C::canonical(value)
+    }
+
+    fn identify(&self, value: &Value) -> Result<(), RequestError> {
+        if self.recognizes(value) {
+            return Ok(());
+        }
+        let hint = Provider::ALL
+            .iter()
+            .find(|p| **p != C::PROVIDER && codec(**p).recognizes(value))
+            .map(|p| format!("; it looks like a {p} request"))
+            .unwrap_or_default();
+        Err(RequestError::NotARequest {
+            document: C::DOCUMENT,
+            expected: C::IDENTIFYING.join(", "),
+            hint,
+        })
+    }
+
+    fn translation_violations(&self, value: &Value) -> Result<Vec<FieldViolation>, RequestError> {
+        let wire: C::Wire = parse_as(value, C::PROVIDER, C::DOCUMENT)?;
+        Ok(C::translation_violations(&wire))
     }
 
     fn read(&self, value: &Value) -> Result<AuthenticationRequest, RequestError> {
@@ -353,6 +543,68 @@ impl<C: RequestCodec> DynCodec for Codec<C> {
         let wire: C::Wire = parse_as(value, C::PROVIDER, C::DOCUMENT)?;
         serde_json::to_value(&wire).map_err(|e| RequestError::Value {
             provider: C::PROVIDER,
+            path: String::new(),
+            message: crate::adapters::scrub(&e.to_string()),
+        })
+    }
+}
+
+/// Whether `value` is an object holding at least one of `keys` (with a non-null value).
+fn has_any(value: &Value, keys: &[&str]) -> bool {
+    value.as_object().is_some_and(|map| {
+        keys.iter()
+            .any(|k| map.get(*k).is_some_and(|v| !v.is_null()))
+    })
+}
+
+/// The normalized request itself as a codec (`translate --from model` / `--to model`): the
+/// JSON of [`AuthenticationRequest`], the body of the service's `POST /v1/authentications`.
+pub struct ModelCodec;
+
+/// Top-level fields of the model, of which a model document has at least one.
+const MODEL_FIELDS: &[&str] = &[
+    "amount",
+    "currency",
+    "reference",
+    "card",
+    "card_reference",
+    "cardholder",
+    "billing_address",
+    "shipping_address",
+    "browser",
+    "channel",
+    "purpose",
+    "message_category",
+    "challenge_preference",
+    "transaction_type",
+    "recurring",
+    "merchant",
+    "urls",
+    "prior_authentication",
+    "device_session_id",
+    "account",
+    "merchant_risk",
+];
+
+impl ModelCodec {
+    /// Reads a model document, naming the JSON path of a bad field.
+    pub fn read(value: &Value) -> Result<AuthenticationRequest, RequestError> {
+        if !has_any(value, MODEL_FIELDS) {
+            return Err(RequestError::NotARequest {
+                document: "normalized authentication request",
+                expected: MODEL_FIELDS.join(", "),
+                hint: String::new(),
+            });
+        }
+        serde_path_to_error::deserialize(value).map_err(|e| RequestError::Model {
+            path: e.path().to_string(),
+            message: crate::adapters::scrub(&e.into_inner().to_string()),
+        })
+    }
+
+    /// The model as JSON; secrets redacted unless called inside a reveal scope.
+    pub fn write(request: &AuthenticationRequest) -> Result<Value, RequestError> {
+        serde_json::to_value(request).map_err(|e| RequestError::Model {
             path: String::new(),
             message: crate::adapters::scrub(&e.to_string()),
         })

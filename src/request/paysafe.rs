@@ -2,10 +2,11 @@
 //!
 //! What the model cannot hold (and so is not carried when translating away from Paysafe):
 //! `deviceFingerprintingId` (only Paysafe's client SDK can produce one), `initialPurchaseTime`,
-//! `electronicDelivery`, `orderItemDetails`, `purchasedGiftCardDetails`,
 //! `threeDSecureServerTransactionId`, `billingDetails.useAsShippingAddress`,
-//! `shippingDetails.shipMethod`, and all of `userAccountDetails` except
-//! `priorThreeDSAuthentication`. `deviceChannel` `APP` (portal spelling) is read as the app
+//! `shippingDetails.shipMethod` (a carrier service level, not EMV's delivery timeframe), and
+//! `userAccountDetails.travelDetails` / `userLogin`. The rest of `userAccountDetails`,
+//! `orderItemDetails`, `electronicDelivery` and `purchasedGiftCardDetails` are the model's
+//! account and merchant risk data. `deviceChannel` `APP` (portal spelling) is read as the app
 //! channel and written back as the blueprint's `SDK`.
 //!
 //! What Paysafe cannot take from the model and is left out when building: card CVV (not part
@@ -15,9 +16,10 @@
 //! Paysafe payment token, or a colour depth outside Paysafe's enum are errors.
 
 use super::{
-    Address, AuthenticationRequest, Browser, Card, CardReference, Cardholder, ChallengePreference,
-    Channel, Merchant, MessageCategory, PriorAuthentication, PriorMethod, Purpose, Recurring,
-    RequestCodec, RequestError, TransactionType,
+    quoted, AccountInfo, Address, AuthenticationRequest, Browser, Card, CardReference, Cardholder,
+    ChallengePreference, Channel, DeliveryTimeframe, GiftCard, Merchant, MerchantRisk,
+    MessageCategory, PriorAuthentication, PriorMethod, Purpose, Recency, Recurring, RequestCodec,
+    RequestError, ShippingIndicator, TransactionType,
 };
 use crate::model::Provider;
 use threeds_paysafe::enums as ps;
@@ -36,7 +38,10 @@ fn value_error(path: &str, message: impl Into<String>) -> RequestError {
 }
 
 fn unknown(path: &str, value: &str) -> RequestError {
-    value_error(path, format!("'{value}' is not a documented Paysafe value"))
+    value_error(
+        path,
+        format!("{} is not a documented Paysafe value", quoted(value)),
+    )
 }
 
 fn number<T: TryFrom<u64>>(path: &str, value: Option<u64>) -> Result<Option<T>, RequestError> {
@@ -49,6 +54,26 @@ impl RequestCodec for PaysafeCodec {
     type Wire = wire::AuthenticationRequest;
     const PROVIDER: Provider = Provider::Paysafe;
     const DOCUMENT: &'static str = "paysafe.authentication_request";
+    /// The required fields only Paysafe's request has (`amount`, `currency` and `card` are
+    /// other PSPs' too), and its own objects.
+    const IDENTIFYING: &'static [&'static str] = &[
+        "merchantRefNum",
+        "merchantUrl",
+        "deviceFingerprintingId",
+        "authenticationPurpose",
+        "deviceChannel",
+        "messageCategory",
+        "requestorChallengePreference",
+        "transactionIntent",
+        "billingDetails",
+        "shippingDetails",
+        "browserDetails",
+        "userAccountDetails",
+        "orderItemDetails",
+        "electronicDelivery",
+        "purchasedGiftCardDetails",
+        "profile",
+    ];
 
     fn to_model(w: &Self::Wire) -> Result<AuthenticationRequest, RequestError> {
         let card = w.card.as_ref().map(read_card).transpose()?.flatten();
@@ -191,6 +216,13 @@ impl RequestCodec for PaysafeCodec {
                 .map(read_prior)
                 .transpose()?,
             device_session_id: w.device_fingerprinting_id.clone(),
+            account: w
+                .user_account_details
+                .as_ref()
+                .map(read_account)
+                .transpose()?
+                .flatten(),
+            merchant_risk: read_risk(w)?,
         })
     }
 
@@ -222,6 +254,13 @@ impl RequestCodec for PaysafeCodec {
                 frequency: rc.frequency_days.map(u64::from),
             });
         let prior = r.prior_authentication.as_ref().map(write_prior);
+        let risk = r.merchant_risk.clone().unwrap_or_default();
+        let mut user_account_details = r.account.as_ref().map(write_account);
+        if let Some(p) = prior {
+            user_account_details
+                .get_or_insert_with(wire::UserAccountDetails::default)
+                .prior_three_ds_authentication = Some(p);
+        }
         Ok(wire::AuthenticationRequest {
             device_fingerprinting_id: r.device_session_id.clone(),
             merchant_ref_num: r.reference.clone(),
@@ -271,14 +310,17 @@ impl RequestCodec for PaysafeCodec {
                 .map(u64::from),
             initial_purchase_time: None,
             billing_cycle,
-            electronic_delivery: None,
-            order_item_details: None,
-            purchased_gift_card_details: None,
-            browser_details: r.browser.as_ref().map(write_browser).transpose()?,
-            user_account_details: prior.map(|p| wire::UserAccountDetails {
-                prior_three_ds_authentication: Some(p),
-                ..Default::default()
+            electronic_delivery: write_electronic_delivery(&risk, r.shipping_address.is_some()),
+            order_item_details: write_order_items(&risk),
+            purchased_gift_card_details: risk.gift_card.as_ref().map(|g| {
+                wire::PurchasedGiftCardDetails {
+                    amount: g.amount,
+                    count: g.count.map(u64::from),
+                    currency: g.currency.clone(),
+                }
             }),
+            browser_details: r.browser.as_ref().map(write_browser).transpose()?,
+            user_account_details,
             billing_details: r.billing_address.as_ref().map(|a| wire::BillingDetails {
                 street: a.line1.clone(),
                 street2: a.line2.clone(),
@@ -311,7 +353,7 @@ fn read_card(c: &wire::Card) -> Result<Option<Card>, RequestError> {
     let parse = |path: &str, v: Option<&NumOrStr>| -> Result<Option<u64>, RequestError> {
         v.map(|n| {
             n.as_u64()
-                .ok_or_else(|| value_error(path, format!("'{n}' is not a number")))
+                .ok_or_else(|| value_error(path, format!("{} is not a number", quoted(n))))
         })
         .transpose()
     };
@@ -431,4 +473,285 @@ fn write_prior(p: &PriorAuthentication) -> wire::PriorThreeDsAuthentication {
         id: p.reference.clone(),
         time: p.timestamp.clone(),
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Risk data: `userAccountDetails` <-> the model's account, `orderItemDetails`,
+// `electronicDelivery` and `purchasedGiftCardDetails` <-> its merchant risk indicator
+// (Paysafe 3D Secure 2 API blueprint, "Authentications" request attributes).
+// ---------------------------------------------------------------------------------------
+
+const UAD: &str = "userAccountDetails";
+
+fn created_range(path: &str, r: &ps::CreatedRange) -> Result<Recency, RequestError> {
+    Ok(match r {
+        ps::CreatedRange::NoAccount => Recency::Never,
+        ps::CreatedRange::DuringTransaction => Recency::ThisTransaction,
+        ps::CreatedRange::LessThanThirtyDays => Recency::LessThan30Days,
+        ps::CreatedRange::ThirtyToSixtyDays => Recency::From30To60Days,
+        ps::CreatedRange::MoreThanSixtyDays => Recency::MoreThan60Days,
+        ps::CreatedRange::Unknown(v) => return Err(unknown(path, v)),
+    })
+}
+
+fn write_created_range(r: Recency) -> ps::CreatedRange {
+    match r {
+        Recency::Never => ps::CreatedRange::NoAccount,
+        Recency::ThisTransaction => ps::CreatedRange::DuringTransaction,
+        Recency::LessThan30Days => ps::CreatedRange::LessThanThirtyDays,
+        Recency::From30To60Days => ps::CreatedRange::ThirtyToSixtyDays,
+        Recency::MoreThan60Days => ps::CreatedRange::MoreThanSixtyDays,
+    }
+}
+
+/// Account data, or `None` when `userAccountDetails` holds only what the model keeps
+/// elsewhere (the prior authentication).
+fn read_account(u: &wire::UserAccountDetails) -> Result<Option<AccountInfo>, RequestError> {
+    let path = |f: &str| format!("{UAD}.{f}");
+    let changed_age = u
+        .changed_range
+        .as_ref()
+        .map(|r| match r {
+            ps::ChangedRange::DuringTransaction => Ok(Recency::ThisTransaction),
+            ps::ChangedRange::LessThanThirtyDays => Ok(Recency::LessThan30Days),
+            ps::ChangedRange::ThirtyToSixtyDays => Ok(Recency::From30To60Days),
+            ps::ChangedRange::MoreThanSixtyDays => Ok(Recency::MoreThan60Days),
+            ps::ChangedRange::Unknown(v) => Err(unknown(&path("changedRange"), v)),
+        })
+        .transpose()?;
+    let password_changed_age = u
+        .password_changed_range
+        .as_ref()
+        .map(|r| match r {
+            ps::PasswordChangedRange::NoChange => Ok(Recency::Never),
+            ps::PasswordChangedRange::DuringTransaction => Ok(Recency::ThisTransaction),
+            ps::PasswordChangedRange::LessThanThirtyDays => Ok(Recency::LessThan30Days),
+            ps::PasswordChangedRange::ThirtyToSixtyDays => Ok(Recency::From30To60Days),
+            ps::PasswordChangedRange::MoreThanSixtyDays => Ok(Recency::MoreThan60Days),
+            ps::PasswordChangedRange::Unknown(v) => Err(unknown(&path("passwordChangedRange"), v)),
+        })
+        .transpose()?;
+    let usage = u.shipping_details_usage.as_ref();
+    let shipping_address_age = usage
+        .and_then(|s| s.initial_usage_range.as_ref())
+        .map(|r| match r {
+            ps::InitialUsageRange::CurrentTransaction => Ok(Recency::ThisTransaction),
+            ps::InitialUsageRange::LessThanThirtyDays => Ok(Recency::LessThan30Days),
+            ps::InitialUsageRange::ThirtyToSixtyDays => Ok(Recency::From30To60Days),
+            ps::InitialUsageRange::MoreThanSixtyDays => Ok(Recency::MoreThan60Days),
+            ps::InitialUsageRange::Unknown(v) => {
+                Err(unknown(&path("shippingDetailsUsage.initialUsageRange"), v))
+            }
+        })
+        .transpose()?;
+    let payment = u.payment_account_details.as_ref();
+    let account = AccountInfo {
+        age: u
+            .created_range
+            .as_ref()
+            .map(|r| created_range(&path("createdRange"), r))
+            .transpose()?,
+        created: u.created_date.clone(),
+        changed_age,
+        changed: u.changed_date.clone(),
+        password_changed_age,
+        password_changed: u.password_changed_date.clone(),
+        payment_account_age: payment
+            .and_then(|p| p.created_range.as_ref())
+            .map(|r| created_range(&path("paymentAccountDetails.createdRange"), r))
+            .transpose()?,
+        payment_account_added: payment.and_then(|p| p.created_date.clone()),
+        shipping_address_age,
+        shipping_address_first_used: usage.and_then(|s| s.initial_usage_date.clone()),
+        shipping_name_matches: usage.and_then(|s| s.card_holder_name_match),
+        suspicious_activity: u.suspicious_account_activity,
+        purchases_last_6_months: number(
+            &path("totalPurchasesSixMonthCount"),
+            u.total_purchases_six_month_count,
+        )?,
+        add_card_attempts_last_day: number(
+            &path("addCardAttemptsForLastDay"),
+            u.add_card_attempts_for_last_day,
+        )?,
+        transactions_last_day: number(
+            &path("transactionCountForPreviousDay"),
+            u.transaction_count_for_previous_day,
+        )?,
+        transactions_last_year: number(
+            &path("transactionCountForPreviousYear"),
+            u.transaction_count_for_previous_year,
+        )?,
+    };
+    Ok((account != AccountInfo::default()).then_some(account))
+}
+
+/// Paysafe takes dates (`YYYY-MM-DD`); a date-time keeps its date.
+fn date_only(d: &Option<String>) -> Option<String> {
+    d.as_deref()
+        .map(|d| d.split('T').next().unwrap_or(d).to_owned())
+}
+
+fn write_account(a: &AccountInfo) -> wire::UserAccountDetails {
+    let recency = |r: Recency| match r {
+        Recency::Never => None,
+        Recency::ThisTransaction => Some(ps::ChangedRange::DuringTransaction),
+        Recency::LessThan30Days => Some(ps::ChangedRange::LessThanThirtyDays),
+        Recency::From30To60Days => Some(ps::ChangedRange::ThirtyToSixtyDays),
+        Recency::MoreThan60Days => Some(ps::ChangedRange::MoreThanSixtyDays),
+    };
+    let usage = wire::ShippingDetailsUsage {
+        card_holder_name_match: a.shipping_name_matches,
+        initial_usage_date: date_only(&a.shipping_address_first_used),
+        // "Never" has no usage range; left out and reported.
+        initial_usage_range: a.shipping_address_age.and_then(|r| match r {
+            Recency::Never => None,
+            Recency::ThisTransaction => Some(ps::InitialUsageRange::CurrentTransaction),
+            Recency::LessThan30Days => Some(ps::InitialUsageRange::LessThanThirtyDays),
+            Recency::From30To60Days => Some(ps::InitialUsageRange::ThirtyToSixtyDays),
+            Recency::MoreThan60Days => Some(ps::InitialUsageRange::MoreThanSixtyDays),
+        }),
+    };
+    let payment = wire::PaymentAccountDetails {
+        created_range: a.payment_account_age.map(write_created_range),
+        created_date: date_only(&a.payment_account_added),
+    };
+    wire::UserAccountDetails {
+        add_card_attempts_for_last_day: a.add_card_attempts_last_day.map(u64::from),
+        changed_date: date_only(&a.changed),
+        changed_range: a.changed_age.and_then(recency),
+        created_date: date_only(&a.created),
+        created_range: a.age.map(write_created_range),
+        password_changed_date: date_only(&a.password_changed),
+        password_changed_range: a.password_changed_age.map(|r| match r {
+            Recency::Never => ps::PasswordChangedRange::NoChange,
+            Recency::ThisTransaction => ps::PasswordChangedRange::DuringTransaction,
+            Recency::LessThan30Days => ps::PasswordChangedRange::LessThanThirtyDays,
+            Recency::From30To60Days => ps::PasswordChangedRange::ThirtyToSixtyDays,
+            Recency::MoreThan60Days => ps::PasswordChangedRange::MoreThanSixtyDays,
+        }),
+        payment_account_details: (payment != wire::PaymentAccountDetails::default())
+            .then_some(payment),
+        prior_three_ds_authentication: None,
+        shipping_details_usage: (usage != wire::ShippingDetailsUsage::default()).then_some(usage),
+        suspicious_account_activity: a.suspicious_activity,
+        total_purchases_six_month_count: a.purchases_last_6_months.map(u64::from),
+        transaction_count_for_previous_day: a.transactions_last_day.map(u64::from),
+        transaction_count_for_previous_year: a.transactions_last_year.map(u64::from),
+        travel_details: None,
+        user_login: None,
+    }
+}
+
+fn read_risk(w: &wire::AuthenticationRequest) -> Result<Option<MerchantRisk>, RequestError> {
+    let mut risk = MerchantRisk::default();
+    if let Some(o) = &w.order_item_details {
+        let path = |f: &str| format!("orderItemDetails.{f}");
+        risk.pre_order_date = o.pre_order_item_availability_date.clone();
+        risk.pre_order = o
+            .pre_order_purchase_indicator
+            .as_ref()
+            .map(|p| match p {
+                ps::PreOrderPurchaseIndicator::MerchandiseAvailable => Ok(false),
+                ps::PreOrderPurchaseIndicator::FutureAvailability => Ok(true),
+                ps::PreOrderPurchaseIndicator::Unknown(v) => {
+                    Err(unknown(&path("preOrderPurchaseIndicator"), v))
+                }
+            })
+            .transpose()?;
+        risk.reorder = o
+            .reorder_items_indicator
+            .as_ref()
+            .map(|r| match r {
+                ps::ReorderItemsIndicator::FirstTimeOrder => Ok(false),
+                ps::ReorderItemsIndicator::Reorder => Ok(true),
+                ps::ReorderItemsIndicator::Unknown(v) => {
+                    Err(unknown(&path("reorderItemsIndicator"), v))
+                }
+            })
+            .transpose()?;
+        risk.shipping_indicator = o
+            .shipping_indicator
+            .as_ref()
+            .map(|s| {
+                Ok(match s {
+                    ps::ShippingIndicator::ShipToBillingAddress => {
+                        ShippingIndicator::BillingAddress
+                    }
+                    ps::ShippingIndicator::ShipToVerifiedAddress => {
+                        ShippingIndicator::VerifiedAddress
+                    }
+                    ps::ShippingIndicator::ShipToDifferentAddress => {
+                        ShippingIndicator::OtherAddress
+                    }
+                    ps::ShippingIndicator::ShipToStore => ShippingIndicator::StorePickup,
+                    ps::ShippingIndicator::DigitalGoods => ShippingIndicator::DigitalGoods,
+                    ps::ShippingIndicator::TravelAndEventTickets => {
+                        ShippingIndicator::TravelAndEvent
+                    }
+                    ps::ShippingIndicator::Other => ShippingIndicator::Other,
+                    ps::ShippingIndicator::Unknown(v) => {
+                        return Err(unknown(&path("shippingIndicator"), v))
+                    }
+                })
+            })
+            .transpose()?;
+    }
+    if let Some(e) = &w.electronic_delivery {
+        risk.delivery_email = e.email.clone();
+        // `false` says only "not electronic", which no timeframe expresses.
+        if e.is_electronic_delivery == Some(true) {
+            risk.delivery_timeframe = Some(DeliveryTimeframe::Electronic);
+        }
+    }
+    if let Some(g) = &w.purchased_gift_card_details {
+        risk.gift_card = Some(GiftCard {
+            amount: g.amount,
+            currency: g.currency.clone(),
+            count: number("purchasedGiftCardDetails.count", g.count)?,
+        });
+    }
+    Ok((risk != MerchantRisk::default()).then_some(risk))
+}
+
+/// `electronicDelivery` for electronic delivery, or for a delivery e-mail when nothing is
+/// shipped: Paysafe refuses it next to `shippingDetails`.
+fn write_electronic_delivery(
+    risk: &MerchantRisk,
+    shipped: bool,
+) -> Option<wire::ElectronicDelivery> {
+    let electronic = risk.delivery_timeframe == Some(DeliveryTimeframe::Electronic);
+    (electronic || (risk.delivery_email.is_some() && !shipped)).then(|| wire::ElectronicDelivery {
+        is_electronic_delivery: Some(electronic),
+        email: risk.delivery_email.clone(),
+    })
+}
+
+fn write_order_items(risk: &MerchantRisk) -> Option<wire::OrderItemDetails> {
+    let o = wire::OrderItemDetails {
+        pre_order_item_availability_date: date_only(&risk.pre_order_date),
+        pre_order_purchase_indicator: risk.pre_order.map(|p| {
+            if p {
+                ps::PreOrderPurchaseIndicator::FutureAvailability
+            } else {
+                ps::PreOrderPurchaseIndicator::MerchandiseAvailable
+            }
+        }),
+        reorder_items_indicator: risk.reorder.map(|r| {
+            if r {
+                ps::ReorderItemsIndicator::Reorder
+            } else {
+                ps::ReorderItemsIndicator::FirstTimeOrder
+            }
+        }),
+        shipping_indicator: risk.shipping_indicator.map(|s| match s {
+            ShippingIndicator::BillingAddress => ps::ShippingIndicator::ShipToBillingAddress,
+            ShippingIndicator::VerifiedAddress => ps::ShippingIndicator::ShipToVerifiedAddress,
+            ShippingIndicator::OtherAddress => ps::ShippingIndicator::ShipToDifferentAddress,
+            ShippingIndicator::StorePickup => ps::ShippingIndicator::ShipToStore,
+            ShippingIndicator::DigitalGoods => ps::ShippingIndicator::DigitalGoods,
+            ShippingIndicator::TravelAndEvent => ps::ShippingIndicator::TravelAndEventTickets,
+            ShippingIndicator::Other => ps::ShippingIndicator::Other,
+        }),
+    };
+    (o != wire::OrderItemDetails::default()).then_some(o)
 }

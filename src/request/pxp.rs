@@ -15,8 +15,8 @@
 //! `2024-12-31T23:59:59Z`).
 
 use super::{
-    Address, AuthenticationRequest, Browser, Card, CardReference, ChallengePreference, Channel,
-    Purpose, Recurring, RequestCodec, RequestError,
+    quoted, Address, AuthenticationRequest, Browser, Card, CardReference, ChallengePreference,
+    Channel, Purpose, Recurring, RequestCodec, RequestError,
 };
 use crate::model::{major_to_minor, minor_to_major, Provider};
 use threeds_pxp::country;
@@ -26,6 +26,7 @@ use threeds_pxp::request::{
     Recurring as PxpRecurring, RequestorAuthenticationIndicator as Rai,
 };
 use threeds_pxp::MajorAmount;
+use threeds_wire::excerpt;
 
 /// Reads and writes PXP authentication requests (the two-call envelope).
 pub struct PxpCodec;
@@ -44,6 +45,29 @@ impl RequestCodec for PxpCodec {
     type Wire = AuthenticationRequests;
     const PROVIDER: Provider = Provider::Pxp;
     const DOCUMENT: &'static str = "pxp.request";
+    /// The envelope's two keys, and the pre-initiate body's own fields (`amount` and `card`
+    /// are other PSPs' too).
+    const IDENTIFYING: &'static [&'static str] = &[
+        "preInitiate",
+        "browserAuthentication",
+        "fingerprintCallbackUrl",
+        "acquirerProfileId",
+        "merchantGroup",
+        "requestorAuthenticationIndicator",
+        "providerId",
+        "site",
+        "intent",
+    ];
+
+    /// PXP's own pre-initiate body (the first of its two calls, as its standalone and
+    /// integrated pre-initiate guides show it) is read as the envelope's `preInitiate`.
+    fn canonical(value: &serde_json::Value) -> Option<(serde_json::Value, &'static str)> {
+        let map = value.as_object()?;
+        if map.contains_key("preInitiate") || map.contains_key("browserAuthentication") {
+            return None;
+        }
+        Some((serde_json::json!({ "preInitiate": value }), "preInitiate."))
+    }
 
     fn to_model(wire: &Self::Wire) -> Result<AuthenticationRequest, RequestError> {
         let mut m = AuthenticationRequest::default();
@@ -77,8 +101,12 @@ fn read_pre_initiate(
                     "needed to convert transactionValue to minor units",
                 )
             })?;
-            let minor = major_to_minor(value.as_str(), currency)
-                .map_err(|e| value_error("preInitiate.amount.transactionValue", e.to_string()))?;
+            let minor = major_to_minor(value.as_str(), currency).map_err(|e| {
+                value_error(
+                    "preInitiate.amount.transactionValue",
+                    excerpt(&e.to_string()),
+                )
+            })?;
             m.amount = Some(minor);
         }
     }
@@ -148,7 +176,7 @@ fn read_browser_authentication(
             ChallengePreference::from_emv_code(ind.as_str()).ok_or_else(|| {
                 value_error(
                     "browserAuthentication.requestorChallengeIndicator",
-                    format!("'{ind}' is not 01..10"),
+                    format!("{} is not 01..10", quoted(ind)),
                 )
             })?,
         );
@@ -214,7 +242,7 @@ fn alpha2(numeric: &str, path: &str) -> Result<String, RequestError> {
         .ok_or_else(|| {
             value_error(
                 path,
-                format!("'{numeric}' is not an ISO 3166-1 numeric code"),
+                format!("{} is not an ISO 3166-1 numeric code", quoted(numeric)),
             )
         })
 }
@@ -225,7 +253,7 @@ fn numeric(alpha2: &str, path: &str) -> Result<String, RequestError> {
         .ok_or_else(|| {
             value_error(
                 path,
-                format!("'{alpha2}' is not an ISO 3166-1 alpha-2 code"),
+                format!("{} is not an ISO 3166-1 alpha-2 code", quoted(alpha2)),
             )
         })
 }
@@ -276,7 +304,7 @@ fn write_pre_initiate(r: &AuthenticationRequest) -> Result<PreInitiateRequest, R
             let transaction_value = match (value, currency) {
                 (Some(v), Some(c)) => Some(
                     MajorAmount::new(minor_to_major(v, c))
-                        .map_err(|e| value_error("amount", e.to_string()))?,
+                        .map_err(|e| value_error("amount", excerpt(&e.to_string())))?,
                 ),
                 (Some(_), None) => {
                     return Err(value_error(
@@ -322,7 +350,10 @@ fn write_pre_initiate(r: &AuthenticationRequest) -> Result<PreInitiateRequest, R
             other => {
                 return Err(value_error(
                     "card_reference.kind",
-                    format!("'{other}' is not a PXP card reference (gateway_token, scheme_token)"),
+                    format!(
+                        "{} is not a PXP card reference (gateway_token, scheme_token)",
+                        quoted(other)
+                    ),
                 ))
             }
         },

@@ -219,7 +219,7 @@ impl Validate for DirectCardPayInRequest {
                 v.push(
                     "Fees.Currency",
                     Problem::Invalid {
-                        expected: format!("the DebitedFunds currency {d}"),
+                        expected: format!("the DebitedFunds currency {}", threeds_wire::excerpt(d)),
                     },
                 );
             }
