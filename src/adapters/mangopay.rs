@@ -40,7 +40,8 @@ const FRICTIONLESS_SOURCE: &str = "https://docs.mangopay.com/guides/payment-meth
      Mangopay reports neither transStatus nor ECI, so liability cannot be known";
 const MOTO_SOURCE: &str = "https://docs.mangopay.com/guides/payment-methods/card/3ds (MOTO \
      transactions: SCA does not apply and liability is always with the platform)";
-const NOT_REPORTED_SOURCE: &str = "https://docs.mangopay.com/api-reference/direct-card-payins/direct-card-payin-object \
+const NOT_REPORTED_SOURCE: &str =
+    "https://docs.mangopay.com/api-reference/direct-card-payins/direct-card-payin-object \
      (SecureModeNeeded: whether the SecureMode was used): a pay-in that does not say whether \
      3DS redirected the cardholder (a Web card pay-in reports neither SecureModeNeeded nor \
      Applied3DSVersion) does not show how, or whether, the cardholder was authenticated";
@@ -256,7 +257,8 @@ fn created(d: &mut Draft, p: &PayIn) {
             );
             d.auth.reason = Some("challenge_required".to_owned());
             d.auth.challenged = Some(true);
-            // A full-page browser redirect, not an iframe CReq (reference A.4 lifecycle).
+            // A full-page browser redirect, not an iframe CReq
+            // (https://docs.mangopay.com/guides/payment-methods/card/direct/how-to).
             d.auth.next_action = Some(NextAction::Redirect { url });
             return;
         }
@@ -436,8 +438,9 @@ fn failed(d: &mut Draft, p: &PayIn, ctx: &Context<'_>) {
         );
         return;
     }
-    // SecureModeNeeded stays true after the redirect (reference A.8): the cardholder was sent
-    // to the challenge, whatever happened there.
+    // SecureModeNeeded stays true after the redirect (the 101301 and 101304 examples on
+    // https://docs.mangopay.com/errors/codes): the cardholder was sent to the challenge,
+    // whatever happened there.
     d.auth.challenged = p.secure_mode_needed;
 }
 
@@ -456,7 +459,12 @@ fn normalize_api_error(value: &Value, ctx: &Context<'_>) -> Result<Normalized, N
     let mut d = Draft::new(P, DocumentKind::Error, "mangopay.api_error");
     d.auth.raw.status = e.error_type.as_ref().map(|t| t.as_str().to_owned());
     d.auth.raw.message.clone_from(&e.message);
-    apply_error_type(&mut d, ctx, e.error_type.as_ref().map(|t| t.as_str()), "Type");
+    apply_error_type(
+        &mut d,
+        ctx,
+        e.error_type.as_ref().map(|t| t.as_str()),
+        "Type",
+    );
     // The per-field messages say what to fix; the model has no field for them.
     for (field, message) in e.errors.iter().flatten() {
         let text = match message {
@@ -512,8 +520,9 @@ pub fn looks_like_hook_query(text: &str) -> bool {
         && HookQuery::parse(t).is_ok()
 }
 
-/// A hook is a poke without outcome (reference A.6): the status stays pending and the
-/// merchant must GET the pay-in; the event type only says which outcome to expect.
+/// A hook is a poke without outcome (https://docs.mangopay.com/webhooks: on receipt, GET the
+/// resource): the status stays pending and the merchant must GET the pay-in; the event type
+/// only says which outcome to expect.
 pub fn normalize_hook_query(text: &str, ctx: &Context<'_>) -> Result<Normalized, NormalizeError> {
     let h = HookQuery::parse(text).map_err(|e| NormalizeError::Shape {
         provider: P,
@@ -652,7 +661,10 @@ mod tests {
             "CreationDate": 1_700_210_889})));
         assert_eq!(n.authentication.liability_shift, Some(true));
         assert_eq!(n.explain.liability.rule, "visa.v2.y");
-        assert_eq!(n.explain.liability.facts.authentication_value_present, Some(true));
+        assert_eq!(
+            n.explain.liability.facts.authentication_value_present,
+            Some(true)
+        );
         // Mangopay keeps the value: it is never shown, only counted as used.
         assert!(n.authentication.authentication_value.is_none());
         assert!(n.authentication.trans_status.is_none());
@@ -660,8 +672,11 @@ mod tests {
 
     #[test]
     fn authenticated_at_comes_from_creation_date_whatever_the_status() {
-        for status in [json!({"Status": "SUCCEEDED", "ResultCode": "000000",
-            "ExecutionDate": 1_700_300_000}), json!({"Status": "FAILED"})] {
+        for status in [
+            json!({"Status": "SUCCEEDED", "ResultCode": "000000",
+            "ExecutionDate": 1_700_300_000}),
+            json!({"Status": "FAILED"}),
+        ] {
             let mut doc = payin(status);
             doc["CreationDate"] = json!(1_700_210_889);
             let a = run(doc).authentication;
@@ -669,7 +684,11 @@ mod tests {
         }
         let n = run(payin(json!({"CreationDate": "soon"})));
         assert_eq!(n.authentication.authenticated_at, None);
-        assert!(n.explain.warnings.iter().any(|w| w.contains("CreationDate")));
+        assert!(n
+            .explain
+            .warnings
+            .iter()
+            .any(|w| w.contains("CreationDate")));
     }
 
     #[test]
@@ -696,7 +715,10 @@ mod tests {
         let a = &n.authentication;
         assert_eq!((a.status, a.next_step), (Status::Exempted, Step::None));
         assert_eq!(a.reason.as_deref(), Some("3ds_outcome_not_reported"));
-        assert_eq!((a.challenged, a.liability_shift, a.trans_status.clone()), (None, None, None));
+        assert_eq!(
+            (a.challenged, a.liability_shift, a.trans_status.clone()),
+            (None, None, None)
+        );
         assert!(!n.explain.warnings.is_empty());
         // 3DS ran (a version was applied) but whether it challenged is not said.
         doc["Applied3DSVersion"] = json!("V2_1");
@@ -704,18 +726,26 @@ mod tests {
         let a = &n.authentication;
         assert_eq!(a.status, Status::Authenticated);
         assert_eq!((a.challenged, a.liability_shift), (None, None));
-        assert_eq!(n.explain.liability.rule, "mangopay.3ds_outcome_not_reported");
+        assert_eq!(
+            n.explain.liability.rule,
+            "mangopay.3ds_outcome_not_reported"
+        );
     }
 
     #[test]
     fn web_payin_succeeded_is_not_authenticated() {
-        let n = run(json!({"Id": "3352204488", "Status": "SUCCEEDED", "ResultCode": "000000",
+        let n = run(
+            json!({"Id": "3352204488", "Status": "SUCCEEDED", "ResultCode": "000000",
             "PaymentType": "CARD", "ExecutionType": "WEB", "CardType": "CB_VISA_MASTERCARD",
-            "SecureMode": "DEFAULT", "CreationDate": 1_678_191_358}));
+            "SecureMode": "DEFAULT", "CreationDate": 1_678_191_358}),
+        );
         let a = &n.authentication;
         assert_eq!((a.status, a.next_step), (Status::Exempted, Step::None));
         assert_eq!(a.reason.as_deref(), Some("web_payin_3ds_not_reported"));
-        assert_eq!((a.trans_status.clone(), a.liability_shift, a.challenged), (None, None, None));
+        assert_eq!(
+            (a.trans_status.clone(), a.liability_shift, a.challenged),
+            (None, None, None)
+        );
         assert_eq!(n.explain.document, "mangopay.web_payin");
     }
 
@@ -727,8 +757,12 @@ mod tests {
         .authentication;
         assert_eq!(a.exemption.as_deref(), Some("merchant_initiated"));
         let a = run(payin(json!({"Status": "SUCCEEDED", "ResultCode": "000000",
-            "SecureModeNeeded": false}))).authentication;
-        assert_eq!(a.exemption, None, "Mangopay reports no exemption on a frictionless pay-in");
+            "SecureModeNeeded": false})))
+        .authentication;
+        assert_eq!(
+            a.exemption, None,
+            "Mangopay reports no exemption on a frictionless pay-in"
+        );
     }
 
     fn retry_of(code: &str) -> (Status, Step, Option<Retry>) {
@@ -751,7 +785,11 @@ mod tests {
     fn sca_soft_decline_retries_with_a_challenge() {
         assert_eq!(
             retry_of("101305"),
-            (Status::Declined, Step::RetryWithChallenge, Some(Retry::WithChallenge))
+            (
+                Status::Declined,
+                Step::RetryWithChallenge,
+                Some(Retry::WithChallenge)
+            )
         );
     }
 
@@ -759,7 +797,11 @@ mod tests {
     fn expired_3ds_session_is_retried_at_the_same_psp() {
         assert_eq!(
             retry_of("101304"),
-            (Status::Expired, Step::RetryAuthentication, Some(Retry::SamePsp))
+            (
+                Status::Expired,
+                Step::RetryAuthentication,
+                Some(Retry::SamePsp)
+            )
         );
     }
 
@@ -767,7 +809,11 @@ mod tests {
     fn unavailable_3ds_has_nothing_left_to_authorize_and_retries_later() {
         assert_eq!(
             retry_of("101399"),
-            (Status::Unavailable, Step::DoNotAuthorize, Some(Retry::Later))
+            (
+                Status::Unavailable,
+                Step::DoNotAuthorize,
+                Some(Retry::Later)
+            )
         );
     }
 
@@ -780,7 +826,9 @@ mod tests {
                 assert_eq!(e.retry, Some(Retry::Never), "{}", e.code);
             }
         }
-        for code in ["008001", "008002", "008003", "008006", "008511", "008515", "008999"] {
+        for code in [
+            "008001", "008002", "008003", "008006", "008511", "008515", "008999",
+        ] {
             assert_eq!(retry_of(code).2, Some(Retry::Never), "{code}");
         }
     }
@@ -789,7 +837,11 @@ mod tests {
     fn psp_technical_errors_go_to_another_psp_and_issuer_outages_wait() {
         for code in ["001999", "009101", "009103", "009199", "009999"] {
             let (status, _, retry) = retry_of(code);
-            assert_eq!((status, retry), (Status::Error, Some(Retry::OtherPsp)), "{code}");
+            assert_eq!(
+                (status, retry),
+                (Status::Error, Some(Retry::OtherPsp)),
+                "{code}"
+            );
         }
         assert_eq!(retry_of("009499").2, Some(Retry::Later));
     }
@@ -798,27 +850,47 @@ mod tests {
     fn credentials_and_configuration_problems_are_investigated_never_retried() {
         for t in ["invalid_credentials", "unauthorized_client"] {
             let a = run(json!({"Message": "m", "Type": t})).authentication;
-            assert_eq!((a.status, a.next_step, a.retry), (Status::Error, Step::Investigate, Some(Retry::Never)), "{t}");
+            assert_eq!(
+                (a.status, a.next_step, a.retry),
+                (Status::Error, Step::Investigate, Some(Retry::Never)),
+                "{t}"
+            );
         }
         let a = run(json!({"error": "unauthorized_client", "error_description": "locked"}))
             .authentication;
-        assert_eq!((a.next_step, a.retry), (Step::Investigate, Some(Retry::Never)));
-        assert_eq!(retry_of("001015"), (Status::Error, Step::Investigate, Some(Retry::Never)));
+        assert_eq!(
+            (a.next_step, a.retry),
+            (Step::Investigate, Some(Retry::Never))
+        );
+        assert_eq!(
+            retry_of("001015"),
+            (Status::Error, Step::Investigate, Some(Retry::Never))
+        );
     }
 
     #[test]
     fn an_idempotency_conflict_is_never_a_reason_to_create_another_payin() {
         let a = run(json!({"Message": "m", "Type": "idempotent_creation_conflict"})).authentication;
-        assert_eq!((a.status, a.next_step, a.retry), (Status::Error, Step::Investigate, Some(Retry::Never)));
+        assert_eq!(
+            (a.status, a.next_step, a.retry),
+            (Status::Error, Step::Investigate, Some(Retry::Never))
+        );
     }
 
     #[test]
     fn invalid_requests_are_fixed_first_and_never_retried_as_they_are() {
         for code in ["001023", "105204", "001014"] {
-            assert_eq!(retry_of(code), (Status::Error, Step::FixRequest, Some(Retry::Never)), "{code}");
+            assert_eq!(
+                retry_of(code),
+                (Status::Error, Step::FixRequest, Some(Retry::Never)),
+                "{code}"
+            );
         }
         let a = run(json!({"Message": "m", "Type": "param_error"})).authentication;
-        assert_eq!((a.next_step, a.retry), (Step::FixRequest, Some(Retry::Never)));
+        assert_eq!(
+            (a.next_step, a.retry),
+            (Step::FixRequest, Some(Retry::Never))
+        );
     }
 
     #[test]
@@ -831,8 +903,18 @@ mod tests {
             let n = run(doc.clone());
             let a = &n.authentication;
             assert_eq!(a.kind, DocumentKind::Error, "{doc}");
-            assert_eq!((a.status, a.next_step, a.retry), (Status::Error, Step::Investigate, None), "{doc}");
-            assert!(n.explain.warnings.iter().any(|w| w.contains("not in the catalog")), "{doc}");
+            assert_eq!(
+                (a.status, a.next_step, a.retry),
+                (Status::Error, Step::Investigate, None),
+                "{doc}"
+            );
+            assert!(
+                n.explain
+                    .warnings
+                    .iter()
+                    .any(|w| w.contains("not in the catalog")),
+                "{doc}"
+            );
         }
         let a = run(json!({"Message": "m", "Type": "brand_new"})).authentication;
         assert_eq!(a.raw.status.as_deref(), Some("brand_new"));
@@ -844,7 +926,10 @@ mod tests {
         let catalog = Catalog::builtin().unwrap();
         for e in catalog.rows(P) {
             assert!(
-                !matches!(e.next_step, Some(Step::Authorize | Step::AuthorizeAtOwnRisk)),
+                !matches!(
+                    e.next_step,
+                    Some(Step::Authorize | Step::AuthorizeAtOwnRisk)
+                ),
                 "{}",
                 e.id()
             );
@@ -866,8 +951,15 @@ mod tests {
         for e in catalog.rows(P) {
             let negative = matches!(
                 e.status,
-                Some(Status::Failed | Status::Rejected | Status::Unavailable | Status::Expired
-                    | Status::NotEnrolled | Status::Declined | Status::Error)
+                Some(
+                    Status::Failed
+                        | Status::Rejected
+                        | Status::Unavailable
+                        | Status::Expired
+                        | Status::NotEnrolled
+                        | Status::Declined
+                        | Status::Error
+                )
             );
             assert_eq!(negative, e.retry.is_some(), "{}", e.id());
             assert!(
@@ -1203,7 +1295,8 @@ mod tests {
         let catalog = Catalog::builtin().unwrap();
         let rows: Vec<_> = catalog.rows(P).collect();
         let in_table = |t: &'static str| rows.iter().filter(move |e| e.table == t);
-        // Every ResultCode of reference A.5, ranges written out.
+        // Every card pay-in ResultCode of https://docs.mangopay.com/errors/codes and the legacy
+        // list, ranges written out.
         let a5 = "000000 001999 009999 001015 101301 101302 101303 101304 101305 101399 008511 \
             008515 101250 001023 101101 101102 101103 101104 101105 101106 101107 101108 101109 \
             101111 101112 101113 101115 101116 101117 101118 101199 101410 001001 001002 001003 \
