@@ -843,7 +843,12 @@ mod tests {
                 "{code}"
             );
         }
-        assert_eq!(retry_of("009499").2, Some(Retry::Later));
+        // The issuer's outage: every PSP reaches the same issuer, and Mangopay has already
+        // refused the pay-in.
+        assert_eq!(
+            retry_of("009499"),
+            (Status::Error, Step::DoNotAuthorize, Some(Retry::Later))
+        );
     }
 
     #[test]
