@@ -111,14 +111,29 @@ fn expected(o: &Outcome) -> Meaning {
 /// A PSP that must answer differently, and why.
 fn exception(psp: &str, o: &Outcome) -> Option<(Meaning, &'static str)> {
     match (psp, o.trans_status) {
-        // Mangopay authorizes in the same call: an outcome that is not Y or A has already
-        // failed the pay-in, so there is nothing to authorize, at own risk or otherwise.
-        ("mangopay", "N" | "R" | "U") => None,
+        // Mangopay authorizes in the same call: a Y it reports is a payment already made,
+        // and an outcome that is not Y or A has already failed the pay-in, so there is
+        // nothing to authorize, at own risk or otherwise.
+        ("mangopay", "Y") => Some((
+            ("authenticated", "none", None),
+            "Mangopay authorizes and captures in the same call: the pay-in SUCCEEDED, nothing is left to authorize",
+        )),
+        ("mangopay", "N") if o.reason.is_none() => Some((
+            ("failed", "do_not_authorize", Some("later")),
+            "Mangopay's 101301 covers N, R and U alike, and its page says to try again later or with another payment method",
+        )),
+        ("mangopay", "U") => Some((
+            ("unavailable", "do_not_authorize", Some("later")),
+            "Mangopay has already failed the pay-in (101399): nothing is left to authorize at own risk; a later attempt may find the issuer's server back",
+        )),
         _ => None,
     }
 }
 
-fn builders() -> [(&'static str, fn(&Outcome) -> Built); 4] {
+/// A PSP's document builder.
+type Builder = fn(&Outcome) -> Built;
+
+fn builders() -> [(&'static str, Builder); 4] {
     [
         ("checkout", checkout::document),
         ("paysafe", paysafe::document),

@@ -1,4 +1,4 @@
-//! Mangopay API error bodies (reference A.1).
+//! Mangopay API error bodies (https://docs.mangopay.com/errors/http-response-codes).
 //!
 //! A declined payment is not one of these: it is a 200 pay-in with `Status: FAILED`.
 

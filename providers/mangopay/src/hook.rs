@@ -1,5 +1,5 @@
 //! Mangopay hooks: an HTTP GET to the platform's URL with
-//! `?EventType=<EventType>&RessourceId=<Id>&Date=<unix>` (reference A.6).
+//! `?EventType=<EventType>&RessourceId=<Id>&Date=<unix>` (https://docs.mangopay.com/webhooks).
 //!
 //! The hook carries no outcome and no signature: Mangopay says to GET the resource to
 //! check the event. Parameter order varies (a real capture, Mangopay/mangopay issue #54:

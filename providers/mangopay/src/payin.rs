@@ -1,6 +1,7 @@
 //! The pay-in object returned by `POST /payins/card/direct` and `GET /payins/{PayInId}`
-//! (reference A.4), including the fields of Web card pay-ins (`ExecutionType: WEB`, the
-//! 008511 / 008515 examples) and of recurring pay-ins.
+//! (https://docs.mangopay.com/api-reference/direct-card-payins/direct-card-payin-object),
+//! including the fields of Web card pay-ins (`ExecutionType: WEB`, the 008511 / 008515
+//! examples) and of recurring pay-ins.
 
 use crate::common::{
     BillingOrShipping, BrowserInfo, CardNetwork, Money, PaymentCategory, SecureMode, ThreeDsVersion,
@@ -10,7 +11,7 @@ use threeds_wire::NumOrStr;
 
 threeds_wire::open_enum! {
     /// `Status`. A failed payment is not an HTTP error: the POST answers 200 with `FAILED`
-    /// and a `ResultCode` (reference A.1).
+    /// and a `ResultCode` (https://docs.mangopay.com/errors/http-response-codes).
     pub enum PayInStatus {
         Created = "CREATED",
         Succeeded = "SUCCEEDED",
