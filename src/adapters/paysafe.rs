@@ -188,8 +188,7 @@ fn normalize_authentication(a: &Authentication, ctx: &Context<'_>) -> Normalized
             apply_error(&mut d, ctx, error, a.status.as_ref());
             return d.finish_in(ctx);
         }
-        (Some(_), false) => d.warn("paysafe error object on a non-FAILED authentication; ignored"),
-        (None, _) => {}
+        (Some(_), false) | (None, _) => {}
     }
 
     d.auth.raw.status = a.status.as_ref().map(|s| s.as_str().to_owned());
@@ -211,6 +210,20 @@ fn normalize_authentication(a: &Authentication, ctx: &Context<'_>) -> Normalized
         None => no_status(&mut d, ctx, a),
     }
 
+    if let (Some(error), false) = (&a.error, failed) {
+        // An error object says the request failed, the status says it did not: neither is
+        // trusted, so a COMPLETED / Y with an error never reaches `authorize`.
+        let code = error.code.as_ref().map_or("none", |c| c.as_str());
+        contradiction(
+            &mut d,
+            "rule:paysafe.error_object_on_a_non_failed_authentication",
+            format!(
+                "paysafe error object (code {}) on a {} authentication",
+                excerpt(code),
+                a.status.as_ref().map_or("", |s| s.as_str())
+            ),
+        );
+    }
     signature_rule(&mut d, a);
     if let Some(reason) = &a.status_reason {
         apply_status_reason(&mut d, ctx, reason.as_str());
@@ -230,6 +243,7 @@ fn normalize_authentication(a: &Authentication, ctx: &Context<'_>) -> Normalized
         d.auth.next_action = Some(NextAction::Challenge { url, creq: None });
         d.auth.challenged = Some(true);
     }
+    non_payment_rule(&mut d);
     if let Some(text) = &a.cardholder_display_text {
         // No model field holds issuer text; raw.message carries statusReason. Paysafe
         // requires merchants to display it, so it is surfaced rather than dropped.
@@ -423,16 +437,38 @@ fn completed(d: &mut Draft, ctx: &Context<'_>, a: &Authentication) {
 
 /// `C` is "challenge required": it contradicts `COMPLETED`, so neither is trusted.
 fn completed_with_c(d: &mut Draft) {
-    d.set_status(
-        AuthenticationStatus::Unknown,
-        NextStep::Investigate,
+    contradiction(
+        d,
         "rule:paysafe.completed_with_challenge_result",
+        "paysafe status COMPLETED with threeDResult C (challenge required)".to_owned(),
     );
-    d.warn("paysafe status COMPLETED with threeDResult C (challenge required): contradictory");
 }
 
-/// `PENDING`: a challenge (3DS2 `C`, or 3DS1 enrollment `Y`), else still waiting. An
-/// abandoned challenge also stays PENDING (the blueprint's `status` enum has no expired state).
+/// Two fields of the document that contradict each other: neither is trusted, so the
+/// outcome is `unknown` / `investigate`, never the more positive of the two (a rejected
+/// result is not turned into a wait, an error into an authorization).
+fn contradiction(d: &mut Draft, rule: &str, what: String) {
+    d.set_status(AuthenticationStatus::Unknown, NextStep::Investigate, rule);
+    d.auth.retry = None;
+    d.warn(format!("{what}: contradictory; reported as unknown"));
+}
+
+/// A non-payment authentication (`messageCategory` `NON_PAYMENT`: adding or maintaining a
+/// card, verifying a token) has no payment to authorize, so a Y, A or U leaves nothing to
+/// do (`none`) rather than `authorize` or `authorize_at_own_risk`.
+fn non_payment_rule(d: &mut Draft) {
+    let authorizes = matches!(
+        d.auth.next_step,
+        NextStep::Authorize | NextStep::AuthorizeAtOwnRisk
+    );
+    if d.facts.category == Some(Category::NonPayment) && authorizes {
+        d.auth.next_step = NextStep::None;
+    }
+}
+
+/// `PENDING`: a challenge (3DS2 `C`, or 3DS1 enrollment `Y`), else still waiting; a final
+/// result or enrollment with it is a contradiction (the blueprint pairs PENDING only with
+/// `C` or enrollment `Y`). An abandoned challenge also stays PENDING (the blueprint's `status` enum has no expired state).
 fn pending(d: &mut Draft, ctx: &Context<'_>, a: &Authentication) {
     if let Some(enrollment) = &a.three_d_enrollment {
         match enrollment {
@@ -442,13 +478,13 @@ fn pending(d: &mut Draft, ctx: &Context<'_>, a: &Authentication) {
                 "rule:paysafe.3ds1_pending_enrolled_challenge",
             ),
             ThreeDEnrollment::Unknown(e) => d.set_unknown("three_d_enrollment", e),
-            other => {
-                d.apply_catalog(ctx, "status", Status::Pending.as_str());
-                d.warn(format!(
-                    "paysafe status PENDING with threeDEnrollment {other}: not a documented \
-                     combination; waiting"
-                ));
-            }
+            other => contradiction(
+                d,
+                "rule:paysafe.pending_with_final_enrollment",
+                format!(
+                    "paysafe status PENDING with threeDEnrollment {other} (a final 3DS1 answer)"
+                ),
+            ),
         }
         if d.auth.status == AuthenticationStatus::ChallengeRequired {
             d.auth.reason = Some("challenge_required".to_owned());
@@ -460,12 +496,11 @@ fn pending(d: &mut Draft, ctx: &Context<'_>, a: &Authentication) {
             d.apply_catalog(ctx, "three_d_result", "C");
         }
         Some(ThreeDResult::Unknown(r)) => d.set_unknown("three_d_result", r),
-        Some(other) => {
-            d.apply_catalog(ctx, "status", Status::Pending.as_str());
-            d.warn(format!(
-                "paysafe status PENDING with threeDResult {other}: not final until COMPLETED"
-            ));
-        }
+        Some(other) => contradiction(
+            d,
+            "rule:paysafe.pending_with_final_result",
+            format!("paysafe status PENDING with threeDResult {other} (a final result)"),
+        ),
         None => {
             d.apply_catalog(ctx, "status", Status::Pending.as_str());
         }
@@ -921,9 +956,74 @@ mod tests {
             (a.status, a.next_step),
             (AuthenticationStatus::Pending, NextStep::Wait)
         );
-        let n = run(json!({"status": "PENDING", "threeDResult": "Y"}));
-        assert_eq!(n.authentication.status, AuthenticationStatus::Pending);
-        assert!(!n.explain.warnings.is_empty());
+    }
+
+    #[test]
+    fn a_pending_state_with_a_final_result_is_a_contradiction() {
+        for doc in [
+            json!({"status": "PENDING", "threeDResult": "R"}),
+            json!({"status": "PENDING", "threeDResult": "Y", "eci": 5, "cavv": "AAAB"}),
+            json!({"status": "PENDING", "threeDResult": "A"}),
+            json!({"status": "PENDING", "threeDEnrollment": "N"}),
+        ] {
+            let n = run(doc.clone());
+            let a = &n.authentication;
+            assert_eq!(
+                (a.status, a.next_step, a.retry, a.liability_shift),
+                (
+                    AuthenticationStatus::Unknown,
+                    NextStep::Investigate,
+                    None,
+                    None
+                ),
+                "{doc}"
+            );
+            assert!(n
+                .explain
+                .warnings
+                .iter()
+                .any(|w| w.contains("contradictory")));
+        }
+    }
+
+    #[test]
+    fn an_error_object_on_a_completed_authentication_is_a_contradiction() {
+        let mut v = completed("Y");
+        v["cavv"] = json!("BwAQATkhGAEAABVIFSEYEGkybeU=");
+        v["error"] = json!({"code": "1000", "message": "Internal error"});
+        let n = run(v);
+        let a = &n.authentication;
+        assert_eq!(
+            (a.status, a.next_step, a.retry, a.liability_shift),
+            (
+                AuthenticationStatus::Unknown,
+                NextStep::Investigate,
+                None,
+                None
+            )
+        );
+        assert!(n.explain.warnings.iter().any(|w| w.contains("code 1000")));
+        // R with an error object does not become anything better than unknown either.
+        let mut v = with_reason("R", "SUSPECTED_FRAUD");
+        v["error"] = json!({"code": "5021"});
+        let a = run(v).authentication;
+        assert_eq!((a.status, a.retry), (AuthenticationStatus::Unknown, None));
+    }
+
+    #[test]
+    fn a_non_payment_authentication_has_nothing_to_authorize() {
+        let non_payment = |r: &str| {
+            let mut v = completed(r);
+            v["messageCategory"] = json!("NON_PAYMENT");
+            v["authenticationPurpose"] = json!("ADD_CARD");
+            run(v).authentication
+        };
+        for r in ["Y", "A", "U"] {
+            assert_eq!(non_payment(r).next_step, NextStep::None, "{r}");
+        }
+        assert_eq!(non_payment("N").next_step, NextStep::DoNotAuthorize);
+        assert_eq!(non_payment("Y").status, AuthenticationStatus::Authenticated);
+        assert_eq!(non_payment("U").retry, Some(Retry::Later));
     }
 
     #[test]

@@ -21,8 +21,10 @@ pub fn document(o: &Outcome) -> Built {
         "A" => (6, true),
         "N" | "U" | "R" => (7, false),
         "I" => {
-            return Err("Paysafe's threeDResult has no I (Y, A, N, U, C, R only) and the 3DS2 \
-                        API reports no exemption")
+            return Err(
+                "Paysafe's threeDResult has no I (Y, A, N, U, C, R only) and the 3DS2 \
+                        API reports no exemption",
+            )
         }
         _ => return Err("not a final EMV outcome"),
     };
