@@ -35,8 +35,9 @@ const ERROR: &str = "paysafe.error";
 /// Paysafe `statusReason` names and their EMVCo transStatusReason codes.
 ///
 /// Paysafe publishes the names as the named equivalents of EMVCo transStatusReason 01–26
-/// (blueprint, authentication object `statusReason`), in EMV order. The code is a protocol fact fixed by EMVCo, not a
-/// business decision a run-time catalog override should change, so it lives here; the
+/// (blueprint, authentication object `statusReason`), in EMV order. The code is a protocol
+/// fact fixed by EMVCo, not a business decision a run-time catalog override should change,
+/// so it lives here; the
 /// catalog's `status_reason` rows carry the reason word, and a unit test checks that each
 /// row's word is the EMV word of its code (`src/model/reason.rs`). The three Paysafe-only
 /// values (`NO_INFORMATION_AVAILABLE`, `GENERAL_ISSUER_ERROR`,
@@ -183,12 +184,9 @@ fn normalize_authentication(a: &Authentication, ctx: &Context<'_>) -> Normalized
     fill_fields(&mut d, a);
 
     let failed = matches!(a.status, None | Some(Status::Failed));
-    match (&a.error, failed) {
-        (Some(error), true) => {
-            apply_error(&mut d, ctx, error, a.status.as_ref());
-            return d.finish_in(ctx);
-        }
-        (Some(_), false) | (None, _) => {}
+    if let (Some(error), true) = (&a.error, failed) {
+        apply_error(&mut d, ctx, error, a.status.as_ref());
+        return d.finish_in(ctx);
     }
 
     d.auth.raw.status = a.status.as_ref().map(|s| s.as_str().to_owned());
@@ -232,8 +230,9 @@ fn normalize_authentication(a: &Authentication, ctx: &Context<'_>) -> Normalized
     if d.auth.status == AuthenticationStatus::ChallengeRequired {
         // Paysafe's JS SDK `challenge()` (or the Cardinal mobile SDK) builds the CReq from
         // `sdkChallengePayload`; Paysafe documents no raw CReq, so `creq` stays null and the
-        // front end hands `sdkChallengePayload` to the SDK (blueprint "Using the API", browser flow
-        // step 4; paysafegroup/paysafe_sdk_android_payments_api ThreeDSChallengePayloadResponse.kt).
+        // front end hands `sdkChallengePayload` to the SDK (blueprint "Using the API",
+        // browser flow step 4; paysafegroup/paysafe_sdk_android_payments_api
+        // ThreeDSChallengePayloadResponse.kt).
         // The ACS URL is top-level in every published sample; the mobile SDKs also read it
         // from the decoded sdkChallengePayload, which is used when the top level lacks it.
         let url = a
@@ -468,7 +467,8 @@ fn non_payment_rule(d: &mut Draft) {
 
 /// `PENDING`: a challenge (3DS2 `C`, or 3DS1 enrollment `Y`), else still waiting; a final
 /// result or enrollment with it is a contradiction (the blueprint pairs PENDING only with
-/// `C` or enrollment `Y`). An abandoned challenge also stays PENDING (the blueprint's `status` enum has no expired state).
+/// `C` or enrollment `Y`). An abandoned challenge also stays PENDING (the blueprint's
+/// `status` enum has no expired state).
 fn pending(d: &mut Draft, ctx: &Context<'_>, a: &Authentication) {
     if let Some(enrollment) = &a.three_d_enrollment {
         match enrollment {
@@ -553,9 +553,10 @@ fn sdk_payload_acs_url(payload: Option<&str>) -> Option<String> {
 }
 
 /// 3DS 1.0.2: a failed PARes signature check means the result cannot be trusted. The
-/// blueprint's 3DS 1.0.2 liability tables put every such row ("Y | any | any | any | N") at merchant liability with "consider", so a
-/// positive result (Y or A) is reported as `unavailable` / `authorize_at_own_risk`, never
-/// `authenticated`. Negative results (N, U, R) stay as they are.
+/// blueprint's 3DS 1.0.2 liability tables put every such row ("Y | any | any | any | N") at
+/// merchant liability with "consider", so a positive result (Y or A) is reported as
+/// `unavailable` / `authorize_at_own_risk`, never `authenticated`. Negative results (N, U,
+/// R) stay as they are.
 fn signature_rule(d: &mut Draft, a: &Authentication) {
     if a.signature_status != Some(SignatureStatus::N) {
         return;
