@@ -7,31 +7,37 @@
 //! * `paysafe.error`: an error body `{"error": {...}}`, with or without a top-level
 //!   `"status": "FAILED"` (classic 3DS API) or `liveMode` (Alternate Payments API).
 //!
-//! Status comes from `status` + `threeDResult` / `threeDEnrollment` (reference B4 "Status
-//! interpretation"), next step from the B5 matrix's "recommended action", both as catalog
-//! rows. `raw` is `{status, threeDEnrollment or threeDResult, statusReason}` for an
-//! authentication and `{status or null, error.code, error.message}` for an error.
+//! Status comes from `status` + `threeDResult` / `threeDEnrollment` (Paysafe 3D Secure 2 API
+//! blueprint, github.com/paysafegroup/paysafe_api_3dsecure_v2, authentication object), next
+//! step from the recommended action of its "3D Secure 2 Results and Liability Shift"
+//! matrix, both as catalog rows. `statusReason` names an EMV transStatusReason and is
+//! applied as one, the same way at every PSP. `authenticated_at` is `txnTime`, so the dated
+//! liability rules judge an authentication by the schemes' rules of its own day. The 3DS2
+//! API reports no applied SCA exemption (its results are Y, A, N, U, C, R; no exemption
+//! field), so `exemption` stays null. `raw` is `{status, threeDEnrollment or threeDResult,
+//! statusReason}` for an authentication and `{status or null, error.code, error.message}`
+//! for an error.
 
 use super::{parse_as, Context, Draft, NormalizeError, Normalized};
 use crate::liability::{Category, Enrollment};
 use crate::model::{
-    AuthenticationStatus, DocumentKind, Eci, Money, Network, NextAction, NextStep, Provider,
-    TransStatus,
+    timestamp, AuthenticationStatus, DocumentKind, Eci, Money, Network, NextAction, NextStep,
+    Provider, Retry, TransStatus,
 };
 use serde_json::Value;
 use threeds_paysafe::response::{Authentication, ErrorBody, ErrorObject};
-use threeds_paysafe::{
-    MessageCategory, SignatureStatus, Status, StatusReason, ThreeDEnrollment, ThreeDResult,
-};
+use threeds_paysafe::{MessageCategory, SignatureStatus, Status, ThreeDEnrollment, ThreeDResult};
+use threeds_wire::excerpt;
 
 const AUTHENTICATION: &str = "paysafe.authentication";
 const ERROR: &str = "paysafe.error";
 
 /// Paysafe `statusReason` names and their EMVCo transStatusReason codes.
 ///
-/// Paysafe publishes the names as "named equivalents of EMVCo transStatusReason 01–26"
-/// (reference B4), in EMV order. The code is a protocol fact fixed by EMVCo, not a
-/// business decision a run-time catalog override should change, so it lives here; the
+/// Paysafe publishes the names as the named equivalents of EMVCo transStatusReason 01–26
+/// (blueprint, authentication object `statusReason`), in EMV order. The code is a protocol
+/// fact fixed by EMVCo, not a business decision a run-time catalog override should change,
+/// so it lives here; the
 /// catalog's `status_reason` rows carry the reason word, and a unit test checks that each
 /// row's word is the EMV word of its code (`src/model/reason.rs`). The three Paysafe-only
 /// values (`NO_INFORMATION_AVAILABLE`, `GENERAL_ISSUER_ERROR`,
@@ -116,10 +122,16 @@ fn apply_error(d: &mut Draft, ctx: &Context<'_>, error: &ErrorObject, status: Op
     d.auth.raw.status = status.map(|s| s.as_str().to_owned());
     d.auth.raw.code = error.code.as_ref().map(|c| c.as_str().to_owned());
     d.auth.raw.message = error.message.clone();
-    match &error.code {
-        Some(code) => {
-            d.apply_catalog(ctx, "error_code", code.as_str().trim());
+    match error.code.as_ref().map(|c| c.as_str().trim()) {
+        Some(code)
+            if ctx
+                .catalog
+                .lookup(Provider::Paysafe, "error_code", code)
+                .is_some() =>
+        {
+            d.apply_catalog(ctx, "error_code", code);
         }
+        Some(code) => unknown_error_code(d, code),
         None => {
             // FAILED without a code: the request failed and nothing says why.
             d.apply_catalog(ctx, "status", Status::Failed.as_str());
@@ -134,13 +146,33 @@ fn apply_error(d: &mut Draft, ctx: &Context<'_>, error: &ErrorObject, status: Op
             .map(|f| {
                 format!(
                     "{}: {}",
-                    f.field.as_deref().unwrap_or("?"),
-                    f.error.as_deref().unwrap_or("")
+                    excerpt(f.field.as_deref().unwrap_or("?")),
+                    excerpt(f.error.as_deref().unwrap_or(""))
                 )
             })
             .collect();
-        d.warn(format!("paysafe fieldErrors: {}", list.join("; ")));
+        d.warn(format!(
+            "paysafe fieldErrors: {}",
+            excerpt(&list.join("; "))
+        ));
     }
+}
+
+/// An error code this version does not know is still an error (the body says the request
+/// failed); what to do about it is unknown, so `investigate`, with the code kept in
+/// `raw.code` and reported. Never `unknown`: that would hide that the request failed.
+fn unknown_error_code(d: &mut Draft, code: &str) {
+    d.set_status(
+        AuthenticationStatus::Error,
+        NextStep::Investigate,
+        format!("rule:paysafe.unknown_error_code/{}", excerpt(code)),
+    );
+    d.auth.retry = None;
+    d.auth.reason = Some("unknown_psp_value".to_owned());
+    d.warn(format!(
+        "paysafe error code '{}' is not in the catalog; reported as error / investigate",
+        excerpt(code)
+    ));
 }
 
 fn normalize_authentication(a: &Authentication, ctx: &Context<'_>) -> Normalized {
@@ -152,13 +184,9 @@ fn normalize_authentication(a: &Authentication, ctx: &Context<'_>) -> Normalized
     fill_fields(&mut d, a);
 
     let failed = matches!(a.status, None | Some(Status::Failed));
-    match (&a.error, failed) {
-        (Some(error), true) => {
-            apply_error(&mut d, ctx, error, a.status.as_ref());
-            return d.finish_in(ctx);
-        }
-        (Some(_), false) => d.warn("paysafe error object on a non-FAILED authentication; ignored"),
-        (None, _) => {}
+    if let (Some(error), true) = (&a.error, failed) {
+        apply_error(&mut d, ctx, error, a.status.as_ref());
+        return d.finish_in(ctx);
     }
 
     d.auth.raw.status = a.status.as_ref().map(|s| s.as_str().to_owned());
@@ -180,17 +208,31 @@ fn normalize_authentication(a: &Authentication, ctx: &Context<'_>) -> Normalized
         None => no_status(&mut d, ctx, a),
     }
 
-    if let Some(reason) = &a.status_reason {
-        d.apply_reason(ctx, "status_reason", reason.as_str());
-        d.auth.trans_status_reason = emv_code_of(reason.as_str()).map(str::to_owned);
+    if let (Some(error), false) = (&a.error, failed) {
+        // An error object says the request failed, the status says it did not: neither is
+        // trusted, so a COMPLETED / Y with an error never reaches `authorize`.
+        let code = error.code.as_ref().map_or("none", |c| c.as_str());
+        contradiction(
+            &mut d,
+            "rule:paysafe.error_object_on_a_non_failed_authentication",
+            format!(
+                "paysafe error object (code {}) on a {} authentication",
+                excerpt(code),
+                a.status.as_ref().map_or("", |s| s.as_str())
+            ),
+        );
     }
-    timed_out_rule(&mut d, a);
     signature_rule(&mut d, a);
+    if let Some(reason) = &a.status_reason {
+        apply_status_reason(&mut d, ctx, reason.as_str());
+    }
 
     if d.auth.status == AuthenticationStatus::ChallengeRequired {
         // Paysafe's JS SDK `challenge()` (or the Cardinal mobile SDK) builds the CReq from
         // `sdkChallengePayload`; Paysafe documents no raw CReq, so `creq` stays null and the
-        // front end hands `sdkChallengePayload` to the SDK (reference B2, C2.17).
+        // front end hands `sdkChallengePayload` to the SDK (blueprint "Using the API",
+        // browser flow step 4; paysafegroup/paysafe_sdk_android_payments_api
+        // ThreeDSChallengePayloadResponse.kt).
         // The ACS URL is top-level in every published sample; the mobile SDKs also read it
         // from the decoded sdkChallengePayload, which is used when the top level lacks it.
         let url = a
@@ -200,19 +242,62 @@ fn normalize_authentication(a: &Authentication, ctx: &Context<'_>) -> Normalized
         d.auth.next_action = Some(NextAction::Challenge { url, creq: None });
         d.auth.challenged = Some(true);
     }
+    non_payment_rule(&mut d);
     if let Some(text) = &a.cardholder_display_text {
         // No model field holds issuer text; raw.message carries statusReason. Paysafe
         // requires merchants to display it, so it is surfaced rather than dropped.
         d.warn(format!(
-            "paysafe cardholderDisplayText (the merchant must show it to the cardholder): {text}"
+            "paysafe cardholderDisplayText (the merchant must show it to the cardholder): {}",
+            excerpt(text)
         ));
     }
-    d.finish_in(ctx)
+    visa_not_enrolled_rule(d.finish_in(ctx), a)
+}
+
+/// `statusReason`: its reason word from the catalog and, for the 26 names of EMV
+/// transStatusReason codes, the code applied as at every PSP
+/// ([`Draft::apply_trans_status_reason`]: the reason family's `retry`, R never retried, N
+/// with 14 (`TRANSACTION_TIMED_OUT_ACS`) `expired`). The three Paysafe-only reasons have no
+/// code; their catalog rows decide `retry`, which counts only for an N or U outcome: R is
+/// never retried, and a success or a pending state has nothing to retry.
+fn apply_status_reason(d: &mut Draft, ctx: &Context<'_>, reason: &str) {
+    let retry_of_the_outcome = d.auth.retry;
+    d.apply_reason(ctx, "status_reason", reason);
+    if !matches!(
+        d.auth.status,
+        AuthenticationStatus::Failed | AuthenticationStatus::Unavailable
+    ) {
+        d.auth.retry = retry_of_the_outcome;
+    }
+    if let Some(code) = emv_code_of(reason) {
+        d.auth.trans_status_reason = Some(code.to_owned());
+        d.apply_trans_status_reason(code);
+    }
+}
+
+/// 3DS 1.0.2, Visa, not enrolled: Paysafe's matrix (Visa table, enrollment N, ECI 6) puts
+/// liability on the issuer and says "proceed", which was right while Visa's 3DS 1.0.2
+/// Attempts Server stood in for non-participating issuers. Visa ended that on 16 Oct 2021
+/// and retired 3DS 1.0.2 in October 2022, so "proceed" holds only where the dated liability
+/// rules still shift liability at the authentication's date (`txnTime`); otherwise the
+/// catalog row's merchant-liability answer (`authorize_at_own_risk`) stands. The liability
+/// table is the one place that knows the dates, so this reads its decision.
+fn visa_not_enrolled_rule(mut n: Normalized, a: &Authentication) -> Normalized {
+    let auth = &mut n.authentication;
+    let visa_not_enrolled = a.three_d_enrollment == Some(ThreeDEnrollment::N)
+        && auth.network == Some(Network::Visa)
+        && auth.status == AuthenticationStatus::NotEnrolled;
+    if visa_not_enrolled && auth.liability_shift == Some(true) {
+        auth.next_step = NextStep::Authorize;
+        n.explain.status_rule = "rule:paysafe.3ds1_visa_not_enrolled_proceed".to_owned();
+    }
+    n
 }
 
 /// Ids, amount, EMV values and liability facts: whatever the status.
 fn fill_fields(d: &mut Draft, a: &Authentication) {
     d.auth.id.clone_from(&a.id);
+    d.auth.authenticated_at = a.txn_time.as_deref().and_then(|t| authenticated_at(d, t));
     d.auth.reference.clone_from(&a.merchant_ref_num);
     d.auth
         .ds_trans_id
@@ -236,7 +321,8 @@ fn fill_fields(d: &mut Draft, a: &Authentication) {
         match Network::from_psp(card_type.as_str()) {
             Some(n) => d.auth.network = Some(n),
             None => d.warn(format!(
-                "paysafe card.type '{card_type}' is not a known network; network left null"
+                "paysafe card.type '{}' is not a known network; network left null",
+                excerpt(card_type.as_str())
             )),
         }
     }
@@ -271,10 +357,30 @@ fn fill_fields(d: &mut Draft, a: &Authentication) {
         _ => None,
     };
     if a.status == Some(Status::Completed) {
-        // A completed result says by presence whether a CAVV came back (B5: "CAVV present /
-        // not present" decides the row).
+        // A completed result carries `cavv` whenever the issuer returned one (the blueprint's
+        // liability matrix decides its rows by "CAVV present / not present"; after a
+        // challenge the GET carries it), so its absence is a fact: a Y or A without it does
+        // not shift Visa liability. Other documents (the Card Payments hand-off shape) leave
+        // it unknown unless present.
         d.facts.authentication_value_present = Some(d.auth.authentication_value.is_some());
     }
+}
+
+/// `txnTime` (the authentication's processing time) in the model's UTC RFC 3339 spelling.
+/// Paysafe's field tables write date-times as "YYYY-MM-DD-THH:MM:SSZ" (a stray hyphen before
+/// the `T`) while every example is RFC 3339, with or without milliseconds; both are read.
+/// Anything else is reported and left null, so the liability rules fall back to the
+/// `--as-of` date rather than to a guessed one.
+fn authenticated_at(d: &mut Draft, txn_time: &str) -> Option<String> {
+    let parsed = timestamp::from_rfc3339(txn_time)
+        .or_else(|| timestamp::from_rfc3339(&txn_time.replacen("-T", "T", 1)));
+    if parsed.is_none() {
+        d.warn(format!(
+            "paysafe txnTime '{}' is not an RFC 3339 date-time; authenticated_at left null",
+            excerpt(txn_time)
+        ));
+    }
+    parsed
 }
 
 /// `COMPLETED`: the outcome is `threeDResult` (3DS2), or for the 3DS 1.0.2 fallback the
@@ -302,16 +408,8 @@ fn completed(d: &mut Draft, ctx: &Context<'_>, a: &Authentication) {
                 }
             },
             ThreeDEnrollment::N => {
+                // Visa's "proceed" is dated: `visa_not_enrolled_rule`.
                 d.apply_catalog(ctx, "three_d_enrollment", "N");
-                if d.auth.network == Some(Network::Visa) {
-                    // B5 3DS1 Visa table: not enrolled (ECI 6) -> issuer liability, proceed.
-                    // Mastercard and Amex: merchant liability, "consider" (the catalog row).
-                    d.set_status(
-                        AuthenticationStatus::NotEnrolled,
-                        NextStep::Authorize,
-                        "rule:paysafe.3ds1_visa_not_enrolled_proceed",
-                    );
-                }
             }
             ThreeDEnrollment::U => {
                 d.apply_catalog(ctx, "three_d_enrollment", "U");
@@ -338,16 +436,39 @@ fn completed(d: &mut Draft, ctx: &Context<'_>, a: &Authentication) {
 
 /// `C` is "challenge required": it contradicts `COMPLETED`, so neither is trusted.
 fn completed_with_c(d: &mut Draft) {
-    d.set_status(
-        AuthenticationStatus::Unknown,
-        NextStep::Investigate,
+    contradiction(
+        d,
         "rule:paysafe.completed_with_challenge_result",
+        "paysafe status COMPLETED with threeDResult C (challenge required)".to_owned(),
     );
-    d.warn("paysafe status COMPLETED with threeDResult C (challenge required): contradictory");
 }
 
-/// `PENDING`: a challenge (3DS2 `C`, or 3DS1 enrollment `Y`), else still waiting. An
-/// abandoned challenge also stays PENDING (there is no expired status, B4).
+/// Two fields of the document that contradict each other: neither is trusted, so the
+/// outcome is `unknown` / `investigate`, never the more positive of the two (a rejected
+/// result is not turned into a wait, an error into an authorization).
+fn contradiction(d: &mut Draft, rule: &str, what: String) {
+    d.set_status(AuthenticationStatus::Unknown, NextStep::Investigate, rule);
+    d.auth.retry = None;
+    d.warn(format!("{what}: contradictory; reported as unknown"));
+}
+
+/// A non-payment authentication (`messageCategory` `NON_PAYMENT`: adding or maintaining a
+/// card, verifying a token) has no payment to authorize, so a Y, A or U leaves nothing to
+/// do (`none`) rather than `authorize` or `authorize_at_own_risk`.
+fn non_payment_rule(d: &mut Draft) {
+    let authorizes = matches!(
+        d.auth.next_step,
+        NextStep::Authorize | NextStep::AuthorizeAtOwnRisk
+    );
+    if d.facts.category == Some(Category::NonPayment) && authorizes {
+        d.auth.next_step = NextStep::None;
+    }
+}
+
+/// `PENDING`: a challenge (3DS2 `C`, or 3DS1 enrollment `Y`), else still waiting; a final
+/// result or enrollment with it is a contradiction (the blueprint pairs PENDING only with
+/// `C` or enrollment `Y`). An abandoned challenge also stays PENDING (the blueprint's
+/// `status` enum has no expired state).
 fn pending(d: &mut Draft, ctx: &Context<'_>, a: &Authentication) {
     if let Some(enrollment) = &a.three_d_enrollment {
         match enrollment {
@@ -357,13 +478,13 @@ fn pending(d: &mut Draft, ctx: &Context<'_>, a: &Authentication) {
                 "rule:paysafe.3ds1_pending_enrolled_challenge",
             ),
             ThreeDEnrollment::Unknown(e) => d.set_unknown("three_d_enrollment", e),
-            other => {
-                d.apply_catalog(ctx, "status", Status::Pending.as_str());
-                d.warn(format!(
-                    "paysafe status PENDING with threeDEnrollment {other}: not a documented \
-                     combination; waiting"
-                ));
-            }
+            other => contradiction(
+                d,
+                "rule:paysafe.pending_with_final_enrollment",
+                format!(
+                    "paysafe status PENDING with threeDEnrollment {other} (a final 3DS1 answer)"
+                ),
+            ),
         }
         if d.auth.status == AuthenticationStatus::ChallengeRequired {
             d.auth.reason = Some("challenge_required".to_owned());
@@ -375,12 +496,11 @@ fn pending(d: &mut Draft, ctx: &Context<'_>, a: &Authentication) {
             d.apply_catalog(ctx, "three_d_result", "C");
         }
         Some(ThreeDResult::Unknown(r)) => d.set_unknown("three_d_result", r),
-        Some(other) => {
-            d.apply_catalog(ctx, "status", Status::Pending.as_str());
-            d.warn(format!(
-                "paysafe status PENDING with threeDResult {other}: not final until COMPLETED"
-            ));
-        }
+        Some(other) => contradiction(
+            d,
+            "rule:paysafe.pending_with_final_result",
+            format!("paysafe status PENDING with threeDResult {other} (a final result)"),
+        ),
         None => {
             d.apply_catalog(ctx, "status", Status::Pending.as_str());
         }
@@ -388,7 +508,8 @@ fn pending(d: &mut Draft, ctx: &Context<'_>, a: &Authentication) {
 }
 
 /// No `status`: the shape of the `authentication` object handed to the Card Payments API
-/// (reference B5, P8: eci, cavv, threeDResult, version, DS id). The result alone decides.
+/// (eci, cavv, threeDResult, version, DS id: developer.paysafe.com "Process a Card Purchase with
+/// 3D Secure 2" and "External 3DS for 3DS 2.0"). The result alone decides.
 fn no_status(d: &mut Draft, ctx: &Context<'_>, a: &Authentication) {
     d.warn("paysafe authentication without status; outcome read from threeDResult alone");
     match (&a.three_d_enrollment, &a.three_d_result) {
@@ -412,30 +533,9 @@ fn no_status(d: &mut Draft, ctx: &Context<'_>, a: &Authentication) {
     }
 }
 
-/// A 3DS2 `COMPLETED` / `N` whose `statusReason` is `TRANSACTION_TIMED_OUT_ACS` (EMV
-/// transStatusReason 14) is a challenge nobody finished: EMV 3DS has the ACS end an
-/// abandoned or timed-out challenge with an RReq carrying `N` and reason 14, and Paysafe has
-/// no expired status of its own (reference B4). The cardholder did not fail authentication,
-/// so it is `expired` / `retry_authentication` (design.md: "the session or challenge timed
-/// out or was abandoned") rather than `failed` / `do_not_authorize`; `trans_status` stays
-/// `N` and liability does not shift. `U` with reason 14 stays `unavailable`: a frictionless
-/// ACS timeout is reported that way too, and the document cannot tell the two apart.
-fn timed_out_rule(d: &mut Draft, a: &Authentication) {
-    let timed_out = a.status == Some(Status::Completed)
-        && a.three_d_enrollment.is_none()
-        && a.three_d_result == Some(ThreeDResult::N)
-        && a.status_reason == Some(StatusReason::TransactionTimedOutAcs);
-    if timed_out {
-        d.set_status(
-            AuthenticationStatus::Expired,
-            NextStep::RetryAuthentication,
-            "rule:paysafe.challenge_timed_out_at_acs",
-        );
-    }
-}
-
-/// `acsUrl` inside a base64 `sdkChallengePayload` (the mobile SDKs' decoded shape, reference
-/// B4), if it decodes to a JSON object carrying one.
+/// `acsUrl` inside a base64 `sdkChallengePayload` (the mobile SDKs' decoded shape,
+/// paysafegroup/paysafe_sdk_android_payments_api ThreeDSChallengePayloadResponse.kt), if it
+/// decodes to a JSON object carrying one.
 fn sdk_payload_acs_url(payload: Option<&str>) -> Option<String> {
     use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
     use base64::Engine;
@@ -452,10 +552,11 @@ fn sdk_payload_acs_url(payload: Option<&str>) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// 3DS 1.0.2: a failed PARes signature check means the result cannot be trusted. B5 puts
-/// every such row ("Y | any | any | any | N") at merchant liability with "consider", so a
-/// positive result (Y or A) is reported as `unavailable` / `authorize_at_own_risk`, never
-/// `authenticated`. Negative results (N, U, R) stay as they are.
+/// 3DS 1.0.2: a failed PARes signature check means the result cannot be trusted. The
+/// blueprint's 3DS 1.0.2 liability tables put every such row ("Y | any | any | any | N") at
+/// merchant liability with "consider", so a positive result (Y or A) is reported as
+/// `unavailable` / `authorize_at_own_risk`, never `authenticated`. Negative results (N, U,
+/// R) stay as they are.
 fn signature_rule(d: &mut Draft, a: &Authentication) {
     if a.signature_status != Some(SignatureStatus::N) {
         return;
@@ -470,6 +571,9 @@ fn signature_rule(d: &mut Draft, a: &Authentication) {
             "rule:paysafe.3ds1_signature_check_failed",
         );
         d.auth.reason = Some("signature_verification_failed".to_owned());
+        // Unavailable, as a U: a new authentication may verify, after a delay at any PSP
+        // (the ACS signs the PARes, whichever PSP asks).
+        d.auth.retry = Some(Retry::Later);
         d.warn(
             "paysafe signatureStatus N: at least one PARes transaction or signature check \
              failed; the result is not treated as authenticated",
@@ -497,7 +601,7 @@ mod tests {
     }
 
     #[test]
-    fn completed_results_follow_the_b5_recommended_action() {
+    fn completed_results_follow_the_matrix_recommended_action() {
         for (r, status, step) in [
             (
                 "Y",
@@ -537,6 +641,189 @@ mod tests {
             run(completed("A")).authentication.trans_status,
             Some(TransStatus::A)
         );
+    }
+
+    #[test]
+    fn each_result_carries_the_retry_of_its_emv_meaning() {
+        // N: a new authentication with the cardholder may succeed; R: never; U: later (the
+        // issuer's or DS's trouble is the same at any PSP); Y, A and C: nothing to retry.
+        for (r, retry) in [
+            ("Y", None),
+            ("A", None),
+            ("N", Some(Retry::SamePsp)),
+            ("U", Some(Retry::Later)),
+            ("R", Some(Retry::Never)),
+            ("E", Some(Retry::OtherPsp)),
+        ] {
+            assert_eq!(run(completed(r)).authentication.retry, retry, "{r}");
+        }
+        let pending = run(json!({"status": "PENDING", "threeDResult": "C"}));
+        assert_eq!(pending.authentication.retry, None);
+    }
+
+    fn with_date(mut v: Value, txn_time: &str) -> Value {
+        v["txnTime"] = json!(txn_time);
+        v
+    }
+
+    fn run_as_of(value: Value, as_of: (i32, u32, u32)) -> Normalized {
+        let catalog = Catalog::builtin().unwrap();
+        let date = chrono::NaiveDate::from_ymd_opt(as_of.0, as_of.1, as_of.2).unwrap();
+        normalize(&value, &Context::new(&catalog).as_of(date)).unwrap()
+    }
+
+    #[test]
+    fn txn_time_is_the_authentication_date() {
+        let a = run(with_date(completed("Y"), "2019-01-21T16:28:17.735Z")).authentication;
+        assert_eq!(
+            a.authenticated_at.as_deref(),
+            Some("2019-01-21T16:28:17.735Z")
+        );
+        // The field tables' spelling, with a hyphen before the T, and an offset.
+        let a = run(with_date(completed("Y"), "2014-01-26-T10:32:28+01:00")).authentication;
+        assert_eq!(a.authenticated_at.as_deref(), Some("2014-01-26T09:32:28Z"));
+        let n = run(with_date(completed("Y"), "yesterday"));
+        assert_eq!(n.authentication.authenticated_at, None);
+        assert!(n.explain.warnings.iter().any(|w| w.contains("txnTime")));
+        assert_eq!(run(completed("Y")).authentication.authenticated_at, None);
+    }
+
+    fn visa_not_enrolled() -> Value {
+        json!({"status": "COMPLETED", "threeDEnrollment": "N", "card": {"type": "VI"},
+               "threeDSecureVersion": "1.0.2"})
+    }
+
+    #[test]
+    fn visa_not_enrolled_proceeds_only_while_visa_shifted_liability() {
+        // Dated 2019: the matrix's answer, issuer liability and proceed.
+        let n = run(with_date(visa_not_enrolled(), "2019-01-21T16:28:17Z"));
+        let a = &n.authentication;
+        assert_eq!(
+            (a.status, a.next_step, a.liability_shift),
+            (
+                AuthenticationStatus::NotEnrolled,
+                NextStep::Authorize,
+                Some(true)
+            )
+        );
+        assert_eq!(
+            n.explain.status_rule,
+            "rule:paysafe.3ds1_visa_not_enrolled_proceed"
+        );
+        // Dated after Visa ended 3DS 1.0.2 attempts (16 Oct 2021): merchant liability.
+        let a = run(with_date(visa_not_enrolled(), "2021-10-16T00:00:00Z")).authentication;
+        assert_eq!(
+            (a.next_step, a.liability_shift),
+            (NextStep::AuthorizeAtOwnRisk, Some(false))
+        );
+        // Undated: judged at the context's date.
+        let early = run_as_of(visa_not_enrolled(), (2020, 6, 1)).authentication;
+        assert_eq!(early.next_step, NextStep::Authorize);
+        let late = run_as_of(visa_not_enrolled(), (2026, 12, 1)).authentication;
+        assert_eq!(late.next_step, NextStep::AuthorizeAtOwnRisk);
+        // The document's own date wins over the context's.
+        let dated = run_as_of(
+            with_date(visa_not_enrolled(), "2019-01-21T16:28:17Z"),
+            (2026, 12, 1),
+        );
+        assert_eq!(dated.authentication.liability_shift, Some(true));
+    }
+
+    #[test]
+    fn threeds1_liability_is_judged_at_the_authentication_date() {
+        let enrolled_y = json!({"status": "COMPLETED", "threeDEnrollment": "Y",
+            "threeDResult": "Y", "signatureStatus": "Y", "eci": 5, "cavv": "AAAB",
+            "card": {"type": "VI"}, "threeDSecureVersion": "1.0.2"});
+        let shift = |date: &str| {
+            run(with_date(enrolled_y.clone(), date))
+                .authentication
+                .liability_shift
+        };
+        assert_eq!(shift("2019-01-21T16:28:17Z"), Some(true));
+        // Visa retired 3DS 1.0.2 in October 2022 (regional exceptions to October 2023).
+        assert_eq!(shift("2024-01-01T10:00:00Z"), Some(false));
+    }
+
+    #[test]
+    fn a_completed_y_or_a_without_cavv_does_not_shift_visa_liability() {
+        for r in ["Y", "A"] {
+            let mut v = completed(r);
+            v["eci"] = json!(if r == "Y" { 5 } else { 6 });
+            let n = run(v.clone());
+            assert_eq!(
+                n.explain.liability.facts.authentication_value_present,
+                Some(false),
+                "{r}"
+            );
+            assert_eq!(n.authentication.liability_shift, Some(false), "{r}");
+            v["cavv"] = json!("BwAQATkhGAEAABVIFSEYEGkybeU=");
+            assert_eq!(run(v).authentication.liability_shift, Some(true), "{r}");
+        }
+        // The hand-off shape without a status does not say whether a CAVV came back.
+        let n = run(json!({"threeDResult": "Y", "eci": 5, "card": {"type": "VI"}}));
+        assert_eq!(n.explain.liability.facts.authentication_value_present, None);
+        assert_eq!(n.authentication.liability_shift, None);
+    }
+
+    fn with_reason(result: &str, reason: &str) -> Value {
+        let mut v = completed(result);
+        v["statusReason"] = json!(reason);
+        v
+    }
+
+    #[test]
+    fn named_status_reasons_take_the_retry_of_their_emv_code() {
+        for (result, reason, code, retry) in [
+            ("N", "CARD_AUTHENTICATION_FAILED", "01", Retry::SamePsp),
+            ("N", "EXCEEDS_AUTH_FREQUENCY_LIMIT", "04", Retry::Later),
+            ("N", "SECURITY_FAILURE", "09", Retry::Never),
+            ("N", "STOLEN_CARD", "10", Retry::Never),
+            ("N", "SUSPECTED_FRAUD", "11", Retry::Never),
+            ("N", "TRANSACTION_NOT_PERMITTED", "12", Retry::Never),
+            ("N", "CARDHOLDER_NOT_ENROLLED", "13", Retry::Never),
+            ("N", "EXCEEDS_ACS_MAX_CHALLENGES", "19", Retry::Later),
+            ("U", "ACS_TECHNICAL_ISSUE", "22", Retry::Later),
+            // R is never retried, whatever the reason.
+            ("R", "CARD_AUTHENTICATION_FAILED", "01", Retry::Never),
+        ] {
+            let a = run(with_reason(result, reason)).authentication;
+            assert_eq!(a.trans_status_reason.as_deref(), Some(code), "{reason}");
+            assert_eq!(a.retry, Some(retry), "{result} {reason}");
+            assert_eq!(a.reason.as_deref(), emv_reason(code), "{reason}");
+        }
+        // A reason on a success names it and retries nothing.
+        let a = run(with_reason("Y", "LOW_CONFIDENCE")).authentication;
+        assert_eq!(
+            (a.status, a.retry, a.reason.as_deref()),
+            (
+                AuthenticationStatus::Authenticated,
+                None,
+                Some("low_confidence")
+            )
+        );
+    }
+
+    #[test]
+    fn paysafe_only_reasons_decide_retry_for_n_and_u_only() {
+        let retry =
+            |result: &str, reason: &str| run(with_reason(result, reason)).authentication.retry;
+        // An issuer error is the issuer's at any PSP: later.
+        assert_eq!(retry("U", "GENERAL_ISSUER_ERROR"), Some(Retry::Later));
+        assert_eq!(retry("N", "GENERAL_ISSUER_ERROR"), Some(Retry::Later));
+        // The merchant's Paysafe 3DS setup must be fixed first.
+        assert_eq!(
+            retry("U", "MERCHANT_CONFIGURATION_ERROR"),
+            Some(Retry::Never)
+        );
+        // No information: the result decides.
+        assert_eq!(retry("N", "NO_INFORMATION_AVAILABLE"), Some(Retry::SamePsp));
+        assert_eq!(retry("U", "NO_INFORMATION_AVAILABLE"), Some(Retry::Later));
+        // R stays never; a success has nothing to retry.
+        assert_eq!(retry("R", "GENERAL_ISSUER_ERROR"), Some(Retry::Never));
+        assert_eq!(retry("Y", "MERCHANT_CONFIGURATION_ERROR"), None);
+        // The next step stays the result's.
+        let a = run(with_reason("U", "MERCHANT_CONFIGURATION_ERROR")).authentication;
+        assert_eq!(a.next_step, NextStep::AuthorizeAtOwnRisk);
     }
 
     #[test]
@@ -651,10 +938,9 @@ mod tests {
         assert_eq!(a.trans_status, Some(TransStatus::N));
         assert_eq!(a.trans_status_reason.as_deref(), Some("14"));
         assert_eq!(a.liability_shift, Some(false));
-        assert_eq!(
-            n.explain.status_rule,
-            "rule:paysafe.challenge_timed_out_at_acs"
-        );
+        assert_eq!(a.retry, Some(Retry::SamePsp));
+        assert_eq!(a.reason.as_deref(), Some("acs_timed_out"));
+        assert_eq!(n.explain.status_rule, "emv:trans_status_reason/14");
         // U with reason 14, or N with another reason, keep their catalog meaning.
         let u = run(json!({"status": "COMPLETED", "threeDResult": "U",
                            "statusReason": "TRANSACTION_TIMED_OUT_ACS"}));
@@ -671,9 +957,74 @@ mod tests {
             (a.status, a.next_step),
             (AuthenticationStatus::Pending, NextStep::Wait)
         );
-        let n = run(json!({"status": "PENDING", "threeDResult": "Y"}));
-        assert_eq!(n.authentication.status, AuthenticationStatus::Pending);
-        assert!(!n.explain.warnings.is_empty());
+    }
+
+    #[test]
+    fn a_pending_state_with_a_final_result_is_a_contradiction() {
+        for doc in [
+            json!({"status": "PENDING", "threeDResult": "R"}),
+            json!({"status": "PENDING", "threeDResult": "Y", "eci": 5, "cavv": "AAAB"}),
+            json!({"status": "PENDING", "threeDResult": "A"}),
+            json!({"status": "PENDING", "threeDEnrollment": "N"}),
+        ] {
+            let n = run(doc.clone());
+            let a = &n.authentication;
+            assert_eq!(
+                (a.status, a.next_step, a.retry, a.liability_shift),
+                (
+                    AuthenticationStatus::Unknown,
+                    NextStep::Investigate,
+                    None,
+                    None
+                ),
+                "{doc}"
+            );
+            assert!(n
+                .explain
+                .warnings
+                .iter()
+                .any(|w| w.contains("contradictory")));
+        }
+    }
+
+    #[test]
+    fn an_error_object_on_a_completed_authentication_is_a_contradiction() {
+        let mut v = completed("Y");
+        v["cavv"] = json!("BwAQATkhGAEAABVIFSEYEGkybeU=");
+        v["error"] = json!({"code": "1000", "message": "Internal error"});
+        let n = run(v);
+        let a = &n.authentication;
+        assert_eq!(
+            (a.status, a.next_step, a.retry, a.liability_shift),
+            (
+                AuthenticationStatus::Unknown,
+                NextStep::Investigate,
+                None,
+                None
+            )
+        );
+        assert!(n.explain.warnings.iter().any(|w| w.contains("code 1000")));
+        // R with an error object does not become anything better than unknown either.
+        let mut v = with_reason("R", "SUSPECTED_FRAUD");
+        v["error"] = json!({"code": "5021"});
+        let a = run(v).authentication;
+        assert_eq!((a.status, a.retry), (AuthenticationStatus::Unknown, None));
+    }
+
+    #[test]
+    fn a_non_payment_authentication_has_nothing_to_authorize() {
+        let non_payment = |r: &str| {
+            let mut v = completed(r);
+            v["messageCategory"] = json!("NON_PAYMENT");
+            v["authenticationPurpose"] = json!("ADD_CARD");
+            run(v).authentication
+        };
+        for r in ["Y", "A", "U"] {
+            assert_eq!(non_payment(r).next_step, NextStep::None, "{r}");
+        }
+        assert_eq!(non_payment("N").next_step, NextStep::DoNotAuthorize);
+        assert_eq!(non_payment("Y").status, AuthenticationStatus::Authenticated);
+        assert_eq!(non_payment("U").retry, Some(Retry::Later));
     }
 
     #[test]
@@ -713,16 +1064,13 @@ mod tests {
                 NextStep::AuthorizeAtOwnRisk
             )
         );
-        // Visa not enrolled: B5 says issuer liability, proceed.
+        // Visa not enrolled: the matrix's "proceed" is dated, see
+        // `visa_not_enrolled_proceeds_only_while_visa_shifted_liability`.
         let mut visa = mc("N");
         visa["card"]["type"] = json!("VI");
         let n = run(visa);
         assert_eq!(n.authentication.status, AuthenticationStatus::NotEnrolled);
-        assert_eq!(n.authentication.next_step, NextStep::Authorize);
-        assert_eq!(
-            n.explain.status_rule,
-            "rule:paysafe.3ds1_visa_not_enrolled_proceed"
-        );
+        assert_eq!(n.authentication.retry, Some(Retry::Never));
     }
 
     #[test]
@@ -750,6 +1098,7 @@ mod tests {
             assert_eq!(a.status, AuthenticationStatus::Unavailable, "{pares}");
             assert_eq!(a.next_step, NextStep::AuthorizeAtOwnRisk);
             assert_eq!(a.reason.as_deref(), Some("signature_verification_failed"));
+            assert_eq!(a.retry, Some(Retry::Later));
             assert_eq!(n.explain.liability.facts.signature_verified, Some(false));
         }
         let a = run(json!({"status": "COMPLETED", "threeDEnrollment": "Y",
@@ -829,7 +1178,7 @@ mod tests {
 
     #[test]
     fn payments_api_hand_off_object_without_status() {
-        // Reference P8.
+        // The hand-off object of developer.paysafe.com "External 3DS for 3DS 2.0".
         let n = run(json!({"eci": 6, "cavv": "Y2FyZGluYWxjb21tZXJjZWF1dGg=",
                            "threeDResult": "A", "threeDSecureVersion": "2.1.0",
                            "directoryServerTransactionId": "faf2069e"}));
@@ -873,10 +1222,123 @@ mod tests {
             (a.reason.as_deref(), a.next_step),
             (Some("rate_limited"), NextStep::RetryAuthentication)
         );
+    }
 
-        let a = run(json!({"error": {"code": "7777"}})).authentication;
-        assert_eq!(a.status, AuthenticationStatus::Unknown);
+    #[test]
+    fn an_unknown_error_code_is_an_error_to_investigate() {
+        let n = run(json!({"error": {"code": "7777", "message": "new"}}));
+        let a = &n.authentication;
+        assert_eq!(
+            (a.kind, a.status, a.next_step, a.retry),
+            (
+                DocumentKind::Error,
+                AuthenticationStatus::Error,
+                NextStep::Investigate,
+                None
+            )
+        );
         assert_eq!(a.raw.code.as_deref(), Some("7777"));
+        assert!(n.explain.warnings.iter().any(|w| w.contains("'7777'")));
+        // Also inside a FAILED authentication object.
+        let a =
+            run(json!({"id": "a1", "status": "FAILED", "error": {"code": "7777"}})).authentication;
+        assert_eq!(a.status, AuthenticationStatus::Error);
+    }
+
+    fn error_meaning(code: &str) -> (AuthenticationStatus, NextStep, Option<Retry>) {
+        let a = run(json!({"error": {"code": code}})).authentication;
+        (a.status, a.next_step, a.retry)
+    }
+
+    #[test]
+    fn account_and_credential_errors_are_investigated_and_never_retried() {
+        for code in [
+            "5000", "5016", "5017", "5040", "5270", "5275", "5276", "5277", "5278", "5279", "5280",
+            "9013", "9501",
+        ] {
+            assert_eq!(
+                error_meaning(code),
+                (
+                    AuthenticationStatus::Error,
+                    NextStep::Investigate,
+                    Some(Retry::Never)
+                ),
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn invalid_requests_are_fixed_never_retried_as_they_are() {
+        for code in [
+            "5001", "5003", "5010", "5023", "5042", "5068", "5272", "5502",
+        ] {
+            assert_eq!(
+                error_meaning(code),
+                (
+                    AuthenticationStatus::Error,
+                    NextStep::FixRequest,
+                    Some(Retry::Never)
+                ),
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn paysafe_technical_errors_may_succeed_at_another_psp() {
+        for code in [
+            "1000", "1001", "1002", "1003", "1007", "1008", "5103", "9014",
+        ] {
+            assert_eq!(
+                error_meaning(code),
+                (
+                    AuthenticationStatus::Error,
+                    NextStep::RetryAuthentication,
+                    Some(Retry::OtherPsp)
+                ),
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_sca_required_soft_decline_is_retried_with_a_challenge() {
+        let (status, step, retry) = error_meaning("3060");
+        assert_eq!(
+            (status, step, retry),
+            (
+                AuthenticationStatus::Declined,
+                NextStep::RetryWithChallenge,
+                Some(Retry::WithChallenge)
+            )
+        );
+    }
+
+    #[test]
+    fn every_error_code_row_follows_the_retry_rules_of_its_reason() {
+        let catalog = Catalog::builtin().unwrap();
+        for row in catalog
+            .rows(Provider::Paysafe)
+            .filter(|r| r.table == "error_code")
+        {
+            let meaning = (row.next_step, row.retry);
+            let want = match row.reason.as_deref() {
+                Some("invalid_request") => Some((Some(NextStep::FixRequest), Some(Retry::Never))),
+                Some("invalid_credentials") => {
+                    Some((Some(NextStep::Investigate), Some(Retry::Never)))
+                }
+                Some("psp_technical_error") => {
+                    Some((Some(NextStep::RetryAuthentication), Some(Retry::OtherPsp)))
+                }
+                _ => None,
+            };
+            if let Some(want) = want {
+                assert_eq!(meaning, want, "error_code {}", row.code);
+            }
+            assert!(row.retry.is_some(), "error_code {} has no retry", row.code);
+            assert!(!row.source.contains("reference"), "error_code {}", row.code);
+        }
     }
 
     #[test]
