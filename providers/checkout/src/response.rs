@@ -269,6 +269,11 @@ pub struct SessionCallback {
     pub ds: Option<Ds>,
     pub acs: Option<Acs>,
     pub exemption: Option<Exemption>,
+    /// The GET-session fields the callback shares (the spec example shows neither, but says
+    /// the body has the GET session's fields).
+    pub authentication_date: Option<String>,
+    pub challenge_indicator: Option<ChallengeIndicator>,
+    pub flow_type: Option<FlowType>,
 }
 
 /// An API error body (`ErrorResponse.yaml`; platform `ValidationError.yaml`).
