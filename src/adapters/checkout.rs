@@ -300,18 +300,25 @@ fn check_response_code(d: &mut Draft, code: Option<&ResponseCode>, by: Reporter)
     }
 }
 
-/// A reason from the EMV error component when nothing more precise is known.
+/// A reason, and where a new attempt can help, from the EMV error component (EMVCo Error
+/// message `errorComponent`: `D` directory server, `A` ACS, `S` 3DS Server) when nothing more
+/// precise is known. A DS or ACS failure reaches every PSP alike (`later`); a 3DS Server
+/// failure is Checkout's own (`other_psp`). A rejection stays `never`.
 fn reason_from_error_details(d: &mut Draft, details: Option<&ErrorDetails>) {
     if d.auth.reason.is_some() {
         return;
     }
     let component = details.and_then(|e| e.error_component.as_deref());
-    d.auth.reason = match component {
-        Some("D") => Some("ds_error".to_owned()),
-        Some("A") => Some("acs_error".to_owned()),
-        Some("S") => Some("psp_technical_error".to_owned()),
-        _ => None,
+    let (reason, retry) = match component {
+        Some("D") => ("ds_error", Retry::Later),
+        Some("A") => ("acs_error", Retry::Later),
+        Some("S") => ("psp_technical_error", Retry::OtherPsp),
+        _ => return,
     };
+    d.auth.reason = Some(reason.to_owned());
+    if d.auth.status != St::Rejected {
+        d.auth.retry = Some(retry);
+    }
 }
 
 /// The applied exemption (session `exemption.applied`, webhook `exemption_applied`) in the
@@ -1235,6 +1242,27 @@ mod tests {
             json!({"response_code": "N", "error_details": {"error_component": "D"}}),
         ));
         assert_eq!(n.authentication.reason.as_deref(), Some("ds_error"));
+    }
+
+    #[test]
+    fn an_emv_error_component_says_where_a_retry_can_help() {
+        for (component, reason, retry) in [
+            ("D", "ds_error", Retry::Later),
+            ("A", "acs_error", Retry::Later),
+            ("S", "psp_technical_error", Retry::OtherPsp),
+        ] {
+            let n = run(webhook(
+                "authentication_failed",
+                json!({"response_code": "N", "error_details": {"error_component": component}}),
+            ));
+            assert_eq!(n.authentication.reason.as_deref(), Some(reason));
+            assert_eq!(n.authentication.retry, Some(retry), "{component}");
+        }
+        let n = run(session(
+            "rejected",
+            json!({"response_code": "R", "3ds": {"error_details": {"error_component": "D"}}}),
+        ));
+        assert_eq!(n.authentication.retry, Some(Retry::Never));
     }
 
     fn error(error_type: &str, codes: &[&str]) -> Value {
