@@ -2,7 +2,7 @@
 //!
 //! Four document types (Checkout.com API reference, Standalone sessions:
 //! github.com/cko-authentication/checkout-api-reference `spec/paths/sessions*.yaml`, and the
-//! workflow event pages under https://www.checkout.com/docs/workflows/webhook-event-types/):
+//! workflow event pages under <https://www.checkout.com/docs/workflows/webhook-event-types/>):
 //! * a session (`POST /sessions` 201/202, `GET /sessions/{id}`, `PUT .../collect-data`,
 //!   `PUT .../issuer-fingerprint`): the session `status` decides through the
 //!   `session_status` catalog table, `response_code` refines (`A` within `approved`, `I`) and
@@ -19,8 +19,8 @@ use super::{parse_as, Context, Draft, NormalizeError, Normalized};
 use crate::liability::{Category, Enrollment};
 use crate::model::reason::{emv_reason, normalize_code};
 use crate::model::{
-    timestamp, AuthenticationStatus as St, DocumentKind, Eci, Money, Network, NextAction,
-    NextStep, Provider, Retry, TransStatus,
+    timestamp, AuthenticationStatus as St, DocumentKind, Eci, Money, Network, NextAction, NextStep,
+    Provider, Retry, TransStatus,
 };
 use serde_json::Value;
 use threeds_checkout::{
@@ -234,9 +234,7 @@ fn verdict(status: &TransStatus, code: &ResponseCode) -> Verdict {
     use ResponseCode as C;
     use TransStatus as T;
     match (status, code) {
-        (T::Y, C::Y) | (T::A, C::A) | (T::N, C::N) | (T::R, C::R) | (T::U, C::U) => {
-            Verdict::Agree
-        }
+        (T::Y, C::Y) | (T::A, C::A) | (T::N, C::N) | (T::R, C::R) | (T::U, C::U) => Verdict::Agree,
         (T::Y | T::A, C::I) => Verdict::Refine(
             St::Exempted,
             NextStep::Authorize,
@@ -286,7 +284,12 @@ fn check_response_code(d: &mut Draft, code: Option<&ResponseCode>, by: Reporter)
             d.warn(format!(
                 "checkout {what} '{}' contradicts response_code '{}'; reported as unknown, \
                  {advice}",
-                d.auth.raw.status.as_deref().map(excerpt).unwrap_or_default(),
+                d.auth
+                    .raw
+                    .status
+                    .as_deref()
+                    .map(excerpt)
+                    .unwrap_or_default(),
                 excerpt(code.as_str())
             ));
             d.set_status(
@@ -475,7 +478,11 @@ fn normalize_session(s: &SessionResponse, doc: SessionDoc, ctx: &Context<'_>) ->
     d.auth.raw.status = s.status.as_ref().map(|x| x.as_str().to_owned());
     d.auth.raw.code = s.response_code.as_ref().map(|x| x.as_str().to_owned());
     d.auth.raw.message = s.status_reason.as_ref().map(|x| x.as_str().to_owned());
-    set_authenticated_at(&mut d, s.authentication_date.as_deref(), "authentication_date");
+    set_authenticated_at(
+        &mut d,
+        s.authentication_date.as_deref(),
+        "authentication_date",
+    );
     set_network(&mut d, s.scheme.as_ref());
     set_amount(&mut d, s.amount.as_ref(), s.currency.as_ref());
     set_trans_status(&mut d, ctx, s.response_code.as_ref());
@@ -617,8 +624,10 @@ fn href(link: Option<&threeds_checkout::Link>) -> Option<String> {
     link.and_then(|l| l.href.clone())
 }
 
-/// What a pending session asks for, from `next_actions` (A4). The 3DS Method runs before
-/// the channel data is sent (its outcome travels as `three_ds_method_completion` inside the
+/// What a pending session asks for, from `next_actions` (Checkout.com docs, non-hosted
+/// sessions:
+/// <https://www.checkout.com/docs/payments/authenticate-payments/3d-secure/standalone-sessions/non-hosted-sessions.md>).
+/// The 3DS Method runs before the channel data is sent (its outcome travels as `three_ds_method_completion` inside the
 /// channel data), so `issuer_fingerprint` comes first when both are listed.
 fn pending_next_action(d: &mut Draft, s: &SessionResponse) {
     let actions = s.next_actions.clone().unwrap_or_default();
@@ -876,7 +885,11 @@ fn normalize_error(e: &ErrorResponse, ctx: &Context<'_>) -> Normalized {
                      investigate",
                     excerpt(shown)
                 ));
-                d.set_status(St::Error, NextStep::Investigate, "rule:checkout.error_unknown");
+                d.set_status(
+                    St::Error,
+                    NextStep::Investigate,
+                    "rule:checkout.error_unknown",
+                );
                 d.auth.reason = Some("unknown_psp_value".to_owned());
                 d.auth.retry = None;
             }
@@ -1419,8 +1432,10 @@ mod tests {
             )
         );
         assert_eq!(n.authentication.reason.as_deref(), Some("acs_timed_out"));
-        let n = run(json!({"session_id": "sid_x", "status": "declined", "response_code": "N",
-                            "response_reason": "14"}));
+        let n = run(
+            json!({"session_id": "sid_x", "status": "declined", "response_code": "N",
+                            "response_reason": "14"}),
+        );
         assert_eq!(n.authentication.status, St::Expired);
     }
 
@@ -1532,11 +1547,7 @@ mod tests {
                     "{event} {code}"
                 );
                 assert_eq!(n.authentication.liability_shift, None);
-                assert!(n
-                    .explain
-                    .warnings
-                    .iter()
-                    .any(|w| w.contains("contradicts")));
+                assert!(n.explain.warnings.iter().any(|w| w.contains("contradicts")));
             }
         }
     }
@@ -1597,11 +1608,10 @@ mod tests {
     #[test]
     fn cartes_bancaires_challenge_indicator_rule_fires_for_every_indicator() {
         for indicator in threeds_checkout::ChallengeIndicator::KNOWN {
-            let code = crate::request::checkout::challenge_to_model(
-                &ChallengeIndicator::from(*indicator),
-            )
-            .unwrap()
-            .emv_code();
+            let code =
+                crate::request::checkout::challenge_to_model(&ChallengeIndicator::from(*indicator))
+                    .unwrap()
+                    .emv_code();
             let asked_no_challenge = crate::liability::NO_CHALLENGE_REQUESTED.contains(&code);
             let frictionless = run(session(
                 "approved",
@@ -1610,7 +1620,11 @@ mod tests {
                        "challenge_indicator": indicator}),
             ));
             let facts = &frictionless.explain.liability.facts;
-            assert_eq!(facts.challenge_indicator.as_deref(), Some(code), "{indicator}");
+            assert_eq!(
+                facts.challenge_indicator.as_deref(),
+                Some(code),
+                "{indicator}"
+            );
             let (rule, shift) = if asked_no_challenge {
                 ("cartes_bancaires.v2.y_frictionless_requested", false)
             } else {
@@ -1693,15 +1707,24 @@ mod tests {
                        "authentication_date": date}),
             ))
         };
-        assert_eq!(v1("2020-06-01T10:00:00Z").authentication.liability_shift, Some(true));
-        assert_eq!(v1("2025-06-01T10:00:00Z").authentication.liability_shift, Some(false));
+        assert_eq!(
+            v1("2020-06-01T10:00:00Z").authentication.liability_shift,
+            Some(true)
+        );
+        assert_eq!(
+            v1("2025-06-01T10:00:00Z").authentication.liability_shift,
+            Some(false)
+        );
     }
 
     #[test]
     fn the_applied_exemption_is_exported_in_model_words() {
         for (applied, word) in [
             ("low_value", Some("low_value")),
-            ("transaction_risk_assessment", Some("transaction_risk_analysis")),
+            (
+                "transaction_risk_assessment",
+                Some("transaction_risk_analysis"),
+            ),
             ("secure_corporate_payment", Some("secure_corporate")),
             ("trusted_listing", Some("trusted_listing")),
             ("none", None),
@@ -1728,7 +1751,10 @@ mod tests {
     #[test]
     fn authentication_value_presence_depends_on_the_document_kind() {
         // An OAuth answer (eci returned) without a cryptogram has none to pass on.
-        let n = run(session("approved", json!({"response_code": "Y", "eci": "05"})));
+        let n = run(session(
+            "approved",
+            json!({"response_code": "Y", "eci": "05"}),
+        ));
         assert_eq!(
             n.explain.liability.facts.authentication_value_present,
             Some(false)
@@ -1744,8 +1770,10 @@ mod tests {
         ));
         assert_eq!(n.authentication.liability_shift, Some(true));
         // The callback carries the cryptogram whenever there is one.
-        let n = run(json!({"session_id": "sid_x", "status": "approved", "response_code": "Y",
-                            "scheme": "visa"}));
+        let n = run(
+            json!({"session_id": "sid_x", "status": "approved", "response_code": "Y",
+                            "scheme": "visa"}),
+        );
         assert_eq!(
             n.explain.liability.facts.authentication_value_present,
             Some(false)
