@@ -668,7 +668,7 @@ async fn every_response_class_of_create_is_an_outcome() {
             403,
             r#"{"request_id":"r","error_type":"operation_not_allowed","error_codes":["operation_not_allowed_for_scope"]}"#,
             St::Error,
-            NextStep::FixRequest,
+            NextStep::Investigate,
             Some("invalid_credentials"),
         ),
         (

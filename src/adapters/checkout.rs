@@ -1,28 +1,34 @@
 //! Checkout.com Standalone Sessions documents to the normalized model.
 //!
-//! Four document types (reference PART A of `checkout-paysafe.md`):
+//! Four document types (Checkout.com API reference, Standalone sessions:
+//! github.com/cko-authentication/checkout-api-reference `spec/paths/sessions*.yaml`, and the
+//! workflow event pages under <https://www.checkout.com/docs/workflows/webhook-event-types/>):
 //! * a session (`POST /sessions` 201/202, `GET /sessions/{id}`, `PUT .../collect-data`,
 //!   `PUT .../issuer-fingerprint`): the session `status` decides through the
 //!   `session_status` catalog table, `response_code` refines (`A` within `approved`, `I`) and
 //!   is cross-checked, `next_actions` decides what the front end does while pending;
 //! * the non-hosted callback body (`session_id`, `response_reason`): read as a session;
 //! * an `authentication_*` workflow webhook: the event type decides (`webhook_type`);
-//! * an error body (`error_type` + `error_codes`).
+//! * an error body (`error_type` + `error_codes`): always status `error` unless its code
+//!   names an outcome (`card_not_enrolled`).
+//!
+//! A status and a `response_code` that contradict each other never give a more positive
+//! outcome than either ([`verdict`]).
 
 use super::{parse_as, Context, Draft, NormalizeError, Normalized};
 use crate::liability::{Category, Enrollment};
 use crate::model::reason::{emv_reason, normalize_code};
 use crate::model::{
-    AuthenticationStatus as St, DocumentKind, Eci, Money, Network, NextAction, NextStep, Provider,
-    TransStatus,
+    timestamp, AuthenticationStatus as St, DocumentKind, Eci, Money, Network, NextAction, NextStep,
+    Provider, Retry, TransStatus,
 };
 use serde_json::Value;
 use threeds_checkout::{
-    AuthenticationCategory, ErrorDetails, ErrorResponse, ExemptionApplied, NextActionType,
-    ResponseCode, SessionCallback, SessionResponse, SessionStatus, StatusReason, WebhookEvent,
-    WebhookType,
+    AuthenticationCategory, ChallengeIndicator, ErrorDetails, ErrorResponse, ExemptionApplied,
+    FlowType, NextActionType, ResponseCode, SessionCallback, SessionResponse, SessionStatus,
+    StatusReason, WebhookEvent, WebhookType,
 };
-use threeds_wire::NumOrStr;
+use threeds_wire::{excerpt, NumOrStr};
 
 const P: Provider = Provider::Checkout;
 
@@ -79,13 +85,13 @@ pub fn normalize(value: &Value, ctx: &Context<'_>) -> Result<Normalized, Normali
     match classify(value) {
         Some(Doc::Session) | None => {
             let s: SessionResponse = parse_as(value, P, "checkout.session")?;
-            Ok(normalize_session(&s, "checkout.session", ctx))
+            Ok(normalize_session(&s, SessionDoc::Session, ctx))
         }
         Some(Doc::Callback) => {
             let c: SessionCallback = parse_as(value, P, "checkout.callback")?;
             Ok(normalize_session(
                 &callback_as_session(c),
-                "checkout.callback",
+                SessionDoc::Callback,
                 ctx,
             ))
         }
@@ -100,7 +106,8 @@ pub fn normalize(value: &Value, ctx: &Context<'_>) -> Result<Normalized, Normali
     }
 }
 
-/// The callback body has the GET-session fields under two other names (A6).
+/// The callback body has the GET-session fields under two other names (`session_id`,
+/// `response_reason`; Checkout.com API reference `sessions@{id}@complete.yaml`).
 fn callback_as_session(c: SessionCallback) -> SessionResponse {
     SessionResponse {
         id: c.session_id,
@@ -125,6 +132,9 @@ fn callback_as_session(c: SessionCallback) -> SessionResponse {
         ds: c.ds,
         acs: c.acs,
         exemption: c.exemption,
+        authentication_date: c.authentication_date,
+        challenge_indicator: c.challenge_indicator,
+        flow_type: c.flow_type,
         ..SessionResponse::default()
     }
 }
@@ -185,80 +195,228 @@ fn set_trans_status(d: &mut Draft, ctx: &Context<'_>, code: Option<&ResponseCode
     }
 }
 
-/// Refinements and the cross-check of `response_code` against a final status, shared by
-/// sessions and webhooks.
-///
-/// * `approved` + `A`: Checkout reports attempts inside `approved` at times; `A` is an
-///   attempt, never a full authentication (design principle 3).
-/// * any final outcome + `I`: informational only, no authentication took place: exempted.
-/// * any other disagreement: the status (or event type) wins, a warning says so, and
-///   liability is computed from the transStatus the winning status implies.
-fn refine_with_response_code(
-    d: &mut Draft,
-    code: Option<&ResponseCode>,
-    expected: &[ResponseCode],
-    what: &str,
-) {
-    let status = d.auth.status;
-    match code {
-        Some(ResponseCode::I) if status.is_final() && status != St::Expired => {
-            if status != St::Authenticated {
-                d.warn(format!(
-                    "checkout {what} with response_code I; reported as exempted"
-                ));
-            }
-            d.set_status(
-                St::Exempted,
-                NextStep::Authorize,
-                "rule:checkout.response_code_i_exempted",
-            );
+/// Which document reported a final status that `response_code` is checked against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reporter {
+    /// A session (or callback): Checkout's own record of the authentication.
+    Session,
+    /// A workflow webhook: a notification whose `response_code` Checkout's own samples get
+    /// wrong (an `authentication_attempted` event with `Y`), so the session is the authority.
+    Webhook,
+}
+
+/// How a final status (or event type) and the `response_code` beside it go together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// They agree, or `response_code` is absent.
+    Agree,
+    /// The code makes the status more precise without making it more positive.
+    Refine(St, NextStep, &'static str),
+    /// The status is the more negative of the two and stands; the code is reported.
+    StatusWins,
+    /// Neither can be trusted: taking the status would claim more than the code, or would
+    /// fold an attempt into a failure or lose a rejection.
+    Contradiction,
+}
+
+/// The rule for a final status, as the EMV transStatus it stands for, and the
+/// `response_code` beside it. Never more positive than either of the two:
+/// * `I` (informational, no authentication) refines `approved`/`attempted` into
+///   `exempted`, never a failure, rejection or unavailability;
+/// * `A` within `approved` is an attempt (Checkout reports attempts inside `approved` at
+///   times); `A` beside a failure, rejection or unavailability is a contradiction, as an
+///   attempt is never folded into a failure;
+/// * `R` beside any other status is a contradiction (a rejection is never lost); a
+///   `rejected` status stands against any other code;
+/// * a success beside `N` or `U`, and `unavailable` beside `N`, are contradictions;
+/// * otherwise the more negative status stands (`declined` with `Y`, `attempted` with `Y`).
+fn verdict(status: &TransStatus, code: &ResponseCode) -> Verdict {
+    use ResponseCode as C;
+    use TransStatus as T;
+    match (status, code) {
+        (T::Y, C::Y) | (T::A, C::A) | (T::N, C::N) | (T::R, C::R) | (T::U, C::U) => Verdict::Agree,
+        (T::Y | T::A, C::I) => Verdict::Refine(
+            St::Exempted,
+            NextStep::Authorize,
+            "rule:checkout.response_code_i_exempted",
+        ),
+        (T::Y, C::A) => Verdict::Refine(
+            St::Attempted,
+            NextStep::Authorize,
+            "rule:checkout.approved_response_code_a_attempted",
+        ),
+        (T::R, _) => Verdict::StatusWins,
+        (_, C::R) | (T::N | T::U, C::A) | (T::Y | T::A, C::N | C::U) | (T::U, C::N) => {
+            Verdict::Contradiction
         }
-        Some(ResponseCode::A) if status == St::Authenticated => {
-            d.set_status(
-                St::Attempted,
-                NextStep::Authorize,
-                "rule:checkout.approved_response_code_a_attempted",
-            );
-        }
-        Some(code) if !expected.is_empty() && !expected.contains(code) => {
-            d.warn(format!(
-                "checkout {what} disagrees with response_code '{}'; the {what} wins",
-                code.as_str()
-            ));
-            if let Some(ts) = super::implied_trans_status(status) {
-                d.facts.trans_status = Some(ts);
-                d.facts.trans_status_implied = true;
-            }
-        }
-        _ => {}
+        _ => Verdict::StatusWins,
     }
 }
 
-/// A reason from the EMV error component when nothing more precise is known.
+/// Cross-checks `response_code` against the final status the catalog gave (see [`verdict`]).
+/// A contradiction is `unknown`: a session says `investigate`; a webhook says `wait`, as the
+/// session it notifies about is the authority and is fetched again.
+fn check_response_code(d: &mut Draft, code: Option<&ResponseCode>, by: Reporter) {
+    let (Some(code), Some(status)) = (code, super::implied_trans_status(d.auth.status)) else {
+        return;
+    };
+    let what = match by {
+        Reporter::Session => "session status",
+        Reporter::Webhook => "event type",
+    };
+    match verdict(&status, code) {
+        Verdict::Agree => {}
+        Verdict::Refine(status, step, rule) => d.set_status(status, step, rule),
+        Verdict::StatusWins => {
+            d.warn(format!(
+                "checkout {what} disagrees with response_code '{}'; the {what} wins, being \
+                 the more negative",
+                excerpt(code.as_str())
+            ));
+            d.facts.trans_status = Some(status);
+            d.facts.trans_status_implied = true;
+        }
+        Verdict::Contradiction => {
+            let (step, advice) = match by {
+                Reporter::Session => (NextStep::Investigate, "investigate"),
+                Reporter::Webhook => (NextStep::Wait, "fetch the session again"),
+            };
+            d.warn(format!(
+                "checkout {what} '{}' contradicts response_code '{}'; reported as unknown, \
+                 {advice}",
+                d.auth
+                    .raw
+                    .status
+                    .as_deref()
+                    .map(excerpt)
+                    .unwrap_or_default(),
+                excerpt(code.as_str())
+            ));
+            d.set_status(
+                St::Unknown,
+                step,
+                "rule:checkout.status_contradicts_response_code",
+            );
+            d.auth.reason = Some("contradictory_outcome".to_owned());
+            d.auth.retry = None;
+        }
+    }
+}
+
+/// A reason, and where a new attempt can help, from the EMV error component (EMVCo Error
+/// message `errorComponent`: `D` directory server, `A` ACS, `S` 3DS Server) when nothing more
+/// precise is known. A DS or ACS failure reaches every PSP alike (`later`); a 3DS Server
+/// failure is Checkout's own (`other_psp`). A rejection stays `never`.
 fn reason_from_error_details(d: &mut Draft, details: Option<&ErrorDetails>) {
     if d.auth.reason.is_some() {
         return;
     }
     let component = details.and_then(|e| e.error_component.as_deref());
-    d.auth.reason = match component {
-        Some("D") => Some("ds_error".to_owned()),
-        Some("A") => Some("acs_error".to_owned()),
-        Some("S") => Some("psp_technical_error".to_owned()),
-        _ => None,
+    let (reason, retry) = match component {
+        Some("D") => ("ds_error", Retry::Later),
+        Some("A") => ("acs_error", Retry::Later),
+        Some("S") => ("psp_technical_error", Retry::OtherPsp),
+        _ => return,
     };
+    d.auth.reason = Some(reason.to_owned());
+    if d.auth.status != St::Rejected {
+        d.auth.retry = Some(retry);
+    }
 }
 
+/// The applied exemption (session `exemption.applied`, webhook `exemption_applied`) in the
+/// model's words, for the output and the liability facts. Checkout's `none` is no exemption;
+/// a value Checkout does not document is kept as sent and reported.
 fn set_exemption(d: &mut Draft, applied: Option<&ExemptionApplied>) {
-    if let Some(applied) = applied {
-        if !applied.is_known() {
+    let Some(applied) = applied else { return };
+    let word = match applied {
+        ExemptionApplied::None => return,
+        ExemptionApplied::LowValue => "low_value",
+        ExemptionApplied::TransactionRiskAssessment => "transaction_risk_analysis",
+        ExemptionApplied::SecureCorporatePayment => "secure_corporate",
+        ExemptionApplied::TrustedListing => "trusted_listing",
+        ExemptionApplied::ThreeDsOutage => "three_ds_outage",
+        ExemptionApplied::ScaDelegation => "sca_delegation",
+        ExemptionApplied::OutOfScaScope => "out_of_sca_scope",
+        ExemptionApplied::LowRiskProgram => "low_risk_program",
+        ExemptionApplied::Other => "other",
+        ExemptionApplied::Unknown(raw) => {
             d.warn(format!(
-                "checkout exemption '{}' is not a documented value",
-                applied.as_str()
+                "checkout exemption '{}' is not a documented value; exported as sent",
+                excerpt(raw)
             ));
+            raw.as_str()
         }
-        if *applied != ExemptionApplied::None {
-            d.facts.exemption = Some(applied.as_str().to_owned());
-        }
+    };
+    d.auth.exemption = Some(word.to_owned());
+    d.facts.exemption = Some(word.to_owned());
+}
+
+/// `authenticated_at` from a Checkout date-time (`created_on` of a webhook,
+/// `authentication_date` of a session). A value that is not RFC 3339 is reported and left
+/// null, so the liability rules fall back to the `--as-of` date.
+fn set_authenticated_at(d: &mut Draft, value: Option<&str>, field: &str) {
+    let Some(value) = value else { return };
+    match timestamp::from_rfc3339(value) {
+        Some(at) => d.auth.authenticated_at = Some(at),
+        None => d.warn(format!(
+            "checkout {field} '{}' is not an RFC 3339 date-time; authenticated_at left null",
+            excerpt(value)
+        )),
+    }
+}
+
+/// The EMV `threeDSRequestorChallengeInd` (two digits) of Checkout's `challenge_indicator`
+/// word, for the Cartes Bancaires liability rule. Checkout echoes the indicator in the
+/// session and the webhook; the words are the request's (API reference `SessionRequest`
+/// `challenge_indicator`), mapped as the request translation maps them.
+fn set_challenge_indicator(d: &mut Draft, indicator: Option<&ChallengeIndicator>) {
+    let Some(indicator) = indicator else { return };
+    match crate::request::checkout::challenge_to_model(indicator) {
+        Ok(preference) => d.facts.challenge_indicator = Some(preference.emv_code().to_owned()),
+        Err(_) => d.warn(format!(
+            "checkout challenge_indicator '{}' is not a documented value; left out of the \
+             liability facts",
+            excerpt(indicator.as_str())
+        )),
+    }
+}
+
+/// Whether the cardholder was challenged: `challenged`, or else the session's `flow_type`.
+fn challenged(challenged: Option<bool>, flow_type: Option<&FlowType>) -> Option<bool> {
+    challenged.or(match flow_type {
+        Some(FlowType::Challenged) => Some(true),
+        Some(FlowType::Frictionless | FlowType::FrictionlessDelegated) => Some(false),
+        _ => None,
+    })
+}
+
+/// A success whose Mastercard ECI is `00` (not authenticated) is reported: the ECI is not an
+/// exemption, and the liability rules give no shift for it.
+fn check_success_eci(d: &mut Draft) {
+    let success = matches!(
+        d.auth.status,
+        St::Authenticated | St::Attempted | St::Exempted
+    );
+    let mastercard = matches!(d.auth.network, Some(Network::Mastercard | Network::Maestro));
+    if success && mastercard && d.auth.eci.as_ref().is_some_and(|e| e.as_str() == "00") {
+        d.warn(
+            "checkout reports a successful outcome with Mastercard ECI 00 (not authenticated); \
+             no exemption is inferred from it and liability does not shift",
+        );
+    }
+}
+
+/// A non-payment authentication (add card, verification) has no authorization to follow,
+/// so a success is `none`, not `authorize`.
+fn no_authorization_without_payment(d: &mut Draft) {
+    if d.facts.category == Some(Category::NonPayment)
+        && matches!(
+            d.auth.next_step,
+            NextStep::Authorize | NextStep::AuthorizeAtOwnRisk
+        )
+    {
+        d.auth.next_step = NextStep::None;
     }
 }
 
@@ -266,12 +424,49 @@ fn set_exemption(d: &mut Draft, applied: Option<&ExemptionApplied>) {
 // Sessions and callbacks
 // -------------------------------------------------------------------------------------------
 
-fn normalize_session(s: &SessionResponse, document: &'static str, ctx: &Context<'_>) -> Normalized {
-    let mut d = Draft::new(P, DocumentKind::Authentication, document);
+/// The two documents read as a session. They differ in whether the absence of a
+/// cryptogram means there is none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SessionDoc {
+    /// An API response: `eci`, `cryptogram` and `session_secret` are returned only to OAuth
+    /// callers, the cryptogram for 24 hours (Checkout.com API reference
+    /// `GetSessionResponse.yaml`).
+    Session,
+    /// The non-hosted callback, POSTed right after `complete` with the result's cryptogram
+    /// (`sessions@{id}@complete.yaml` example).
+    Callback,
+}
+
+impl SessionDoc {
+    fn name(self) -> &'static str {
+        match self {
+            SessionDoc::Session => "checkout.session",
+            SessionDoc::Callback => "checkout.callback",
+        }
+    }
+
+    /// Whether the authentication value is known present or absent, for the liability
+    /// rules (Visa Y and A shift only with a CAVV). A session answered to the session
+    /// secret carries neither `eci` nor `cryptogram` nor `session_secret`, so their absence
+    /// tells nothing: `None`. An OAuth answer (one of them present) without a cryptogram
+    /// has none, or no longer has it after 24 hours; either way none can be passed on.
+    fn authentication_value_present(self, s: &SessionResponse) -> Option<bool> {
+        let reported = match self {
+            SessionDoc::Callback => true,
+            SessionDoc::Session => {
+                s.cryptogram.is_some() || s.eci.is_some() || s.session_secret.is_some()
+            }
+        };
+        reported.then_some(s.cryptogram.is_some())
+    }
+}
+
+fn normalize_session(s: &SessionResponse, doc: SessionDoc, ctx: &Context<'_>) -> Normalized {
+    let mut d = Draft::new(P, DocumentKind::Authentication, doc.name());
     d.auth.id.clone_from(&s.id);
     d.auth.reference.clone_from(&s.reference);
     d.auth.protocol_version.clone_from(&s.protocol_version);
-    d.auth.challenged = s.challenged;
+    d.auth.challenged = challenged(s.challenged, s.flow_type.as_ref());
     d.auth
         .three_ds_server_trans_id
         .clone_from(&s.transaction_id);
@@ -279,18 +474,25 @@ fn normalize_session(s: &SessionResponse, document: &'static str, ctx: &Context<
     d.auth.acs_trans_id = s.acs.as_ref().and_then(|x| x.transaction_id.clone());
     d.auth.eci = s.eci.as_ref().and_then(|e| Eci::parse(e.as_str()));
     d.auth.authentication_value.clone_from(&s.cryptogram);
+    d.facts.authentication_value_present = doc.authentication_value_present(s);
     d.auth.raw.status = s.status.as_ref().map(|x| x.as_str().to_owned());
     d.auth.raw.code = s.response_code.as_ref().map(|x| x.as_str().to_owned());
     d.auth.raw.message = s.status_reason.as_ref().map(|x| x.as_str().to_owned());
+    set_authenticated_at(
+        &mut d,
+        s.authentication_date.as_deref(),
+        "authentication_date",
+    );
     set_network(&mut d, s.scheme.as_ref());
     set_amount(&mut d, s.amount.as_ref(), s.currency.as_ref());
     set_trans_status(&mut d, ctx, s.response_code.as_ref());
+    set_challenge_indicator(&mut d, s.challenge_indicator.as_ref());
     if let Some(reason) = &s.response_status_reason {
         match normalize_code(reason.as_str()) {
             Some(code) => d.auth.trans_status_reason = Some(code),
             None => d.warn(format!(
                 "checkout response_status_reason '{}' is not a two-digit EMV code; left null",
-                reason.as_str()
+                excerpt(reason.as_str())
             )),
         }
     }
@@ -331,7 +533,7 @@ fn normalize_session(s: &SessionResponse, document: &'static str, ctx: &Context<
                 d.warn(format!(
                     "checkout session {} carries response_code '{}'; the status wins",
                     status.as_str(),
-                    code.as_str()
+                    excerpt(code.as_str())
                 ));
             }
             pending_next_action(&mut d, s);
@@ -345,16 +547,11 @@ fn normalize_session(s: &SessionResponse, document: &'static str, ctx: &Context<
             check_status_reason(&mut d, ctx, s.status_reason.as_ref(), false);
         }
         _ => {
-            let expected: &[ResponseCode] = match status {
-                SessionStatus::Approved => &[ResponseCode::Y],
-                SessionStatus::Attempted => &[ResponseCode::A],
-                SessionStatus::Declined => &[ResponseCode::N],
-                SessionStatus::Rejected => &[ResponseCode::R],
-                SessionStatus::Unavailable => &[ResponseCode::U],
-                _ => &[],
-            };
-            refine_with_response_code(&mut d, code, expected, "session status");
-            final_reason(&mut d, ctx, s);
+            check_response_code(&mut d, code, Reporter::Session);
+            if d.auth.status != St::Unknown {
+                final_reason(&mut d, ctx, s);
+            }
+            check_success_eci(&mut d);
             if matches!(d.auth.status, St::Authenticated | St::Attempted) && s.cryptogram.is_none()
             {
                 d.warn(
@@ -364,6 +561,7 @@ fn normalize_session(s: &SessionResponse, document: &'static str, ctx: &Context<
             }
         }
     }
+    no_authorization_without_payment(&mut d);
     d.finish_in(ctx)
 }
 
@@ -390,25 +588,30 @@ fn check_status_reason(
     }
 }
 
-/// The reason of a final session: Checkout's risk decline first, then the EMV
-/// transStatusReason word, then the message that set the status (`ares_error`), then the
+/// The reason and retry of a final session: the row of the message that set the status
+/// (`ares_error`: a DS failure, retried later), then the EMV transStatusReason, which
+/// decides the reason word (unless Checkout's risk engine declined) and the retry the same
+/// way at every PSP ([`Draft::apply_trans_status_reason`]: 14 with N is `expired`), then the
 /// EMV error component.
 fn final_reason(d: &mut Draft, ctx: &Context<'_>, s: &SessionResponse) {
     check_status_reason(d, ctx, s.status_reason.as_ref(), true);
     let risk = s.status_reason == Some(StatusReason::RiskDeclined);
     if let Some(code) = d.auth.trans_status_reason.clone() {
-        if d.auth.status == St::Authenticated {
+        if matches!(d.auth.status, St::Authenticated | St::Exempted) {
             d.warn(format!(
-                "checkout sent transStatusReason {code} with an authenticated outcome; EMV sends \
+                "checkout sent transStatusReason {code} with a successful outcome; EMV sends \
                  it only when transStatus is not Y; reason not applied"
             ));
-        } else if !risk {
-            match emv_reason(&code) {
-                Some(word) => d.auth.reason = Some(word.to_owned()),
-                None => d.warn(format!(
-                    "transStatusReason {code} is DS-specific or reserved; no normalized word"
-                )),
+        } else {
+            if !risk && matches!(d.auth.status, St::Failed | St::Rejected | St::Unavailable) {
+                match emv_reason(&code) {
+                    Some(word) => d.auth.reason = Some(word.to_owned()),
+                    None => d.warn(format!(
+                        "transStatusReason {code} is DS-specific or reserved; no normalized word"
+                    )),
+                }
             }
+            d.apply_trans_status_reason(&code);
         }
     }
     if matches!(d.auth.status, St::Failed | St::Unavailable | St::Rejected) {
@@ -421,8 +624,10 @@ fn href(link: Option<&threeds_checkout::Link>) -> Option<String> {
     link.and_then(|l| l.href.clone())
 }
 
-/// What a pending session asks for, from `next_actions` (A4). The 3DS Method runs before
-/// the channel data is sent (its outcome travels as `three_ds_method_completion` inside the
+/// What a pending session asks for, from `next_actions` (Checkout.com docs, non-hosted
+/// sessions:
+/// <https://www.checkout.com/docs/payments/authenticate-payments/3d-secure/standalone-sessions/non-hosted-sessions.md>).
+/// The 3DS Method runs before the channel data is sent (its outcome travels as `three_ds_method_completion` inside the
 /// channel data), so `issuer_fingerprint` comes first when both are listed.
 fn pending_next_action(d: &mut Draft, s: &SessionResponse) {
     let actions = s.next_actions.clone().unwrap_or_default();
@@ -521,6 +726,11 @@ fn challenge_next_action(d: &mut Draft, s: &SessionResponse) {
 // Webhooks
 // -------------------------------------------------------------------------------------------
 
+/// A workflow webhook. The event type decides through the catalog; `response_code` is
+/// cross-checked ([`verdict`]). `authentication_failed` is Checkout's one event for every
+/// unsuccessful result, so `U` and `R` beside it refine it (`unavailable`, `rejected`). A
+/// webhook never carries the cryptogram, so its presence is not known (`None`): Visa
+/// liability stays null until the session is fetched.
 fn normalize_webhook(e: &WebhookEvent, ctx: &Context<'_>) -> Normalized {
     let mut d = Draft::new(P, DocumentKind::Webhook, "checkout.webhook");
     let data = e.data.clone().unwrap_or_default();
@@ -540,9 +750,11 @@ fn normalize_webhook(e: &WebhookEvent, ctx: &Context<'_>) -> Normalized {
         .transaction_status_reason
         .as_ref()
         .map(|x| x.as_str().to_owned());
+    set_authenticated_at(&mut d, e.created_on.as_deref(), "created_on");
     set_network(&mut d, data.scheme.as_ref());
     set_amount(&mut d, data.amount.as_ref(), data.currency.as_ref());
     set_trans_status(&mut d, ctx, data.response_code.as_ref());
+    set_challenge_indicator(&mut d, data.challenge_indicator.as_ref());
     set_exemption(&mut d, data.exemption_applied.as_ref());
 
     let Some(event) = &e.event_type else {
@@ -555,33 +767,19 @@ fn normalize_webhook(e: &WebhookEvent, ctx: &Context<'_>) -> Normalized {
         return d.finish_in(ctx);
     }
     let code = data.response_code.as_ref();
-    match event {
-        WebhookType::AuthenticationStarted => {
-            if let Some(code) = code {
-                d.warn(format!(
-                    "checkout authentication_started carries response_code '{}' although no \
-                     outcome exists yet; the event type wins",
-                    code.as_str()
-                ));
-            }
+    match (event, code) {
+        (WebhookType::AuthenticationStarted, Some(code)) => {
+            d.warn(format!(
+                "checkout authentication_started carries response_code '{}' although no \
+                 outcome exists yet; the event type wins",
+                excerpt(code.as_str())
+            ));
         }
-        WebhookType::AuthenticationFailed if code == Some(&ResponseCode::U) => {
-            d.set_status(
-                St::Unavailable,
-                NextStep::AuthorizeAtOwnRisk,
-                "rule:checkout.webhook_failed_response_code_u",
-            );
+        (WebhookType::AuthenticationStarted | WebhookType::AuthenticationExpired, _) => {}
+        (WebhookType::AuthenticationFailed, Some(code @ (ResponseCode::U | ResponseCode::R))) => {
+            d.apply_catalog(ctx, "response_code", code.as_str());
         }
-        WebhookType::AuthenticationExpired => {}
-        _ => {
-            let expected: &[ResponseCode] = match event {
-                WebhookType::AuthenticationApproved => &[ResponseCode::Y],
-                WebhookType::AuthenticationAttempted => &[ResponseCode::A],
-                WebhookType::AuthenticationFailed => &[ResponseCode::N],
-                _ => &[],
-            };
-            refine_with_response_code(&mut d, code, expected, "event type");
-        }
+        _ => check_response_code(&mut d, code, Reporter::Webhook),
     }
     if let Some(reason) = &data.transaction_status_reason {
         check_status_reason(&mut d, ctx, Some(reason), false);
@@ -589,6 +787,7 @@ fn normalize_webhook(e: &WebhookEvent, ctx: &Context<'_>) -> Normalized {
     if matches!(d.auth.status, St::Failed | St::Unavailable | St::Rejected) {
         reason_from_error_details(&mut d, data.error_details.as_ref());
     }
+    check_success_eci(&mut d);
     d.finish_in(ctx)
 }
 
@@ -596,20 +795,28 @@ fn normalize_webhook(e: &WebhookEvent, ctx: &Context<'_>) -> Normalized {
 // Errors
 // -------------------------------------------------------------------------------------------
 
-/// Checkout's documented code patterns (A5) that are not single codes.
-fn pattern_rule(code: &str) -> Option<(St, &'static str, NextStep, &'static str)> {
+/// What a documented code pattern decides: status, reason, next step, retry and rule.
+type PatternRule = (St, &'static str, NextStep, Retry, &'static str);
+
+/// Checkout's documented code patterns that are not single codes (Checkout.com API
+/// reference `ErrorResponse.yaml`: `{field}_required`, `{field}_invalid`,
+/// `unable_to_verify_{field}`, `{resource}_not_found`, `{resource}_already_exists`).
+fn pattern_rule(code: &str) -> Option<PatternRule> {
     if code.ends_with("_required") || code.ends_with("_invalid") {
         Some((
             St::Error,
             "invalid_request",
             NextStep::FixRequest,
+            Retry::Never,
             "rule:checkout.error_code_field_pattern",
         ))
     } else if code.starts_with("unable_to_verify_") {
+        // Upstream failure, sent with `service_not_available`.
         Some((
             St::Error,
             "psp_technical_error",
             NextStep::RetryAuthentication,
+            Retry::OtherPsp,
             "rule:checkout.error_code_unable_to_verify",
         ))
     } else if code.ends_with("_not_found") {
@@ -617,6 +824,7 @@ fn pattern_rule(code: &str) -> Option<(St, &'static str, NextStep, &'static str)
             St::Error,
             "not_found",
             NextStep::FixRequest,
+            Retry::Never,
             "rule:checkout.error_code_resource_not_found",
         ))
     } else if code.ends_with("_already_exists") {
@@ -624,6 +832,7 @@ fn pattern_rule(code: &str) -> Option<(St, &'static str, NextStep, &'static str)
             St::Error,
             "duplicate_request",
             NextStep::FixRequest,
+            Retry::Never,
             "rule:checkout.error_code_resource_already_exists",
         ))
     } else {
@@ -631,42 +840,59 @@ fn pattern_rule(code: &str) -> Option<(St, &'static str, NextStep, &'static str)
     }
 }
 
+/// An error body. The first code the catalog (or a documented pattern) knows decides, as
+/// codes are more specific than the error type; else the error type's row. An error body is
+/// always an error: with neither known, the status is `error` and the next step
+/// `investigate`, the codes kept in `raw.code` and reported.
 fn normalize_error(e: &ErrorResponse, ctx: &Context<'_>) -> Normalized {
     let mut d = Draft::new(P, DocumentKind::Error, "checkout.error");
     let codes = e.error_codes.clone().unwrap_or_default();
     d.auth.raw.status = e.error_type.as_ref().map(|t| t.as_str().to_owned());
     d.auth.raw.code = (!codes.is_empty()).then(|| codes.join(","));
 
-    // The first code Checkout's catalog (or a documented pattern) knows decides; codes are
-    // more specific than the error type.
     let mut decided = false;
-    let mut unknown = Vec::new();
     for code in &codes {
-        if decided {
-            break;
-        }
         if ctx.catalog.lookup(P, "error_code", code).is_some() {
             d.apply_catalog(ctx, "error_code", code);
             decided = true;
-        } else if let Some((status, reason, step, rule)) = pattern_rule(code) {
+            break;
+        }
+        if let Some((status, reason, step, retry, rule)) = pattern_rule(code) {
             d.set_status(status, step, rule);
             d.auth.reason = Some(reason.to_owned());
+            d.auth.retry = Some(retry);
             decided = true;
-        } else {
-            unknown.push(code.clone());
+            break;
         }
-    }
-    for code in &unknown {
         d.warn(format!(
-            "checkout error_code '{code}' is not in the catalog"
+            "checkout error_code '{}' is not in the catalog",
+            excerpt(code)
         ));
     }
     if !decided {
-        match &e.error_type {
+        let known_type = e
+            .error_type
+            .as_ref()
+            .filter(|t| ctx.catalog.lookup(P, "error_type", t.as_str()).is_some());
+        match known_type {
             Some(t) => {
                 d.apply_catalog(ctx, "error_type", t.as_str());
             }
-            None => d.set_unknown("error_type", "<missing>"),
+            None => {
+                let shown = e.error_type.as_ref().map_or("<missing>", |t| t.as_str());
+                d.warn(format!(
+                    "checkout error_type '{}' is not in the catalog; reported as an error to \
+                     investigate",
+                    excerpt(shown)
+                ));
+                d.set_status(
+                    St::Error,
+                    NextStep::Investigate,
+                    "rule:checkout.error_unknown",
+                );
+                d.auth.reason = Some("unknown_psp_value".to_owned());
+                d.auth.retry = None;
+            }
         }
     }
     d.finish_in(ctx)
@@ -1010,10 +1236,9 @@ mod tests {
             json!({"response_code": "U"}),
         ));
         assert_eq!(n.authentication.status, St::Unavailable);
-        assert_eq!(
-            n.explain.status_rule,
-            "rule:checkout.webhook_failed_response_code_u"
-        );
+        assert_eq!(n.authentication.next_step, NextStep::AuthorizeAtOwnRisk);
+        assert_eq!(n.authentication.retry, Some(Retry::Later));
+        assert_eq!(n.explain.status_rule, "catalog:checkout/response_code/U");
         let n = run(webhook(
             "authentication_attempted",
             json!({"response_code": "Y"}),
@@ -1030,6 +1255,27 @@ mod tests {
             json!({"response_code": "N", "error_details": {"error_component": "D"}}),
         ));
         assert_eq!(n.authentication.reason.as_deref(), Some("ds_error"));
+    }
+
+    #[test]
+    fn an_emv_error_component_says_where_a_retry_can_help() {
+        for (component, reason, retry) in [
+            ("D", "ds_error", Retry::Later),
+            ("A", "acs_error", Retry::Later),
+            ("S", "psp_technical_error", Retry::OtherPsp),
+        ] {
+            let n = run(webhook(
+                "authentication_failed",
+                json!({"response_code": "N", "error_details": {"error_component": component}}),
+            ));
+            assert_eq!(n.authentication.reason.as_deref(), Some(reason));
+            assert_eq!(n.authentication.retry, Some(retry), "{component}");
+        }
+        let n = run(session(
+            "rejected",
+            json!({"response_code": "R", "3ds": {"error_details": {"error_component": "D"}}}),
+        ));
+        assert_eq!(n.authentication.retry, Some(Retry::Never));
     }
 
     fn error(error_type: &str, codes: &[&str]) -> Value {
@@ -1085,13 +1331,23 @@ mod tests {
             .iter()
             .any(|w| w.contains("invalid_field")));
         let n = run(error("invalid_request", &["bad_request"]));
-        assert_eq!(n.authentication.status, St::Unknown);
+        assert_eq!(n.authentication.status, St::Error);
         assert_eq!(n.authentication.next_step, NextStep::Investigate);
+        assert_eq!(n.authentication.retry, None);
+        assert_eq!(n.authentication.raw.code.as_deref(), Some("bad_request"));
+        assert!(n
+            .explain
+            .warnings
+            .iter()
+            .any(|w| w.contains("invalid_request")));
         assert_eq!(
             n.authentication.raw.status.as_deref(),
             Some("invalid_request")
         );
         assert_eq!(n.authentication.raw.message, None);
+        let n = run(json!({"error_type": null, "error_codes": []}));
+        assert_eq!(n.authentication.status, St::Error);
+        assert_eq!(n.authentication.next_step, NextStep::Investigate);
     }
 
     #[test]
@@ -1154,5 +1410,396 @@ mod tests {
         )
         .unwrap_err();
         assert!(!err.to_string().contains("SECRETCAVV"));
+    }
+
+    fn meaning(n: &Normalized) -> (St, NextStep, Option<Retry>) {
+        let a = &n.authentication;
+        (a.status, a.next_step, a.retry)
+    }
+
+    #[test]
+    fn n_with_trans_status_reason_14_is_expired() {
+        let n = run(session(
+            "declined",
+            json!({"response_code": "N", "response_status_reason": "14"}),
+        ));
+        assert_eq!(
+            meaning(&n),
+            (
+                St::Expired,
+                NextStep::RetryAuthentication,
+                Some(Retry::SamePsp)
+            )
+        );
+        assert_eq!(n.authentication.reason.as_deref(), Some("acs_timed_out"));
+        let n = run(
+            json!({"session_id": "sid_x", "status": "declined", "response_code": "N",
+                            "response_reason": "14"}),
+        );
+        assert_eq!(n.authentication.status, St::Expired);
+    }
+
+    #[test]
+    fn trans_status_reason_families_decide_retry() {
+        for (status, code, reason, retry) in [
+            ("declined", "N", None, Retry::SamePsp),
+            ("declined", "N", Some("01"), Retry::SamePsp),
+            ("declined", "N", Some("04"), Retry::Later),
+            ("declined", "N", Some("10"), Retry::Never),
+            ("declined", "N", Some("11"), Retry::Never),
+            ("declined", "N", Some("13"), Retry::Never),
+            ("declined", "N", Some("19"), Retry::Later),
+            ("rejected", "R", None, Retry::Never),
+            ("rejected", "R", Some("01"), Retry::Never),
+            ("unavailable", "U", None, Retry::Later),
+            ("unavailable", "U", Some("22"), Retry::Later),
+        ] {
+            let mut extra = json!({"response_code": code});
+            if let Some(r) = reason {
+                extra["response_status_reason"] = json!(r);
+            }
+            let n = run(session(status, extra));
+            assert_eq!(n.authentication.retry, Some(retry), "{status} {reason:?}");
+        }
+    }
+
+    #[test]
+    fn a_directory_server_failure_is_retried_later() {
+        let n = run(session(
+            "unavailable",
+            json!({"response_code": "U", "status_reason": "ares_error"}),
+        ));
+        assert_eq!(n.authentication.retry, Some(Retry::Later));
+        for code in ["ds_error", "scheme_outage", "card_eligibility_unavailable"] {
+            let n = run(error("operation_not_allowed", &[code]));
+            assert_eq!(n.authentication.retry, Some(Retry::Later), "{code}");
+        }
+    }
+
+    #[test]
+    fn error_retry_says_where_a_new_attempt_can_help() {
+        for (error_type, code, step, retry) in [
+            (
+                "internal_server_error",
+                "unknown_error",
+                NextStep::RetryAuthentication,
+                Retry::OtherPsp,
+            ),
+            (
+                "service_not_available",
+                "unable_to_verify_card",
+                NextStep::RetryAuthentication,
+                Retry::OtherPsp,
+            ),
+            (
+                "unprocessable_entity",
+                "amount_invalid",
+                NextStep::FixRequest,
+                Retry::Never,
+            ),
+            ("forbidden", "zzz", NextStep::Investigate, Retry::Never),
+            (
+                "operation_not_allowed",
+                "processing_channel_disabled",
+                NextStep::Investigate,
+                Retry::Never,
+            ),
+            (
+                "duplicate_requests_detected",
+                "session_already_in_use",
+                NextStep::Wait,
+                Retry::Later,
+            ),
+        ] {
+            let n = run(error(error_type, &[code]));
+            assert_eq!(meaning(&n), (St::Error, step, Some(retry)), "{code}");
+        }
+    }
+
+    #[test]
+    fn i_never_turns_a_negative_outcome_into_an_exemption() {
+        for (status, expected) in [
+            ("declined", St::Failed),
+            ("rejected", St::Rejected),
+            ("unavailable", St::Unavailable),
+        ] {
+            let n = run(session(status, json!({"response_code": "I"})));
+            assert_eq!(n.authentication.status, expected, "{status}");
+            assert_ne!(n.authentication.next_step, NextStep::Authorize, "{status}");
+            assert_eq!(n.authentication.exemption, None);
+        }
+        let n = run(webhook(
+            "authentication_failed",
+            json!({"response_code": "I"}),
+        ));
+        assert_eq!(n.authentication.status, St::Failed);
+        assert_eq!(n.authentication.next_step, NextStep::DoNotAuthorize);
+    }
+
+    #[test]
+    fn a_successful_webhook_with_n_or_r_is_not_authorize() {
+        for event in ["authentication_approved", "authentication_attempted"] {
+            for code in ["N", "R", "U"] {
+                let n = run(webhook(event, json!({"response_code": code})));
+                assert_eq!(
+                    meaning(&n),
+                    (St::Unknown, NextStep::Wait, None),
+                    "{event} {code}"
+                );
+                assert_eq!(n.authentication.liability_shift, None);
+                assert!(n.explain.warnings.iter().any(|w| w.contains("contradicts")));
+            }
+        }
+    }
+
+    #[test]
+    fn a_is_never_folded_into_failed_and_r_never_loses_rejected() {
+        for (status, code) in [
+            ("declined", "A"),
+            ("unavailable", "A"),
+            ("declined", "R"),
+            ("unavailable", "R"),
+            ("approved", "R"),
+            ("approved", "N"),
+            ("attempted", "U"),
+            ("unavailable", "N"),
+        ] {
+            let n = run(session(status, json!({"response_code": code})));
+            assert_eq!(
+                meaning(&n),
+                (St::Unknown, NextStep::Investigate, None),
+                "{status} {code}"
+            );
+            assert_eq!(
+                n.explain.status_rule,
+                "rule:checkout.status_contradicts_response_code"
+            );
+        }
+        let n = run(webhook(
+            "authentication_failed",
+            json!({"response_code": "A"}),
+        ));
+        assert_eq!(meaning(&n), (St::Unknown, NextStep::Wait, None));
+        let n = run(webhook(
+            "authentication_failed",
+            json!({"response_code": "R"}),
+        ));
+        assert_eq!(
+            meaning(&n),
+            (St::Rejected, NextStep::DoNotAuthorize, Some(Retry::Never))
+        );
+        let n = run(session("rejected", json!({"response_code": "N"})));
+        assert_eq!(n.authentication.status, St::Rejected);
+    }
+
+    #[test]
+    fn mastercard_eci_00_on_a_success_is_not_an_exemption() {
+        let n = run(session(
+            "approved",
+            json!({"response_code": "Y", "scheme": "mastercard", "eci": "00",
+                   "cryptogram": "AAABAVIREQAAAAAAAAAAAAAAAAA="}),
+        ));
+        assert_eq!(n.authentication.status, St::Authenticated);
+        assert_eq!(n.authentication.exemption, None);
+        assert_ne!(n.authentication.liability_shift, Some(true));
+        assert!(n.explain.warnings.iter().any(|w| w.contains("ECI 00")));
+    }
+
+    #[test]
+    fn cartes_bancaires_challenge_indicator_rule_fires_for_every_indicator() {
+        for indicator in threeds_checkout::ChallengeIndicator::KNOWN {
+            let code =
+                crate::request::checkout::challenge_to_model(&ChallengeIndicator::from(*indicator))
+                    .unwrap()
+                    .emv_code();
+            let asked_no_challenge = crate::liability::NO_CHALLENGE_REQUESTED.contains(&code);
+            let frictionless = run(session(
+                "approved",
+                json!({"response_code": "Y", "scheme": "cartes_bancaires", "eci": "05",
+                       "cryptogram": "AAABAVIREQAAAAAAAAAAAAAAAAA=", "challenged": false,
+                       "challenge_indicator": indicator}),
+            ));
+            let facts = &frictionless.explain.liability.facts;
+            assert_eq!(
+                facts.challenge_indicator.as_deref(),
+                Some(code),
+                "{indicator}"
+            );
+            let (rule, shift) = if asked_no_challenge {
+                ("cartes_bancaires.v2.y_frictionless_requested", false)
+            } else {
+                ("cartes_bancaires.v2.y", true)
+            };
+            assert_eq!(frictionless.explain.liability.rule, rule, "{indicator}");
+            assert_eq!(
+                frictionless.authentication.liability_shift,
+                Some(shift),
+                "{indicator}"
+            );
+            // Challenged (here from `flow_type`): the issuer took the decision, it is liable.
+            let challenged = run(session(
+                "approved",
+                json!({"response_code": "Y", "scheme": "cartes_bancaires", "eci": "05",
+                       "cryptogram": "AAABAVIREQAAAAAAAAAAAAAAAAA=", "flow_type": "challenged",
+                       "challenge_indicator": indicator}),
+            ));
+            assert_eq!(challenged.authentication.challenged, Some(true));
+            assert_eq!(
+                challenged.explain.liability.rule, "cartes_bancaires.v2.y",
+                "{indicator}"
+            );
+            // The webhook carries the indicator too.
+            let hook = run(webhook(
+                "authentication_approved",
+                json!({"response_code": "Y", "scheme": "cartes_bancaires", "eci": "05",
+                       "challenged": false, "challenge_indicator": indicator}),
+            ));
+            assert_eq!(
+                hook.explain.liability.facts.challenge_indicator.as_deref(),
+                Some(code)
+            );
+            if asked_no_challenge {
+                assert_eq!(hook.explain.liability.rule, rule, "{indicator}");
+            }
+        }
+    }
+
+    #[test]
+    fn authenticated_at_is_the_documents_own_date() {
+        let n = run(json!({"id": "evt_x", "type": "authentication_approved",
+                           "created_on": "2023-04-26T12:09:41.897Z",
+                           "data": {"response_code": "Y"}}));
+        assert_eq!(
+            n.authentication.authenticated_at.as_deref(),
+            Some("2023-04-26T12:09:41.897Z")
+        );
+        assert_eq!(
+            n.explain.liability.facts.authenticated_on,
+            chrono::NaiveDate::from_ymd_opt(2023, 4, 26)
+        );
+        let n = run(session(
+            "approved",
+            json!({"response_code": "Y", "authentication_date": "2019-04-24T20:11:06+02:00"}),
+        ));
+        assert_eq!(
+            n.authentication.authenticated_at.as_deref(),
+            Some("2019-04-24T18:11:06Z")
+        );
+        let n = run(session(
+            "approved",
+            json!({"response_code": "Y", "authentication_date": "yesterday"}),
+        ));
+        assert_eq!(n.authentication.authenticated_at, None);
+        assert!(n
+            .explain
+            .warnings
+            .iter()
+            .any(|w| w.contains("authentication_date")));
+    }
+
+    #[test]
+    fn a_3ds1_session_is_judged_at_its_own_date() {
+        let v1 = |date: &str| {
+            run(session(
+                "approved",
+                json!({"protocol_version": "1.0.2", "status_reason": "pares_status",
+                       "eci": "05", "cryptogram": "AAABAVIREQAAAAAAAAAAAAAAAAA=",
+                       "authentication_date": date}),
+            ))
+        };
+        assert_eq!(
+            v1("2020-06-01T10:00:00Z").authentication.liability_shift,
+            Some(true)
+        );
+        assert_eq!(
+            v1("2025-06-01T10:00:00Z").authentication.liability_shift,
+            Some(false)
+        );
+    }
+
+    #[test]
+    fn the_applied_exemption_is_exported_in_model_words() {
+        for (applied, word) in [
+            ("low_value", Some("low_value")),
+            (
+                "transaction_risk_assessment",
+                Some("transaction_risk_analysis"),
+            ),
+            ("secure_corporate_payment", Some("secure_corporate")),
+            ("trusted_listing", Some("trusted_listing")),
+            ("none", None),
+        ] {
+            let n = run(session(
+                "approved",
+                json!({"response_code": "I", "exemption": {"applied": applied}}),
+            ));
+            assert_eq!(n.authentication.exemption.as_deref(), word, "{applied}");
+            let n = run(webhook(
+                "authentication_approved",
+                json!({"response_code": "Y", "exemption_applied": applied}),
+            ));
+            assert_eq!(n.authentication.exemption.as_deref(), word, "{applied}");
+        }
+        let n = run(session(
+            "approved",
+            json!({"response_code": "I", "exemption": {"applied": "brand_new"}}),
+        ));
+        assert_eq!(n.authentication.exemption.as_deref(), Some("brand_new"));
+        assert!(n.explain.warnings.iter().any(|w| w.contains("brand_new")));
+    }
+
+    #[test]
+    fn authentication_value_presence_depends_on_the_document_kind() {
+        // An OAuth answer (eci returned) without a cryptogram has none to pass on.
+        let n = run(session(
+            "approved",
+            json!({"response_code": "Y", "eci": "05"}),
+        ));
+        assert_eq!(
+            n.explain.liability.facts.authentication_value_present,
+            Some(false)
+        );
+        assert_eq!(n.authentication.liability_shift, Some(false));
+        // Answered to the session secret: eci and cryptogram withheld, nothing known.
+        let n = run(session("approved", json!({"response_code": "Y"})));
+        assert_eq!(n.explain.liability.facts.authentication_value_present, None);
+        assert_eq!(n.authentication.liability_shift, None);
+        let n = run(session(
+            "approved",
+            json!({"response_code": "Y", "eci": "05", "cryptogram": "AAABAVIREQAAAAAAAAAAAAAAAAA="}),
+        ));
+        assert_eq!(n.authentication.liability_shift, Some(true));
+        // The callback carries the cryptogram whenever there is one.
+        let n = run(
+            json!({"session_id": "sid_x", "status": "approved", "response_code": "Y",
+                            "scheme": "visa"}),
+        );
+        assert_eq!(
+            n.explain.liability.facts.authentication_value_present,
+            Some(false)
+        );
+        // A webhook never carries it.
+        let n = run(webhook(
+            "authentication_approved",
+            json!({"response_code": "Y", "eci": "05", "scheme": "visa"}),
+        ));
+        assert_eq!(n.explain.liability.facts.authentication_value_present, None);
+        assert_eq!(n.authentication.liability_shift, None);
+    }
+
+    #[test]
+    fn a_non_payment_success_has_nothing_to_authorize() {
+        for (status, code) in [("approved", "Y"), ("attempted", "A"), ("unavailable", "U")] {
+            let n = run(session(
+                status,
+                json!({"response_code": code, "authentication_category": "non_payment"}),
+            ));
+            assert_eq!(n.authentication.next_step, NextStep::None, "{status}");
+        }
+        let n = run(session(
+            "declined",
+            json!({"response_code": "N", "authentication_category": "non_payment"}),
+        ));
+        assert_eq!(n.authentication.next_step, NextStep::DoNotAuthorize);
     }
 }

@@ -292,7 +292,7 @@ impl RequestCodec for CheckoutCodec {
     }
 }
 
-fn challenge_to_model(c: &CI) -> Result<ChallengePreference, RequestError> {
+pub(crate) fn challenge_to_model(c: &CI) -> Result<ChallengePreference, RequestError> {
     Ok(match c {
         CI::NoPreference => ChallengePreference::NoPreference,
         CI::NoChallengeRequested => ChallengePreference::NoChallengeRequested,

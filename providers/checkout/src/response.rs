@@ -1,9 +1,9 @@
-//! Session responses (`201`, `202` and `200` share one shape; A3), the non-hosted callback
-//! body, and the error body.
+//! Session responses (`201`, `202` and `200` share one shape: Checkout.com API reference
+//! `GetSessionResponse.yaml`), the non-hosted callback body, and the error body.
 //!
 //! Everything is optional: the 202 body is a subset, fields appear only in some states, and
 //! `eci`, `cryptogram` and `session_secret` are withheld when the caller authenticated with
-//! the session secret instead of OAuth (A1 visibility rule).
+//! the session secret instead of OAuth (the API reference's `session_secret` description).
 
 use crate::enums::*;
 use crate::request::{AccountInfo, InitialTransaction, Installment, MerchantRiskInfo, Recurring};
@@ -269,6 +269,11 @@ pub struct SessionCallback {
     pub ds: Option<Ds>,
     pub acs: Option<Acs>,
     pub exemption: Option<Exemption>,
+    /// The GET-session fields the callback shares (the spec example shows neither, but says
+    /// the body has the GET session's fields).
+    pub authentication_date: Option<String>,
+    pub challenge_indicator: Option<ChallengeIndicator>,
+    pub flow_type: Option<FlowType>,
 }
 
 /// An API error body (`ErrorResponse.yaml`; platform `ValidationError.yaml`).

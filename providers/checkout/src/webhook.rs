@@ -3,7 +3,7 @@
 //! The envelope is Checkout's generic workflow event; `data` uses its own spellings:
 //! `type` is the authentication type, `transaction_status_reason` is the session's
 //! `status_reason`, `3ds_transaction_id` is the session's `transaction_id`, and `amount` is
-//! a string (A6, C2.8). Verify `Cko-Signature` over the raw bytes before parsing.
+//! a string (<https://www.checkout.com/docs/workflows/webhook-event-types/>). Verify `Cko-Signature` over the raw bytes before parsing.
 
 use crate::enums::*;
 use crate::response::{ErrorDetails, Link};
