@@ -706,7 +706,10 @@ mod tests {
             json!({"authenticationId": "a", "state": "PendingClientData",
                            "threeDSecureSupported": false}),
         );
-        assert_eq!(status(&n), (S::NotEnrolled, N::AuthorizeAtOwnRisk));
+        assert_eq!(
+            outcome(&n),
+            (S::NotEnrolled, N::AuthorizeAtOwnRisk, Some(Retry::Never))
+        );
         assert_eq!(
             n.authentication.reason.as_deref(),
             Some("card_not_enrolled")
@@ -764,7 +767,7 @@ mod tests {
             ("06", S::Attempted, "rule:pxp.successful_eci_06_attempted"),
             ("01", S::Attempted, "rule:pxp.successful_eci_01_attempted"),
             ("07", S::Exempted, "rule:pxp.successful_eci_07_exempted"),
-            ("00", S::Exempted, "rule:pxp.successful_eci_00_exempted"),
+            ("00", S::Unknown, "rule:pxp.successful_with_eci_00"),
             ("04", S::Unknown, "rule:pxp.successful_unexpected_eci"),
         ] {
             let n = run(get(
@@ -812,53 +815,330 @@ mod tests {
         assert_eq!(n.authentication.status, S::Unavailable);
     }
 
+    fn outcome(n: &Normalized) -> (AuthenticationStatus, N, Option<Retry>) {
+        (
+            n.authentication.status,
+            n.authentication.next_step,
+            n.authentication.retry,
+        )
+    }
+
+    fn failed_with(code: &str) -> Normalized {
+        run(get(
+            "AuthenticationFailed",
+            json!({"stateData": {"code": code}}),
+        ))
+    }
+
     #[test]
-    fn failed_rejected_error_and_state_codes() {
+    fn failed_is_do_not_authorize_and_pxps_retry_advice_is_same_psp() {
+        let n = run(get("AuthenticationFailed", json!({})));
+        assert_eq!(
+            outcome(&n),
+            (S::Failed, N::DoNotAuthorize, Some(Retry::SamePsp))
+        );
+        assert_eq!(n.authentication.liability_shift, Some(false));
         let n = run(get(
             "AuthenticationFailed",
             json!({"stateData": {"code": "11", "reason": "Suspected fraud."}}),
         ));
         let a = &n.authentication;
-        assert_eq!(status(&n), (S::Failed, N::RetryAuthentication));
         assert_eq!(a.reason.as_deref(), Some("suspected_fraud"));
         assert_eq!(a.trans_status_reason.as_deref(), Some("11"));
         assert_eq!(a.raw.status.as_deref(), Some("AuthenticationFailed"));
         assert_eq!(a.raw.code.as_deref(), Some("11"));
         assert_eq!(a.raw.message.as_deref(), Some("Suspected fraud."));
+    }
 
-        let n = run(get(
-            "AuthenticationFailed",
-            json!({"stateData": {"code": "13"}}),
-        ));
-        assert_eq!(status(&n), (S::NotEnrolled, N::AuthorizeAtOwnRisk));
+    #[test]
+    fn state_codes_retry_by_their_emv_reason_family() {
+        for (code, retry) in [
+            ("01", Retry::SamePsp),
+            ("04", Retry::Later),
+            ("19", Retry::Later),
+            ("09", Retry::Never),
+            ("10", Retry::Never),
+            ("11", Retry::Never),
+            ("12", Retry::Never),
+        ] {
+            let n = failed_with(code);
+            assert_eq!(
+                outcome(&n),
+                (S::Failed, N::DoNotAuthorize, Some(retry)),
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn state_code_14_on_a_failure_is_expired() {
+        let n = failed_with("14");
+        assert_eq!(
+            outcome(&n),
+            (S::Expired, N::RetryAuthentication, Some(Retry::SamePsp))
+        );
+        assert_eq!(n.authentication.reason.as_deref(), Some("acs_timed_out"));
+    }
+
+    #[test]
+    fn code_13_on_a_failure_is_a_failure_never_retried() {
+        // Without a transStatus, N and U cannot be told apart: the less positive N.
+        let n = failed_with("13");
+        assert_eq!(
+            outcome(&n),
+            (S::Failed, N::DoNotAuthorize, Some(Retry::Never))
+        );
         assert_eq!(
             n.authentication.reason.as_deref(),
             Some("cardholder_not_enrolled")
         );
-        let n = run(get(
-            "AuthenticationFailed",
-            json!({"stateData": {"code": "14"}}),
-        ));
-        assert_eq!(status(&n), (S::Expired, N::RetryAuthentication));
-        let n = run(get(
-            "AuthenticationFailed",
-            json!({"stateData": {"code": 22}}),
-        ));
-        assert_eq!(status(&n), (S::Unavailable, N::RetryAuthentication));
-        assert_eq!(n.authentication.trans_status_reason.as_deref(), Some("22"));
+    }
 
+    #[test]
+    fn u_is_authorize_at_own_risk_and_retried_later() {
         let n = run(get(
-            "AuthenticationRejected",
-            json!({"stateData": {"code": "01"}}),
+            "AuthenticationFailed",
+            json!({"transactionStatus": "U"}),
         ));
-        assert_eq!(status(&n), (S::Rejected, N::DoNotAuthorize));
+        assert_eq!(
+            outcome(&n),
+            (S::Unavailable, N::AuthorizeAtOwnRisk, Some(Retry::Later))
+        );
+        let n = failed_with("22");
+        assert_eq!(
+            outcome(&n),
+            (S::Unavailable, N::AuthorizeAtOwnRisk, Some(Retry::Later))
+        );
+        assert_eq!(n.authentication.trans_status_reason.as_deref(), Some("22"));
+        // A U with a fraud reason is still never retried.
+        let n = run(get(
+            "AuthenticationFailed",
+            json!({"transactionStatus": "U", "stateData": {"code": "11"}}),
+        ));
+        assert_eq!(
+            outcome(&n),
+            (S::Unavailable, N::AuthorizeAtOwnRisk, Some(Retry::Never))
+        );
+    }
+
+    #[test]
+    fn rejected_is_never_retried_whatever_the_code() {
+        for code in ["01", "14", "22"] {
+            let n = run(get(
+                "AuthenticationRejected",
+                json!({"stateData": {"code": code}}),
+            ));
+            assert_eq!(
+                outcome(&n),
+                (S::Rejected, N::DoNotAuthorize, Some(Retry::Never)),
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn trans_status_r_is_rejected_in_any_state() {
+        for state in ["AuthenticationSuccessful", "AuthenticationFailed"] {
+            let n = run(get(
+                state,
+                json!({"transactionStatus": "R", "electronicCommerceIndicator": "05"}),
+            ));
+            assert_eq!(
+                outcome(&n),
+                (S::Rejected, N::DoNotAuthorize, Some(Retry::Never)),
+                "{state}"
+            );
+            assert_eq!(n.explain.status_rule, "rule:pxp.trans_status_r_rejects");
+        }
+    }
+
+    #[test]
+    fn an_attempt_is_never_folded_into_a_failure() {
+        for ts in ["A", "Y"] {
+            let n = run(get(
+                "AuthenticationFailed",
+                json!({"transactionStatus": ts}),
+            ));
+            assert_eq!(outcome(&n), (S::Unknown, N::Investigate, None), "{ts}");
+        }
+        // I does not turn a failure into an exemption.
+        let n = run(get(
+            "AuthenticationFailed",
+            json!({"transactionStatus": "I"}),
+        ));
+        assert_eq!(
+            outcome(&n),
+            (S::Failed, N::DoNotAuthorize, Some(Retry::SamePsp))
+        );
+    }
+
+    #[test]
+    fn a_success_with_n_or_u_is_not_authorized() {
+        for ts in ["N", "U"] {
+            let n = run(get(
+                "AuthenticationSuccessful",
+                json!({"transactionStatus": ts, "electronicCommerceIndicator": "05"}),
+            ));
+            assert_eq!(outcome(&n), (S::Unknown, N::Investigate, None), "{ts}");
+        }
+    }
+
+    #[test]
+    fn mastercard_eci_00_on_a_success_is_not_an_exemption() {
+        let n = run(get(
+            "AuthenticationSuccessful",
+            json!({"electronicCommerceIndicator": "00", "cardScheme": "Mastercard",
+                   "cardholderAuthenticationVerificationValue": "AAAB"}),
+        ));
+        assert_eq!(outcome(&n), (S::Unknown, N::Investigate, None));
+        assert_eq!(n.authentication.exemption, None);
+        assert_eq!(n.authentication.liability_shift, None);
+    }
+
+    #[test]
+    fn a_success_without_eci_claims_no_liability_and_no_trans_status() {
+        // Mastercard Y without an authentication value would shift (Stand-In): only the ECI
+        // could show it was Y.
+        let n = run(get(
+            "AuthenticationSuccessful",
+            json!({"cardScheme": "Mastercard"}),
+        ));
+        let a = &n.authentication;
+        assert_eq!(outcome(&n), (S::Authenticated, N::Authorize, None));
+        assert_eq!(a.trans_status, None);
+        assert_eq!(a.liability_shift, None);
+        assert_eq!(a.reason.as_deref(), Some("eci_not_reported"));
+        assert_eq!(n.explain.liability.rule, "pxp.successful_without_eci");
+    }
+
+    #[test]
+    fn visa_success_shifts_only_with_a_cavv() {
+        let with = run(get(
+            "AuthenticationSuccessful",
+            json!({"electronicCommerceIndicator": "05", "cardScheme": "Visa",
+                   "cardholderAuthenticationVerificationValue": "AAAB"}),
+        ));
+        assert_eq!(with.authentication.liability_shift, Some(true));
+        let without = run(get(
+            "AuthenticationSuccessful",
+            json!({"electronicCommerceIndicator": "05", "cardScheme": "Visa",
+                   "cardholderAuthenticationVerificationValue": null}),
+        ));
+        assert_eq!(without.authentication.status, S::Authenticated);
+        assert_ne!(without.authentication.liability_shift, Some(true));
+        assert_eq!(
+            without.explain.liability.facts.authentication_value_present,
+            Some(false)
+        );
+    }
+
+    #[test]
+    fn an_exemption_the_directory_server_names_is_exported() {
+        let n = run(get(
+            "AuthenticationSuccessful",
+            json!({"electronicCommerceIndicator": "07", "cardScheme": "Visa",
+                   "cardholderAuthenticationVerificationValue": "AAAB",
+                   "stateData": {"code": "89"}}),
+        ));
+        assert_eq!(n.authentication.status, S::Exempted);
+        assert_eq!(
+            n.authentication.exemption.as_deref(),
+            Some("secure_corporate")
+        );
+        assert_eq!(n.authentication.liability_shift, Some(false));
+        let n = run(get(
+            "AuthenticationSuccessful",
+            json!({"electronicCommerceIndicator": "06", "cardScheme": "Mastercard",
+                   "stateData": {"code": "81"}}),
+        ));
+        assert_eq!(n.authentication.exemption.as_deref(), Some("acquirer"));
+        // Without the scheme a DS-specific code names nothing (81 is an ACS timeout at Visa).
+        let n = run(get(
+            "AuthenticationSuccessful",
+            json!({"electronicCommerceIndicator": "07", "stateData": {"code": "81"}}),
+        ));
+        assert_eq!(n.authentication.status, S::Exempted);
+        assert_eq!(n.authentication.exemption, None);
+    }
+
+    #[test]
+    fn an_error_state_retries_by_its_cause() {
         let n = run(get("AuthenticationError", json!({})));
-        assert_eq!(status(&n), (S::Error, N::AuthorizeAtOwnRisk));
+        assert_eq!(
+            outcome(&n),
+            (S::Error, N::AuthorizeAtOwnRisk, Some(Retry::OtherPsp))
+        );
         assert_eq!(
             n.authentication.reason.as_deref(),
             Some("psp_technical_error")
         );
         assert_eq!(n.authentication.liability_shift, None);
+        for (code, retry) in [("22", Retry::Later), ("11", Retry::Never)] {
+            let n = run(get(
+                "AuthenticationError",
+                json!({"stateData": {"code": code}}),
+            ));
+            assert_eq!(n.authentication.status, S::Error, "{code}");
+            assert_eq!(n.authentication.retry, Some(retry), "{code}");
+        }
+    }
+
+    #[test]
+    fn challenge_cancel_rows_decide_retry_but_fraud_stays_never() {
+        let n = run(get(
+            "AuthenticationFailed",
+            json!({"challengeCancel": "06"}),
+        ));
+        assert_eq!(
+            outcome(&n),
+            (S::Error, N::RetryAuthentication, Some(Retry::SamePsp))
+        );
+        assert_eq!(n.authentication.reason.as_deref(), Some("acs_error"));
+        let n = run(get(
+            "AuthenticationFailed",
+            json!({"challengeCancel": "01", "stateData": {"code": "11"}}),
+        ));
+        assert_eq!(
+            outcome(&n),
+            (S::Expired, N::RetryAuthentication, Some(Retry::Never))
+        );
+        let n = run(get(
+            "AuthenticationFailed",
+            json!({"challengeCancel": "42"}),
+        ));
+        assert_eq!(n.authentication.status, S::Failed);
+        assert!(n.explain.warnings.iter().any(|w| w.contains("'42'")));
+    }
+
+    #[test]
+    fn webhook_event_date_dates_a_final_authentication() {
+        let hook = |state: &str, date: &str| {
+            json!({
+                "eventCategory": "Authentication", "eventDate": date,
+                "eventData": {"authenticationId": "a", "state": state,
+                              "electronicCommerceIndicator": "05"},
+            })
+        };
+        let n = run(hook("AuthenticationSuccessful", "2025-01-27T09:51:04.826+01:00"));
+        assert_eq!(
+            n.authentication.authenticated_at.as_deref(),
+            Some("2025-01-27T08:51:04.826Z")
+        );
+        assert_eq!(
+            n.explain.liability.facts.authenticated_on,
+            chrono::NaiveDate::from_ymd_opt(2025, 1, 27)
+        );
+        let n = run(hook("PendingCustomerChallenge", "2025-01-27T08:51:04Z"));
+        assert_eq!(n.authentication.authenticated_at, None);
+        let n = run(hook("AuthenticationSuccessful", "yesterday"));
+        assert_eq!(n.authentication.authenticated_at, None);
+        assert!(n.explain.warnings.iter().any(|w| w.contains("eventDate")));
+        // PXP's authentication object carries no date of its own.
+        let n = run(get(
+            "AuthenticationSuccessful",
+            json!({"electronicCommerceIndicator": "05"}),
+        ));
+        assert_eq!(n.authentication.authenticated_at, None);
     }
 
     #[test]
