@@ -180,8 +180,9 @@ fn fill(
         .map(|v| Secret::new(v.expose()));
     d.auth.trans_status_reason = state_code.as_deref().and_then(normalize_code);
     // The 3DS Server transaction id: an explicit field if PXP sends one, else the id inside
-    // the 3DS Method data. `authenticationId` equalled it in PXP's one sample (reference
-    // B.5), an observation only, so it is not copied.
+    // the 3DS Method data. `authenticationId` equalled it in PXP's one sample (exemptions
+    // guide, https://developer.pxp.io/guides/3ds/exemptions), an observation only, so it is
+    // not copied.
     d.auth.three_ds_server_trans_id =
         non_empty(&a.three_d_secure_server_transaction_id).or_else(|| {
             a.three_d_secure_fingerprint_data
@@ -551,12 +552,21 @@ fn reported_exemption(d: &mut Draft, code: &str) {
 
 /// The EMV challengeCancel indicator, where PXP sends it, turns a failed or errored
 /// challenge into an abandoned / timed-out one (its catalog row decides status, next step
-/// and retry). An indicator the catalog does not know is reported and leaves the state's
+/// and retry). It never undoes a rejection (R stays `rejected`) or a contradiction
+/// (`unknown`). An indicator the catalog does not know is reported and leaves the state's
 /// outcome.
 fn challenge_cancel(d: &mut Draft, a: &Authentication, ctx: &Context<'_>) {
     let Some(code) = a.challenge_cancel() else {
         return;
     };
+    if matches!(d.auth.status, S::Rejected | S::Unknown) {
+        d.warn(format!(
+            "pxp challengeCancel '{}' with a {} outcome; the outcome stands",
+            excerpt(code),
+            d.auth.status
+        ));
+        return;
+    }
     let key = normalize_code(code).unwrap_or_else(|| code.to_owned());
     if ctx.catalog.lookup(P, "challenge_cancel", &key).is_some() {
         d.apply_catalog(ctx, "challenge_cancel", &key);
@@ -1102,6 +1112,14 @@ mod tests {
             outcome(&n),
             (S::Expired, N::RetryAuthentication, Some(Retry::Never))
         );
+        // A cancel indicator never undoes an R or a contradiction.
+        for (ts, want) in [("R", S::Rejected), ("A", S::Unknown)] {
+            let n = run(get(
+                "AuthenticationFailed",
+                json!({"challengeCancel": "01", "transactionStatus": ts}),
+            ));
+            assert_eq!(n.authentication.status, want, "{ts}");
+        }
         let n = run(get(
             "AuthenticationFailed",
             json!({"challengeCancel": "42"}),
