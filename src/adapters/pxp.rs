@@ -133,13 +133,15 @@ fn normalize_webhook(value: &Value, ctx: &Context<'_>) -> Result<Normalized, Nor
 }
 
 /// `authenticated_at` from the envelope's `eventDate` (ISO 8601, about-webhooks guide), for a
-/// final authentication only: a pending state's event is not the date of an authentication.
+/// final authentication only: a pending state's event, or one whose state this version does
+/// not know, is not the date of an authentication.
 fn event_date(d: &mut Draft, event: &WebhookEvent) {
     let Some(text) = event.event_date.as_deref() else {
         return;
     };
+    let dated = d.auth.status.is_final() && d.auth.status != S::Unknown;
     match from_rfc3339(text) {
-        Some(at) if d.auth.status.is_final() => d.auth.authenticated_at = Some(at),
+        Some(at) if dated => d.auth.authenticated_at = Some(at),
         Some(_) => {}
         None => d.warn(format!(
             "pxp eventDate '{}' is not an ISO 8601 date-time; authenticated_at left null",
@@ -1146,8 +1148,10 @@ mod tests {
             n.explain.liability.facts.authenticated_on,
             chrono::NaiveDate::from_ymd_opt(2025, 1, 27)
         );
-        let n = run(hook("PendingCustomerChallenge", "2025-01-27T08:51:04Z"));
-        assert_eq!(n.authentication.authenticated_at, None);
+        for state in ["PendingCustomerChallenge", "AuthenticationExpired"] {
+            let n = run(hook(state, "2025-01-27T08:51:04Z"));
+            assert_eq!(n.authentication.authenticated_at, None, "{state}");
+        }
         let n = run(hook("AuthenticationSuccessful", "yesterday"));
         assert_eq!(n.authentication.authenticated_at, None);
         assert!(n.explain.warnings.iter().any(|w| w.contains("eventDate")));
@@ -1186,7 +1190,7 @@ mod tests {
     #[test]
     fn unknown_or_absent_state_is_unknown() {
         let n = run(get("AuthenticationPending", json!({})));
-        assert_eq!(status(&n), (S::Unknown, N::Investigate));
+        assert_eq!(outcome(&n), (S::Unknown, N::Investigate, None));
         assert_eq!(
             n.authentication.raw.status.as_deref(),
             Some("AuthenticationPending")
