@@ -1139,7 +1139,10 @@ mod tests {
                               "electronicCommerceIndicator": "05"},
             })
         };
-        let n = run(hook("AuthenticationSuccessful", "2025-01-27T09:51:04.826+01:00"));
+        let n = run(hook(
+            "AuthenticationSuccessful",
+            "2025-01-27T09:51:04.826+01:00",
+        ));
         assert_eq!(
             n.authentication.authenticated_at.as_deref(),
             Some("2025-01-27T08:51:04.826Z")

@@ -35,7 +35,9 @@ pub fn document(o: &Outcome) -> Built {
     };
     let mut doc: Value =
         serde_json::from_str(GET_EXAMPLE).map_err(|_| "PXP's example is not JSON")?;
-    let m = doc.as_object_mut().ok_or("PXP's example is not an object")?;
+    let m = doc
+        .as_object_mut()
+        .ok_or("PXP's example is not an object")?;
     m.insert("state".into(), json!(state));
     match eci {
         Some(eci) => {
@@ -44,7 +46,10 @@ pub fn document(o: &Outcome) -> Built {
         None => {
             // No CAVV and no ECI without a successful authentication (both nullable).
             m.insert("electronicCommerceIndicator".into(), Value::Null);
-            m.insert("cardholderAuthenticationVerificationValue".into(), Value::Null);
+            m.insert(
+                "cardholderAuthenticationVerificationValue".into(),
+                Value::Null,
+            );
         }
     }
     if let Some(code) = o.reason {
