@@ -118,7 +118,10 @@ fn exception(psp: &str, o: &Outcome) -> Option<(Meaning, &'static str)> {
     }
 }
 
-fn builders() -> [(&'static str, fn(&Outcome) -> Built); 4] {
+/// A PSP's document builder.
+type Builder = fn(&Outcome) -> Built;
+
+fn builders() -> [(&'static str, Builder); 4] {
     [
         ("checkout", checkout::document),
         ("paysafe", paysafe::document),
