@@ -311,11 +311,11 @@ async fn frictionless_outcomes_by_magic_card() {
         ),
         ("4444000000000022", S::Attempted, N::Authorize, Some("06")),
         ("5555000000000024", S::Attempted, N::Authorize, Some("01")),
-        ("4444000000000030", S::Failed, N::RetryAuthentication, None),
+        ("4444000000000030", S::Failed, N::DoNotAuthorize, None),
         (
             "4444000000000048",
             S::Unavailable,
-            N::RetryAuthentication,
+            N::AuthorizeAtOwnRisk,
             None,
         ),
         ("4444000000000055", S::Rejected, N::DoNotAuthorize, None),
@@ -427,7 +427,7 @@ async fn challenge_failed_wrong_password_is_rejected_and_n_card_fails() {
     let (_, done) = w
         .challenged("5555000000000073", sim::CHALLENGE_PASSWORD, "submit")
         .await;
-    assert_eq!(status(&done), (S::Failed, N::RetryAuthentication));
+    assert_eq!(status(&done), (S::Failed, N::DoNotAuthorize));
     assert_eq!(done.authentication().trans_status, Some(TransStatus::N));
 }
 

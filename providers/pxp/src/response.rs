@@ -1,10 +1,12 @@
 //! PXP authentication responses: pre-initiate, initiate and get share one shape, an
 //! authentication object with `authenticationId` and `state`.
 //!
-//! Confirmed fields come from PXP's two published response examples (get-authentication
-//! guide, exemptions guide; reference B.5) and the states page (`stateData.code`,
-//! `stateData.reason`). The initiate response body and the challenge fields were not
-//! readable (reference "Not found" 1–3): the fields marked *unconfirmed* are the likely names,
+//! Confirmed fields come from PXP's two published response examples
+//! (`https://developer.pxp.io/guides/3ds/standalone/get-authentication`,
+//! `https://developer.pxp.io/guides/3ds/exemptions`) and the states page
+//! (`https://developer.pxp.io/guides/3ds/states`: `stateData.code`, `stateData.reason`). PXP
+//! publishes no initiate response body and no challenge field names in readable form: the
+//! fields marked *unconfirmed* are the likely names,
 //! accepted when present and never required. Everything is optional so a real payload never
 //! fails to parse.
 
