@@ -1308,7 +1308,7 @@ mod tests {
         assert_eq!(
             (status, step, retry),
             (
-                AuthenticationStatus::Declined,
+                AuthenticationStatus::Error,
                 NextStep::RetryWithChallenge,
                 Some(Retry::WithChallenge)
             )
@@ -1490,9 +1490,13 @@ mod tests {
             .lookup(Provider::Paysafe, "error_code", "3060")
             .unwrap();
         assert_eq!(row.reason.as_deref(), Some("sca_required"));
+        // An error body is always `error`: an R behind a risk rule keeps its meaning in
+        // next step and retry.
         let row = catalog
             .lookup(Provider::Paysafe, "error_code", "5107")
             .unwrap();
-        assert_eq!(row.status, Some(AuthenticationStatus::Rejected));
+        assert_eq!(row.status, Some(AuthenticationStatus::Error));
+        assert_eq!(row.next_step, Some(NextStep::DoNotAuthorize));
+        assert_eq!(row.retry, Some(Retry::Never));
     }
 }
