@@ -14,7 +14,7 @@
 //! | `malformed` | no | answers 200 with a truncated JSON body |
 //! | `reset` | no | sends the status line and headers, then breaks the connection |
 //! | `late=MS` | yes, MS ms later, even if the client has hung up | holds the request MS milliseconds before the simulator sees it (a late original: a client that timed out meanwhile may already have retried) |
-//! | `reset_after` | yes | the simulator processes the request, then the connection breaks after the status line and headers |
+//! | `reset_after` | yes | the simulator processes the request, then the connection breaks after the status line and headers (a bodiless 204 or 304 is sent as 200, so that it cannot be read as complete) |
 //! | `hold_after` | yes | the simulator processes the request, then the answer is never sent (the client times out) |
 //!
 //! The last three lose or delay an answer *after* the PSP acted, which is what recovery
@@ -243,7 +243,12 @@ pub async fn inject(State(faults): State<Faults>, request: Request, next: Next) 
         Some(Fault::Late(delay)) => faults.act(request, next, delay).await,
         Some(Fault::ResetAfter) => {
             let processed = faults.act(request, next, Duration::ZERO).await;
-            let (parts, _) = processed.into_parts();
+            let (mut parts, _) = processed.into_parts();
+            if matches!(parts.status.as_u16(), 204 | 304) {
+                // A bodiless status would be read as complete before the body breaks.
+                parts.status = StatusCode::OK;
+            }
+            parts.headers.remove(axum::http::header::CONTENT_LENGTH);
             let mut broken = Response::from_parts(parts, broken_body());
             broken
                 .extensions_mut()
