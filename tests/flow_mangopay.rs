@@ -711,3 +711,23 @@ async fn a_card_registered_beforehand_is_used_by_its_card_id() {
         .any(|w| w.contains("CardId")));
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn hook_ids_that_are_not_one_path_segment_are_refused() {
+    let sb = sandbox(Duration::from_secs(60)).await;
+    let f = flow(&sb);
+    for id in ["..", "%2E%2E", ".", "a%2F..%2Fb", "x%3Fy", "x%23y", "x%25y", "x%0Ay"] {
+        let step = f
+            .handle_notification(&Notification {
+                method: "GET".into(),
+                query: format!("EventType=PAYIN_NORMAL_SUCCEEDED&RessourceId={id}&Date=1"),
+                ..Notification::default()
+            })
+            .await;
+        let a = step.authentication();
+        assert_eq!(a.status, S::Error, "{id}: {a:?}");
+        assert_eq!(a.next_step, NextStep::Investigate, "{id}");
+        assert_eq!(a.reason.as_deref(), Some("unusable_notification_id"), "{id}");
+    }
+    sb.shutdown().await;
+}

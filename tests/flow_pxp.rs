@@ -770,3 +770,31 @@ async fn verified_but_stale_or_foreign_events_are_not_taken_at_face_value() {
     );
     assert!(step.handle.is_none());
 }
+
+#[tokio::test]
+async fn webhook_ids_that_are_not_one_path_segment_are_refused() {
+    let w = world(Duration::from_secs(60)).await;
+    for id in ["..", ".", "../../merchant", "x?y", "x#y", "%2e%2e"] {
+        let body = serde_json::json!({
+            "eventCategory": "Authentication",
+            "eventData": {"authenticationId": id, "state": "AuthenticationSuccessful"}
+        });
+        // Signed or not: the id is refused before anything is fetched.
+        for n in [
+            signed(body.clone()),
+            Notification {
+                body: body.to_string().into_bytes(),
+                ..Notification::default()
+            },
+        ] {
+            let step = w.flow.handle_notification(&n).await;
+            assert_eq!(status(&step), (S::Error, N::Investigate), "{id}");
+            assert_eq!(
+                step.authentication().reason.as_deref(),
+                Some("unusable_notification_id")
+            );
+            assert!(step.handle.is_none());
+        }
+    }
+    w.sandbox.shutdown().await;
+}

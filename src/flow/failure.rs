@@ -112,6 +112,29 @@ pub fn unconfirmed(provider: Provider, operation: &'static str, what: String) ->
     d.finish()
 }
 
+/// A notification naming an id that cannot be put in a URL path (`.`, `..`, or holding
+/// `/`, `?`, `#`, `%` or a control character, [`threeds_wire::http::path_id_problem`]):
+/// nothing is fetched, since such an id could send the call to another endpoint.
+pub fn unusable_notification_id(
+    provider: Provider,
+    field: &str,
+    id: &str,
+    problem: &str,
+) -> Normalized {
+    let mut d = Draft::new(provider, DocumentKind::Webhook, "flow.notification");
+    d.set_status(
+        AuthenticationStatus::Error,
+        NextStep::Investigate,
+        "flow.unusable_notification_id",
+    );
+    d.auth.reason = Some("unusable_notification_id".to_owned());
+    d.auth.raw.message = Some(format!(
+        "the notification's {field} '{}' cannot be used in a URL ({problem}); nothing was fetched",
+        threeds_wire::excerpt(id)
+    ));
+    d.finish()
+}
+
 /// No HTTP answer at all.
 pub fn transport(provider: Provider, stage: Stage, error: &TransportError) -> Normalized {
     let mut d = draft(provider, "http.transport");

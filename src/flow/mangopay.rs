@@ -593,6 +593,12 @@ impl AuthenticationFlow for MangopayFlow {
             .map(|id| id.trim().to_owned())
             .filter(|id| !id.is_empty());
         if let Some(id) = payin_id {
+            if let Some(problem) = threeds_wire::http::path_id_problem(&id) {
+                return Step {
+                    normalized: failure::unusable_notification_id(P, "RessourceId", &id, problem),
+                    handle: None,
+                };
+            }
             return self.read_payin(&Handle::new(P, id)).await;
         }
         match adapter::normalize_hook_query(&notification.query, &self.ctx()) {

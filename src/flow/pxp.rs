@@ -389,6 +389,20 @@ impl AuthenticationFlow for PxpFlow {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(str::to_owned);
+        if let Some((id, problem)) = id
+            .as_deref()
+            .and_then(|id| threeds_wire::http::path_id_problem(id).map(|p| (id, p)))
+        {
+            return Step {
+                normalized: failure::unusable_notification_id(
+                    P,
+                    "eventData.authenticationId",
+                    id,
+                    problem,
+                ),
+                handle: None,
+            };
+        }
         let verdict = verify(
             self.webhook_key.as_ref(),
             notification,

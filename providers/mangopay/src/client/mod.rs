@@ -59,7 +59,7 @@ use reqwest::Method;
 use serde::Serialize;
 use std::time::Duration;
 use threeds_wire::http::{
-    encode_component, encode_form, join_url, HttpSettings, Replay, Request, Response, Transport,
+    encode_component, encode_form, join_url, path_segment, HttpSettings, Replay, Request, Response, Transport,
     TransportError,
 };
 use threeds_wire::oauth::{client_credentials, TokenCache, TokenError};
@@ -313,7 +313,7 @@ impl Client {
 
     /// `GET /users/{UserId}`.
     pub async fn get_user(&self, id: &str) -> Result<Response, ClientError> {
-        let path = format!("users/{}", encode_component(id));
+        let path = format!("users/{}", path_segment("mangopay.get_user", "user id", id)?);
         self.send_authorized(|| self.get(&path, "mangopay.get_user"))
             .await
     }
@@ -330,7 +330,7 @@ impl Client {
 
     /// `GET /wallets/{WalletId}`.
     pub async fn get_wallet(&self, id: &str) -> Result<Response, ClientError> {
-        let path = format!("wallets/{}", encode_component(id));
+        let path = format!("wallets/{}", path_segment("mangopay.get_wallet", "wallet id", id)?);
         self.send_authorized(|| self.get(&path, "mangopay.get_wallet"))
             .await
     }
@@ -346,7 +346,7 @@ impl Client {
     ) -> Result<Response, ClientError> {
         let path = format!(
             "wallets/{}/transactions?page={page}&per_page={per_page}",
-            encode_component(id)
+            path_segment("mangopay.list_wallet_transactions", "wallet id", id)?
         );
         self.send_authorized(|| self.get(&path, "mangopay.list_wallet_transactions"))
             .await
@@ -430,14 +430,20 @@ impl Client {
         id: &str,
         body: &CardRegistrationUpdate,
     ) -> Result<Response, ClientError> {
-        let path = format!("cardregistrations/{}", encode_component(id));
+        let path = format!(
+            "cardregistrations/{}",
+            path_segment("mangopay.update_card_registration", "card registration id", id)?
+        );
         self.send_authorized(|| self.put(&path, "mangopay.update_card_registration", body))
             .await
     }
 
     /// `GET /cardregistrations/{Id}`.
     pub async fn get_card_registration(&self, id: &str) -> Result<Response, ClientError> {
-        let path = format!("cardregistrations/{}", encode_component(id));
+        let path = format!(
+            "cardregistrations/{}",
+            path_segment("mangopay.get_card_registration", "card registration id", id)?
+        );
         self.send_authorized(|| self.get(&path, "mangopay.get_card_registration"))
             .await
     }
@@ -533,7 +539,7 @@ impl Client {
 
     /// `GET /payins/{PayInId}`.
     pub async fn get_payin(&self, id: &str) -> Result<Response, ClientError> {
-        let path = format!("payins/{}", encode_component(id));
+        let path = format!("payins/{}", path_segment("mangopay.get_payin", "pay-in id", id)?);
         self.send_authorized(|| self.get(&path, "mangopay.get_payin"))
             .await
     }
@@ -552,14 +558,17 @@ impl Client {
 
     /// `PUT /hooks/{HookId}`.
     pub async fn update_hook(&self, id: &str, body: &HookUpdate) -> Result<Response, ClientError> {
-        let path = format!("hooks/{}", encode_component(id));
+        let path = format!(
+            "hooks/{}",
+            path_segment("mangopay.update_hook", "hook id", id)?
+        );
         self.send_authorized(|| self.put(&path, "mangopay.update_hook", body))
             .await
     }
 
     /// `GET /hooks/{HookId}`.
     pub async fn get_hook(&self, id: &str) -> Result<Response, ClientError> {
-        let path = format!("hooks/{}", encode_component(id));
+        let path = format!("hooks/{}", path_segment("mangopay.get_hook", "hook id", id)?);
         self.send_authorized(|| self.get(&path, "mangopay.get_hook"))
             .await
     }
@@ -572,7 +581,7 @@ impl Client {
 
     /// `GET /responses/{IdempotencyKey}` ("View an API Response").
     pub async fn get_api_response(&self, key: &str) -> Result<Response, ClientError> {
-        let path = format!("responses/{}", encode_component(key));
+        let path = format!("responses/{}", path_segment("mangopay.get_api_response", "idempotency key", key)?);
         self.send_authorized(|| self.get(&path, "mangopay.get_api_response"))
             .await
     }
