@@ -863,7 +863,8 @@ async fn a_verified_webhook_never_stands_in_for_a_missing_session_or_a_newer_sta
 async fn notification_session_ids_that_are_not_checkout_ids_are_never_fetched() {
     let w = world(Duration::from_secs(60)).await;
     for id in ["..", ".", "sid_..", "sid_a/../b", "sid_a?b", "sid_a%2e"] {
-        let body = serde_json::json!({"type": "authentication_approved", "data": {"session_id": id}});
+        let body =
+            serde_json::json!({"type": "authentication_approved", "data": {"session_id": id}});
         let s = w
             .flow
             .handle_notification(&Notification {

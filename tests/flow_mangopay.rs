@@ -467,7 +467,12 @@ async fn a_proxy_404_then_a_409_is_not_read_as_no_payin() {
     faults.push(Fault::Status(404), 50, Some("/responses/".into()));
     let step = f.start(&request(FRICTIONLESS, 1500)).await;
     let handle = assert_unresolved(&step);
-    let message = step.authentication().raw.message.clone().unwrap_or_default();
+    let message = step
+        .authentication()
+        .raw
+        .message
+        .clone()
+        .unwrap_or_default();
     assert!(message.contains("409"), "{message}");
     faults.settled().await;
     assert_eq!(payins_in_wallet(&sb).await, 1);
@@ -716,7 +721,16 @@ async fn a_card_registered_beforehand_is_used_by_its_card_id() {
 async fn hook_ids_that_are_not_one_path_segment_are_refused() {
     let sb = sandbox(Duration::from_secs(60)).await;
     let f = flow(&sb);
-    for id in ["..", "%2E%2E", ".", "a%2F..%2Fb", "x%3Fy", "x%23y", "x%25y", "x%0Ay"] {
+    for id in [
+        "..",
+        "%2E%2E",
+        ".",
+        "a%2F..%2Fb",
+        "x%3Fy",
+        "x%23y",
+        "x%25y",
+        "x%0Ay",
+    ] {
         let step = f
             .handle_notification(&Notification {
                 method: "GET".into(),
@@ -727,7 +741,11 @@ async fn hook_ids_that_are_not_one_path_segment_are_refused() {
         let a = step.authentication();
         assert_eq!(a.status, S::Error, "{id}: {a:?}");
         assert_eq!(a.next_step, NextStep::Investigate, "{id}");
-        assert_eq!(a.reason.as_deref(), Some("unusable_notification_id"), "{id}");
+        assert_eq!(
+            a.reason.as_deref(),
+            Some("unusable_notification_id"),
+            "{id}"
+        );
     }
     sb.shutdown().await;
 }

@@ -950,7 +950,11 @@ async fn notification_ids_that_are_not_one_path_segment_are_refused() {
         let a = seen.authentication();
         assert_eq!(a.status, AuthenticationStatus::Error, "{id}: {a:?}");
         assert_eq!(a.next_step, NextStep::Investigate, "{id}");
-        assert_eq!(a.reason.as_deref(), Some("unusable_notification_id"), "{id}");
+        assert_eq!(
+            a.reason.as_deref(),
+            Some("unusable_notification_id"),
+            "{id}"
+        );
         assert!(seen.handle.is_none());
     }
     // The same from a query string.

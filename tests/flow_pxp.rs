@@ -701,7 +701,11 @@ async fn webhook_headers_cannot_trade_characters_and_old_webhooks_are_refused() 
             forged_ts,
         );
         let step = w.flow.handle_notification(&forged).await;
-        assert!(warned(&step, "not trusted"), "{:?}", step.normalized.explain);
+        assert!(
+            warned(&step, "not trusted"),
+            "{:?}",
+            step.normalized.explain
+        );
         assert!(
             warned(&step, "X-Request-Id is not a UUID")
                 || warned(&step, "X-Signature-Timestamp is not Unix seconds"),
@@ -727,7 +731,11 @@ async fn webhook_headers_cannot_trade_characters_and_old_webhooks_are_refused() 
         .with_clock(Arc::new(move || later))
         .with_webhook_max_age(Duration::from_secs(3600));
     let step = flow.handle_notification(&genuine).await;
-    assert!(!warned(&step, "not trusted"), "{:?}", step.normalized.explain);
+    assert!(
+        !warned(&step, "not trusted"),
+        "{:?}",
+        step.normalized.explain
+    );
     w.sandbox.shutdown().await;
 }
 

@@ -88,11 +88,7 @@ pub fn unresolved(
         Resolvable::Yes => NextStep::Wait,
         Resolvable::No => NextStep::Investigate,
     };
-    d.set_status(
-        AuthenticationStatus::Error,
-        next,
-        format!("flow.{reason}"),
-    );
+    d.set_status(AuthenticationStatus::Error, next, format!("flow.{reason}"));
     d.auth.reason = Some(reason.to_owned());
     d.auth.raw.message = Some(what);
     d.finish()

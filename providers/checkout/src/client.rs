@@ -305,7 +305,11 @@ impl Client {
         auth: Auth<'_>,
     ) -> Result<Response, ClientError> {
         let bytes = json(body, "checkout.issuer_fingerprint")?;
-        let url = self.session_url("checkout.issuer_fingerprint", id, Some("issuer-fingerprint"))?;
+        let url = self.session_url(
+            "checkout.issuer_fingerprint",
+            id,
+            Some("issuer-fingerprint"),
+        )?;
         self.send(auth, || {
             Ok(
                 Request::new(Method::PUT, &url, "checkout.issuer_fingerprint")

@@ -10,8 +10,7 @@ use base64::Engine;
 use serde_json::{json, Value};
 use std::time::Duration;
 use threeds_mangopay::client::{
-    is_unsure, CardDetails, CardRegistration, Client, ClientError, Config, Environment,
-    HookRequest,
+    is_unsure, CardDetails, CardRegistration, Client, ClientError, Config, Environment, HookRequest,
 };
 use threeds_mangopay::DirectCardPayInRequest;
 use threeds_wire::http::{HttpSettings, TransportError};
@@ -431,7 +430,11 @@ async fn a_proxy_404_then_a_409_stays_unsure_and_stops_resending() {
     let c = client(&server);
     let r = c.create_card_payin_recovering(&payin_body(), KEY).await;
     assert!(is_unsure(&r));
-    assert_eq!(r.unwrap().status, 409, "the 409 says more than the first 504");
+    assert_eq!(
+        r.unwrap().status,
+        409,
+        "the 409 says more than the first 504"
+    );
 }
 
 #[tokio::test]

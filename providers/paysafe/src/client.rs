@@ -32,7 +32,8 @@ use reqwest::Method;
 use serde::Serialize;
 use std::fmt;
 use threeds_wire::http::{
-    encode_component, join_url, path_segment, HttpSettings, Replay, Request, Response, Transport, TransportError,
+    encode_component, join_url, path_segment, HttpSettings, Replay, Request, Response, Transport,
+    TransportError,
 };
 use threeds_wire::{with_secrets_revealed, Secret};
 

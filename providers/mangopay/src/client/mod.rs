@@ -59,8 +59,8 @@ use reqwest::Method;
 use serde::Serialize;
 use std::time::Duration;
 use threeds_wire::http::{
-    encode_component, encode_form, join_url, path_segment, HttpSettings, Replay, Request, Response, Transport,
-    TransportError,
+    encode_component, encode_form, join_url, path_segment, HttpSettings, Replay, Request, Response,
+    Transport, TransportError,
 };
 use threeds_wire::oauth::{client_credentials, TokenCache, TokenError};
 use threeds_wire::{CardNumber, Secret};
@@ -313,7 +313,10 @@ impl Client {
 
     /// `GET /users/{UserId}`.
     pub async fn get_user(&self, id: &str) -> Result<Response, ClientError> {
-        let path = format!("users/{}", path_segment("mangopay.get_user", "user id", id)?);
+        let path = format!(
+            "users/{}",
+            path_segment("mangopay.get_user", "user id", id)?
+        );
         self.send_authorized(|| self.get(&path, "mangopay.get_user"))
             .await
     }
@@ -330,7 +333,10 @@ impl Client {
 
     /// `GET /wallets/{WalletId}`.
     pub async fn get_wallet(&self, id: &str) -> Result<Response, ClientError> {
-        let path = format!("wallets/{}", path_segment("mangopay.get_wallet", "wallet id", id)?);
+        let path = format!(
+            "wallets/{}",
+            path_segment("mangopay.get_wallet", "wallet id", id)?
+        );
         self.send_authorized(|| self.get(&path, "mangopay.get_wallet"))
             .await
     }
@@ -432,7 +438,11 @@ impl Client {
     ) -> Result<Response, ClientError> {
         let path = format!(
             "cardregistrations/{}",
-            path_segment("mangopay.update_card_registration", "card registration id", id)?
+            path_segment(
+                "mangopay.update_card_registration",
+                "card registration id",
+                id
+            )?
         );
         self.send_authorized(|| self.put(&path, "mangopay.update_card_registration", body))
             .await
@@ -539,7 +549,10 @@ impl Client {
 
     /// `GET /payins/{PayInId}`.
     pub async fn get_payin(&self, id: &str) -> Result<Response, ClientError> {
-        let path = format!("payins/{}", path_segment("mangopay.get_payin", "pay-in id", id)?);
+        let path = format!(
+            "payins/{}",
+            path_segment("mangopay.get_payin", "pay-in id", id)?
+        );
         self.send_authorized(|| self.get(&path, "mangopay.get_payin"))
             .await
     }
@@ -568,7 +581,10 @@ impl Client {
 
     /// `GET /hooks/{HookId}`.
     pub async fn get_hook(&self, id: &str) -> Result<Response, ClientError> {
-        let path = format!("hooks/{}", path_segment("mangopay.get_hook", "hook id", id)?);
+        let path = format!(
+            "hooks/{}",
+            path_segment("mangopay.get_hook", "hook id", id)?
+        );
         self.send_authorized(|| self.get(&path, "mangopay.get_hook"))
             .await
     }
@@ -581,7 +597,10 @@ impl Client {
 
     /// `GET /responses/{IdempotencyKey}` ("View an API Response").
     pub async fn get_api_response(&self, key: &str) -> Result<Response, ClientError> {
-        let path = format!("responses/{}", path_segment("mangopay.get_api_response", "idempotency key", key)?);
+        let path = format!(
+            "responses/{}",
+            path_segment("mangopay.get_api_response", "idempotency key", key)?
+        );
         self.send_authorized(|| self.get(&path, "mangopay.get_api_response"))
             .await
     }
