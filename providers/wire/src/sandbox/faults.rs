@@ -197,15 +197,13 @@ impl Faults {
     /// Runs the simulator on `request` after `delay`, in a task of its own: a real server
     /// keeps processing a request whose client hung up, and so does this one.
     async fn act(&self, request: Request, next: Next, delay: Duration) -> Response {
-        self.in_flight.send_modify(|n| *n += 1);
-        let in_flight = self.in_flight.clone();
+        let counted = InFlight::enter(&self.in_flight);
         let task = tokio::spawn(async move {
+            let _counted = counted;
             if !delay.is_zero() {
                 tokio::time::sleep(delay).await;
             }
-            let response = next.run(request).await;
-            in_flight.send_modify(|n| *n = n.saturating_sub(1));
-            response
+            next.run(request).await
         });
         task.await
             .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
@@ -219,6 +217,23 @@ impl Faults {
             _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
             _ = self.closing.notified() => {}
         }
+    }
+}
+
+/// One request counted in [`Faults::settled`]'s tally until it is dropped (also when the
+/// simulator's task ends abnormally, so `settled` cannot wait forever).
+struct InFlight(Arc<watch::Sender<usize>>);
+
+impl InFlight {
+    fn enter(tally: &Arc<watch::Sender<usize>>) -> Self {
+        tally.send_modify(|n| *n += 1);
+        InFlight(tally.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.send_modify(|n| *n = n.saturating_sub(1));
     }
 }
 
