@@ -214,7 +214,7 @@ async fn log_request(
     let response = next.run(request).await;
     eprintln!(
         "{method} {path} -> {} ({} ms)",
-        response.status().as_u16(),
+        faults::logged_status(&response),
         started.elapsed().as_millis()
     );
     response

@@ -787,3 +787,93 @@ async fn a_standard_base64_creq_is_reencoded_for_the_acs() {
                "messageVersion": "2.2.0", "challengeWindowSize": "05"})
     );
 }
+
+#[tokio::test]
+async fn a_complete_repeated_after_a_lost_answer_is_wait_or_the_state_never_fix_request() {
+    let w = world(Duration::from_secs(60)).await;
+    let step = w.authenticate("4485040371536584").await;
+    assert_eq!(step.authentication().status, St::Authenticated);
+    let handle = step.handle.clone().unwrap();
+    let faults = w.sandbox.faults("checkout").unwrap();
+    // Checkout completes the session, then the answer breaks on the way back.
+    faults.push(Fault::ResetAfter, 1, Some("/complete".into()));
+    let lost = w.flow.complete(&handle).await;
+    assert_eq!(lost.authentication().status, St::Error);
+    assert_eq!(lost.authentication().next_step, NextStep::Wait);
+    faults.settled().await;
+
+    // Sent again, Checkout refuses it for the session's state, and the GET that follows
+    // fails: the session is not known, but the request was right.
+    faults.push(Fault::Latency(Duration::ZERO), 1, Some("/complete".into()));
+    faults.push(Fault::Status(503), 3, Some(handle.id.clone()));
+    let again = w.flow.complete(&handle).await;
+    let a = again.authentication();
+    assert_eq!(a.status, St::Error, "{a:?}");
+    assert_eq!(a.next_step, NextStep::Wait, "{a:?}");
+    assert_ne!(a.next_step, NextStep::FixRequest);
+    assert_eq!(again.handle.as_ref().unwrap().id, handle.id);
+    faults.clear();
+
+    // With the GET answering, the session's real state is returned.
+    let read = w.flow.complete(&handle).await;
+    assert_eq!(read.authentication().status, St::Authenticated);
+    assert_eq!(read.authentication().next_step, NextStep::Authorize);
+}
+
+#[tokio::test]
+async fn a_verified_webhook_never_stands_in_for_a_missing_session_or_a_newer_state() {
+    let w = world(Duration::from_secs(60)).await;
+    let step = w.authenticate("4485040371536584").await;
+    let id = step.handle.clone().unwrap().id;
+    let started = w.webhooks("authentication_started").await;
+    let approved = w.webhooks("authentication_approved").await;
+    let faults = w.sandbox.faults("checkout").unwrap();
+
+    // Checkout says 404 for the session: the verified webhook is not the answer.
+    faults.push(Fault::Status(404), 3, Some(id.clone()));
+    let s = w.flow.handle_notification(&approved[0]).await;
+    let a = s.authentication();
+    assert_eq!(a.status, St::Error, "{a:?}");
+    assert_eq!(a.next_step, NextStep::Investigate);
+    assert!(s
+        .normalized
+        .explain
+        .warnings
+        .iter()
+        .any(|x| x.contains("404")));
+    faults.clear();
+
+    // A non-final event delivered late, with the re-fetch failing: it may be older than
+    // the session's (final) state, so it is not returned as the state.
+    faults.push(Fault::Status(503), 3, Some(id.clone()));
+    let s = w.flow.handle_notification(&started[0]).await;
+    let a = s.authentication();
+    assert_eq!(a.status, St::Error, "{a:?}");
+    assert_eq!(a.next_step, NextStep::Wait);
+    faults.clear();
+
+    // A final event may stand in for a failed re-fetch (a final state does not change).
+    faults.push(Fault::Status(503), 3, Some(id.clone()));
+    let s = w.flow.handle_notification(&approved[0]).await;
+    assert_eq!(s.authentication().status, St::Authenticated);
+    assert_eq!(s.handle.unwrap().id, id);
+}
+
+#[tokio::test]
+async fn notification_session_ids_that_are_not_checkout_ids_are_never_fetched() {
+    let w = world(Duration::from_secs(60)).await;
+    for id in ["..", ".", "sid_..", "sid_a/../b", "sid_a?b", "sid_a%2e"] {
+        let body =
+            serde_json::json!({"type": "authentication_approved", "data": {"session_id": id}});
+        let s = w
+            .flow
+            .handle_notification(&Notification {
+                body: body.to_string().into_bytes(),
+                ..Notification::default()
+            })
+            .await;
+        assert_eq!(s.authentication().status, St::Error, "{id}");
+        assert_eq!(s.authentication().next_step, NextStep::Investigate, "{id}");
+        assert!(s.handle.is_none());
+    }
+}

@@ -357,31 +357,175 @@ async fn an_outage_on_the_payin_post_is_recovered_without_a_second_payment() {
     drop(sb);
 }
 
+/// How many pay-ins the simulator credited to the seeded wallet ("List Transactions for a
+/// Wallet").
+async fn payins_in_wallet(sb: &RunningSandbox) -> usize {
+    let response = client(sb, Duration::from_secs(3))
+        .list_wallet_transactions(SEEDED_WALLET_ID, 1, 100)
+        .await
+        .unwrap();
+    assert_eq!(response.status, 200);
+    let list: Vec<serde_json::Value> = serde_json::from_slice(&response.body).unwrap();
+    list.iter().filter(|t| t["Type"] == "PAYIN").count()
+}
+
+fn assert_unresolved(step: &Step) -> Handle {
+    let a = step.authentication();
+    assert_eq!(a.status, S::Error, "{a:?}");
+    assert_eq!(a.next_step, NextStep::Wait, "{a:?}");
+    assert_eq!(a.reason.as_deref(), Some("payin_outcome_unknown"));
+    let handle = step.handle.clone().unwrap();
+    assert!(handle.id.is_empty());
+    assert!(handle.state["idempotency_key"].is_string());
+    assert!(handle.state["payin_request"]["CardId"].is_string());
+    handle
+}
+
 #[tokio::test]
-async fn a_long_outage_says_investigate_and_the_key_tells_later_that_nothing_was_charged() {
+async fn a_long_outage_says_wait_and_the_same_key_later_creates_the_one_payin() {
     let sb = sandbox(Duration::from_secs(60)).await;
     let f = flow(&sb);
-    // The card registration goes through; the pay-in POST and every look-up of its key fail.
+    // The card registration goes through; the pay-in POST and every look-up of its key fail
+    // before Mangopay sees them.
     let faults = sb.faults("mangopay").unwrap();
     faults.push(Fault::Status(503), 50, Some("/payins/card/direct".into()));
     faults.push(Fault::Status(503), 50, Some("/responses/".into()));
     let step = f.start(&request(FRICTIONLESS, 1500)).await;
-    let a = step.authentication();
-    assert_eq!(a.status, S::Error, "{a:?}");
-    assert_eq!(a.next_step, NextStep::Investigate);
-    let handle = step.handle.clone().unwrap();
-    assert!(handle.id.is_empty());
-    assert!(handle.state["idempotency_key"].is_string());
+    let handle = assert_unresolved(&step);
+    assert_eq!(payins_in_wallet(&sb).await, 0);
 
-    // Mangopay is back: the key has no answer, so no pay-in exists and starting again is safe.
-    sb.faults("mangopay").unwrap().clear();
+    // Mangopay is back and has no answer for the key: the POST goes again with the same
+    // key (never a new one), which creates the pay-in.
+    faults.clear();
+    let later = f.fetch(&handle).await;
+    let a = later.authentication();
+    assert_eq!(a.status, S::Authenticated, "{a:?}");
+    let payin = later.handle.clone().unwrap();
+    assert!(!payin.id.is_empty());
+    // Fetching the old handle again finds the same pay-in through the stored answer.
+    let again = f.fetch(&handle).await;
+    assert_eq!(again.handle.unwrap().id, payin.id);
+    assert_eq!(payins_in_wallet(&sb).await, 1);
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_late_original_landing_after_the_recovery_never_makes_a_second_payin() {
+    let sb = sandbox(Duration::from_secs(60)).await;
+    let f = flow_with_timeout(&sb, Duration::from_millis(200));
+    let faults = sb.faults("mangopay").unwrap();
+    // The original POST reaches Mangopay 1.5 s late; meanwhile nothing else gets through.
+    faults.push(
+        Fault::Late(Duration::from_millis(1500)),
+        1,
+        Some("/payins/card/direct".into()),
+    );
+    faults.push(Fault::Status(503), 50, Some("/payins/card/direct".into()));
+    faults.push(Fault::Status(503), 50, Some("/responses/".into()));
+    let step = f.start(&request(FRICTIONLESS, 1500)).await;
+    let handle = assert_unresolved(&step);
+
+    // The recovery runs while the original is still in flight: Mangopay has no answer for
+    // the key (a genuine 404), so the same key is posted again and that copy is the first.
+    faults.clear();
+    let later = f.fetch(&handle).await;
+    let a = later.authentication();
+    assert_eq!(a.status, S::Authenticated, "{a:?}");
+    // The original lands now, and is refused 409 for its used key.
+    faults.settled().await;
+    assert_eq!(payins_in_wallet(&sb).await, 1);
+    let again = f.fetch(&handle).await;
+    assert_eq!(again.handle.unwrap().id, later.handle.unwrap().id);
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_late_original_during_starts_own_recovery_is_refused_by_its_key() {
+    let sb = sandbox(Duration::from_secs(60)).await;
+    let f = flow_with_timeout(&sb, Duration::from_millis(200));
+    let faults = sb.faults("mangopay").unwrap();
+    faults.push(
+        Fault::Late(Duration::from_millis(800)),
+        1,
+        Some("/payins/card/direct".into()),
+    );
+    let step = f.start(&request(FRICTIONLESS, 1500)).await;
+    assert_eq!(step.authentication().status, S::Authenticated);
+    faults.settled().await;
+    assert_eq!(payins_in_wallet(&sb).await, 1);
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_proxy_404_then_a_409_is_not_read_as_no_payin() {
+    let sb = sandbox(Duration::from_secs(60)).await;
+    let f = flow(&sb);
+    let faults = sb.faults("mangopay").unwrap();
+    // Mangopay creates the pay-in but the answer breaks on the way back; every look-up of
+    // the key meets a proxy's bodiless 404.
+    faults.push(Fault::ResetAfter, 1, Some("/payins/card/direct".into()));
+    faults.push(Fault::Status(404), 50, Some("/responses/".into()));
+    let step = f.start(&request(FRICTIONLESS, 1500)).await;
+    let handle = assert_unresolved(&step);
+    let message = step
+        .authentication()
+        .raw
+        .message
+        .clone()
+        .unwrap_or_default();
+    assert!(message.contains("409"), "{message}");
+    faults.settled().await;
+    assert_eq!(payins_in_wallet(&sb).await, 1);
+
+    // A fetch behind the same proxy still says wait (the key is spent: no re-post).
+    let still = f.fetch(&handle).await;
+    assert_unresolved(&still);
+
+    // The proxy is gone: the stored answer names the pay-in, whose state is read.
+    faults.clear();
+    let later = f.fetch(&handle).await;
+    let a = later.authentication();
+    assert_eq!(a.status, S::Authenticated, "{a:?}");
+    assert!(!later.handle.unwrap().id.is_empty());
+    assert_eq!(payins_in_wallet(&sb).await, 1);
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_held_answer_after_the_payin_was_created_is_recovered_from_the_key() {
+    let sb = sandbox(Duration::from_secs(60)).await;
+    let f = flow_with_timeout(&sb, Duration::from_millis(300));
+    sb.faults("mangopay")
+        .unwrap()
+        .push(Fault::HoldAfter, 1, Some("/payins/card/direct".into()));
+    let step = f.start(&request(FRICTIONLESS, 1500)).await;
+    assert_eq!(step.authentication().status, S::Authenticated);
+    assert_eq!(payins_in_wallet(&sb).await, 1);
+    drop(sb);
+}
+
+#[tokio::test]
+async fn a_key_too_old_to_resend_says_investigate_and_posts_nothing() {
+    let sb = sandbox(Duration::from_secs(60)).await;
+    let f = flow(&sb);
+    let faults = sb.faults("mangopay").unwrap();
+    faults.push(Fault::Status(503), 50, Some("/payins/card/direct".into()));
+    faults.push(Fault::Status(503), 50, Some("/responses/".into()));
+    let mut handle = assert_unresolved(&f.start(&request(FRICTIONLESS, 1500)).await);
+    faults.clear();
+    // Two days later Mangopay no longer blocks the key: sending it again could charge twice.
+    let two_days_ago = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        - 2 * 24 * 3600;
+    handle.state["key_first_sent"] = serde_json::json!(two_days_ago);
     let later = f.fetch(&handle).await;
     let a = later.authentication();
     assert_eq!(a.status, S::Error, "{a:?}");
-    assert_eq!(a.next_step, NextStep::RetryAuthentication);
-    assert_eq!(a.reason.as_deref(), Some("payin_not_created"));
-    let retried = f.start(&request(FRICTIONLESS, 1500)).await;
-    assert_eq!(retried.authentication().status, S::Authenticated);
+    assert_eq!(a.next_step, NextStep::Investigate);
+    assert_ne!(a.next_step, NextStep::RetryAuthentication);
+    assert_eq!(payins_in_wallet(&sb).await, 0);
     sb.shutdown().await;
 }
 
@@ -570,5 +714,38 @@ async fn a_card_registered_beforehand_is_used_by_its_card_id() {
         .warnings
         .iter()
         .any(|w| w.contains("CardId")));
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn hook_ids_that_are_not_one_path_segment_are_refused() {
+    let sb = sandbox(Duration::from_secs(60)).await;
+    let f = flow(&sb);
+    for id in [
+        "..",
+        "%2E%2E",
+        ".",
+        "a%2F..%2Fb",
+        "x%3Fy",
+        "x%23y",
+        "x%25y",
+        "x%0Ay",
+    ] {
+        let step = f
+            .handle_notification(&Notification {
+                method: "GET".into(),
+                query: format!("EventType=PAYIN_NORMAL_SUCCEEDED&RessourceId={id}&Date=1"),
+                ..Notification::default()
+            })
+            .await;
+        let a = step.authentication();
+        assert_eq!(a.status, S::Error, "{id}: {a:?}");
+        assert_eq!(a.next_step, NextStep::Investigate, "{id}");
+        assert_eq!(
+            a.reason.as_deref(),
+            Some("unusable_notification_id"),
+            "{id}"
+        );
+    }
     sb.shutdown().await;
 }

@@ -938,3 +938,42 @@ fn the_doc_lists_every_simulator_test_card() {
         assert!(doc.contains(value), "{value}");
     }
 }
+
+#[tokio::test]
+async fn notification_ids_that_are_not_one_path_segment_are_refused() {
+    let s = setup(Duration::from_secs(60)).await;
+    for id in ["..", ".", "a/../../b", "x?y", "x#y", "%2e%2e", "a\u{7}b"] {
+        let body = serde_json::json!({ "authenticationId": id }).to_string();
+        let seen = s
+            .flow
+            .handle_notification(&Notification {
+                method: "POST".into(),
+                body: body.into_bytes(),
+                ..Notification::default()
+            })
+            .await;
+        let a = seen.authentication();
+        assert_eq!(a.status, AuthenticationStatus::Error, "{id}: {a:?}");
+        assert_eq!(a.next_step, NextStep::Investigate, "{id}");
+        assert_eq!(
+            a.reason.as_deref(),
+            Some("unusable_notification_id"),
+            "{id}"
+        );
+        assert!(seen.handle.is_none());
+    }
+    // The same from a query string.
+    let seen = s
+        .flow
+        .handle_notification(&Notification {
+            method: "GET".into(),
+            query: "id=..".into(),
+            ..Notification::default()
+        })
+        .await;
+    assert_eq!(
+        seen.authentication().reason.as_deref(),
+        Some("unusable_notification_id")
+    );
+    s.sandbox.shutdown().await;
+}

@@ -1,7 +1,8 @@
 //! End-to-end: the PXP flow against the in-process sandbox, driving the simulator's 3DS
 //! Method and challenge pages the way a browser would (parsing and submitting their forms).
 
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 use threeds_bridge::flow::pxp::{PxpFlow, PxpFlowConfig};
 use threeds_bridge::flow::{
     AuthenticationFlow, ChallengeResult, DeviceData, Handle, MethodOutcome, Notification, Step,
@@ -9,7 +10,7 @@ use threeds_bridge::flow::{
 use threeds_bridge::model::{AuthenticationStatus as S, NextAction, NextStep as N, TransStatus};
 use threeds_bridge::request::{AuthenticationRequest, Browser, Card, Merchant, Urls};
 use threeds_bridge::sandbox::{start, RunningSandbox, SandboxOptions};
-use threeds_pxp::client::{Config, Environment};
+use threeds_pxp::client::{signing_unverified as signing, Config, Environment};
 use threeds_pxp::sandbox as sim;
 use threeds_wire::http::HttpSettings;
 use threeds_wire::sandbox::{Fault, Form};
@@ -626,25 +627,116 @@ async fn untrusted_notifications_are_refetched_or_refused() {
     assert!(refused.handle.is_none());
 }
 
-/// A notification signed with the sandbox's webhook key.
+/// A notification signed now with the sandbox's webhook key.
 fn signed(body: serde_json::Value) -> Notification {
     let body = body.to_string().into_bytes();
-    let sig = threeds_pxp::client::signing_unverified::webhook_signature(
-        sim::WEBHOOK_HMAC_KEY,
-        "rid-1",
-        "1737967864",
-        &body,
-    );
+    let request_id = "0f8fad5b-d9cb-469f-a165-70867728950e";
+    let timestamp = signing::webhook_timestamp_now();
+    let sig = signing::webhook_signature(sim::WEBHOOK_HMAC_KEY, request_id, &timestamp, &body);
     Notification {
         method: "POST".into(),
         headers: vec![
-            ("X-Request-Id".into(), "rid-1".into()),
-            ("X-Signature-Timestamp".into(), "1737967864".into()),
+            ("X-Request-Id".into(), request_id.into()),
+            ("X-Signature-Timestamp".into(), timestamp),
             ("X-Signature".into(), sig),
         ],
         query: String::new(),
         body,
     }
+}
+
+fn with_header(n: &Notification, name: &str, value: String) -> Notification {
+    let mut n = n.clone();
+    for (k, v) in n.headers.iter_mut() {
+        if k.eq_ignore_ascii_case(name) {
+            *v = value.clone();
+        }
+    }
+    n
+}
+
+fn warned(step: &Step, what: &str) -> bool {
+    step.normalized
+        .explain
+        .warnings
+        .iter()
+        .any(|w| w.contains(what))
+}
+
+#[tokio::test]
+async fn webhook_headers_cannot_trade_characters_and_old_webhooks_are_refused() {
+    let w = world(Duration::from_secs(60)).await;
+    let (_, done) = w
+        .challenged("4444000000000063", sim::CHALLENGE_PASSWORD, "submit")
+        .await;
+    assert_eq!(done.authentication().status, S::Authenticated);
+    let genuine = w.webhooks(1).await.remove(0);
+    let id = genuine.header("x-request-id").unwrap().to_owned();
+    let ts = genuine.header("x-signature-timestamp").unwrap().to_owned();
+    let sig = genuine.header("x-signature").unwrap().to_owned();
+
+    // Fresh and genuine: taken as it is, no re-fetch.
+    let step = w.flow.handle_notification(&genuine).await;
+    assert_eq!(status(&step), (S::Authenticated, N::Authorize));
+    assert!(!warned(&step, "not trusted"));
+
+    // One character moved from the request id into the timestamp, and back the other way:
+    // the signed string is unchanged, so the signature alone would accept both.
+    let (head, last) = id.split_at(id.len() - 1);
+    let (first, tail) = ts.split_at(1);
+    for (forged_id, forged_ts) in [
+        (head.to_owned(), format!("{last}{ts}")),
+        (format!("{id}{first}"), tail.to_owned()),
+    ] {
+        assert!(signing::verify_webhook(
+            sim::WEBHOOK_HMAC_KEY,
+            &forged_id,
+            &forged_ts,
+            &genuine.body,
+            &sig
+        ));
+        let forged = with_header(
+            &with_header(&genuine, "x-request-id", forged_id),
+            "x-signature-timestamp",
+            forged_ts,
+        );
+        let step = w.flow.handle_notification(&forged).await;
+        assert!(
+            warned(&step, "not trusted"),
+            "{:?}",
+            step.normalized.explain
+        );
+        assert!(
+            warned(&step, "X-Request-Id is not a UUID")
+                || warned(&step, "X-Signature-Timestamp is not Unix seconds"),
+            "{:?}",
+            step.normalized.explain
+        );
+    }
+
+    // Ten minutes later the same webhook is stale (a replay): not trusted, re-fetched.
+    let later = SystemTime::now() + Duration::from_secs(600);
+    let flow = PxpFlow::new(flow_config(&w.sandbox, settings()))
+        .unwrap()
+        .with_clock(Arc::new(move || later));
+    let step = flow.handle_notification(&genuine).await;
+    assert!(
+        warned(&step, "outside the accepted window"),
+        "{:?}",
+        step.normalized.explain
+    );
+    // A window set wider accepts it again.
+    let flow = PxpFlow::new(flow_config(&w.sandbox, settings()))
+        .unwrap()
+        .with_clock(Arc::new(move || later))
+        .with_webhook_max_age(Duration::from_secs(3600));
+    let step = flow.handle_notification(&genuine).await;
+    assert!(
+        !warned(&step, "not trusted"),
+        "{:?}",
+        step.normalized.explain
+    );
+    w.sandbox.shutdown().await;
 }
 
 #[tokio::test]
@@ -685,4 +777,32 @@ async fn verified_but_stale_or_foreign_events_are_not_taken_at_face_value() {
         Some("not_an_authentication_event")
     );
     assert!(step.handle.is_none());
+}
+
+#[tokio::test]
+async fn webhook_ids_that_are_not_one_path_segment_are_refused() {
+    let w = world(Duration::from_secs(60)).await;
+    for id in ["..", ".", "../../merchant", "x?y", "x#y", "%2e%2e"] {
+        let body = serde_json::json!({
+            "eventCategory": "Authentication",
+            "eventData": {"authenticationId": id, "state": "AuthenticationSuccessful"}
+        });
+        // Signed or not: the id is refused before anything is fetched.
+        for n in [
+            signed(body.clone()),
+            Notification {
+                body: body.to_string().into_bytes(),
+                ..Notification::default()
+            },
+        ] {
+            let step = w.flow.handle_notification(&n).await;
+            assert_eq!(status(&step), (S::Error, N::Investigate), "{id}");
+            assert_eq!(
+                step.authentication().reason.as_deref(),
+                Some("unusable_notification_id")
+            );
+            assert!(step.handle.is_none());
+        }
+    }
+    w.sandbox.shutdown().await;
 }

@@ -135,6 +135,8 @@ pub struct CheckoutFlow {
 struct Answer {
     normalized: Normalized,
     session: Option<SessionResponse>,
+    /// The HTTP status, when there was an answer.
+    http_status: Option<u16>,
 }
 
 impl CheckoutFlow {
@@ -197,11 +199,13 @@ impl CheckoutFlow {
                 Answer {
                     normalized,
                     session,
+                    http_status: Some(response.status),
                 }
             }
             Err(e) => Answer {
                 normalized: client_failure(stage, &e),
                 session: None,
+                http_status: None,
             },
         }
     }
@@ -697,17 +701,34 @@ impl AuthenticationFlow for CheckoutFlow {
         }
         let answer = self.get(&handle.id).await;
         if refused_by_state {
-            let done = answer.session.as_ref().and_then(|s| s.completed) == Some(true);
-            if !done {
+            // Checkout refuses a complete the session's state does not allow: a session
+            // already completed (the answer to an earlier complete was lost) or not ready.
+            // The request itself was right, so this is never `fix_request`.
+            if answer.session.is_none() {
+                let why = answer
+                    .normalized
+                    .authentication
+                    .raw
+                    .message
+                    .clone()
+                    .unwrap_or_default();
                 return Step {
-                    normalized: completed.normalized,
+                    normalized: failure::unconfirmed(
+                        P,
+                        "checkout.complete_session",
+                        format!(
+                            "refused by the session's state (update_not_allowed_due_to_state: \
+                             it may already be completed, by an earlier call whose answer was \
+                             lost), and reading the session failed: {why}"
+                        ),
+                    ),
                     handle: Some(handle.clone()),
                 };
             }
             let mut step = self.step(answer, Some(handle));
             step.normalized.explain.warnings.push(
-                "checkout.complete_session: the session was already completed; its state is \
-                 returned"
+                "checkout.complete_session: refused by the session's state (already completed, \
+                 or not ready to be); the session's current state is returned"
                     .to_owned(),
             );
             return step;
@@ -737,29 +758,45 @@ impl AuthenticationFlow for CheckoutFlow {
                 .to_owned();
             match (session_id, self.settings.refetch_verified_webhooks) {
                 (Some(id), true) => {
-                    let mut step = self
-                        .refetch(
-                            &id,
-                            format!(
-                                "verified Cko-Signature on webhook {event}; the session was \
-                                 re-fetched (deliveries may be late or repeated)"
-                            ),
-                        )
-                        .await;
-                    let fetched_ok =
-                        step.normalized.authentication.status != AuthenticationStatus::Error;
-                    if let (false, Some(Ok(mut normalized))) = (fetched_ok, webhook) {
-                        normalized.explain.warnings.push(format!(
-                            "re-fetching the session failed ({}); the verified webhook is \
-                             returned instead",
-                            step.normalized
-                                .authentication
-                                .raw
-                                .message
-                                .clone()
-                                .unwrap_or_default()
-                        ));
-                        step.normalized = normalized;
+                    let answer = self.get(&id).await;
+                    let fetched = answer.session.is_some();
+                    let not_found = answer.http_status == Some(404);
+                    let mut step = self.step(answer, Some(&Handle::new(P, &id)));
+                    step.normalized.explain.warnings.push(format!(
+                        "verified Cko-Signature on webhook {event}; the session was re-fetched \
+                         (deliveries may be late or repeated)"
+                    ));
+                    if fetched {
+                        return step;
+                    }
+                    // The re-fetch failed. The webhook may stand in only when it is final
+                    // (a final state does not change, while an earlier event delivered late
+                    // would contradict it) and the session was not reported missing.
+                    match webhook {
+                        Some(Ok(mut normalized))
+                            if !not_found && normalized.authentication.status.is_final() =>
+                        {
+                            normalized.explain.warnings.push(format!(
+                                "re-fetching the session failed ({}); the verified final \
+                                 webhook is returned instead",
+                                step.normalized
+                                    .authentication
+                                    .raw
+                                    .message
+                                    .clone()
+                                    .unwrap_or_default()
+                            ));
+                            step.normalized = normalized;
+                        }
+                        _ => step.normalized.explain.warnings.push(format!(
+                            "re-fetching the session failed; the verified webhook {event} is \
+                             not used in its place ({})",
+                            if not_found {
+                                "Checkout answered 404 for its session"
+                            } else {
+                                "it is not a final event, and may be older than the session's state"
+                            }
+                        )),
                     }
                     return step;
                 }

@@ -17,6 +17,16 @@
 //! `wait` after a failed later call means: the authentication itself is still alive at the
 //! PSP; fetch it again (or wait for its webhook). A PSP error body is normalized by the
 //! PSP's adapter and its catalog row decides instead ([`http_error`]).
+//!
+//! A creation that may have moved money and whose outcome stays unknown (a Mangopay pay-in
+//! whose answer was lost) is never `retry_authentication`: starting again could charge the
+//! card twice. It is [`unresolved`]: `wait` while the handle holds what can still settle
+//! it (an idempotency key Mangopay remembers), `investigate` once nothing can.
+//!
+//! A repeated call that changes nothing but whose answer is a failure (a Checkout
+//! `complete` sent again after its first answer was lost) is reported as the PSP's current
+//! state when that can be read, and otherwise as [`unconfirmed`] (`wait`): the request was
+//! valid, so it is never `fix_request`.
 
 use crate::adapters::{normalize_value, scrub, Context, Draft, Normalized};
 use crate::model::{AuthenticationStatus, DocumentKind, NextStep, Provider};
@@ -54,6 +64,71 @@ impl Stage {
 
 fn draft(provider: Provider, document: &'static str) -> Draft {
     Draft::new(provider, DocumentKind::Error, document)
+}
+
+/// Whether anything can still settle an [`unresolved`] creation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolvable {
+    /// The handle can find out (ask again later): `wait`.
+    Yes,
+    /// Nothing the flow can ask will tell any more: `investigate`.
+    No,
+}
+
+/// A creation that may have moved money and whose outcome is unknown. `what` says what
+/// was tried, for the message; `reason` is the machine-readable why.
+pub fn unresolved(
+    provider: Provider,
+    resolvable: Resolvable,
+    reason: &'static str,
+    what: String,
+) -> Normalized {
+    let mut d = draft(provider, "flow.unresolved");
+    let next = match resolvable {
+        Resolvable::Yes => NextStep::Wait,
+        Resolvable::No => NextStep::Investigate,
+    };
+    d.set_status(AuthenticationStatus::Error, next, format!("flow.{reason}"));
+    d.auth.reason = Some(reason.to_owned());
+    d.auth.raw.message = Some(what);
+    d.finish()
+}
+
+/// A repeated call whose failure says nothing about the authentication (its first answer
+/// was lost, and reading the state failed too): `wait`, then read it again.
+pub fn unconfirmed(provider: Provider, operation: &'static str, what: String) -> Normalized {
+    let mut d = draft(provider, "flow.unconfirmed");
+    d.set_status(
+        AuthenticationStatus::Error,
+        NextStep::Wait,
+        "flow.state_unconfirmed",
+    );
+    d.auth.reason = Some("state_unconfirmed".to_owned());
+    d.auth.raw.message = Some(format!("{operation}: {what}"));
+    d.finish()
+}
+
+/// A notification naming an id that cannot be put in a URL path (`.`, `..`, or holding
+/// `/`, `?`, `#`, `%` or a control character, [`threeds_wire::http::path_id_problem`]):
+/// nothing is fetched, since such an id could send the call to another endpoint.
+pub fn unusable_notification_id(
+    provider: Provider,
+    field: &str,
+    id: &str,
+    problem: &str,
+) -> Normalized {
+    let mut d = Draft::new(provider, DocumentKind::Webhook, "flow.notification");
+    d.set_status(
+        AuthenticationStatus::Error,
+        NextStep::Investigate,
+        "flow.unusable_notification_id",
+    );
+    d.auth.reason = Some("unusable_notification_id".to_owned());
+    d.auth.raw.message = Some(format!(
+        "the notification's {field} '{}' cannot be used in a URL ({problem}); nothing was fetched",
+        threeds_wire::excerpt(id)
+    ));
+    d.finish()
 }
 
 /// No HTTP answer at all.

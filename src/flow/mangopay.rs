@@ -17,17 +17,22 @@
 //!    always fetched again, so duplicates and out-of-order deliveries just read the current
 //!    state.
 //!
-//! The pay-in POST can charge the card, so an unsure outcome (timeout, 5xx) is resolved
-//! through the stored answer for its idempotency key (see
-//! [`threeds_mangopay::client`]); when even that fails the step says `investigate` and the
-//! handle carries the key (`state.idempotency_key`, with an empty `id`), so a later
-//! [`fetch`](AuthenticationFlow::fetch) can still find out whether the pay-in exists.
+//! The pay-in POST can charge the card, so it is never repeated with a new key. An unsure
+//! outcome (timeout, broken answer, 5xx, 409) is resolved through the answer Mangopay stored
+//! for its idempotency key and re-posts with the *same* key (see
+//! [`threeds_mangopay::client`]: a 404 from `GET /responses/{key}` does not prove that no
+//! pay-in exists, the original may still be on its way). When that does not settle it, the
+//! step is `error` with `wait` and the handle keeps the key and the pay-in request
+//! (`state.idempotency_key`, `state.payin_request`, `state.key_first_sent`, with an empty
+//! `id`): a later [`fetch`](AuthenticationFlow::fetch) asks again the same way until
+//! Mangopay has an answer, and says `investigate` once the key is too old to be re-sent
+//! safely ([`KEY_RESEND_WINDOW`]). It never says `retry_authentication` for it.
 //!
 //! The normalized request has no Mangopay user or wallet: the payer (`AuthorId`), the
 //! credited wallet and the platform fee come from a [`Payer`], the flow's default or one
 //! given to [`MangopayFlow::start_for`].
 
-use super::failure::{self, Stage};
+use super::failure::{self, Resolvable, Stage};
 use super::{AuthenticationFlow, ChallengeResult, DeviceData, Handle, Notification, Step};
 use crate::adapters::{mangopay as adapter, Context, Draft, Normalized};
 use crate::catalog::Catalog;
@@ -37,15 +42,16 @@ use crate::request::{AuthenticationRequest, RequestCodec};
 use async_trait::async_trait;
 use serde_json::json;
 use threeds_mangopay::client::{
-    new_idempotency_key, CardDetails, CardRegistration, CardRegistrationRequest,
-    CardRegistrationUpdate, Client, ClientError,
+    is_unsure, new_idempotency_key, CardDetails, CardRegistration, CardRegistrationRequest,
+    CardRegistrationUpdate, Client, ClientError, Recovery,
 };
-use threeds_mangopay::{HookQuery, Money};
+use threeds_mangopay::{DirectCardPayInRequest, HookQuery, Money};
 use threeds_wire::http::Response;
 use threeds_wire::oauth::TokenError;
 use threeds_wire::Validate;
 
 const P: Provider = Provider::Mangopay;
+const CREATE: &str = "mangopay.create_card_payin";
 
 /// Who pays and who is credited: Mangopay objects the normalized request cannot hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,29 +137,67 @@ impl MangopayFlow {
             return rejected("request.validation", problems);
         }
         let key = new_idempotency_key();
-        const OP: &str = "mangopay.create_card_payin";
+        let first_sent = now_unix();
+        let result = self.client.create_card_payin_recovering(&wire, &key).await;
+        let pending = PendingPayIn {
+            key,
+            request: Some(wire),
+            first_sent: Some(first_sent),
+        };
+        self.settle(&pending, result)
+    }
+
+    /// What the pay-in POST's answer (or its absence) means, and the handle that goes with
+    /// it.
+    fn settle(&self, pending: &PendingPayIn, result: Result<Response, ClientError>) -> Step {
+        if is_unsure(&result) {
+            return self.unresolved(pending, describe(&result));
+        }
         let stage = Stage::Start { moves_money: true };
-        match self.client.create_card_payin_recovering(&wire, &key).await {
+        match result {
             Ok(response) => {
-                let normalized = failure::answered(P, stage, OP, &response, &self.ctx());
-                let handle = payin_handle(&response).or_else(|| {
-                    // No pay-in id: keep the key when the outcome is unsure, so that a
-                    // later fetch can look the answer up.
-                    (normalized.authentication.next_step == NextStep::Investigate)
-                        .then(|| key_handle(&key))
-                });
+                let normalized = failure::answered(P, stage, CREATE, &response, &self.ctx());
+                let handle = match payin_handle(&response) {
+                    Some(h) => Some(h),
+                    // Mangopay accepted the pay-in but its Id cannot be read: the key still
+                    // finds it.
+                    None if response.is_success() => Some(pending.handle()),
+                    // A definitive error answer: no pay-in was created.
+                    None => None,
+                };
                 Step { normalized, handle }
             }
+            // The pay-in POST was never sent.
             Err(ClientError::Token(e)) => Step {
-                // The pay-in was never sent.
                 normalized: self.token_failure(Stage::Start { moves_money: false }, &e),
                 handle: None,
             },
-            Err(ClientError::Transport(e)) => {
-                let normalized = failure::transport(P, stage, &e);
-                let handle = (!e.not_sent()).then(|| key_handle(&key));
-                Step { normalized, handle }
-            }
+            Err(ClientError::Transport(e)) => Step {
+                normalized: failure::transport(P, Stage::Start { moves_money: false }, &e),
+                handle: None,
+            },
+        }
+    }
+
+    /// A pay-in whose outcome is not known yet: `wait` while the key can still settle it.
+    fn unresolved(&self, pending: &PendingPayIn, what: String) -> Step {
+        let resolvable = if pending.may_resend(now_unix()) {
+            Resolvable::Yes
+        } else {
+            Resolvable::No
+        };
+        let advice = match resolvable {
+            Resolvable::Yes => "fetch this handle again: the pay-in must never be created with a new key",
+            Resolvable::No => "the idempotency key is too old to be re-sent safely (or the handle lacks the request); look the pay-in up in the Mangopay dashboard before charging again",
+        };
+        Step {
+            normalized: failure::unresolved(
+                P,
+                resolvable,
+                "payin_outcome_unknown",
+                format!("{what}; whether the pay-in exists is not known yet; {advice}"),
+            ),
+            handle: Some(pending.handle()),
         }
     }
 
@@ -336,89 +380,108 @@ impl MangopayFlow {
         }
     }
 
-    /// A handle from a start whose outcome was unsure: find the pay-in through the answer
-    /// Mangopay stored for the idempotency key.
+    /// A handle from a start whose outcome was unsure: ask Mangopay for the answer it
+    /// stored for the idempotency key, and re-post with the same key while that is safe.
     async fn resolve_key(&self, handle: &Handle) -> Step {
-        const OP: &str = "mangopay.get_api_response";
-        let Some(key) = handle.state.get("idempotency_key").and_then(|k| k.as_str()) else {
+        let Some(pending) = PendingPayIn::from_handle(handle) else {
             return rejected(
                 "flow.handle",
                 vec!["the handle has neither a pay-in id nor an idempotency key".into()],
             );
         };
-        let response = match self.client.get_api_response(key).await {
-            Ok(r) => r,
-            Err(e) => {
-                let mut step = self.client_failure(Stage::Later, &e);
-                step.handle = Some(handle.clone());
-                return step;
-            }
-        };
-        if response.status == 404 {
-            // Mangopay has no answer for the key: the pay-in was never created, and
-            // starting again is safe.
-            let mut d = Draft::new(P, DocumentKind::Error, "mangopay.api_response");
-            d.set_status(
-                AuthenticationStatus::Error,
-                NextStep::RetryAuthentication,
-                "rule:mangopay.no_answer_for_idempotency_key",
-            );
-            d.auth.reason = Some("payin_not_created".to_owned());
-            d.auth.raw.status = Some("404".to_owned());
-            d.auth.raw.message = Some(format!(
-                "{OP}: Mangopay holds no answer for the idempotency key; the pay-in was not created"
-            ));
-            return Step {
-                normalized: d.finish(),
-                handle: None,
-            };
-        }
-        if !response.is_success() {
-            return Step {
-                normalized: failure::http_error(P, Stage::Later, OP, &response, &self.ctx()),
-                handle: Some(handle.clone()),
-            };
-        }
-        let record: threeds_mangopay::client::ApiResponseRecord =
-            match serde_json::from_slice(&response.body) {
-                Ok(r) => r,
-                Err(e) => {
-                    return Step {
-                        normalized: failure::unreadable(
-                            P,
-                            Stage::Later,
-                            OP,
-                            &response,
-                            &e.to_string(),
-                        ),
-                        handle: Some(handle.clone()),
-                    }
+        let may_resend = pending.may_resend(now_unix());
+        let request = pending.request.clone().unwrap_or_default();
+        match self
+            .client
+            .recover_payin(&request, &pending.key, !may_resend)
+            .await
+        {
+            Recovery::Answered(response) => match payin_handle(&response) {
+                // Found the pay-in: read its current state rather than the creation answer.
+                Some(h) => self.get_payin(&h).await,
+                None => {
+                    let mut step = self.settle(&pending, Ok(response));
+                    step.handle = Some(pending.handle());
+                    step
                 }
-            };
-        let original = Response {
-            status: record.status().unwrap_or(0),
-            headers: Default::default(),
-            body: serde_json::to_vec(&record.resource.clone().unwrap_or_default())
-                .unwrap_or_default()
-                .into(),
-            attempts: response.attempts,
-        };
-        let normalized = failure::answered(
-            P,
-            Stage::Start { moves_money: true },
-            "mangopay.create_card_payin",
-            &original,
-            &self.ctx(),
-        );
-        let new_handle = payin_handle(&original);
-        match new_handle {
-            // Found the pay-in: read its current state rather than the creation answer.
-            Some(h) => self.get_payin(&h).await,
-            None => Step {
-                normalized,
-                handle: None,
             },
+            Recovery::KeyUsed(_) => self.unresolved(
+                &pending,
+                "mangopay.get_api_response: no answer recorded for the idempotency key yet, and a POST with the same key was told 409 idempotent_creation_conflict (the original exists or is being processed)".to_owned(),
+            ),
+            Recovery::Unknown => self.unresolved(
+                &pending,
+                "mangopay.get_api_response: no answer recorded for the idempotency key (a 404, or no answer at all, proves nothing: the original may still be on its way)".to_owned(),
+            ),
         }
+    }
+}
+
+/// Mangopay blocks a reused idempotency key for 24 hours; after that a POST with it would
+/// be new. A pay-in whose outcome is unknown is re-sent with its key only within this
+/// window (24 hours less a margin for clock drift and a slow original).
+pub const KEY_RESEND_WINDOW: u64 = 23 * 3600;
+
+/// A pay-in POST whose outcome is not settled yet: what a later call needs to settle it
+/// without a second pay-in. Lives in [`Handle::state`]; the request holds no card data
+/// (only the `CardId`).
+struct PendingPayIn {
+    key: String,
+    request: Option<DirectCardPayInRequest>,
+    /// Unix seconds of the first POST with the key.
+    first_sent: Option<u64>,
+}
+
+impl PendingPayIn {
+    fn handle(&self) -> Handle {
+        Handle {
+            provider: P,
+            id: String::new(),
+            client_secret: None,
+            state: json!({
+                "idempotency_key": self.key,
+                "payin_request": self.request,
+                "key_first_sent": self.first_sent,
+            }),
+        }
+    }
+
+    fn from_handle(handle: &Handle) -> Option<Self> {
+        let state = &handle.state;
+        let key = state.get("idempotency_key")?.as_str()?.to_owned();
+        Some(PendingPayIn {
+            key,
+            request: state
+                .get("payin_request")
+                .and_then(|r| serde_json::from_value(r.clone()).ok()),
+            first_sent: state.get("key_first_sent").and_then(|t| t.as_u64()),
+        })
+    }
+
+    /// Whether the POST may be sent again with the key: Mangopay still blocks the key (so
+    /// a second pay-in is impossible) and the request is at hand.
+    fn may_resend(&self, now: u64) -> bool {
+        self.request.is_some()
+            && self
+                .first_sent
+                .is_some_and(|t| now.saturating_sub(t) < KEY_RESEND_WINDOW)
+    }
+}
+
+fn now_unix() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// What an unsure pay-in POST got, for a message.
+fn describe(result: &Result<Response, ClientError>) -> String {
+    match result {
+        Ok(r) if r.status == 409 => format!(
+            "{CREATE}: HTTP 409 (the idempotency key was used: the original exists or is being processed)"
+        ),
+        Ok(r) => format!("{CREATE}: HTTP {}", r.status),
+        Err(e) => e.to_string(),
     }
 }
 
@@ -430,15 +493,6 @@ fn payin_handle(response: &Response) -> Option<Handle> {
     let value: serde_json::Value = serde_json::from_slice(&response.body).ok()?;
     let id = value.get("Id")?.as_str()?.trim();
     (!id.is_empty()).then(|| Handle::new(P, id))
-}
-
-fn key_handle(key: &str) -> Handle {
-    Handle {
-        provider: P,
-        id: String::new(),
-        client_secret: None,
-        state: json!({ "idempotency_key": key }),
-    }
 }
 
 /// Mangopay's `CardType` for a card (`CB_VISA_MASTERCARD` unless it is Amex or Maestro).
@@ -537,6 +591,12 @@ impl AuthenticationFlow for MangopayFlow {
             .map(|id| id.trim().to_owned())
             .filter(|id| !id.is_empty());
         if let Some(id) = payin_id {
+            if let Some(problem) = threeds_wire::http::path_id_problem(&id) {
+                return Step {
+                    normalized: failure::unusable_notification_id(P, "RessourceId", &id, problem),
+                    handle: None,
+                };
+            }
             return self.read_payin(&Handle::new(P, id)).await;
         }
         match adapter::normalize_hook_query(&notification.query, &self.ctx()) {

@@ -439,6 +439,17 @@ impl AuthenticationFlow for PaysafeFlow {
                 handle: None,
             };
         };
+        if let Some(problem) = threeds_wire::http::path_id_problem(&id) {
+            return Step {
+                normalized: failure::unusable_notification_id(
+                    PROVIDER,
+                    "authentication id",
+                    &id,
+                    problem,
+                ),
+                handle: None,
+            };
+        }
         let mut step = self.read(&id).await;
         let warnings = &mut step.normalized.explain.warnings;
         match verification {

@@ -14,7 +14,11 @@
 //! # Webhooks
 //!
 //! `X-Signature` is checked in constant time with the merchant group's webhook key
-//! ([`threeds_pxp::client::signing_unverified::verify_webhook`]; the hash is assumed). Then:
+//! ([`threeds_pxp::client::signing_unverified::verify_webhook`]; the hash is assumed),
+//! after `X-Request-Id` (a UUID) and `X-Signature-Timestamp` (Unix seconds) are checked for
+//! their exact form, so no character can move between them under one signature, and the
+//! timestamp for its age ([`WEBHOOK_MAX_AGE`] by default, [`PxpFlow::with_webhook_max_age`]),
+//! so a captured webhook cannot be replayed later. Then:
 //!
 //! * verified, carrying an authentication in a final state: normalized from the envelope,
 //!   no call to PXP. PXP's final states do not change (its states page: rejected means do
@@ -25,7 +29,8 @@
 //!   on when events may arrive out of order (PXP: keep the latest by timestamp);
 //! * verified, about something else (a `Token`, `Transaction` or `Reporting` event):
 //!   normalized as what it is (`unknown` / `investigate` by the catalog);
-//! * not verified (no key configured, a header missing, a wrong signature): never trusted;
+//! * not verified (no key configured, a header missing or malformed, a stale timestamp, a
+//!   wrong signature): never trusted;
 //!   the `authenticationId` in the body only names what to re-fetch.
 
 use crate::adapters::{normalize_value, scrub, Context, Draft, Normalized};
@@ -41,6 +46,8 @@ use async_trait::async_trait;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde_json::Value;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 use threeds_pxp::client::{signing_unverified, Client, Config};
 use threeds_pxp::fingerprint;
 use threeds_pxp::request::BrowserAuthenticationRequest;
@@ -101,7 +108,17 @@ pub struct PxpFlow {
     acquirer_merchant_id: Option<String>,
     challenge_window_size: Option<i64>,
     webhook_key: Option<Secret>,
+    webhook_max_age: Duration,
+    clock: Clock,
 }
+
+/// Where the flow reads the time (webhook freshness); replaceable so tests need not wait.
+pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+
+/// How old (or how far ahead of this clock) a webhook's `X-Signature-Timestamp` may be by
+/// default: PXP retries a failed delivery within 10 seconds (reference: PXP "About
+/// webhooks"), so a few minutes leave room for clock drift and nothing for late replays.
+pub const WEBHOOK_MAX_AGE: Duration = Duration::from_secs(300);
 
 impl PxpFlow {
     pub fn new(config: PxpFlowConfig) -> Result<Self, PxpFlowError> {
@@ -113,7 +130,22 @@ impl PxpFlow {
             acquirer_merchant_id: config.acquirer_merchant_id,
             challenge_window_size: config.challenge_window_size,
             webhook_key: config.webhook_key,
+            webhook_max_age: WEBHOOK_MAX_AGE,
+            clock: Arc::new(SystemTime::now),
         })
+    }
+
+    /// Accepts webhooks whose `X-Signature-Timestamp` is at most `max_age` from now
+    /// (default [`WEBHOOK_MAX_AGE`]).
+    pub fn with_webhook_max_age(mut self, max_age: Duration) -> Self {
+        self.webhook_max_age = max_age;
+        self
+    }
+
+    /// Reads the time from `clock` instead of the system clock.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     fn ctx(&self) -> Context<'_> {
@@ -355,7 +387,26 @@ impl AuthenticationFlow for PxpFlow {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(str::to_owned);
-        let verdict = verify(self.webhook_key.as_ref(), notification);
+        if let Some((id, problem)) = id
+            .as_deref()
+            .and_then(|id| threeds_wire::http::path_id_problem(id).map(|p| (id, p)))
+        {
+            return Step {
+                normalized: failure::unusable_notification_id(
+                    P,
+                    "eventData.authenticationId",
+                    id,
+                    problem,
+                ),
+                handle: None,
+            };
+        }
+        let verdict = verify(
+            self.webhook_key.as_ref(),
+            notification,
+            (self.clock)(),
+            self.webhook_max_age,
+        );
         if let (Ok(()), Some(value)) = (&verdict, &body) {
             let normalized = normalize_value(value, Some(P), &self.ctx());
             match (normalized, &id) {
@@ -417,14 +468,26 @@ impl AuthenticationFlow for PxpFlow {
     }
 }
 
-/// Checks `X-Signature` over `X-Request-Id + X-Signature-Timestamp + raw body`.
-fn verify(key: Option<&Secret>, n: &Notification) -> Result<(), &'static str> {
+/// Checks `X-Signature` over `X-Request-Id + X-Signature-Timestamp + raw body`, after the
+/// two headers' exact form (so no character can move between them under one signature,
+/// see [`signing_unverified`]) and the timestamp's age (`max_age` either side of `now`, so
+/// a captured webhook cannot be replayed later).
+fn verify(
+    key: Option<&Secret>,
+    n: &Notification,
+    now: SystemTime,
+    max_age: Duration,
+) -> Result<(), &'static str> {
     let key = key.ok_or("no webhook key configured")?;
     let request_id = n.header("x-request-id").ok_or("X-Request-Id missing")?;
     let timestamp = n
         .header("x-signature-timestamp")
         .ok_or("X-Signature-Timestamp missing")?;
     let signature = n.header("x-signature").ok_or("X-Signature missing")?;
+    signing_unverified::webhook_headers_well_formed(request_id, timestamp)?;
+    if !signing_unverified::timestamp_within(timestamp, now, max_age) {
+        return Err("X-Signature-Timestamp is outside the accepted window (stale or replayed)");
+    }
     if signing_unverified::verify_webhook(key.expose(), request_id, timestamp, &n.body, signature) {
         Ok(())
     } else {
@@ -561,8 +624,10 @@ mod tests {
 
     #[test]
     fn verification_needs_the_key_and_all_three_headers() {
+        const RID: &str = "0f8fad5b-d9cb-469f-a165-70867728950e";
+        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         let body = br#"{"eventCategory":"Authentication"}"#.to_vec();
-        let sig = signing_unverified::webhook_signature("k", "rid", "17", &body);
+        let sig = signing_unverified::webhook_signature("k", RID, "1700000000", &body);
         let n = |headers: Vec<(&str, &str)>| Notification {
             method: "POST".into(),
             headers: headers
@@ -573,20 +638,21 @@ mod tests {
             body: body.clone(),
         };
         let key = Secret::new("k");
+        let check = |k: Option<&Secret>, n: &Notification| verify(k, n, at, WEBHOOK_MAX_AGE);
         let full = n(vec![
-            ("X-Request-Id", "rid"),
-            ("x-signature-timestamp", "17"),
+            ("X-Request-Id", RID),
+            ("x-signature-timestamp", "1700000000"),
             ("X-SIGNATURE", &sig),
         ]);
-        assert_eq!(verify(Some(&key), &full), Ok(()));
-        assert_eq!(verify(None, &full), Err("no webhook key configured"));
+        assert_eq!(check(Some(&key), &full), Ok(()));
+        assert_eq!(check(None, &full), Err("no webhook key configured"));
         assert_eq!(
-            verify(Some(&Secret::new("other")), &full),
+            check(Some(&Secret::new("other")), &full),
             Err("X-Signature does not match")
         );
-        let missing = n(vec![("X-Request-Id", "rid"), ("X-Signature", &sig)]);
+        let missing = n(vec![("X-Request-Id", RID), ("X-Signature", &sig)]);
         assert_eq!(
-            verify(Some(&key), &missing),
+            check(Some(&key), &missing),
             Err("X-Signature-Timestamp missing")
         );
     }

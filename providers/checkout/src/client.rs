@@ -31,7 +31,7 @@ use serde::Serialize;
 use std::fmt;
 use std::time::Duration;
 use threeds_wire::http::{
-    encode_component, join_url, HttpSettings, Replay, Request, Response, Transport, TransportError,
+    join_url, path_segment, HttpSettings, Replay, Request, Response, Transport, TransportError,
 };
 use threeds_wire::oauth::{client_credentials, TokenCache, TokenError};
 use threeds_wire::{with_secrets_revealed, Secret};
@@ -269,7 +269,7 @@ impl Client {
         auth: Auth<'_>,
         channel: Option<&Channel>,
     ) -> Result<Response, ClientError> {
-        let url = self.session_url(id, None);
+        let url = self.session_url("checkout.get_session", id, None)?;
         self.send(auth, || {
             let request = Request::new(Method::GET, &url, "checkout.get_session");
             match channel {
@@ -288,7 +288,7 @@ impl Client {
         auth: Auth<'_>,
     ) -> Result<Response, ClientError> {
         let bytes = json(body, "checkout.collect_data")?;
-        let url = self.session_url(id, Some("collect-data"));
+        let url = self.session_url("checkout.collect_data", id, Some("collect-data"))?;
         self.send(auth, || {
             Ok(Request::new(Method::PUT, &url, "checkout.collect_data")
                 .json_body(bytes.clone())
@@ -305,7 +305,11 @@ impl Client {
         auth: Auth<'_>,
     ) -> Result<Response, ClientError> {
         let bytes = json(body, "checkout.issuer_fingerprint")?;
-        let url = self.session_url(id, Some("issuer-fingerprint"));
+        let url = self.session_url(
+            "checkout.issuer_fingerprint",
+            id,
+            Some("issuer-fingerprint"),
+        )?;
         self.send(auth, || {
             Ok(
                 Request::new(Method::PUT, &url, "checkout.issuer_fingerprint")
@@ -319,7 +323,7 @@ impl Client {
     /// `POST /sessions/{id}/complete` (204): Checkout then posts the result to the
     /// session's `callback_url`.
     pub async fn complete(&self, id: &str, auth: Auth<'_>) -> Result<Response, ClientError> {
-        let url = self.session_url(id, Some("complete"));
+        let url = self.session_url("checkout.complete_session", id, Some("complete"))?;
         self.send(auth, || {
             Ok(
                 Request::new(Method::POST, &url, "checkout.complete_session")
@@ -334,15 +338,20 @@ impl Client {
         self.tokens.invalidate().await;
     }
 
-    fn session_url(&self, id: &str, action: Option<&str>) -> String {
-        let base = join_url(
-            &self.api_base,
-            &format!("sessions/{}", encode_component(id)),
-        );
-        match action {
+    /// `{api}/sessions/{id}[/{action}]`; an id that cannot be one path segment (it may come
+    /// from a notification) is refused before anything is sent.
+    fn session_url(
+        &self,
+        operation: &'static str,
+        id: &str,
+        action: Option<&str>,
+    ) -> Result<String, TransportError> {
+        let segment = path_segment(operation, "session id", id)?;
+        let base = join_url(&self.api_base, &format!("sessions/{segment}"));
+        Ok(match action {
             Some(a) => join_url(&base, a),
             None => base,
-        }
+        })
     }
 
     async fn token(&self) -> Result<Secret, ClientError> {

@@ -323,22 +323,31 @@ async fn session_secret_calls_send_the_secret_raw_and_no_token() {
 }
 
 #[tokio::test]
-async fn session_ids_are_encoded_as_one_path_segment() {
+async fn session_ids_that_are_not_one_path_segment_are_never_sent() {
     let server = MockServer::start().await;
     mount_token(&server, "t").await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(404))
         .mount(&server)
         .await;
+    for id in ["sid_x/../../admin?y", "..", ".", "sid_%2e%2e", "sid_a#b"] {
+        match client(&server).get_session(id, Auth::OAuth, None).await {
+            Err(ClientError::Transport(TransportError::Build { operation, detail })) => {
+                assert_eq!(operation, "checkout.get_session");
+                assert!(detail.contains("session id"), "{detail}");
+            }
+            other => panic!("{id}: {other:?}"),
+        }
+    }
+    let sent = server.received_requests().await.unwrap();
+    assert!(sent.iter().all(|r| r.method.as_str() != "GET"), "{sent:?}");
+    // An id that is one segment is still percent-encoded.
     client(&server)
-        .get_session("sid_x/../../admin?y", Auth::OAuth, None)
+        .get_session("sid_a b", Auth::OAuth, None)
         .await
         .unwrap();
-    let requests = server.received_requests().await.unwrap();
-    assert_eq!(
-        requests[1].url.path(),
-        "/sessions/sid_x%2F..%2F..%2Fadmin%3Fy"
-    );
+    let sent = server.received_requests().await.unwrap();
+    assert_eq!(sent.last().unwrap().url.path(), "/sessions/sid_a%20b");
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ use base64::Engine;
 use serde_json::{json, Value};
 use std::time::Duration;
 use threeds_mangopay::client::{
-    CardDetails, CardRegistration, Client, ClientError, Config, Environment, HookRequest,
+    is_unsure, CardDetails, CardRegistration, Client, ClientError, Config, Environment, HookRequest,
 };
 use threeds_mangopay::DirectCardPayInRequest;
 use threeds_wire::http::{HttpSettings, TransportError};
@@ -379,10 +379,12 @@ async fn a_timeout_is_resolved_from_the_stored_response() {
 async fn when_nothing_resolves_the_first_failure_is_returned() {
     let server = MockServer::start().await;
     token_endpoint(&server, 1).await;
+    // The first POST and one resend with the same key per round.
     Mock::given(method("POST"))
         .and(path(PAYIN_PATH))
+        .and(header("idempotency-key", KEY))
         .respond_with(ResponseTemplate::new(502))
-        .expect(1)
+        .expect(4)
         .mount(&server)
         .await;
     // The look-ups fail too: 3 rounds, each a GET the transport retries 3 times.
@@ -393,11 +395,46 @@ async fn when_nothing_resolves_the_first_failure_is_returned() {
         .mount(&server)
         .await;
     let c = client(&server);
-    let r = c
-        .create_card_payin_recovering(&payin_body(), KEY)
-        .await
-        .unwrap();
-    assert_eq!(r.status, 502);
+    let r = c.create_card_payin_recovering(&payin_body(), KEY).await;
+    assert!(is_unsure(&r));
+    assert_eq!(r.unwrap().status, 502);
+}
+
+#[tokio::test]
+async fn a_proxy_404_then_a_409_stays_unsure_and_stops_resending() {
+    let server = MockServer::start().await;
+    token_endpoint(&server, 1).await;
+    Mock::given(method("POST"))
+        .and(path(PAYIN_PATH))
+        .and(header("idempotency-key", KEY))
+        .respond_with(ResponseTemplate::new(504))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    // The resend meets the used key: the original exists or is in flight.
+    Mock::given(method("POST"))
+        .and(path(PAYIN_PATH))
+        .and(header("idempotency-key", KEY))
+        .respond_with(ResponseTemplate::new(409).set_body_string(CONFLICT))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // A proxy's 404: no Mangopay error body. It proves nothing.
+    Mock::given(method("GET"))
+        .and(path(RESPONSES_PATH))
+        .respond_with(ResponseTemplate::new(404))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let r = c.create_card_payin_recovering(&payin_body(), KEY).await;
+    assert!(is_unsure(&r));
+    assert_eq!(
+        r.unwrap().status,
+        409,
+        "the 409 says more than the first 504"
+    );
 }
 
 #[tokio::test]

@@ -32,7 +32,8 @@ use reqwest::Method;
 use serde::Serialize;
 use std::fmt;
 use threeds_wire::http::{
-    encode_component, join_url, HttpSettings, Replay, Request, Response, Transport, TransportError,
+    encode_component, join_url, path_segment, HttpSettings, Replay, Request, Response, Transport,
+    TransportError,
 };
 use threeds_wire::{with_secrets_revealed, Secret};
 
@@ -194,7 +195,7 @@ impl Client {
         let url = self.url(&format!(
             "{}/{}",
             crate::authentications_path(&encode_component(&self.account_id)),
-            encode_component(authentication_id)
+            path_segment(OP, "authentication id", authentication_id)?
         ));
         let request = self
             .request(Method::GET, url, OP, &self.server_authorization)?
@@ -226,7 +227,7 @@ impl Client {
         let url = self.url(&format!(
             "{}/{}/finalize",
             crate::authentications_path(&encode_component(&self.account_id)),
-            encode_component(authentication_id)
+            path_segment(OP, "authentication id", authentication_id)?
         ));
         let request = self
             .request(Method::POST, url, OP, &self.sdk_authorization)?

@@ -112,22 +112,31 @@ async fn get_authentication_uses_the_id_path_and_basic_auth() {
 }
 
 #[tokio::test]
-async fn ids_are_encoded_as_one_path_segment() {
+async fn ids_are_encoded_as_one_path_segment_and_dot_segments_are_never_sent() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .and(path(format!("{}/a%2Fb%3F", auth_path())))
+        .and(path(format!("{}/a%20b", auth_path())))
         .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
         .expect(1)
         .mount(&server)
         .await;
     assert_eq!(
         client(&server)
-            .get_authentication("a/b?")
+            .get_authentication("a b")
             .await
             .unwrap()
             .status,
         200
     );
+    for id in ["..", ".", "a/b?", "%2e%2e"] {
+        assert!(
+            matches!(
+                client(&server).get_authentication(id).await,
+                Err(TransportError::Build { .. })
+            ),
+            "{id}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -172,7 +172,7 @@ async fn initiate_puts_to_the_authentication_path() {
 }
 
 #[tokio::test]
-async fn get_is_signed_over_an_empty_body_and_ids_are_path_encoded() {
+async fn get_is_signed_over_an_empty_body_and_ids_are_one_path_segment() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(200).set_body_raw(GET_RESPONSE, "application/json"))
@@ -182,8 +182,16 @@ async fn get_is_signed_over_an_empty_body_and_ids_are_path_encoded() {
     c.get_authentication("550e8400-e29b-41d4-a716-446655440000")
         .await
         .unwrap();
-    c.get_authentication("a/b?c").await.unwrap();
+    c.get_authentication("a b").await.unwrap();
+    for bad in ["a/b?c", "..", ".", "%2e%2e", "a#b"] {
+        let refused = c.get_authentication(bad).await.unwrap_err();
+        assert!(
+            matches!(refused, TransportError::Build { .. }),
+            "{bad}: {refused}"
+        );
+    }
     let reqs = received(&server).await;
+    assert_eq!(reqs.len(), 2, "refused ids are never sent");
     assert_eq!(
         reqs[0].url.path(),
         "/api/v1/threedsecure/standalone/authentications/550e8400-e29b-41d4-a716-446655440000"
@@ -192,7 +200,7 @@ async fn get_is_signed_over_an_empty_body_and_ids_are_path_encoded() {
     assert_signed(&reqs[0]);
     assert_eq!(
         reqs[1].url.path(),
-        "/api/v1/threedsecure/standalone/authentications/a%2Fb%3Fc"
+        "/api/v1/threedsecure/standalone/authentications/a%20b"
     );
     assert_eq!(reqs[1].url.query(), None);
 

@@ -410,6 +410,46 @@ pub fn join_url(base: &str, path: &str) -> String {
     )
 }
 
+/// Why `id` cannot stand as one segment of a URL path, if it cannot: empty, `.` or `..`
+/// (which URL parsers resolve as "this" and "the parent" directory, so an id taken from a
+/// notification could send a call to another endpoint; percent-encoding does not help,
+/// since `%2e%2e` is resolved the same way), or holding `/`, `\`, `?`, `#`, `%` or a control
+/// character, which end, reshape or re-encode the path.
+pub fn path_id_problem(id: &str) -> Option<&'static str> {
+    if id.is_empty() {
+        return Some("it is empty");
+    }
+    if id == "." || id == ".." {
+        return Some("it is a '.' or '..' path segment");
+    }
+    if id.chars().any(char::is_control) {
+        return Some("it holds a control character");
+    }
+    if id.contains(['/', '\\', '?', '#', '%']) {
+        return Some("it holds '/', '\\', '?', '#' or '%'");
+    }
+    None
+}
+
+/// `id` percent-encoded as one path segment, or a build error naming `operation` and
+/// `what` the id is when it cannot be one ([`path_id_problem`]).
+pub fn path_segment(
+    operation: &'static str,
+    what: &str,
+    id: &str,
+) -> Result<String, TransportError> {
+    match path_id_problem(id) {
+        None => Ok(encode_component(id)),
+        Some(problem) => Err(TransportError::Build {
+            operation,
+            detail: format!(
+                "the {what} '{}' cannot be used in a URL: {problem}",
+                crate::excerpt(id)
+            ),
+        }),
+    }
+}
+
 /// Percent-encodes one path segment or form value (RFC 3986 unreserved characters pass).
 pub fn encode_component(value: &str) -> String {
     let mut out = String::with_capacity(value.len());

@@ -190,3 +190,30 @@ async fn header_values_never_reach_error_messages() {
     assert!(!e.to_string().contains("sk_secret"), "{e}");
     assert!(e.to_string().contains("authorization"), "{e}");
 }
+
+#[test]
+fn ids_that_are_not_one_path_segment_are_refused_before_sending() {
+    use threeds_wire::http::{path_id_problem, path_segment};
+    for bad in [
+        "", ".", "..", "a/b", "a\\b", "a?b", "a#b", "%2e%2e", "a\nb", "a\u{0}b",
+    ] {
+        assert!(path_id_problem(bad).is_some(), "{bad:?}");
+        match path_segment("test.get", "session id", bad) {
+            Err(TransportError::Build { operation, detail }) => {
+                assert_eq!(operation, "test.get");
+                assert!(detail.contains("session id"), "{detail}");
+            }
+            other => panic!("{bad:?}: {other:?}"),
+        }
+    }
+    for good in [
+        "sid_abc123",
+        "0f8fad5b-d9cb-469f-a165-70867728950e",
+        "a.b",
+        "...",
+        "é",
+    ] {
+        assert_eq!(path_id_problem(good), None, "{good:?}");
+    }
+    assert_eq!(path_segment("t", "id", "a b").unwrap(), "a%20b");
+}

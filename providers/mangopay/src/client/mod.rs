@@ -15,21 +15,28 @@
 //!
 //! Every POST carries an `Idempotency-Key` (16 to 36 letters, digits or `-`). Mangopay blocks
 //! *every* later request with the same key for 24 h with HTTP 409
-//! `idempotent_creation_conflict`, whatever the first answer was (reference A.1). So sending a
-//! POST again with its key never gets the first answer back: the transport is told not to
-//! replay POSTs ([`Replay::OnlyUnsent`]: only when the request provably never left), and
-//! [`Client::create_card_payin_recovering`] recovers from an unsure outcome instead:
+//! `idempotent_creation_conflict`, whatever the first answer was, and keeps the first answer
+//! for "View an API Response" (`GET /responses/{IdempotencyKey}`) for 24 h
+//! (<https://docs.mangopay.com/api-reference/overview/idempotency>,
+//! <https://docs.mangopay.com/api-reference/api-responses/view-api-response>). So sending a
+//! POST again with its key never gets the first answer back, and never creates a second
+//! resource: the transport is told not to replay POSTs ([`Replay::OnlyUnsent`]: only when
+//! the request provably never left), and [`Client::create_card_payin_recovering`] recovers
+//! from an unsure outcome instead:
 //!
 //! 1. the POST times out, breaks, answers 5xx or 429, or answers 409 (the key was already
 //!    used, by an earlier attempt of this same payment);
-//! 2. `GET /responses/{IdempotencyKey}` ("View an API Response") returns the answer
-//!    Mangopay recorded for the key: that answer is returned as if the POST had given it;
-//! 3. when Mangopay has no answer for the key (HTTP 404), the POST never took effect and is
-//!    sent once more with the same key; a 409 to that means the first POST is still being
-//!    processed, so step 2 is repeated after a pause;
+//! 2. `GET /responses/{IdempotencyKey}` returns the answer Mangopay recorded for the key:
+//!    that answer is returned as if the POST had given it;
+//! 3. a 404 there does **not** prove that no pay-in exists: the original may still be on its
+//!    way or being processed (Mangopay records the answer once it has one), and a 404 from
+//!    a proxy carries no Mangopay error body at all. So the POST is sent again with the
+//!    *same* key: if the original never arrived, this one is the first and its answer is the
+//!    pay-in's (a late original then gets 409); a 409 means the key was used, i.e. the
+//!    original exists or is in flight, and step 2 is repeated after a pause;
 //! 4. when nothing conclusive comes back within [`HttpSettings::max_attempts`] rounds, the
-//!    original failure is returned and the caller must treat the payment as unknown (a
-//!    pay-in may have charged the card: look it up, never create a second one blindly).
+//!    unsure outcome is returned ([`is_unsure`] says so) and the caller keeps the key to ask
+//!    again later; it must never create the pay-in with a new key.
 //!
 //! A 401 on a POST is retried with the same key: Mangopay checks the token before it
 //! records the key (an assumption the simulator shares; the docs do not say).
@@ -52,8 +59,8 @@ use reqwest::Method;
 use serde::Serialize;
 use std::time::Duration;
 use threeds_wire::http::{
-    encode_component, encode_form, join_url, HttpSettings, Replay, Request, Response, Transport,
-    TransportError,
+    encode_component, encode_form, join_url, path_segment, HttpSettings, Replay, Request, Response,
+    Transport, TransportError,
 };
 use threeds_wire::oauth::{client_credentials, TokenCache, TokenError};
 use threeds_wire::{CardNumber, Secret};
@@ -306,7 +313,10 @@ impl Client {
 
     /// `GET /users/{UserId}`.
     pub async fn get_user(&self, id: &str) -> Result<Response, ClientError> {
-        let path = format!("users/{}", encode_component(id));
+        let path = format!(
+            "users/{}",
+            path_segment("mangopay.get_user", "user id", id)?
+        );
         self.send_authorized(|| self.get(&path, "mangopay.get_user"))
             .await
     }
@@ -323,8 +333,28 @@ impl Client {
 
     /// `GET /wallets/{WalletId}`.
     pub async fn get_wallet(&self, id: &str) -> Result<Response, ClientError> {
-        let path = format!("wallets/{}", encode_component(id));
+        let path = format!(
+            "wallets/{}",
+            path_segment("mangopay.get_wallet", "wallet id", id)?
+        );
         self.send_authorized(|| self.get(&path, "mangopay.get_wallet"))
+            .await
+    }
+
+    /// `GET /wallets/{WalletId}/transactions?page=P&per_page=N` ("List Transactions for a
+    /// Wallet"; `per_page` at most 100): what moved money into or out of the wallet, e.g. to
+    /// check that an unsure pay-in was created once.
+    pub async fn list_wallet_transactions(
+        &self,
+        id: &str,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Response, ClientError> {
+        let path = format!(
+            "wallets/{}/transactions?page={page}&per_page={per_page}",
+            path_segment("mangopay.list_wallet_transactions", "wallet id", id)?
+        );
+        self.send_authorized(|| self.get(&path, "mangopay.list_wallet_transactions"))
             .await
     }
 
@@ -406,14 +436,24 @@ impl Client {
         id: &str,
         body: &CardRegistrationUpdate,
     ) -> Result<Response, ClientError> {
-        let path = format!("cardregistrations/{}", encode_component(id));
+        let path = format!(
+            "cardregistrations/{}",
+            path_segment(
+                "mangopay.update_card_registration",
+                "card registration id",
+                id
+            )?
+        );
         self.send_authorized(|| self.put(&path, "mangopay.update_card_registration", body))
             .await
     }
 
     /// `GET /cardregistrations/{Id}`.
     pub async fn get_card_registration(&self, id: &str) -> Result<Response, ClientError> {
-        let path = format!("cardregistrations/{}", encode_component(id));
+        let path = format!(
+            "cardregistrations/{}",
+            path_segment("mangopay.get_card_registration", "card registration id", id)?
+        );
         self.send_authorized(|| self.get(&path, "mangopay.get_card_registration"))
             .await
     }
@@ -440,56 +480,79 @@ impl Client {
     }
 
     /// `POST /payins/card/direct`, resolving a lost or failed answer through
-    /// `GET /responses/{key}` as the module documentation describes.
+    /// `GET /responses/{key}` and re-posts with the same key, as the module documentation
+    /// describes. An answer for which [`is_unsure`] holds is still unresolved.
     pub async fn create_card_payin_recovering(
         &self,
         body: &DirectCardPayInRequest,
         key: &str,
     ) -> Result<Response, ClientError> {
         let first = self.create_card_payin(body, key).await;
-        if !needs_recovery(&first) {
+        if !is_unsure(&first) {
             return first;
         }
+        let mut key_used = is_key_used(&first);
         let rounds = self.transport.settings().max_attempts.max(1);
         let mut pause = self.transport.settings().backoff;
-        let mut reposted = false;
+        let mut conflict = None;
         for round in 0..rounds {
             if round > 0 {
                 tokio::time::sleep(pause).await;
                 pause = pause.saturating_mul(2);
             }
-            let looked_up = match self.get_api_response(key).await {
-                Ok(r) => r,
-                Err(ClientError::Token(e)) => return Err(ClientError::Token(e)),
-                Err(_) => continue,
-            };
-            match looked_up.status {
-                200 => {
-                    if let Some(original) = recorded_answer(&looked_up) {
-                        tracing::debug!(
-                            status = original.status,
-                            "mangopay.create_card_payin: answer recovered from responses/{{key}}"
-                        );
-                        return Ok(original);
-                    }
+            match self.recover_payin(body, key, key_used).await {
+                Recovery::Answered(answer) => return Ok(answer),
+                Recovery::KeyUsed(answer) => {
+                    key_used = true;
+                    conflict = Some(answer);
                 }
-                404 if !reposted => {
-                    // Mangopay has no answer for the key: the POST never took effect.
-                    reposted = true;
-                    let again = self.create_card_payin(body, key).await;
-                    if !needs_recovery(&again) {
-                        return again;
-                    }
-                }
-                _ => {}
+                Recovery::Unknown => {}
             }
         }
-        first
+        // Still unsure; a 409 met on the way says more (the original exists or is being
+        // processed) than the first failure does.
+        conflict.map_or(first, Ok)
+    }
+
+    /// One round of recovery: the recorded answer for `key`, else (unless the key is known
+    /// to be used) the POST again with the same key.
+    pub async fn recover_payin(
+        &self,
+        body: &DirectCardPayInRequest,
+        key: &str,
+        key_used: bool,
+    ) -> Recovery {
+        if let Ok(looked_up) = self.get_api_response(key).await {
+            if looked_up.status == 200 {
+                if let Some(original) = recorded_answer(&looked_up) {
+                    tracing::debug!(
+                        status = original.status,
+                        "mangopay.create_card_payin: answer recovered from responses/{{key}}"
+                    );
+                    return Recovery::Answered(original);
+                }
+            }
+        }
+        // No recorded answer (a 404, Mangopay's or a proxy's, proves nothing) or no answer
+        // at all: a POST with the same key either is the first to arrive, or is told 409.
+        if key_used {
+            return Recovery::Unknown;
+        }
+        match self.create_card_payin(body, key).await {
+            Ok(r) if r.status == 409 => Recovery::KeyUsed(r),
+            Ok(r) if !is_unsure_status(r.status) => Recovery::Answered(r),
+            // Unsure, or not sent (no token, no connection): the original's fate is still
+            // open, which a failure to send the copy does not change.
+            _ => Recovery::Unknown,
+        }
     }
 
     /// `GET /payins/{PayInId}`.
     pub async fn get_payin(&self, id: &str) -> Result<Response, ClientError> {
-        let path = format!("payins/{}", encode_component(id));
+        let path = format!(
+            "payins/{}",
+            path_segment("mangopay.get_payin", "pay-in id", id)?
+        );
         self.send_authorized(|| self.get(&path, "mangopay.get_payin"))
             .await
     }
@@ -508,14 +571,20 @@ impl Client {
 
     /// `PUT /hooks/{HookId}`.
     pub async fn update_hook(&self, id: &str, body: &HookUpdate) -> Result<Response, ClientError> {
-        let path = format!("hooks/{}", encode_component(id));
+        let path = format!(
+            "hooks/{}",
+            path_segment("mangopay.update_hook", "hook id", id)?
+        );
         self.send_authorized(|| self.put(&path, "mangopay.update_hook", body))
             .await
     }
 
     /// `GET /hooks/{HookId}`.
     pub async fn get_hook(&self, id: &str) -> Result<Response, ClientError> {
-        let path = format!("hooks/{}", encode_component(id));
+        let path = format!(
+            "hooks/{}",
+            path_segment("mangopay.get_hook", "hook id", id)?
+        );
         self.send_authorized(|| self.get(&path, "mangopay.get_hook"))
             .await
     }
@@ -528,7 +597,10 @@ impl Client {
 
     /// `GET /responses/{IdempotencyKey}` ("View an API Response").
     pub async fn get_api_response(&self, key: &str) -> Result<Response, ClientError> {
-        let path = format!("responses/{}", encode_component(key));
+        let path = format!(
+            "responses/{}",
+            path_segment("mangopay.get_api_response", "idempotency key", key)?
+        );
         self.send_authorized(|| self.get(&path, "mangopay.get_api_response"))
             .await
     }
@@ -552,16 +624,37 @@ fn is_invalid_credentials(response: &Response) -> bool {
         .is_some_and(|t| t == ErrorType::InvalidCredentials)
 }
 
-/// Whether the pay-in POST's outcome is unknown or hidden behind the used key.
-fn needs_recovery(result: &Result<Response, ClientError>) -> bool {
+/// What one round of pay-in recovery learnt.
+#[derive(Debug)]
+pub enum Recovery {
+    /// Mangopay's answer to the pay-in POST: the recorded one, or that of a re-post that
+    /// was the first request with the key.
+    Answered(Response),
+    /// The key was used (this 409): the original exists or is still being processed.
+    KeyUsed(Response),
+    /// Nothing conclusive.
+    Unknown,
+}
+
+/// Whether a pay-in POST's outcome is unknown or hidden behind the used key: no answer
+/// after the request left (timeout, broken exchange, oversized answer), 5xx, 429 or 409.
+/// A token failure means the POST was never sent.
+pub fn is_unsure(result: &Result<Response, ClientError>) -> bool {
     match result {
-        Ok(r) => r.status == 409 || r.status == 429 || r.status >= 500,
-        Err(ClientError::Transport(e)) => matches!(
-            e,
-            TransportError::TimedOut { .. } | TransportError::Interrupted { .. }
-        ),
+        Ok(r) => is_unsure_status(r.status),
+        Err(ClientError::Transport(e)) => !e.not_sent(),
         Err(ClientError::Token(_)) => false,
     }
+}
+
+/// 409 (the key was used), 429 and 5xx: the answer does not say what became of the pay-in.
+fn is_unsure_status(status: u16) -> bool {
+    status == 409 || status == 429 || status >= 500
+}
+
+/// A 409: Mangopay has seen a request with this key.
+fn is_key_used(result: &Result<Response, ClientError>) -> bool {
+    matches!(result, Ok(r) if r.status == 409)
 }
 
 /// The original answer inside a "View an API Response" body.

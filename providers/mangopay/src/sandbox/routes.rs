@@ -267,7 +267,14 @@ pub(crate) async fn api(
                 );
             }
         }
-        let outcome = route(&shared, &mut state, &method, &rest, &body);
+        let outcome = route(
+            &shared,
+            &mut state,
+            &method,
+            &rest,
+            uri.query().unwrap_or(""),
+            &body,
+        );
         if method == Method::POST {
             if let Some(key) = &key {
                 if let Some(r) = state.responses.get_mut(key) {
@@ -292,7 +299,14 @@ pub(crate) async fn api(
     json_reply(outcome.status, &outcome.body)
 }
 
-fn route(shared: &Shared, state: &mut State, method: &Method, rest: &str, body: &[u8]) -> Outcome {
+fn route(
+    shared: &Shared,
+    state: &mut State,
+    method: &Method,
+    rest: &str,
+    query: &str,
+    body: &[u8],
+) -> Outcome {
     // Empty segments are skipped: the official Python SDK asks for `responses//{key}`.
     let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     let get = *method == Method::GET;
@@ -318,6 +332,11 @@ fn route(shared: &Shared, state: &mut State, method: &Method, rest: &str, body: 
             not_found("User", id)
         }),
         ["wallets"] if post => parsed().and_then(|b| create_wallet(state, &b)),
+        ["wallets", id, "transactions"] if get => Ok(if state.wallets.contains_key(*id) {
+            wallet_transactions(state, id, query)
+        } else {
+            not_found("Wallet", id)
+        }),
         ["wallets", id] if get => Ok(state
             .wallets
             .get(*id)
@@ -976,6 +995,36 @@ fn update_hook(state: &mut State, id: &str, b: &Value) -> Result<Reply, Reply> {
         hook.tag = Some(t);
     }
     Ok((200, hook.to_json()))
+}
+
+/// "List Transactions for a Wallet" (`GET /wallets/{WalletId}/transactions`): the pay-ins
+/// credited to the wallet, oldest first, paged as Mangopay pages lists (`page` from 1,
+/// `per_page` 10 by default, at most 100;
+/// <https://docs.mangopay.com/api-reference/overview/pagination>).
+fn wallet_transactions(state: &State, wallet: &str, query: &str) -> Reply {
+    let params = threeds_wire::http::decode_form(query);
+    let number = |name: &str, default: usize| {
+        params
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .and_then(|(_, v)| v.parse::<usize>().ok())
+            .unwrap_or(default)
+    };
+    let per_page = number("per_page", 10).clamp(1, 100);
+    let page = number("page", 1).max(1);
+    let mut payins: Vec<&PayIn> = state
+        .payins
+        .values()
+        .filter(|p| p.credited_wallet_id == wallet)
+        .collect();
+    payins.sort_by(|a, b| (a.creation, &a.id).cmp(&(b.creation, &b.id)));
+    let list = payins
+        .into_iter()
+        .skip((page - 1).saturating_mul(per_page))
+        .take(per_page)
+        .map(PayIn::to_json)
+        .collect();
+    (200, Value::Array(list))
 }
 
 /// "View an API Response" (`view-api-response.mdx`): the recorded answer, once it exists.

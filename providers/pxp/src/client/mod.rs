@@ -25,7 +25,7 @@ use crate::request::{BrowserAuthenticationRequest, PreInitiateRequest};
 use reqwest::Method;
 use serde::Serialize;
 use threeds_wire::http::{
-    encode_component, join_url, HttpSettings, Replay, Request, Response, Transport, TransportError,
+    join_url, path_segment, HttpSettings, Replay, Request, Response, Transport, TransportError,
 };
 use threeds_wire::{with_secrets_revealed, Secret};
 
@@ -213,16 +213,9 @@ fn serialize(operation: &'static str, body: &impl Serialize) -> Result<Vec<u8>, 
     })
 }
 
-/// A non-empty, percent-encoded path segment.
+/// The authenticationId as one percent-encoded path segment ([`path_segment`]).
 fn path_id(operation: &'static str, id: &str) -> Result<String, TransportError> {
-    let id = id.trim();
-    if id.is_empty() {
-        return Err(TransportError::Build {
-            operation,
-            detail: "the authenticationId is empty".into(),
-        });
-    }
-    Ok(encode_component(id))
+    path_segment(operation, "authenticationId", id.trim())
 }
 
 /// A random version-4 UUID for `X-Request-Id`.

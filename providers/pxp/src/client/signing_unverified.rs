@@ -34,8 +34,16 @@
 //! `signedDataString = requestIdHeader + signatureTimestampHeader + rawRequestBody`, UTF-8,
 //! HMAC with the merchant group's webhook key, base64 compared with `X-Signature`.
 //! **Assumed**: the hash is SHA-256 (not named in the readable text), the key is used as
-//! its UTF-8 bytes, and the simulator's `X-Signature-Timestamp` is Unix seconds (the
-//! verification does not interpret the timestamp, so its format does not matter to it).
+//! its UTF-8 bytes, `X-Signature-Timestamp` is Unix seconds and `X-Request-Id` a UUID (the
+//! form of every PXP request id shown, and what the simulator sends).
+//!
+//! Because the three parts are concatenated without a separator, a genuine signature still
+//! verifies when a character moves from the end of the request id to the start of the
+//! timestamp (or from the timestamp into the body). The signed string stays PXP's; instead
+//! both headers must have their exact form ([`webhook_headers_well_formed`]): a UUID has a
+//! fixed length and a timestamp has only digits and no leading zero, so no character can
+//! change sides. The timestamp must also be recent ([`timestamp_within`], the flow's
+//! window), so a captured webhook cannot be replayed later.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 use threeds_wire::signature::{sign_base64, verify_base64};
@@ -121,14 +129,55 @@ pub fn verify_request(
 
 /// True when `timestamp` (Unix seconds) is within [`MAX_CLOCK_SKEW_SECS`] of `now`.
 pub fn timestamp_fresh(timestamp: &str, now: SystemTime) -> bool {
-    let Ok(at) = timestamp.trim().parse::<u64>() else {
+    timestamp_within(
+        timestamp.trim(),
+        now,
+        std::time::Duration::from_secs(MAX_CLOCK_SKEW_SECS),
+    )
+}
+
+/// True when `timestamp` is Unix seconds ([`is_unix_seconds`]) no further than `window`
+/// from `now`, either way (clocks drift).
+pub fn timestamp_within(timestamp: &str, now: SystemTime, window: std::time::Duration) -> bool {
+    if !is_unix_seconds(timestamp) {
+        return false;
+    }
+    let Ok(at) = timestamp.parse::<u64>() else {
         return false;
     };
     let now = now
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    now.abs_diff(at) <= MAX_CLOCK_SKEW_SECS
+    now.abs_diff(at) <= window.as_secs()
+}
+
+/// Unix seconds exactly as sent: 1 to 12 decimal digits, no sign, space or leading zero.
+pub fn is_unix_seconds(text: &str) -> bool {
+    (1..=12).contains(&text.len())
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && (text == "0" || !text.starts_with('0'))
+}
+
+/// A UUID in its canonical 8-4-4-4-12 hexadecimal form (36 characters).
+pub fn is_uuid(text: &str) -> bool {
+    text.len() == 36
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+/// Checks the form of a webhook's `X-Request-Id` (a UUID) and `X-Signature-Timestamp`
+/// (Unix seconds), so that no character can move between them under one signature.
+pub fn webhook_headers_well_formed(request_id: &str, timestamp: &str) -> Result<(), &'static str> {
+    if !is_uuid(request_id) {
+        return Err("X-Request-Id is not a UUID");
+    }
+    if !is_unix_seconds(timestamp) {
+        return Err("X-Signature-Timestamp is not Unix seconds");
+    }
+    Ok(())
 }
 
 /// The webhook timestamp the simulator sends in `X-Signature-Timestamp` (assumed format).
