@@ -1500,12 +1500,12 @@ mod tests {
                 NextStep::FixRequest,
                 Retry::Never,
             ),
-            ("forbidden", "zzz", NextStep::Investigate, Retry::Never),
+            ("forbidden", "zzz", NextStep::Investigate, Retry::OtherPsp),
             (
                 "operation_not_allowed",
                 "processing_channel_disabled",
                 NextStep::Investigate,
-                Retry::Never,
+                Retry::OtherPsp,
             ),
             (
                 "duplicate_requests_detected",

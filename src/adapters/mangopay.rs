@@ -852,12 +852,12 @@ mod tests {
     }
 
     #[test]
-    fn credentials_and_configuration_problems_are_investigated_never_retried() {
+    fn credentials_and_configuration_problems_are_investigated_and_another_account_may_succeed() {
         for t in ["invalid_credentials", "unauthorized_client"] {
             let a = run(json!({"Message": "m", "Type": t})).authentication;
             assert_eq!(
                 (a.status, a.next_step, a.retry),
-                (Status::Error, Step::Investigate, Some(Retry::Never)),
+                (Status::Error, Step::Investigate, Some(Retry::OtherPsp)),
                 "{t}"
             );
         }
@@ -865,11 +865,11 @@ mod tests {
             .authentication;
         assert_eq!(
             (a.next_step, a.retry),
-            (Step::Investigate, Some(Retry::Never))
+            (Step::Investigate, Some(Retry::OtherPsp))
         );
         assert_eq!(
             retry_of("001015"),
-            (Status::Error, Step::Investigate, Some(Retry::Never))
+            (Status::Error, Step::Investigate, Some(Retry::OtherPsp))
         );
     }
 

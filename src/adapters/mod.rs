@@ -255,7 +255,9 @@ impl Draft {
         ));
     }
 
-    /// Sets the status by a named adapter rule (not a catalog row).
+    /// Sets the status by a named adapter rule (not a catalog row). A request that must be
+    /// fixed first (`fix_request`) gains nothing from being sent again as it is, anywhere:
+    /// its retry is `never`, set here so that no rule can forget it.
     pub fn set_status(
         &mut self,
         status: AuthenticationStatus,
@@ -264,6 +266,9 @@ impl Draft {
     ) {
         self.auth.status = status;
         self.auth.next_step = next_step;
+        if next_step == NextStep::FixRequest {
+            self.auth.retry = Some(crate::model::Retry::Never);
+        }
         self.status_rule = rule.into();
     }
 

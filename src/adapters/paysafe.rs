@@ -1251,7 +1251,7 @@ mod tests {
     }
 
     #[test]
-    fn account_and_credential_errors_are_investigated_and_never_retried() {
+    fn account_and_credential_errors_are_investigated_and_another_account_may_succeed() {
         for code in [
             "5000", "5016", "5017", "5040", "5270", "5275", "5276", "5277", "5278", "5279", "5280",
             "9013", "9501",
@@ -1261,7 +1261,7 @@ mod tests {
                 (
                     AuthenticationStatus::Error,
                     NextStep::Investigate,
-                    Some(Retry::Never)
+                    Some(Retry::OtherPsp)
                 ),
                 "{code}"
             );
@@ -1326,7 +1326,7 @@ mod tests {
             let want = match row.reason.as_deref() {
                 Some("invalid_request") => Some((Some(NextStep::FixRequest), Some(Retry::Never))),
                 Some("invalid_credentials") => {
-                    Some((Some(NextStep::Investigate), Some(Retry::Never)))
+                    Some((Some(NextStep::Investigate), Some(Retry::OtherPsp)))
                 }
                 Some("psp_technical_error") => {
                     Some((Some(NextStep::RetryAuthentication), Some(Retry::OtherPsp)))

@@ -6,16 +6,22 @@
 //!
 //! | what happened | starting | later call |
 //! |---|---|---|
-//! | request never sent (connect failure) | `retry_authentication` | `wait` |
-//! | timeout / broken exchange after sending | `retry_authentication`, or `investigate` when the call can move money | `wait` |
-//! | HTTP 401 / 403 / 404 without a PSP error body | `investigate` | `investigate` |
-//! | HTTP 409 | `retry_authentication` | `wait` |
-//! | HTTP 429, 5xx | `retry_authentication`, or `investigate` when the call can move money | `wait` |
-//! | other 4xx | `fix_request` | `fix_request` |
-//! | 2xx whose body cannot be read | `retry_authentication`, or `investigate` when the call can move money | `wait` |
+//! | request never sent (connect failure) | `retry_authentication`, retry `other_psp` | `wait` |
+//! | timeout / broken exchange after sending | `retry_authentication`, retry `other_psp`; `investigate`, retry null, when the call can move money | `wait` |
+//! | HTTP 401 / 403 without a PSP error body | `investigate`, retry `other_psp` | `investigate` |
+//! | HTTP 404 without a PSP error body | `investigate` | `investigate` |
+//! | HTTP 409 | `retry_authentication`, retry `later` | `wait` |
+//! | HTTP 429 | `retry_authentication`, retry `later`; `investigate` when the call can move money | `wait` |
+//! | HTTP 5xx | `retry_authentication`, retry `other_psp`; `investigate` when the call can move money | `wait` |
+//! | other 4xx | `fix_request`, retry `never` | `fix_request`, retry `never` |
+//! | 2xx whose body cannot be read | as a timeout after sending | `wait` |
 //!
 //! `wait` after a failed later call means: the authentication itself is still alive at the
-//! PSP; fetch it again (or wait for its webhook). A PSP error body is normalized by the
+//! PSP; fetch it again (or wait for its webhook), so a new attempt is not what helps: retry is
+//! null. `retry` is where a NEW authentication can help: `other_psp` when this PSP (or this
+//! account's credentials) failed and nothing can have moved money; never when the call may
+//! have charged the card, because only resolving the first attempt is safe. 401/403 are this
+//! account's credentials or configuration: another account or PSP may succeed. A PSP error body is normalized by the
 //! PSP's adapter and its catalog row decides instead ([`http_error`]).
 //!
 //! A creation that may have moved money and whose outcome stays unknown (a Mangopay pay-in
@@ -29,7 +35,7 @@
 //! valid, so it is never `fix_request`.
 
 use crate::adapters::{normalize_value, scrub, Context, Draft, Normalized};
-use crate::model::{AuthenticationStatus, DocumentKind, NextStep, Provider};
+use crate::model::{AuthenticationStatus, DocumentKind, NextStep, Provider, Retry};
 use threeds_wire::http::{Response, TransportError};
 
 /// Where in the flow the failed call was.
@@ -44,20 +50,22 @@ pub enum Stage {
 }
 
 impl Stage {
-    /// The next step when the PSP's side is unknown or temporarily unreachable.
-    fn unsure(self) -> NextStep {
+    /// Next step and retry when the PSP's side is unknown or temporarily unreachable;
+    /// `retry` is where a new attempt would go when this one is given up (`other_psp` for a
+    /// PSP outage, `later` for rate limiting).
+    fn unsure(self, retry: Retry) -> (NextStep, Option<Retry>) {
         match self {
-            Stage::Start { moves_money: false } => NextStep::RetryAuthentication,
-            Stage::Start { moves_money: true } => NextStep::Investigate,
-            Stage::Later => NextStep::Wait,
+            Stage::Start { moves_money: false } => (NextStep::RetryAuthentication, Some(retry)),
+            Stage::Start { moves_money: true } => (NextStep::Investigate, None),
+            Stage::Later => (NextStep::Wait, None),
         }
     }
 
-    /// The next step when the request provably changed nothing at the PSP.
-    fn unchanged(self) -> NextStep {
+    /// Next step and retry when the request provably changed nothing at the PSP.
+    fn unchanged(self, retry: Retry) -> (NextStep, Option<Retry>) {
         match self {
-            Stage::Start { .. } => NextStep::RetryAuthentication,
-            Stage::Later => NextStep::Wait,
+            Stage::Start { .. } => (NextStep::RetryAuthentication, Some(retry)),
+            Stage::Later => (NextStep::Wait, None),
         }
     }
 }
@@ -134,16 +142,17 @@ pub fn unusable_notification_id(
 /// No HTTP answer at all.
 pub fn transport(provider: Provider, stage: Stage, error: &TransportError) -> Normalized {
     let mut d = draft(provider, "http.transport");
-    let next = if error.not_sent() {
-        stage.unchanged()
+    let (next, retry) = if error.not_sent() {
+        stage.unchanged(Retry::OtherPsp)
     } else {
-        stage.unsure()
+        stage.unsure(Retry::OtherPsp)
     };
     d.set_status(
         AuthenticationStatus::Error,
         next,
         format!("transport.{}", error.kind()),
     );
+    d.auth.retry = retry;
     d.auth.reason = Some(format!("transport_{}", error.kind()));
     d.auth.raw.code = Some(error.kind().to_owned());
     d.auth.raw.message = Some(error.to_string());
@@ -171,13 +180,16 @@ pub fn http_error(
     }
     let mut d = draft(provider, "http.status");
     let status = response.status;
-    let next = match status {
-        401 | 403 | 404 => NextStep::Investigate,
-        409 => stage.unchanged(),
-        429 | 500..=599 => stage.unsure(),
-        _ => NextStep::FixRequest,
+    let (next, retry) = match (status, stage) {
+        (401 | 403, Stage::Start { .. }) => (NextStep::Investigate, Some(Retry::OtherPsp)),
+        (401 | 403 | 404, _) => (NextStep::Investigate, None),
+        (409, _) => stage.unchanged(Retry::Later),
+        (429, _) => stage.unsure(Retry::Later),
+        (500..=599, _) => stage.unsure(Retry::OtherPsp),
+        _ => (NextStep::FixRequest, Some(Retry::Never)),
     };
     d.set_status(AuthenticationStatus::Error, next, format!("http.{status}"));
+    d.auth.retry = retry;
     d.auth.reason = Some(match status {
         401 => "unauthorized".to_owned(),
         403 => "forbidden".to_owned(),
@@ -208,11 +220,9 @@ pub fn unreadable(
     problem: &str,
 ) -> Normalized {
     let mut d = draft(provider, "http.body");
-    d.set_status(
-        AuthenticationStatus::Error,
-        stage.unsure(),
-        "http.unreadable_body",
-    );
+    let (next, retry) = stage.unsure(Retry::OtherPsp);
+    d.set_status(AuthenticationStatus::Error, next, "http.unreadable_body");
+    d.auth.retry = retry;
     d.auth.reason = Some("unreadable_response".to_owned());
     d.auth.raw.status = Some(response.status.to_string());
     d.auth.raw.message = Some(format!(
@@ -298,14 +308,18 @@ mod tests {
         );
         assert_eq!(a.authentication.status, AuthenticationStatus::Error);
         assert_eq!(a.authentication.next_step, NextStep::RetryAuthentication);
+        assert_eq!(a.authentication.retry, Some(Retry::OtherPsp));
+        // A call that may have charged the card is resolved, never retried anywhere.
         let b = transport(
             Provider::Mangopay,
             Stage::Start { moves_money: true },
             &timed_out,
         );
         assert_eq!(b.authentication.next_step, NextStep::Investigate);
+        assert_eq!(b.authentication.retry, None);
         let c = transport(Provider::Mangopay, Stage::Later, &timed_out);
         assert_eq!(c.authentication.next_step, NextStep::Wait);
+        assert_eq!(c.authentication.retry, None);
         assert_eq!(c.authentication.liability_shift, None);
     }
 
@@ -315,13 +329,14 @@ mod tests {
         let ctx = Context::new(&catalog);
         let start = Stage::Start { moves_money: false };
         let cases = [
-            (401, NextStep::Investigate),
-            (409, NextStep::RetryAuthentication),
-            (429, NextStep::RetryAuthentication),
-            (502, NextStep::RetryAuthentication),
-            (422, NextStep::FixRequest),
+            (401, NextStep::Investigate, Some(Retry::OtherPsp)),
+            (404, NextStep::Investigate, None),
+            (409, NextStep::RetryAuthentication, Some(Retry::Later)),
+            (429, NextStep::RetryAuthentication, Some(Retry::Later)),
+            (502, NextStep::RetryAuthentication, Some(Retry::OtherPsp)),
+            (422, NextStep::FixRequest, Some(Retry::Never)),
         ];
-        for (status, next) in cases {
+        for (status, next, retry) in cases {
             let n = http_error(
                 Provider::Checkout,
                 start,
@@ -335,7 +350,20 @@ mod tests {
                 "{status}"
             );
             assert_eq!(n.authentication.next_step, next, "{status}");
+            assert_eq!(n.authentication.retry, retry, "{status}");
         }
+        // The same 5xx on a later call: the authentication lives on, nothing to retry.
+        let n = http_error(
+            Provider::Checkout,
+            Stage::Later,
+            "checkout.get_session",
+            &response(502, ""),
+            &ctx,
+        );
+        assert_eq!(
+            (n.authentication.next_step, n.authentication.retry),
+            (NextStep::Wait, None)
+        );
     }
 
     #[test]
