@@ -850,10 +850,7 @@ fn complete_v1(doc: &mut Map<String, Value>, card_type: &str, pares: &str) {
     }
 }
 
-/// 20 random bytes in base64 (28 characters), the CAVV's shape.
-fn new_cavv() -> String {
-    STANDARD.encode(ids::lower_alnum(20))
-}
+use threeds_wire::sandbox::cavv as new_cavv;
 
 /// Ends an open challenge.
 fn end_challenge(auth: &mut Auth, ending: Ending) {

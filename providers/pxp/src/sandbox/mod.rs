@@ -217,10 +217,7 @@ impl Record {
     }
 }
 
-fn cavv() -> String {
-    // 20 bytes, base64 (28 characters): the size of a Visa CAVV / Mastercard AAV.
-    STANDARD.encode(ids::lower_alnum(20))
-}
+use threeds_wire::sandbox::cavv;
 
 impl PxpSimulator {
     pub fn new(settings: SimSettings) -> Self {
