@@ -9,7 +9,15 @@
 //!   queues a fault (`times` defaults to 1, `path` to any path); `DELETE /_sandbox/faults`
 //!   clears all;
 //! * `GET /_sandbox/deliveries` lists the webhooks and callbacks sent, with the receiver's
-//!   status; `POST /_sandbox/deliveries/{seq}/redeliver` sends one again (a duplicate).
+//!   status; `POST /_sandbox/deliveries/{seq}/redeliver` sends one again (a duplicate);
+//! * `POST /_sandbox/clock` `{"advance_secs": 3600}` moves every simulator's clock forward
+//!   (challenge expiry, token lifetime and retention without waiting).
+//!
+//! A long run stays bounded: what clients created is forgotten after
+//! [`SandboxOptions::retention`], and each connection must send its request header within
+//! [`ConnectionLimits::header_read`] and may wait at most [`ConnectionLimits::idle`]
+//! between requests ([`threeds_wire::sandbox::listener`]). A path a simulator does not
+//! cover answers 501 in that PSP's error shape.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -24,7 +32,10 @@ use threeds_checkout::sandbox::CheckoutSimulator;
 use threeds_mangopay::sandbox::MangopaySimulator;
 use threeds_paysafe::sandbox::PaysafeSimulator;
 use threeds_pxp::sandbox::PxpSimulator;
-use threeds_wire::sandbox::{faults, Fault, Faults, Outbox, SimSettings, Simulator};
+use threeds_wire::sandbox::{
+    faults, Clock, ConnectionLimits, Fault, Faults, Outbox, SimSettings, Simulator,
+    TimedListener, DEFAULT_RETENTION,
+};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -42,6 +53,13 @@ pub struct SandboxOptions {
     /// Print one line per request to stderr (method, path without query, status, time).
     /// Bodies, headers and queries are never printed: they carry card data and secrets.
     pub log_requests: bool,
+    /// How long what clients created (sessions, pay-ins, authentications, stored answers,
+    /// delivery log entries) is kept.
+    pub retention: Duration,
+    /// Header-read and idle limits of each connection.
+    pub limits: ConnectionLimits,
+    /// The clock the simulators read; a test keeps a clone to advance it.
+    pub clock: Clock,
 }
 
 impl Default for SandboxOptions {
@@ -51,6 +69,9 @@ impl Default for SandboxOptions {
             challenge_ttl: Duration::from_secs(600),
             webhook_url: None,
             log_requests: false,
+            retention: DEFAULT_RETENTION,
+            limits: ConnectionLimits::default(),
+            clock: Clock::default(),
         }
     }
 }
@@ -60,6 +81,8 @@ pub struct RunningSandbox {
     pub addr: SocketAddr,
     /// Every webhook and callback the simulators sent.
     pub outbox: Outbox,
+    /// The simulators' clock.
+    pub clock: Clock,
     faults: BTreeMap<&'static str, Faults>,
     banners: Vec<(&'static str, Vec<(String, String)>)>,
     shutdown: Option<oneshot::Sender<()>>,
@@ -89,8 +112,8 @@ impl RunningSandbox {
         }
         let addr = self.addr;
         out.push_str(&format!(
-            "\n[control]\n  {:<22} POST http://{addr}/_sandbox/faults {{\"provider\":\"checkout\",\"fault\":\"status=503\"}}\n  {:<22} GET http://{addr}/_sandbox/deliveries\n",
-            "inject a fault", "webhooks sent",
+            "\n[control]\n  {:<22} POST http://{addr}/_sandbox/faults {{\"provider\":\"checkout\",\"fault\":\"status=503\"}}\n  {:<22} GET http://{addr}/_sandbox/deliveries\n  {:<22} POST http://{addr}/_sandbox/clock {{\"advance_secs\":600}}\n",
+            "inject a fault", "webhooks sent", "advance the clock",
         ));
         out
     }
@@ -118,6 +141,12 @@ impl RunningSandbox {
 struct Control {
     faults: Arc<BTreeMap<&'static str, Faults>>,
     outbox: Outbox,
+    clock: Clock,
+}
+
+#[derive(Deserialize)]
+struct ClockOrder {
+    advance_secs: u64,
 }
 
 #[derive(Deserialize)]
@@ -132,12 +161,15 @@ struct FaultOrder {
 pub async fn start(options: SandboxOptions) -> std::io::Result<RunningSandbox> {
     let listener = TcpListener::bind(options.listen).await?;
     let addr = listener.local_addr()?;
-    let outbox = Outbox::default();
+    let clock = options.clock.clone();
+    let outbox = Outbox::new(clock.clone(), options.retention);
     let settings = |name: &str| {
         let mut s = SimSettings::new(format!("http://{addr}/{name}"));
         s.challenge_ttl = options.challenge_ttl;
         s.webhook_url = options.webhook_url.clone();
         s.outbox = outbox.clone();
+        s.clock = clock.clone();
+        s.retention = options.retention;
         s
     };
     let simulators: Vec<Arc<dyn Simulator>> = vec![
@@ -163,12 +195,14 @@ pub async fn start(options: SandboxOptions) -> std::io::Result<RunningSandbox> {
     let control = Control {
         faults: Arc::new(fault_map.clone()),
         outbox: outbox.clone(),
+        clock: clock.clone(),
     };
     let control_routes = Router::new()
         .route("/_sandbox/health", get(|| async { "ok" }))
         .route("/_sandbox/faults", post(queue_fault).delete(clear_faults))
         .route("/_sandbox/deliveries", get(list_deliveries))
         .route("/_sandbox/deliveries/{seq}/redeliver", post(redeliver))
+        .route("/_sandbox/clock", post(advance_clock))
         .with_state(control);
     let mut app = app.merge(control_routes);
     if options.log_requests {
@@ -176,6 +210,7 @@ pub async fn start(options: SandboxOptions) -> std::io::Result<RunningSandbox> {
     }
 
     let (tx, rx) = oneshot::channel::<()>();
+    let listener = TimedListener::new(listener, options.limits);
     let server = tokio::spawn(async move {
         let serve = axum::serve(listener, app).with_graceful_shutdown(async {
             let _ = rx.await;
@@ -196,6 +231,7 @@ pub async fn start(options: SandboxOptions) -> std::io::Result<RunningSandbox> {
     Ok(RunningSandbox {
         addr,
         outbox,
+        clock,
         faults: fault_map,
         banners,
         shutdown: Some(tx),
@@ -251,6 +287,14 @@ async fn clear_faults(State(control): State<Control>) -> StatusCode {
 
 async fn list_deliveries(State(control): State<Control>) -> Json<serde_json::Value> {
     Json(serde_json::to_value(control.outbox.deliveries()).unwrap_or_default())
+}
+
+async fn advance_clock(
+    State(control): State<Control>,
+    Json(order): Json<ClockOrder>,
+) -> StatusCode {
+    control.clock.advance(Duration::from_secs(order.advance_secs));
+    StatusCode::NO_CONTENT
 }
 
 async fn redeliver(State(control): State<Control>, Path(seq): Path<usize>) -> (StatusCode, String) {
