@@ -307,6 +307,87 @@ async fn redeliver(State(control): State<Control>, Path(seq): Path<usize>) -> (S
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+
+    fn limited() -> SandboxOptions {
+        SandboxOptions {
+            limits: ConnectionLimits {
+                header_read: Duration::from_millis(300),
+                idle: Duration::from_millis(600),
+            },
+            ..SandboxOptions::default()
+        }
+    }
+
+    /// Reads until the server closes the connection (or 5 s pass, which fails the test);
+    /// returns what was read and how long it took.
+    async fn read_to_close(stream: &mut TcpStream) -> (String, Duration) {
+        let started = std::time::Instant::now();
+        let mut seen = Vec::new();
+        let read = tokio::time::timeout(Duration::from_secs(5), async {
+            let mut buf = [0u8; 4096];
+            loop {
+                match stream.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => seen.extend_from_slice(&buf[..n]),
+                }
+            }
+        })
+        .await;
+        assert!(read.is_ok(), "the server did not close the connection");
+        (String::from_utf8_lossy(&seen).into_owned(), started.elapsed())
+    }
+
+    #[tokio::test]
+    async fn silent_and_half_header_connections_are_dropped_after_the_header_timeout() {
+        let sandbox = start(limited()).await.unwrap();
+        let mut silent = TcpStream::connect(sandbox.addr).await.unwrap();
+        let (_, took) = read_to_close(&mut silent).await;
+        assert!(took >= Duration::from_millis(250), "{took:?}");
+
+        let mut half = TcpStream::connect(sandbox.addr).await.unwrap();
+        half.write_all(b"GET /_sandbox/health HTTP/1.1\r\nHost: sandbox\r\n")
+            .await
+            .unwrap();
+        let (answer, took) = read_to_close(&mut half).await;
+        assert!(!answer.contains("200 OK"), "{answer}");
+        assert!(took >= Duration::from_millis(250), "{took:?}");
+        sandbox.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn a_kept_alive_connection_serves_then_closes_when_idle() {
+        let sandbox = start(limited()).await.unwrap();
+        let mut stream = TcpStream::connect(sandbox.addr).await.unwrap();
+        // A slow handler (longer than both limits) is not cut: only waiting is limited.
+        stream
+            .write_all(
+                b"GET /paysafe/threedsecure/monitor HTTP/1.1\r\nHost: sandbox\r\nX-Sandbox-Fault: latency=900\r\n\r\n",
+            )
+            .await
+            .unwrap();
+        let (answer, took) = read_to_close(&mut stream).await;
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        assert!(answer.contains("READY"), "{answer}");
+        assert!(took >= Duration::from_millis(900 + 500), "closed after idling: {took:?}");
+        sandbox.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn the_clock_control_advances_every_simulator() {
+        let sandbox = start(SandboxOptions::default()).await.unwrap();
+        let before = sandbox.clock.now();
+        let r = reqwest::Client::new()
+            .post(format!("http://{}/_sandbox/clock", sandbox.addr))
+            .json(&serde_json::json!({"advance_secs": 600}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 204);
+        assert!(sandbox.clock.now() >= before + Duration::from_secs(600));
+        sandbox.shutdown().await;
+    }
 
     #[tokio::test]
     async fn control_endpoints_queue_faults_per_simulator() {

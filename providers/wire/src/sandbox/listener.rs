@@ -139,10 +139,13 @@ impl<S> TimedIo<S> {
         }
     }
 
-    /// The server wrote (an answer): the connection now waits for the next request.
-    fn on_write(&mut self) {
+    /// The server wrote (an answer): the connection now waits for the next request. The
+    /// deadline is polled at once so that its expiry wakes the connection's task: the
+    /// server may not read again before the client sends something.
+    fn on_write(&mut self, cx: &mut Context<'_>) {
         self.phase = Phase::Idle;
         self.arm(self.limits.idle);
+        let _ = self.overdue(cx);
     }
 
     fn overdue(&mut self, cx: &mut Context<'_>) -> bool {
@@ -189,7 +192,7 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for TimedIo<S> {
         let this = self.get_mut();
         let written = Pin::new(&mut this.io).poll_write(cx, buf);
         if matches!(written, Poll::Ready(Ok(n)) if n > 0) {
-            this.on_write();
+            this.on_write(cx);
         }
         written
     }
@@ -202,7 +205,7 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for TimedIo<S> {
         let this = self.get_mut();
         let written = Pin::new(&mut this.io).poll_write_vectored(cx, bufs);
         if matches!(written, Poll::Ready(Ok(n)) if n > 0) {
-            this.on_write();
+            this.on_write(cx);
         }
         written
     }
