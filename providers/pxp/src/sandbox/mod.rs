@@ -27,6 +27,10 @@
 //! PXP's listed reason for an ACS timeout, and 04/05 are EMV's challenge-cancel values for
 //! those timeouts.
 //!
+//! Authentications are forgotten `SimSettings::retention` after their creation (one still
+//! in a challenge then is kept a period more), and a path the simulator does not cover
+//! answers 501 naming it.
+//!
 //! When a challenge ends (completed, cancelled or timed out) and a webhook URL is set, an
 //! `Authentication` webhook is sent: `{eventCategory, eventName: "challenge-completed",
 //! eventDate, eventData: <the authentication>, eventOwner: {merchantGroup}}`, signed per

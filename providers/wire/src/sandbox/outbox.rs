@@ -227,3 +227,24 @@ impl Outbox {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settled_deliveries_are_forgotten_after_retention_and_sequence_numbers_stay() {
+        let clock = Clock::default();
+        let outbox = Outbox::new(clock.clone(), Duration::from_secs(10));
+        // No async runtime here: each delivery settles at once with an error.
+        let first = outbox.send("test", "a", "POST", "http://127.0.0.1:9/", Vec::new(), Vec::new());
+        assert_eq!(outbox.deliveries().len(), 1);
+        clock.advance(Duration::from_secs(11));
+        let second = outbox.send("test", "b", "POST", "http://127.0.0.1:9/", Vec::new(), Vec::new());
+        assert_eq!((first, second), (0, 1));
+        let kept = outbox.deliveries();
+        assert_eq!(kept.iter().map(|d| d.seq).collect::<Vec<_>>(), [1]);
+        assert!(outbox.redeliver(first).is_none(), "forgotten");
+        assert_eq!(outbox.redeliver(second), Some(2));
+    }
+}
