@@ -46,7 +46,12 @@ async fn main() -> Result<(), Error> {
         for i in 0..batch_size {
             mangopay.authenticate(batch * batch_size + i).await?;
         }
-        report(batch, (batch + 1) * batch_size, batch_size, started.elapsed());
+        report(
+            batch,
+            (batch + 1) * batch_size,
+            batch_size,
+            started.elapsed(),
+        );
     }
 
     let checkout = Checkout::new(&http, &sandbox.base("checkout")).await?;
@@ -57,7 +62,12 @@ async fn main() -> Result<(), Error> {
         for _ in 0..batch_size {
             checkout.authenticate().await?;
         }
-        report(batch, (batch + 1) * batch_size, batch_size, started.elapsed());
+        report(
+            batch,
+            (batch + 1) * batch_size,
+            batch_size,
+            started.elapsed(),
+        );
     }
     sandbox.shutdown().await;
     Ok(())

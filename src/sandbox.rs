@@ -33,8 +33,8 @@ use threeds_mangopay::sandbox::MangopaySimulator;
 use threeds_paysafe::sandbox::PaysafeSimulator;
 use threeds_pxp::sandbox::PxpSimulator;
 use threeds_wire::sandbox::{
-    faults, Clock, ConnectionLimits, Fault, Faults, Outbox, SimSettings, Simulator,
-    TimedListener, DEFAULT_RETENTION,
+    faults, Clock, ConnectionLimits, Fault, Faults, Outbox, SimSettings, Simulator, TimedListener,
+    DEFAULT_RETENTION,
 };
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -293,7 +293,9 @@ async fn advance_clock(
     State(control): State<Control>,
     Json(order): Json<ClockOrder>,
 ) -> StatusCode {
-    control.clock.advance(Duration::from_secs(order.advance_secs));
+    control
+        .clock
+        .advance(Duration::from_secs(order.advance_secs));
     StatusCode::NO_CONTENT
 }
 
@@ -336,7 +338,10 @@ mod tests {
         })
         .await;
         assert!(read.is_ok(), "the server did not close the connection");
-        (String::from_utf8_lossy(&seen).into_owned(), started.elapsed())
+        (
+            String::from_utf8_lossy(&seen).into_owned(),
+            started.elapsed(),
+        )
     }
 
     #[tokio::test]
@@ -370,7 +375,10 @@ mod tests {
         let (answer, took) = read_to_close(&mut stream).await;
         assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
         assert!(answer.contains("READY"), "{answer}");
-        assert!(took >= Duration::from_millis(900 + 500), "closed after idling: {took:?}");
+        assert!(
+            took >= Duration::from_millis(900 + 500),
+            "closed after idling: {took:?}"
+        );
         sandbox.shutdown().await;
     }
 

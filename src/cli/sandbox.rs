@@ -114,7 +114,10 @@ mod tests {
             "[::1]:9".parse().unwrap()
         );
         let refused = loopback_address("0.0.0.0:8480").unwrap_err();
-        assert!(refused.contains("0.0.0.0 is not a loopback address"), "{refused}");
+        assert!(
+            refused.contains("0.0.0.0 is not a loopback address"),
+            "{refused}"
+        );
         assert!(loopback_address("localhost").is_err(), "a port is required");
     }
 }

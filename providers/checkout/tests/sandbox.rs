@@ -947,7 +947,10 @@ async fn cryptograms_are_canonical_base64_of_20_bytes() {
     // The STANDARD engine rejects non-canonical trailing bits, as strict decoders do.
     for _ in 0..200 {
         let (http, v) = s
-            .create(with_channel(request("4485040371536584"), browser(Some("Y"))))
+            .create(with_channel(
+                request("4485040371536584"),
+                browser(Some("Y")),
+            ))
             .await;
         assert_eq!(http, 201, "{v}");
         let cryptogram = v["cryptogram"].as_str().unwrap();
@@ -968,12 +971,23 @@ async fn network_token_sources_authenticate_like_cards() {
     });
     let (http, v) = s.create(body.clone()).await;
     assert_eq!(http, 201, "{v}");
-    assert_eq!((v["status"].as_str(), v["scheme"].as_str()), (Some("approved"), Some("visa")));
+    assert_eq!(
+        (v["status"].as_str(), v["scheme"].as_str()),
+        (Some("approved"), Some("visa"))
+    );
     // Without its expiry, the token is refused like a card without one.
-    body["source"].as_object_mut().unwrap().remove("expiry_year");
+    body["source"]
+        .as_object_mut()
+        .unwrap()
+        .remove("expiry_year");
     let (http, v) = s.create(body).await;
     assert_eq!(http, 422, "{v}");
-    assert!(v["error_codes"].to_string().contains("source_expiry_year_required"), "{v}");
+    assert!(
+        v["error_codes"]
+            .to_string()
+            .contains("source_expiry_year_required"),
+        "{v}"
+    );
 }
 
 #[tokio::test]
@@ -989,19 +1003,33 @@ async fn endpoints_not_simulated_answer_501_and_unknown_sessions_404() {
         assert_eq!(v["error_type"], "not_simulated");
         assert_eq!(v["error_codes"], json!(["endpoint_not_simulated"]));
         let message = v["message"].as_str().unwrap();
-        assert!(message.starts_with(&format!("{verb} {path} is not simulated")), "{message}");
+        assert!(
+            message.starts_with(&format!("{verb} {path} is not simulated")),
+            "{message}"
+        );
     }
     let (status, v) = s
-        .call(reqwest::Method::GET, "/sessions/sid_unknown", Some(&s.bearer()), None)
+        .call(
+            reqwest::Method::GET,
+            "/sessions/sid_unknown",
+            Some(&s.bearer()),
+            None,
+        )
         .await;
-    assert_eq!((status, v["error_codes"].clone()), (404, json!(["session_not_found"])));
+    assert_eq!(
+        (status, v["error_codes"].clone()),
+        (404, json!(["session_not_found"]))
+    );
 }
 
 #[tokio::test]
 async fn sessions_are_forgotten_after_the_retention_period() {
     let s = start(Duration::from_secs(60), None).await;
     let (_, done) = s
-        .create(with_channel(request("4485040371536584"), browser(Some("Y"))))
+        .create(with_channel(
+            request("4485040371536584"),
+            browser(Some("Y")),
+        ))
         .await;
     let done_id = done["id"].as_str().unwrap();
     let open = challenged(&s, "4242424242424242", None).await;
@@ -1011,24 +1039,51 @@ async fn sessions_are_forgotten_after_the_retention_period() {
     s.clock.advance(Duration::from_secs(1));
     // The token has expired too (it lives an hour): a new one is needed.
     let (status, _) = s
-        .call(reqwest::Method::GET, &format!("/sessions/{done_id}"), Some(&s.bearer()), None)
+        .call(
+            reqwest::Method::GET,
+            &format!("/sessions/{done_id}"),
+            Some(&s.bearer()),
+            None,
+        )
         .await;
     assert_eq!(status, 401, "the hour-old token is gone");
     let bearer = format!("Bearer {}", s.token_for("sessions:browser").await);
     let (status, v) = s
-        .call(reqwest::Method::GET, &format!("/sessions/{done_id}"), Some(&bearer), None)
+        .call(
+            reqwest::Method::GET,
+            &format!("/sessions/{done_id}"),
+            Some(&bearer),
+            None,
+        )
         .await;
-    assert_eq!((status, v["error_codes"].clone()), (404, json!(["session_not_found"])));
+    assert_eq!(
+        (status, v["error_codes"].clone()),
+        (404, json!(["session_not_found"]))
+    );
     // The challenge was still open when its retention ran out (no sweep ran to expire
     // it), so it is kept, expired, for one more period.
     let (status, v) = s
-        .call(reqwest::Method::GET, &format!("/sessions/{open_id}"), Some(&bearer), None)
+        .call(
+            reqwest::Method::GET,
+            &format!("/sessions/{open_id}"),
+            Some(&bearer),
+            None,
+        )
         .await;
-    assert_eq!((status, v["status"].as_str()), (200, Some("expired")), "{v}");
+    assert_eq!(
+        (status, v["status"].as_str()),
+        (200, Some("expired")),
+        "{v}"
+    );
     s.clock.advance(DEFAULT_RETENTION);
     let bearer = format!("Bearer {}", s.token_for("sessions:browser").await);
     let (status, _) = s
-        .call(reqwest::Method::GET, &format!("/sessions/{open_id}"), Some(&bearer), None)
+        .call(
+            reqwest::Method::GET,
+            &format!("/sessions/{open_id}"),
+            Some(&bearer),
+            None,
+        )
         .await;
     assert_eq!(status, 404);
 }

@@ -210,8 +210,11 @@ async fn token_endpoint_checks_credentials_and_locks_after_repeated_failures() {
     // Locked now: further wrong attempts with that ClientId get the lock body (reference
     // A.1's 400)...
     let wrong = || async {
-        s.token_with(&basic(SANDBOX_CLIENT_ID, "wrong"), "grant_type=client_credentials")
-            .await
+        s.token_with(
+            &basic(SANDBOX_CLIENT_ID, "wrong"),
+            "grant_type=client_credentials",
+        )
+        .await
     };
     let r = wrong().await;
     assert_eq!(r.status().as_u16(), 400);
@@ -234,10 +237,13 @@ async fn token_endpoint_checks_credentials_and_locks_after_repeated_failures() {
         200
     );
     assert_eq!(
-        s.token_with(&basic("someone-else", "wrong"), "grant_type=client_credentials")
-            .await
-            .status()
-            .as_u16(),
+        s.token_with(
+            &basic("someone-else", "wrong"),
+            "grant_type=client_credentials"
+        )
+        .await
+        .status()
+        .as_u16(),
         401
     );
 }
@@ -246,8 +252,11 @@ async fn token_endpoint_checks_credentials_and_locks_after_repeated_failures() {
 async fn a_lock_is_lifted_after_its_duration_and_a_good_login_resets_the_count() {
     let s = sim().await;
     let wrong = || async {
-        s.token_with(&basic(SANDBOX_CLIENT_ID, "wrong"), "grant_type=client_credentials")
-            .await
+        s.token_with(
+            &basic(SANDBOX_CLIENT_ID, "wrong"),
+            "grant_type=client_credentials",
+        )
+        .await
     };
     let good = || async {
         s.token_with(
@@ -264,9 +273,15 @@ async fn a_lock_is_lifted_after_its_duration_and_a_good_login_resets_the_count()
     for _ in 0..4 {
         assert_eq!(wrong().await.status().as_u16(), 401);
     }
-    assert_eq!(wrong().await.status().as_u16(), 401, "the fifth failure locks");
+    assert_eq!(
+        wrong().await.status().as_u16(),
+        401,
+        "the fifth failure locks"
+    );
     assert_eq!(wrong().await.status().as_u16(), 400, "locked");
-    s.settings.clock.advance(LOCK_DURATION + Duration::from_secs(1));
+    s.settings
+        .clock
+        .advance(LOCK_DURATION + Duration::from_secs(1));
     assert_eq!(wrong().await.status().as_u16(), 401, "the lock is over");
 }
 
@@ -684,13 +699,23 @@ async fn endpoints_not_simulated_answer_501_naming_them_and_unknown_ids_stay_404
         assert_eq!(v["Type"], "not_simulated");
         let named = v["errors"]["Endpoint"].as_str().unwrap();
         assert!(
-            named.starts_with(&format!("{method} /v2.01/{{ClientId}}/{path} is not simulated")),
+            named.starts_with(&format!(
+                "{method} /v2.01/{{ClientId}}/{path} is not simulated"
+            )),
             "{named}"
         );
     }
     let (status, v) = s.call("GET", "payins/wt_nope", None, None).await;
-    assert_eq!((status, v["Type"].as_str()), (404, Some("ressource_not_found")));
-    let r = s.http.get(format!("{}/v3/anything", s.base)).send().await.unwrap();
+    assert_eq!(
+        (status, v["Type"].as_str()),
+        (404, Some("ressource_not_found"))
+    );
+    let r = s
+        .http
+        .get(format!("{}/v3/anything", s.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 501);
 }
 
@@ -714,25 +739,39 @@ async fn what_clients_created_is_forgotten_after_the_retention_period() {
             Some(json!({"Owners": [user_id], "Description": "w", "Currency": "EUR"})),
         )
         .await;
-    let (status, wallets) = s.call("GET", &format!("users/{user_id}/wallets"), None, None).await;
+    let (status, wallets) = s
+        .call("GET", &format!("users/{user_id}/wallets"), None, None)
+        .await;
     assert_eq!((status, wallets.as_array().map(Vec::len)), (200, Some(1)));
     assert_eq!(wallets[0]["Id"], wallet["Id"]);
 
     let card = s.card("4970107111111119", "EUR").await;
     let key = "retention-key-0000000001";
     let (status, done) = s
-        .call("POST", "payins/card/direct", Some(key), Some(payin(&card, 1000)))
+        .call(
+            "POST",
+            "payins/card/direct",
+            Some(key),
+            Some(payin(&card, 1000)),
+        )
         .await;
     assert_eq!((status, done["Status"].as_str()), (200, Some("SUCCEEDED")));
     let challenge_card = s.card("4970105181818183", "EUR").await;
     let (_, open) = s
-        .call("POST", "payins/card/direct", None, Some(payin(&challenge_card, 1000)))
+        .call(
+            "POST",
+            "payins/card/direct",
+            None,
+            Some(payin(&challenge_card, 1000)),
+        )
         .await;
     assert_eq!(open["Status"], "CREATED");
     let done_id = done["Id"].as_str().unwrap();
     let open_id = open["Id"].as_str().unwrap();
 
-    s.settings.clock.advance(threeds_wire::sandbox::DEFAULT_RETENTION);
+    s.settings
+        .clock
+        .advance(threeds_wire::sandbox::DEFAULT_RETENTION);
     for path in [
         format!("payins/{done_id}"),
         format!("responses/{key}"),
@@ -744,10 +783,28 @@ async fn what_clients_created_is_forgotten_after_the_retention_period() {
         assert_eq!(status, 404, "{path} is forgotten: {v}");
     }
     // A pay-in that was still waiting for its challenge is kept until a period after.
-    let (status, v) = s.call("GET", &format!("payins/{open_id}"), None, None).await;
-    assert_eq!((status, v["ResultCode"].as_str()), (200, Some("101304")), "{v}");
-    s.settings.clock.advance(threeds_wire::sandbox::DEFAULT_RETENTION);
-    assert_eq!(s.call("GET", &format!("payins/{open_id}"), None, None).await.0, 404);
+    let (status, v) = s
+        .call("GET", &format!("payins/{open_id}"), None, None)
+        .await;
+    assert_eq!(
+        (status, v["ResultCode"].as_str()),
+        (200, Some("101304")),
+        "{v}"
+    );
+    s.settings
+        .clock
+        .advance(threeds_wire::sandbox::DEFAULT_RETENTION);
+    assert_eq!(
+        s.call("GET", &format!("payins/{open_id}"), None, None)
+            .await
+            .0,
+        404
+    );
     // The seeded payer stays.
-    assert_eq!(s.call("GET", &format!("users/{SEEDED_USER_ID}"), None, None).await.0, 200);
+    assert_eq!(
+        s.call("GET", &format!("users/{SEEDED_USER_ID}"), None, None)
+            .await
+            .0,
+        200
+    );
 }

@@ -255,7 +255,11 @@ async fn authentications_are_forgotten_after_the_retention_period() {
     let mut again = request.clone();
     again["deviceFingerprintingId"] = json!(fresh);
     assert_eq!(s.authenticate(&again).await.status, 200);
-    assert_eq!(s.authenticate(&request).await.status, 400, "old fingerprint forgotten");
+    assert_eq!(
+        s.authenticate(&request).await.status,
+        400,
+        "old fingerprint forgotten"
+    );
 }
 
 #[tokio::test]
@@ -270,7 +274,10 @@ async fn an_open_challenge_outlives_retention_until_it_ends() {
     assert_eq!(still.body["status"], "PENDING", "{:?}", still.body);
     // The challenge times out at 2 h; a retention period after that it is gone.
     s.clock.advance(Duration::from_secs(3600));
-    assert_eq!(s.get(ACCOUNT_ID, &id).await.body["statusReason"], "TRANSACTION_TIMED_OUT_ACS");
+    assert_eq!(
+        s.get(ACCOUNT_ID, &id).await.body["statusReason"],
+        "TRANSACTION_TIMED_OUT_ACS"
+    );
     s.clock.advance(DEFAULT_RETENTION);
     assert_error(&s.get(ACCOUNT_ID, &id).await, 404, "5269");
 }

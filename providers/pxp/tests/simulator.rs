@@ -287,16 +287,27 @@ async fn invalid_requests_get_400_naming_fields_without_values() {
     assert_eq!(missing.status, 404);
     // What the simulator does not cover is a 501 naming it, not a 404 ("no such id").
     let path = "/api/v1/threedsecure/integrated/authentications/x";
-    let nowhere = s.http.get(format!("{}{path}", s.base)).send().await.unwrap();
+    let nowhere = s
+        .http
+        .get(format!("{}{path}", s.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(nowhere.status().as_u16(), 501);
     let problem: Value = nowhere.json().await.unwrap();
     assert_eq!(problem["status"], 501);
     assert_eq!(problem["instance"], path);
     let detail = problem["detail"].as_str().unwrap();
-    assert!(detail.starts_with(&format!("GET {path} is not simulated")), "{detail}");
+    assert!(
+        detail.starts_with(&format!("GET {path} is not simulated")),
+        "{detail}"
+    );
     let wrong_method = s
         .http
-        .delete(format!("{}/api/v1/threedsecure/standalone/authentications", s.base))
+        .delete(format!(
+            "{}/api/v1/threedsecure/standalone/authentications",
+            s.base
+        ))
         .send()
         .await
         .unwrap();

@@ -121,7 +121,8 @@ pub async fn token(
     };
     let access_token = ids::lower_alnum(64);
     let scope = scopes.join(" ");
-    sim.lock().issue_token(access_token.clone(), scopes, sim.settings.clock.now());
+    sim.lock()
+        .issue_token(access_token.clone(), scopes, sim.settings.clock.now());
     (
         StatusCode::OK,
         [
@@ -462,7 +463,9 @@ pub async fn create_session(
     };
     let body = session.to_json(&sim.settings, true, None);
     let mut inner = sim.lock();
-    inner.retained.record(sim.settings.clock.now(), session.id.clone());
+    inner
+        .retained
+        .record(sim.settings.clock.now(), session.id.clone());
     inner
         .by_transaction
         .insert(session.transaction_id.clone(), session.id.clone());

@@ -36,7 +36,9 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
-use threeds_wire::sandbox::{answer_the_rest, not_simulated_message, Retention, SimSettings, Simulator};
+use threeds_wire::sandbox::{
+    answer_the_rest, not_simulated_message, Retention, SimSettings, Simulator,
+};
 use threeds_wire::signature::sign_hex;
 
 /// The sandbox's OAuth client id (Checkout access key ids are `ack_` + 26 characters).

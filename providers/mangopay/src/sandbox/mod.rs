@@ -49,7 +49,7 @@ use model::{PayInStatus, State};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-use threeds_wire::sandbox::{answer_the_rest, not_simulated_message, ids, SimSettings, Simulator};
+use threeds_wire::sandbox::{answer_the_rest, ids, not_simulated_message, SimSettings, Simulator};
 
 /// The ClientId the simulator accepts.
 pub const SANDBOX_CLIENT_ID: &str = "threeds-sandbox";

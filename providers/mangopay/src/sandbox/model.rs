@@ -95,9 +95,10 @@ impl State {
                     self.wallets_by_owner.remove(&id);
                 }
                 Created::Wallet(id) => {
-                    let owner = self.wallets.remove(&id).and_then(|w| {
-                        w.get("Owners")?.get(0)?.as_str().map(str::to_owned)
-                    });
+                    let owner = self
+                        .wallets
+                        .remove(&id)
+                        .and_then(|w| w.get("Owners")?.get(0)?.as_str().map(str::to_owned));
                     if let Some(list) = owner.and_then(|o| self.wallets_by_owner.get_mut(&o)) {
                         list.retain(|w| *w != id);
                     }
@@ -129,7 +130,12 @@ impl State {
     pub fn wallets_of(&self, owner: &str) -> Vec<Value> {
         self.wallets_by_owner
             .get(owner)
-            .map(|ids| ids.iter().filter_map(|id| self.wallets.get(id)).cloned().collect())
+            .map(|ids| {
+                ids.iter()
+                    .filter_map(|id| self.wallets.get(id))
+                    .cloned()
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }

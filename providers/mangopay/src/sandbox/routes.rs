@@ -406,7 +406,10 @@ fn route(shared: &Shared, state: &mut State, method: &Method, rest: &str, body: 
         ["responses", key] if get => Ok(api_response(state, key)),
         // Anything else (another method on a covered path, or a Mangopay endpoint this
         // simulator does not have) is named in a 501, not a 404 that reads "no such id".
-        _ => Ok(not_simulated(method.as_str(), &format!("/v2.01/{{ClientId}}/{rest}"))),
+        _ => Ok(not_simulated(
+            method.as_str(),
+            &format!("/v2.01/{{ClientId}}/{rest}"),
+        )),
     };
     Outcome::of(result.unwrap_or_else(|e| e))
 }
@@ -479,7 +482,9 @@ fn create_user(shared: &Shared, state: &mut State, b: &Value) -> Result<Reply, R
             .and_then(Value::as_bool)
             .unwrap_or(false),
     );
-    state.retained.record(shared.now(), Created::User(id.clone()));
+    state
+        .retained
+        .record(shared.now(), Created::User(id.clone()));
     state.users.insert(id, user.clone());
     Ok((200, user))
 }
@@ -518,7 +523,9 @@ fn create_wallet(shared: &Shared, state: &mut State, b: &Value) -> Result<Reply,
         &currency,
         text(b, "Tag"),
     );
-    state.retained.record(shared.now(), Created::Wallet(id.clone()));
+    state
+        .retained
+        .record(shared.now(), Created::Wallet(id.clone()));
     state.add_wallet(id, owner, w.clone());
     Ok((200, w))
 }
@@ -574,7 +581,12 @@ fn create_registration(shared: &Shared, state: &mut State, b: &Value) -> Result<
     Ok((200, json))
 }
 
-fn update_registration(state: &mut State, id: &str, b: &Value, now: Instant) -> Result<Reply, Reply> {
+fn update_registration(
+    state: &mut State,
+    id: &str,
+    b: &Value,
+    now: Instant,
+) -> Result<Reply, Reply> {
     required(b, &["RegistrationData"])?;
     let data = text(b, "RegistrationData").unwrap_or_default();
     let tokenized = state.tokenized.get(&data).cloned();
@@ -908,7 +920,9 @@ fn build_payin(shared: &Shared, state: &mut State, b: &Value) -> Result<Outcome,
         .as_deref()
         .is_some_and(|t| t.contains(LOST_ANSWER_TAG));
     let body = payin.to_json();
-    state.retained.record(shared.now(), Created::PayIn(id.clone()));
+    state
+        .retained
+        .record(shared.now(), Created::PayIn(id.clone()));
     state.payins.insert(id, payin);
     Ok(Outcome {
         status: 200,

@@ -630,8 +630,12 @@ async fn create_jwt(State(inner): State<Arc<Inner>>, headers: HeaderMap, body: B
     }));
     {
         let mut state = inner.lock();
-        state.retained.record(inner.now(), Created::Fingerprint(fingerprint.clone()));
-        state.fingerprints.insert(fingerprint.clone(), account.clone());
+        state
+            .retained
+            .record(inner.now(), Created::Fingerprint(fingerprint.clone()));
+        state
+            .fingerprints
+            .insert(fingerprint.clone(), account.clone());
     }
     let mut answer = json!({
         "id": id,

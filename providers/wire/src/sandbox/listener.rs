@@ -60,11 +60,9 @@ impl Listener for TimedListener {
     type Io = TimedIo<TcpStream>;
     type Addr = SocketAddr;
 
-    fn accept(&mut self) -> impl Future<Output = (Self::Io, Self::Addr)> + Send {
-        async move {
-            let (io, addr) = Listener::accept(&mut self.inner).await;
-            (TimedIo::new(io, self.limits), addr)
-        }
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        let (io, addr) = Listener::accept(&mut self.inner).await;
+        (TimedIo::new(io, self.limits), addr)
     }
 
     fn local_addr(&self) -> io::Result<SocketAddr> {

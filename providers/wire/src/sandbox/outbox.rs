@@ -237,10 +237,24 @@ mod tests {
         let clock = Clock::default();
         let outbox = Outbox::new(clock.clone(), Duration::from_secs(10));
         // No async runtime here: each delivery settles at once with an error.
-        let first = outbox.send("test", "a", "POST", "http://127.0.0.1:9/", Vec::new(), Vec::new());
+        let first = outbox.send(
+            "test",
+            "a",
+            "POST",
+            "http://127.0.0.1:9/",
+            Vec::new(),
+            Vec::new(),
+        );
         assert_eq!(outbox.deliveries().len(), 1);
         clock.advance(Duration::from_secs(11));
-        let second = outbox.send("test", "b", "POST", "http://127.0.0.1:9/", Vec::new(), Vec::new());
+        let second = outbox.send(
+            "test",
+            "b",
+            "POST",
+            "http://127.0.0.1:9/",
+            Vec::new(),
+            Vec::new(),
+        );
         assert_eq!((first, second), (0, 1));
         let kept = outbox.deliveries();
         assert_eq!(kept.iter().map(|d| d.seq).collect::<Vec<_>>(), [1]);
