@@ -9,7 +9,15 @@
 //!   queues a fault (`times` defaults to 1, `path` to any path); `DELETE /_sandbox/faults`
 //!   clears all;
 //! * `GET /_sandbox/deliveries` lists the webhooks and callbacks sent, with the receiver's
-//!   status; `POST /_sandbox/deliveries/{seq}/redeliver` sends one again (a duplicate).
+//!   status; `POST /_sandbox/deliveries/{seq}/redeliver` sends one again (a duplicate);
+//! * `POST /_sandbox/clock` `{"advance_secs": 3600}` moves every simulator's clock forward
+//!   (challenge expiry, token lifetime and retention without waiting).
+//!
+//! A long run stays bounded: what clients created is forgotten after
+//! [`SandboxOptions::retention`], and each connection must send its request header within
+//! [`ConnectionLimits::header_read`] and may wait at most [`ConnectionLimits::idle`]
+//! between requests ([`threeds_wire::sandbox::listener`]). A path a simulator does not
+//! cover answers 501 in that PSP's error shape.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -24,7 +32,10 @@ use threeds_checkout::sandbox::CheckoutSimulator;
 use threeds_mangopay::sandbox::MangopaySimulator;
 use threeds_paysafe::sandbox::PaysafeSimulator;
 use threeds_pxp::sandbox::PxpSimulator;
-use threeds_wire::sandbox::{faults, Fault, Faults, Outbox, SimSettings, Simulator};
+use threeds_wire::sandbox::{
+    faults, Clock, ConnectionLimits, Fault, Faults, Outbox, SimSettings, Simulator, TimedListener,
+    DEFAULT_RETENTION,
+};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -42,6 +53,13 @@ pub struct SandboxOptions {
     /// Print one line per request to stderr (method, path without query, status, time).
     /// Bodies, headers and queries are never printed: they carry card data and secrets.
     pub log_requests: bool,
+    /// How long what clients created (sessions, pay-ins, authentications, stored answers,
+    /// delivery log entries) is kept.
+    pub retention: Duration,
+    /// Header-read and idle limits of each connection.
+    pub limits: ConnectionLimits,
+    /// The clock the simulators read; a test keeps a clone to advance it.
+    pub clock: Clock,
 }
 
 impl Default for SandboxOptions {
@@ -51,6 +69,9 @@ impl Default for SandboxOptions {
             challenge_ttl: Duration::from_secs(600),
             webhook_url: None,
             log_requests: false,
+            retention: DEFAULT_RETENTION,
+            limits: ConnectionLimits::default(),
+            clock: Clock::default(),
         }
     }
 }
@@ -60,6 +81,8 @@ pub struct RunningSandbox {
     pub addr: SocketAddr,
     /// Every webhook and callback the simulators sent.
     pub outbox: Outbox,
+    /// The simulators' clock.
+    pub clock: Clock,
     faults: BTreeMap<&'static str, Faults>,
     banners: Vec<(&'static str, Vec<(String, String)>)>,
     shutdown: Option<oneshot::Sender<()>>,
@@ -89,8 +112,8 @@ impl RunningSandbox {
         }
         let addr = self.addr;
         out.push_str(&format!(
-            "\n[control]\n  {:<22} POST http://{addr}/_sandbox/faults {{\"provider\":\"checkout\",\"fault\":\"status=503\"}}\n  {:<22} GET http://{addr}/_sandbox/deliveries\n",
-            "inject a fault", "webhooks sent",
+            "\n[control]\n  {:<22} POST http://{addr}/_sandbox/faults {{\"provider\":\"checkout\",\"fault\":\"status=503\"}}\n  {:<22} GET http://{addr}/_sandbox/deliveries\n  {:<22} POST http://{addr}/_sandbox/clock {{\"advance_secs\":600}}\n",
+            "inject a fault", "webhooks sent", "advance the clock",
         ));
         out
     }
@@ -118,6 +141,12 @@ impl RunningSandbox {
 struct Control {
     faults: Arc<BTreeMap<&'static str, Faults>>,
     outbox: Outbox,
+    clock: Clock,
+}
+
+#[derive(Deserialize)]
+struct ClockOrder {
+    advance_secs: u64,
 }
 
 #[derive(Deserialize)]
@@ -132,12 +161,15 @@ struct FaultOrder {
 pub async fn start(options: SandboxOptions) -> std::io::Result<RunningSandbox> {
     let listener = TcpListener::bind(options.listen).await?;
     let addr = listener.local_addr()?;
-    let outbox = Outbox::default();
+    let clock = options.clock.clone();
+    let outbox = Outbox::new(clock.clone(), options.retention);
     let settings = |name: &str| {
         let mut s = SimSettings::new(format!("http://{addr}/{name}"));
         s.challenge_ttl = options.challenge_ttl;
         s.webhook_url = options.webhook_url.clone();
         s.outbox = outbox.clone();
+        s.clock = clock.clone();
+        s.retention = options.retention;
         s
     };
     let simulators: Vec<Arc<dyn Simulator>> = vec![
@@ -163,12 +195,14 @@ pub async fn start(options: SandboxOptions) -> std::io::Result<RunningSandbox> {
     let control = Control {
         faults: Arc::new(fault_map.clone()),
         outbox: outbox.clone(),
+        clock: clock.clone(),
     };
     let control_routes = Router::new()
         .route("/_sandbox/health", get(|| async { "ok" }))
         .route("/_sandbox/faults", post(queue_fault).delete(clear_faults))
         .route("/_sandbox/deliveries", get(list_deliveries))
         .route("/_sandbox/deliveries/{seq}/redeliver", post(redeliver))
+        .route("/_sandbox/clock", post(advance_clock))
         .with_state(control);
     let mut app = app.merge(control_routes);
     if options.log_requests {
@@ -176,6 +210,7 @@ pub async fn start(options: SandboxOptions) -> std::io::Result<RunningSandbox> {
     }
 
     let (tx, rx) = oneshot::channel::<()>();
+    let listener = TimedListener::new(listener, options.limits);
     let server = tokio::spawn(async move {
         let serve = axum::serve(listener, app).with_graceful_shutdown(async {
             let _ = rx.await;
@@ -196,6 +231,7 @@ pub async fn start(options: SandboxOptions) -> std::io::Result<RunningSandbox> {
     Ok(RunningSandbox {
         addr,
         outbox,
+        clock,
         faults: fault_map,
         banners,
         shutdown: Some(tx),
@@ -253,6 +289,16 @@ async fn list_deliveries(State(control): State<Control>) -> Json<serde_json::Val
     Json(serde_json::to_value(control.outbox.deliveries()).unwrap_or_default())
 }
 
+async fn advance_clock(
+    State(control): State<Control>,
+    Json(order): Json<ClockOrder>,
+) -> StatusCode {
+    control
+        .clock
+        .advance(Duration::from_secs(order.advance_secs));
+    StatusCode::NO_CONTENT
+}
+
 async fn redeliver(State(control): State<Control>, Path(seq): Path<usize>) -> (StatusCode, String) {
     match control.outbox.redeliver(seq) {
         Some(new_seq) => (StatusCode::CREATED, new_seq.to_string()),
@@ -263,6 +309,93 @@ async fn redeliver(State(control): State<Control>, Path(seq): Path<usize>) -> (S
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+
+    fn limited() -> SandboxOptions {
+        SandboxOptions {
+            limits: ConnectionLimits {
+                header_read: Duration::from_millis(300),
+                idle: Duration::from_millis(600),
+            },
+            ..SandboxOptions::default()
+        }
+    }
+
+    /// Reads until the server closes the connection (or 5 s pass, which fails the test);
+    /// returns what was read and how long it took.
+    async fn read_to_close(stream: &mut TcpStream) -> (String, Duration) {
+        let started = std::time::Instant::now();
+        let mut seen = Vec::new();
+        let read = tokio::time::timeout(Duration::from_secs(5), async {
+            let mut buf = [0u8; 4096];
+            loop {
+                match stream.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => seen.extend_from_slice(&buf[..n]),
+                }
+            }
+        })
+        .await;
+        assert!(read.is_ok(), "the server did not close the connection");
+        (
+            String::from_utf8_lossy(&seen).into_owned(),
+            started.elapsed(),
+        )
+    }
+
+    #[tokio::test]
+    async fn silent_and_half_header_connections_are_dropped_after_the_header_timeout() {
+        let sandbox = start(limited()).await.unwrap();
+        let mut silent = TcpStream::connect(sandbox.addr).await.unwrap();
+        let (_, took) = read_to_close(&mut silent).await;
+        assert!(took >= Duration::from_millis(250), "{took:?}");
+
+        let mut half = TcpStream::connect(sandbox.addr).await.unwrap();
+        half.write_all(b"GET /_sandbox/health HTTP/1.1\r\nHost: sandbox\r\n")
+            .await
+            .unwrap();
+        let (answer, took) = read_to_close(&mut half).await;
+        assert!(!answer.contains("200 OK"), "{answer}");
+        assert!(took >= Duration::from_millis(250), "{took:?}");
+        sandbox.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn a_kept_alive_connection_serves_then_closes_when_idle() {
+        let sandbox = start(limited()).await.unwrap();
+        let mut stream = TcpStream::connect(sandbox.addr).await.unwrap();
+        // A slow handler (longer than both limits) is not cut: only waiting is limited.
+        stream
+            .write_all(
+                b"GET /paysafe/threedsecure/monitor HTTP/1.1\r\nHost: sandbox\r\nX-Sandbox-Fault: latency=900\r\n\r\n",
+            )
+            .await
+            .unwrap();
+        let (answer, took) = read_to_close(&mut stream).await;
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        assert!(answer.contains("READY"), "{answer}");
+        assert!(
+            took >= Duration::from_millis(900 + 500),
+            "closed after idling: {took:?}"
+        );
+        sandbox.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn the_clock_control_advances_every_simulator() {
+        let sandbox = start(SandboxOptions::default()).await.unwrap();
+        let before = sandbox.clock.now();
+        let r = reqwest::Client::new()
+            .post(format!("http://{}/_sandbox/clock", sandbox.addr))
+            .json(&serde_json::json!({"advance_secs": 600}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 204);
+        assert!(sandbox.clock.now() >= before + Duration::from_secs(600));
+        sandbox.shutdown().await;
+    }
 
     #[tokio::test]
     async fn control_endpoints_queue_faults_per_simulator() {

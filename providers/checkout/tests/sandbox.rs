@@ -8,7 +8,7 @@ use threeds_checkout::sandbox::{
     CheckoutSimulator, ACCESS_KEY_ID, ACCESS_KEY_SECRET, CHALLENGE_PASSWORD, PROCESSING_CHANNEL_ID,
     WEBHOOK_SIGNATURE_KEY,
 };
-use threeds_wire::sandbox::{Form, Outbox, SimSettings, Simulator};
+use threeds_wire::sandbox::{Clock, Form, Outbox, SimSettings, Simulator, DEFAULT_RETENTION};
 use threeds_wire::signature::verify_hex;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -19,6 +19,7 @@ struct Sim {
     token: String,
     outbox: Outbox,
     sim: CheckoutSimulator,
+    clock: Clock,
 }
 
 async fn start(ttl: Duration, webhook_url: Option<String>) -> Sim {
@@ -29,6 +30,7 @@ async fn start(ttl: Duration, webhook_url: Option<String>) -> Sim {
     settings.challenge_ttl = ttl;
     settings.webhook_url = webhook_url;
     let outbox = settings.outbox.clone();
+    let clock = settings.clock.clone();
     let sim = CheckoutSimulator::new(settings);
     let app = axum::Router::new().nest("/checkout", sim.router());
     tokio::spawn(async move {
@@ -44,6 +46,7 @@ async fn start(ttl: Duration, webhook_url: Option<String>) -> Sim {
         token: String::new(),
         outbox,
         sim,
+        clock,
     };
     s.token = s.token_for("sessions:browser sessions:app").await;
     s
@@ -701,7 +704,7 @@ async fn webhooks_are_signed_and_abandoned_challenges_expire() {
     .await;
     let v = challenged(&s, "4242424242424242", None).await;
     let id = v["id"].as_str().unwrap();
-    tokio::time::sleep(Duration::from_millis(250)).await;
+    s.clock.advance(Duration::from_millis(250));
     // Checked lazily on access (no sweeper runs in this test).
     let after = s.get(id).await;
     assert_eq!(after["status"], "expired");
@@ -759,7 +762,9 @@ async fn the_sweep_expires_without_any_access() {
         .await;
     let s = start(Duration::from_millis(50), Some(receiver.uri())).await;
     challenged(&s, "4242424242424242", None).await;
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    s.sim.sweep();
+    assert_eq!(s.outbox.deliveries().len(), 1, "not due yet");
+    s.clock.advance(Duration::from_millis(100));
     s.sim.sweep();
     let events: Vec<String> = s.outbox.deliveries().into_iter().map(|d| d.event).collect();
     assert_eq!(events, ["authentication_started", "authentication_expired"]);
@@ -933,4 +938,152 @@ fn the_banner_names_everything_a_client_is_configured_with() {
     ] {
         assert!(text.contains(needle), "{needle} missing from\n{text}");
     }
+}
+
+#[tokio::test]
+async fn cryptograms_are_canonical_base64_of_20_bytes() {
+    use base64::Engine;
+    let s = start(Duration::from_secs(60), None).await;
+    // The STANDARD engine rejects non-canonical trailing bits, as strict decoders do.
+    for _ in 0..200 {
+        let (http, v) = s
+            .create(with_channel(
+                request("4485040371536584"),
+                browser(Some("Y")),
+            ))
+            .await;
+        assert_eq!(http, 201, "{v}");
+        let cryptogram = v["cryptogram"].as_str().unwrap();
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(cryptogram)
+            .unwrap_or_else(|e| panic!("{cryptogram}: {e}"));
+        assert_eq!((cryptogram.len(), bytes.len()), (28, 20));
+    }
+}
+
+#[tokio::test]
+async fn network_token_sources_authenticate_like_cards() {
+    let s = start(Duration::from_secs(60), None).await;
+    let mut body = with_channel(request("4485040371536584"), browser(Some("Y")));
+    body["source"] = json!({
+        "type": "network_token", "token": "4485040371536584",
+        "expiry_month": 1, "expiry_year": 2030
+    });
+    let (http, v) = s.create(body.clone()).await;
+    assert_eq!(http, 201, "{v}");
+    assert_eq!(
+        (v["status"].as_str(), v["scheme"].as_str()),
+        (Some("approved"), Some("visa"))
+    );
+    // Without its expiry, the token is refused like a card without one.
+    body["source"]
+        .as_object_mut()
+        .unwrap()
+        .remove("expiry_year");
+    let (http, v) = s.create(body).await;
+    assert_eq!(http, 422, "{v}");
+    assert!(
+        v["error_codes"]
+            .to_string()
+            .contains("source_expiry_year_required"),
+        "{v}"
+    );
+}
+
+#[tokio::test]
+async fn endpoints_not_simulated_answer_501_and_unknown_sessions_404() {
+    let s = start(Duration::from_secs(60), None).await;
+    for (verb, path) in [
+        (reqwest::Method::POST, "/payments"),
+        (reqwest::Method::DELETE, "/sessions/sid_abc"),
+        (reqwest::Method::GET, "/sessions"),
+    ] {
+        let (status, v) = s.call(verb.clone(), path, Some(&s.bearer()), None).await;
+        assert_eq!(status, 501, "{verb} {path}: {v}");
+        assert_eq!(v["error_type"], "not_simulated");
+        assert_eq!(v["error_codes"], json!(["endpoint_not_simulated"]));
+        let message = v["message"].as_str().unwrap();
+        assert!(
+            message.starts_with(&format!("{verb} {path} is not simulated")),
+            "{message}"
+        );
+    }
+    let (status, v) = s
+        .call(
+            reqwest::Method::GET,
+            "/sessions/sid_unknown",
+            Some(&s.bearer()),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, v["error_codes"].clone()),
+        (404, json!(["session_not_found"]))
+    );
+}
+
+#[tokio::test]
+async fn sessions_are_forgotten_after_the_retention_period() {
+    let s = start(Duration::from_secs(60), None).await;
+    let (_, done) = s
+        .create(with_channel(
+            request("4485040371536584"),
+            browser(Some("Y")),
+        ))
+        .await;
+    let done_id = done["id"].as_str().unwrap();
+    let open = challenged(&s, "4242424242424242", None).await;
+    let open_id = open["id"].as_str().unwrap();
+    s.clock.advance(DEFAULT_RETENTION - Duration::from_secs(1));
+    s.get(done_id).await;
+    s.clock.advance(Duration::from_secs(1));
+    // The token has expired too (it lives an hour): a new one is needed.
+    let (status, _) = s
+        .call(
+            reqwest::Method::GET,
+            &format!("/sessions/{done_id}"),
+            Some(&s.bearer()),
+            None,
+        )
+        .await;
+    assert_eq!(status, 401, "the hour-old token is gone");
+    let bearer = format!("Bearer {}", s.token_for("sessions:browser").await);
+    let (status, v) = s
+        .call(
+            reqwest::Method::GET,
+            &format!("/sessions/{done_id}"),
+            Some(&bearer),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, v["error_codes"].clone()),
+        (404, json!(["session_not_found"]))
+    );
+    // The challenge was still open when its retention ran out (no sweep ran to expire
+    // it), so it is kept, expired, for one more period.
+    let (status, v) = s
+        .call(
+            reqwest::Method::GET,
+            &format!("/sessions/{open_id}"),
+            Some(&bearer),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, v["status"].as_str()),
+        (200, Some("expired")),
+        "{v}"
+    );
+    s.clock.advance(DEFAULT_RETENTION);
+    let bearer = format!("Bearer {}", s.token_for("sessions:browser").await);
+    let (status, _) = s
+        .call(
+            reqwest::Method::GET,
+            &format!("/sessions/{open_id}"),
+            Some(&bearer),
+            None,
+        )
+        .await;
+    assert_eq!(status, 404);
 }

@@ -12,12 +12,13 @@ use threeds_paysafe::sandbox::{
     public_key, PaysafeSimulator, ACCOUNT_ID, API_KEY_PASSWORD, API_KEY_USER, OTHER_ACCOUNT_ID, OTP,
 };
 use threeds_wire::http::encode_component;
-use threeds_wire::sandbox::{Form, SimSettings, Simulator};
+use threeds_wire::sandbox::{Clock, Form, SimSettings, Simulator, DEFAULT_RETENTION};
 
 struct Sim {
     base: String,
     http: reqwest::Client,
     sim: PaysafeSimulator,
+    clock: Clock,
 }
 
 async fn sim(challenge_ttl: Duration) -> Sim {
@@ -26,6 +27,7 @@ async fn sim(challenge_ttl: Duration) -> Sim {
     let base = format!("http://{addr}/paysafe");
     let mut settings = SimSettings::new(&base);
     settings.challenge_ttl = challenge_ttl;
+    let clock = settings.clock.clone();
     let sim = PaysafeSimulator::new(settings);
     let app = axum::Router::new().nest("/paysafe", sim.router());
     tokio::spawn(async move {
@@ -35,6 +37,7 @@ async fn sim(challenge_ttl: Duration) -> Sim {
         base,
         http: reqwest::Client::new(),
         sim,
+        clock,
     }
 }
 
@@ -213,28 +216,70 @@ async fn monitor_and_unknown_paths() {
         (m.status, m.body.clone()),
         (200, json!({"status": "READY"}))
     );
-    assert_error(
-        &s.call(
-            "GET",
-            "/threedsecure/v3/nothing",
-            Some(&server_auth()),
-            None,
-        )
-        .await,
-        404,
-        "5273",
+    // What the simulator does not cover is named in a 501, not a 404 / 405 that would
+    // claim Paysafe has no such endpoint.
+    for (method, path) in [
+        ("GET", "/threedsecure/v3/nothing"),
+        ("DELETE", "/threedsecure/monitor"),
+        ("GET", "/cardpayments/v1/accounts/1001000010/auths"),
+    ] {
+        let a = s.call(method, path, Some(&server_auth()), None).await;
+        assert_error(&a, 501, "NOT_SIMULATED");
+        let message = a.body["error"]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with(&format!("{method} {path} is not simulated")),
+            "{message}"
+        );
+    }
+    // An unknown id on a covered endpoint stays Paysafe's 404.
+    assert_error(&s.get(ACCOUNT_ID, "no-such-id").await, 404, "5269");
+}
+
+#[tokio::test]
+async fn authentications_are_forgotten_after_the_retention_period() {
+    let s = sim(Duration::from_secs(60)).await;
+    let fp = s.fingerprint(ACCOUNT_ID).await;
+    let request = body("4000000000002701", &fp);
+    let first = s.authenticate(&request).await;
+    assert_eq!(first.status, 200, "{:?}", first.body);
+    let id = first.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(s.get(ACCOUNT_ID, &id).await.status, 200);
+    assert_error(&s.authenticate(&request).await, 409, "5031");
+
+    s.clock.advance(DEFAULT_RETENTION - Duration::from_secs(1));
+    assert_eq!(s.get(ACCOUNT_ID, &id).await.status, 200, "kept until then");
+    s.clock.advance(Duration::from_secs(2));
+    assert_error(&s.get(ACCOUNT_ID, &id).await, 404, "5269");
+    // The fingerprint is gone too, and with it the merchantRefNum's reservation.
+    let fresh = s.fingerprint(ACCOUNT_ID).await;
+    let mut again = request.clone();
+    again["deviceFingerprintingId"] = json!(fresh);
+    assert_eq!(s.authenticate(&again).await.status, 200);
+    assert_eq!(
+        s.authenticate(&request).await.status,
+        400,
+        "old fingerprint forgotten"
     );
-    assert_error(
-        &s.call(
-            "DELETE",
-            "/threedsecure/monitor",
-            Some(&server_auth()),
-            None,
-        )
-        .await,
-        405,
-        "5281",
+}
+
+#[tokio::test]
+async fn an_open_challenge_outlives_retention_until_it_ends() {
+    let s = sim(Duration::from_secs(7200)).await;
+    let fp = s.fingerprint(ACCOUNT_ID).await;
+    let open = s.authenticate(&body("4000000000002503", &fp)).await;
+    assert_eq!(open.body["status"], "PENDING", "{:?}", open.body);
+    let id = open.body["id"].as_str().unwrap().to_owned();
+    s.clock.advance(DEFAULT_RETENTION + Duration::from_secs(1));
+    let still = s.get(ACCOUNT_ID, &id).await;
+    assert_eq!(still.body["status"], "PENDING", "{:?}", still.body);
+    // The challenge times out at 2 h; a retention period after that it is gone.
+    s.clock.advance(Duration::from_secs(3600));
+    assert_eq!(
+        s.get(ACCOUNT_ID, &id).await.body["statusReason"],
+        "TRANSACTION_TIMED_OUT_ACS"
     );
+    s.clock.advance(DEFAULT_RETENTION);
+    assert_error(&s.get(ACCOUNT_ID, &id).await, 404, "5269");
 }
 
 #[tokio::test]

@@ -11,7 +11,7 @@ use threeds_pxp::request::{BrowserAuthenticationRequest, PreInitiateRequest};
 use threeds_pxp::response::{Authentication, AuthenticationState};
 use threeds_pxp::sandbox::{self as sim, PxpSimulator};
 use threeds_wire::http::{encode_form, HttpSettings, Response};
-use threeds_wire::sandbox::{Form, Outbox, SimSettings, Simulator};
+use threeds_wire::sandbox::{Clock, Form, Outbox, SimSettings, Simulator, DEFAULT_RETENTION};
 use threeds_wire::Secret;
 
 const CALLBACK_FP: &str = "https://merchant.example/fp";
@@ -23,6 +23,7 @@ struct Running {
     outbox: Outbox,
     client: Client,
     http: reqwest::Client,
+    clock: Clock,
 }
 
 async fn run(ttl: Duration) -> Running {
@@ -34,6 +35,7 @@ async fn run(ttl: Duration) -> Running {
     // what these tests read.
     settings.webhook_url = Some("http://127.0.0.1:9/hooks".into());
     let outbox = settings.outbox.clone();
+    let clock = settings.clock.clone();
     let sim = PxpSimulator::new(settings);
     let app = axum::Router::new().nest("/pxp", sim.router());
     tokio::spawn(async move {
@@ -58,6 +60,7 @@ async fn run(ttl: Duration) -> Running {
         outbox,
         client,
         http: reqwest::Client::new(),
+        clock,
     }
 }
 
@@ -282,16 +285,44 @@ async fn invalid_requests_get_400_naming_fields_without_values() {
 
     let missing = s.client.get_authentication("no-such-id").await.unwrap();
     assert_eq!(missing.status, 404);
+    // What the simulator does not cover is a 501 naming it, not a 404 ("no such id").
+    let path = "/api/v1/threedsecure/integrated/authentications/x";
     let nowhere = s
         .http
-        .get(format!(
-            "{}/api/v1/threedsecure/integrated/authentications/x",
+        .get(format!("{}{path}", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(nowhere.status().as_u16(), 501);
+    let problem: Value = nowhere.json().await.unwrap();
+    assert_eq!(problem["status"], 501);
+    assert_eq!(problem["instance"], path);
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with(&format!("GET {path} is not simulated")),
+        "{detail}"
+    );
+    let wrong_method = s
+        .http
+        .delete(format!(
+            "{}/api/v1/threedsecure/standalone/authentications",
             s.base
         ))
         .send()
         .await
         .unwrap();
-    assert_eq!(nowhere.status().as_u16(), 404);
+    assert_eq!(wrong_method.status().as_u16(), 501);
+}
+
+#[tokio::test]
+async fn authentications_are_forgotten_after_the_retention_period() {
+    let s = run(Duration::from_secs(60)).await;
+    let (id, r) = s.initiated("4444000000000014", json!({})).await;
+    assert_eq!(r["state"], "AuthenticationSuccessful", "{r}");
+    s.clock.advance(DEFAULT_RETENTION - Duration::from_secs(1));
+    assert_eq!(s.client.get_authentication(&id).await.unwrap().status, 200);
+    s.clock.advance(Duration::from_secs(1));
+    assert_eq!(s.client.get_authentication(&id).await.unwrap().status, 404);
 }
 
 #[tokio::test]
@@ -506,7 +537,9 @@ async fn abandoned_challenges_expire_in_the_sweep() {
         encode_form([("creq", r2["creq"].as_str().unwrap())]),
     )
     .await;
-    tokio::time::sleep(Duration::from_millis(80)).await;
+    s.sim.sweep();
+    assert_eq!(s.outbox.deliveries().len(), 0, "not due yet");
+    s.clock.advance(Duration::from_millis(80));
     s.sim.sweep();
     assert_eq!(s.outbox.deliveries().len(), 2);
     s.sim.sweep();

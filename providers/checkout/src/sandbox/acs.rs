@@ -388,7 +388,7 @@ pub async fn hosted(State(sim): State<CheckoutSimulator>, Path(id): Path<String>
         _ => leave(session, ""),
     };
     if let Some(acs) = acs {
-        inner.by_acs.insert(acs, id);
+        inner.index_acs(acs, id, sim.settings.clock.now());
     }
     response
 }

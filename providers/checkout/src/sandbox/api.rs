@@ -26,7 +26,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde::de::DeserializeOwned;
 use serde_json::json;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
 use threeds_wire::http::decode_form;
 use threeds_wire::sandbox::ids;
 use threeds_wire::{FieldViolation, Problem, Validate};
@@ -121,13 +121,8 @@ pub async fn token(
     };
     let access_token = ids::lower_alnum(64);
     let scope = scopes.join(" ");
-    sim.lock().tokens.insert(
-        access_token.clone(),
-        Token {
-            scopes,
-            expires: Instant::now() + TOKEN_TTL,
-        },
-    );
+    sim.lock()
+        .issue_token(access_token.clone(), scopes, sim.settings.clock.now());
     (
         StatusCode::OK,
         [
@@ -161,7 +156,7 @@ fn caller(sim: &CheckoutSimulator, headers: &HeaderMap) -> Option<Caller> {
     if let Some(token) = value.strip_prefix("Bearer ") {
         let inner = sim.lock();
         let t = inner.tokens.get(token.trim())?;
-        return (Instant::now() < t.expires).then(|| Caller::OAuth(t.clone()));
+        return (sim.settings.clock.now() < t.expires).then(|| Caller::OAuth(t.clone()));
     }
     value
         .starts_with("sek_")
@@ -356,11 +351,11 @@ pub async fn create_session(
         Some(_) => extra.push("processing_channel_id_invalid".into()),
     }
     let source = request.source.clone().unwrap_or_default();
-    let number = source
-        .number
-        .as_ref()
-        .map(|n| n.expose().to_owned())
-        .unwrap_or_default();
+    let number = match source.source_type {
+        Some(SourceType::NetworkToken) => source.token.as_ref().map(|t| t.expose().to_owned()),
+        _ => source.number.as_ref().map(|n| n.expose().to_owned()),
+    }
+    .unwrap_or_default();
     if request.source.is_some() {
         match source.source_type.clone().unwrap_or(SourceType::Card) {
             SourceType::Card => {
@@ -368,14 +363,19 @@ pub async fn create_session(
                 if !number.is_empty() && !plausible {
                     extra.push("source_number_invalid".into());
                 }
-                let (year, month) = year_month(SystemTime::now());
+                let (year, month) = year_month(sim.settings.clock.system_now());
                 if let (Some(m), Some(y)) = (source.expiry_month, source.expiry_year) {
                     if (u64::from(y), u64::from(m)) < (year, month) {
                         extra.push("card_expired".into());
                     }
                 }
             }
-            // The simulator has no vault: instrument ids and tokens cannot be resolved.
+            // A network token (a DPAN with its expiry, Checkout's Sessions API
+            // `NetworkTokenSource`) stands for a card: its number picks the scenario as a
+            // card number does. Validation has checked its digits and expiry are there.
+            SourceType::NetworkToken => {}
+            // The simulator has no vault: instrument ids and Checkout tokens cannot be
+            // resolved.
             _ => extra.push("source_not_supported".into()),
         }
     }
@@ -464,12 +464,17 @@ pub async fn create_session(
     let body = session.to_json(&sim.settings, true, None);
     let mut inner = sim.lock();
     inner
+        .retained
+        .record(sim.settings.clock.now(), session.id.clone());
+    inner
         .by_transaction
         .insert(session.transaction_id.clone(), session.id.clone());
     if let Some(acs) = &session.acs {
-        inner
-            .by_acs
-            .insert(acs.transaction_id.clone(), session.id.clone());
+        inner.index_acs(
+            acs.transaction_id.clone(),
+            session.id.clone(),
+            sim.settings.clock.now(),
+        );
     }
     inner.sessions.insert(session.id.clone(), session);
     drop(inner);
@@ -545,7 +550,7 @@ pub async fn collect_data(
             sim.notify(session, event);
         }
         if let Some(acs) = session.acs.as_ref().map(|a| a.transaction_id.clone()) {
-            inner.by_acs.insert(acs, id.clone());
+            inner.index_acs(acs, id.clone(), sim.settings.clock.now());
         }
     }
     session_response(&sim, StatusCode::OK, &id, oauth)
@@ -606,7 +611,7 @@ pub async fn issuer_fingerprint(
             sim.notify(session, event);
         }
         if let Some(acs) = session.acs.as_ref().map(|a| a.transaction_id.clone()) {
-            inner.by_acs.insert(acs, id.clone());
+            inner.index_acs(acs, id.clone(), sim.settings.clock.now());
         }
     }
     session_response(&sim, StatusCode::OK, &id, oauth)

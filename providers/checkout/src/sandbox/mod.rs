@@ -19,6 +19,9 @@
 //! [`WEBHOOK_SIGNATURE_KEY`] in `Cko-Signature` (hex HMAC-SHA256 of the raw body).
 //! Challenges nobody finishes within `challenge_ttl` expire (`expired`,
 //! `authentication_expired`), checked on every access and by [`Simulator::sweep`].
+//! Sessions are forgotten `SimSettings::retention` after their creation (404
+//! `session_not_found` afterwards), tokens once they have expired. Paths not listed
+//! answer 501 `not_simulated`.
 
 mod acs;
 mod api;
@@ -26,13 +29,16 @@ pub mod cards;
 mod state;
 mod util;
 
+use axum::http::StatusCode;
 use axum::routing::{get, post, put};
-use state::{Session, Token};
+use state::{Session, Status, Token, TOKEN_TTL};
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
-use threeds_wire::sandbox::{SimSettings, Simulator};
+use threeds_wire::sandbox::{
+    answer_the_rest, not_simulated_message, Retention, SimSettings, Simulator,
+};
 use threeds_wire::signature::sign_hex;
 
 /// The sandbox's OAuth client id (Checkout access key ids are `ack_` + 26 characters).
@@ -50,7 +56,6 @@ pub const CHALLENGE_PASSWORD: &str = "Checkout1!";
 /// tried.
 pub const ALLOWED_SCOPES: &[&str] = &["sessions:browser", "sessions:app", "gateway", "vault"];
 
-#[derive(Default)]
 struct Inner {
     sessions: HashMap<String, Session>,
     /// `acs.transaction_id` -> session id (the challenge page finds its session by it).
@@ -58,6 +63,67 @@ struct Inner {
     /// `transaction_id` (threeDSServerTransID) -> session id (the 3DS Method page).
     by_transaction: HashMap<String, String>,
     tokens: HashMap<String, Token>,
+    /// Session ids by creation, to forget them after the retention period.
+    retained: Retention<String>,
+    /// Tokens by issue, to forget them once expired.
+    issued: Retention<String>,
+    /// Sessions by the time their DS round trip ran, due when a challenge opened then
+    /// would expire: the sweep looks at these only, not at every session.
+    challenges: Retention<String>,
+}
+
+impl Inner {
+    fn new(settings: &SimSettings) -> Self {
+        Inner {
+            sessions: HashMap::new(),
+            by_acs: HashMap::new(),
+            by_transaction: HashMap::new(),
+            tokens: HashMap::new(),
+            retained: Retention::new(settings.retention),
+            issued: Retention::new(TOKEN_TTL),
+            challenges: Retention::new(settings.challenge_ttl),
+        }
+    }
+
+    /// Lets the ACS pages find session `id` by its ACS transaction id, and the sweep
+    /// expire its challenge, if it has one, `challenge_ttl` after `now`.
+    fn index_acs(&mut self, acs_transaction_id: String, id: String, now: Instant) {
+        self.by_acs.insert(acs_transaction_id, id.clone());
+        self.challenges.record(now, id);
+    }
+
+    fn issue_token(&mut self, token: String, scopes: Vec<String>, now: Instant) {
+        self.issued.record(now, token.clone());
+        self.tokens.insert(
+            token,
+            Token {
+                scopes,
+                expires: now + TOKEN_TTL,
+            },
+        );
+    }
+
+    /// Forgets expired tokens and sessions past retention; a session still waiting for
+    /// the cardholder is kept for one more period (its challenge expires before that).
+    fn forget_old(&mut self, now: Instant) {
+        while let Some(token) = self.issued.next_due(now) {
+            self.tokens.remove(&token);
+        }
+        while let Some(id) = self.retained.next_due(now) {
+            let Some(session) = self.sessions.get(&id) else {
+                continue;
+            };
+            if session.status == Status::Challenged || session.busy {
+                self.retained.record(now, id);
+                continue;
+            }
+            if let Some(acs) = &session.acs {
+                self.by_acs.remove(&acs.transaction_id);
+            }
+            self.by_transaction.remove(&session.transaction_id);
+            self.sessions.remove(&id);
+        }
+    }
 }
 
 /// The simulated Checkout API.
@@ -78,8 +144,8 @@ impl fmt::Debug for CheckoutSimulator {
 impl CheckoutSimulator {
     pub fn new(settings: SimSettings) -> Self {
         Self {
+            inner: Arc::new(Mutex::new(Inner::new(&settings))),
             settings,
-            inner: Arc::default(),
         }
     }
 
@@ -89,15 +155,18 @@ impl CheckoutSimulator {
         self.lock().tokens.clear();
     }
 
+    /// The state, with what is past retention forgotten (this costs only what is due).
     fn lock(&self) -> MutexGuard<'_, Inner> {
         // A handler that panicked cannot leave a session half-written (every change is a
         // plain assignment), so the state stays usable.
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.forget_old(self.settings.clock.now());
+        inner
     }
 
     /// Expires the session's challenge if it is due, sending the webhook.
     fn refresh(&self, session: &mut Session) {
-        if let Some(event) = session.expire_if_due(Instant::now()) {
+        if let Some(event) = session.expire_if_due(self.settings.clock.now()) {
             self.notify(session, event);
         }
     }
@@ -132,7 +201,7 @@ impl Simulator for CheckoutSimulator {
     }
 
     fn router(&self) -> axum::Router {
-        axum::Router::new()
+        let routes = axum::Router::new()
             .route("/connect/token", post(api::token))
             .route("/sessions", post(api::create_session))
             .route("/sessions/{id}", get(api::get_session))
@@ -149,7 +218,22 @@ impl Simulator for CheckoutSimulator {
                 post(acs::challenge_submit),
             )
             .route("/simulator/hosted/{id}", get(acs::hosted))
-            .with_state(self.clone())
+            .with_state(self.clone());
+        answer_the_rest(routes, self.clone())
+    }
+
+    /// Checkout's error shape (`request_id`, `error_type`, `error_codes`) plus a
+    /// `message` naming the endpoint, which Checkout's own bodies do not carry.
+    fn not_simulated(&self, method: &str, path: &str) -> axum::response::Response {
+        util::json_response(
+            StatusCode::NOT_IMPLEMENTED,
+            &serde_json::json!({
+                "request_id": threeds_wire::sandbox::ids::uuid_v4(),
+                "error_type": "not_simulated",
+                "error_codes": ["endpoint_not_simulated"],
+                "message": not_simulated_message(method, path),
+            }),
+        )
     }
 
     fn banner(&self) -> Vec<(String, String)> {
@@ -181,9 +265,12 @@ impl Simulator for CheckoutSimulator {
 
     fn sweep(&self) {
         let mut inner = self.lock();
-        let now = Instant::now();
+        let now = self.settings.clock.now();
         let mut due = Vec::new();
-        for session in inner.sessions.values_mut() {
+        while let Some(id) = inner.challenges.next_due(now) {
+            let Some(session) = inner.sessions.get_mut(&id) else {
+                continue;
+            };
             if let Some(event) = session.expire_if_due(now) {
                 due.push((session.clone(), event));
             }

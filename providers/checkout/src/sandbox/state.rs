@@ -16,7 +16,7 @@
 use super::cards::{self, Outcome, Scenario};
 use super::util::{b64url, cryptogram, rfc3339};
 use serde_json::{json, Map, Value};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 use threeds_wire::sandbox::{ids, SimSettings};
 
 /// The protocol version the simulated DS and ACS speak.
@@ -258,7 +258,7 @@ impl Session {
     /// The AReq/ARes exchange: the card's scenario decides.
     pub fn authenticate(&mut self, settings: &SimSettings) -> Option<&'static str> {
         self.ds_transaction_id = Some(ids::uuid_v4());
-        self.authentication_date = Some(rfc3339(SystemTime::now()));
+        self.authentication_date = Some(rfc3339(settings.clock.system_now()));
         let mut acs = Acs {
             reference_number: "3DS_LOA_ACS_THBR_020200_00001".into(),
             transaction_id: ids::uuid_v4(),
@@ -295,7 +295,7 @@ impl Session {
                 self.status_reason = Some("ares_status");
                 self.response_code = Some("C");
                 self.challenged = Some(true);
-                self.challenge_deadline = Some(Instant::now() + settings.challenge_ttl);
+                self.challenge_deadline = Some(settings.clock.now() + settings.challenge_ttl);
                 None
             }
             Scenario::Frictionless { outcome, .. } => {
@@ -652,7 +652,7 @@ impl Session {
             "id": id,
             "type": event,
             "version": "1.0.1",
-            "created_on": rfc3339(SystemTime::now()),
+            "created_on": rfc3339(settings.clock.system_now()),
             "data": Value::Object(d),
             "_links": {"self": {"href": settings.url(&format!("/workflows/events/{id}"))}},
         })

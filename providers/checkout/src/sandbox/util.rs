@@ -57,10 +57,8 @@ pub fn session_secret() -> String {
     format!("sek_{}=", ids::base64_chars(43))
 }
 
-/// 28 base64 characters: 20 bytes, as a CAVV is.
-pub fn cryptogram() -> String {
-    format!("{}=", ids::base64_chars(27))
-}
+/// The authentication value: canonical base64 of 20 bytes, as a CAVV is.
+pub use threeds_wire::sandbox::cavv as cryptogram;
 
 /// Headers every API answer carries (`Cko-Request-Id`, `Cko-Version`, A1).
 pub fn api_headers(request_id: &str) -> HeaderMap {

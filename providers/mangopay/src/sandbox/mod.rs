@@ -7,8 +7,12 @@
 //! * OAuth client credentials (`POST /v2.01/oauth/token`): HTTP Basic `ClientId:ApiKey`,
 //!   tokens of [`SANDBOX_TOKEN_LIFETIME`] (Mangopay's sandbox default); wrong credentials
 //!   answer 401 `invalid_credentials`, and after [`LOCK_AFTER_FAILURES`] failures in a row
-//!   the account is locked for [`LOCK_DURATION`] with Mangopay's 400 `unauthorized_client`
-//!   body. Every other call needs `Authorization: Bearer <token>` for the path's ClientId.
+//!   from one ClientId and source address, that pair's further wrong attempts answer
+//!   Mangopay's 400 `unauthorized_client` lock body for [`LOCK_DURATION`]. Mangopay locks
+//!   the account itself; the sandbox's account is shared by everyone testing against it,
+//!   so one client's bad key must not lock the others out: the right credentials always
+//!   get a token. Every other call needs `Authorization: Bearer <token>` for the path's
+//!   ClientId.
 //! * Error bodies in Mangopay's shape `{"Message","Type","Id","Date","errors"}`: 400
 //!   `param_error` naming each bad field, 400 `currency_incompatibility`, 401, 404
 //!   `ressource_not_found`, 409 `idempotent_creation_conflict`.
@@ -27,6 +31,10 @@
 //!   unanswered for `challenge_ttl` fails with 101304.
 //! * Hooks (`POST/GET/PUT /hooks`) delivered as Mangopay does: an HTTP GET to the hook's URL
 //!   with `?EventType=...&RessourceId=...&Date=...`, no signature, through the outbox.
+//! * What the API created is forgotten `SimSettings::retention` after its creation (404
+//!   `ressource_not_found` afterwards; stored answers after the shorter of that and the
+//!   24 h idempotency window); a path the simulator does not cover answers 501
+//!   `not_simulated` in Mangopay's error shape.
 
 pub mod cards;
 mod model;
@@ -41,7 +49,7 @@ use model::{PayInStatus, State};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-use threeds_wire::sandbox::{ids, SimSettings, Simulator};
+use threeds_wire::sandbox::{answer_the_rest, ids, not_simulated_message, SimSettings, Simulator};
 
 /// The ClientId the simulator accepts.
 pub const SANDBOX_CLIENT_ID: &str = "threeds-sandbox";
@@ -74,16 +82,27 @@ pub(crate) struct Shared {
 pub(crate) type Event = (&'static str, String);
 
 impl Shared {
+    /// The state, with what is past retention forgotten (this costs only what is due).
     fn lock(&self) -> MutexGuard<'_, State> {
         // A panic while holding the lock leaves plain data behind; keep serving it.
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        state.forget_old(self.now());
+        state
     }
 
-    /// Expires abandoned challenges (lazily, on every access, and from `sweep`).
+    fn now(&self) -> Instant {
+        self.settings.clock.now()
+    }
+
+    /// Expires abandoned challenges (lazily, on every access, and from `sweep`). Looks at
+    /// the pay-ins whose challenge window has closed only.
     fn expire(&self, state: &mut State) -> Vec<Event> {
-        let now = Instant::now();
+        let now = self.now();
         let mut events = Vec::new();
-        for p in state.payins.values_mut() {
+        while let Some(id) = state.challenges.next_due(now) {
+            let Some(p) = state.payins.get_mut(&id) else {
+                continue;
+            };
             if p.status == PayInStatus::Created && p.deadline.is_some_and(|d| now >= d) {
                 p.status = PayInStatus::Failed;
                 p.result_code = Some("101304".into());
@@ -155,7 +174,7 @@ impl MangopaySimulator {
 
     /// A simulator whose tokens last `lifetime` (tests of token renewal).
     pub fn with_token_lifetime(settings: SimSettings, lifetime: Duration) -> Self {
-        let mut state = State::default();
+        let mut state = State::new(settings.retention, settings.challenge_ttl, lifetime);
         routes::seed(&mut state);
         MangopaySimulator {
             shared: Arc::new(Shared {
@@ -185,7 +204,7 @@ impl Simulator for MangopaySimulator {
 
     fn router(&self) -> Router {
         let shared = self.shared.clone();
-        Router::new()
+        let routes = Router::new()
             .route("/v2.01/oauth/token", post(routes::token))
             .route("/V2.01/oauth/token", post(routes::token))
             .route("/v2.01/{client_id}/{*rest}", any(routes::api))
@@ -198,7 +217,13 @@ impl Simulator for MangopaySimulator {
                 "/secure-mode/{payin_id}",
                 get(pages::challenge_page).post(pages::challenge_submit),
             )
-            .with_state(shared)
+            .with_state(shared);
+        answer_the_rest(routes, self.clone())
+    }
+
+    fn not_simulated(&self, method: &str, path: &str) -> Response {
+        let (status, body) = not_simulated(method, path);
+        json_reply(status, &body)
     }
 
     fn banner(&self) -> Vec<(String, String)> {
@@ -292,6 +317,18 @@ pub(crate) fn not_found(kind: &str, id: &str) -> (u16, Value) {
             Some(json!({
                 "RessourceNotFound": format!("Cannot found the ressource {kind} with the id={id}")
             })),
+        ),
+    )
+}
+
+/// 501 for an endpoint the simulator does not cover, in Mangopay's error shape.
+pub(crate) fn not_simulated(method: &str, path: &str) -> (u16, Value) {
+    (
+        501,
+        error_body(
+            "This endpoint is not simulated",
+            "not_simulated",
+            Some(json!({ "Endpoint": not_simulated_message(method, path) })),
         ),
     )
 }

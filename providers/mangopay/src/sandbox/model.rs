@@ -8,18 +8,25 @@ use super::cards::Behaviour;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
-use std::time::Instant;
+use std::time::{Duration, Instant};
+use threeds_wire::sandbox::Retention;
 
 /// Everything the simulator holds, behind one mutex.
+///
+/// Every lookup a request makes is by key; the [`Retention`] queues let the simulator
+/// forget old records and expire challenges at a cost proportional to what is due, so
+/// the cost of a request does not grow with the history.
 #[derive(Default)]
 pub struct State {
     /// Bearer token -> expiry.
     pub tokens: HashMap<String, Instant>,
-    /// Consecutive failed token requests, and the lock they trigger.
-    pub failed_logins: u32,
-    pub locked_until: Option<Instant>,
+    /// Failed token requests per (ClientId presented, source address), and the lock they
+    /// trigger for that pair only.
+    pub logins: HashMap<String, Logins>,
     pub users: BTreeMap<String, Value>,
     pub wallets: BTreeMap<String, Value>,
+    /// Owner user id -> ids of the wallets they own (`GET /users/{Id}/wallets`).
+    pub wallets_by_owner: HashMap<String, Vec<String>>,
     pub registrations: HashMap<String, Registration>,
     /// Tokenization path token -> card registration id.
     pub tokenize_paths: HashMap<String, String>,
@@ -27,9 +34,150 @@ pub struct State {
     pub tokenized: HashMap<String, Tokenized>,
     pub cards: HashMap<String, Card>,
     pub payins: HashMap<String, PayIn>,
+    /// Credited wallet id -> ids of its pay-ins, in creation order
+    /// (`GET /wallets/{Id}/transactions`).
+    pub payins_by_wallet: HashMap<String, Vec<String>>,
     pub hooks: Vec<Hook>,
     /// Idempotency key -> the answer given (or `None` while the request is processed).
     pub responses: HashMap<String, Recorded>,
+    /// What the API created, by creation time, to forget after the retention period.
+    pub retained: Retention<Created>,
+    /// Idempotency keys by first use, due when their answer is no longer kept.
+    pub stored: Retention<String>,
+    /// Pay-ins by the time their challenge opened, due when it expires.
+    pub challenges: Retention<String>,
+    /// Tokens by issue, due when they expire.
+    pub issued: Retention<String>,
+}
+
+impl State {
+    /// Empty state whose queues use the simulator's periods.
+    pub fn new(retention: Duration, challenge_ttl: Duration, token_lifetime: Duration) -> Self {
+        State {
+            retained: Retention::new(retention),
+            stored: Retention::new(retention.min(super::IDEMPOTENCY_WINDOW)),
+            challenges: Retention::new(challenge_ttl),
+            issued: Retention::new(token_lifetime),
+            ..State::default()
+        }
+    }
+
+    /// Forgets what is due at `now`: expired tokens, stored answers past their window,
+    /// and records past retention. A pay-in still waiting for its challenge is kept one
+    /// more period (the challenge expires before then).
+    pub fn forget_old(&mut self, now: Instant) {
+        while let Some(token) = self.issued.next_due(now) {
+            self.tokens.remove(&token);
+        }
+        let window = self.stored.ttl();
+        while let Some(key) = self.stored.next_due(now) {
+            // A key used again after an earlier removal has its own, later entry.
+            let old = self
+                .responses
+                .get(&key)
+                .is_some_and(|r| now.saturating_duration_since(r.at) >= window);
+            if old {
+                self.responses.remove(&key);
+            }
+        }
+        while let Some(created) = self.retained.next_due(now) {
+            match created {
+                Created::PayIn(id) => {
+                    let open = self
+                        .payins
+                        .get(&id)
+                        .is_some_and(|p| p.status == PayInStatus::Created);
+                    if open {
+                        self.retained.record(now, Created::PayIn(id));
+                    } else if let Some(p) = self.payins.remove(&id) {
+                        if let Some(list) = self.payins_by_wallet.get_mut(&p.credited_wallet_id) {
+                            list.retain(|other| *other != id);
+                        }
+                    }
+                }
+                Created::User(id) => {
+                    self.users.remove(&id);
+                    self.wallets_by_owner.remove(&id);
+                }
+                Created::Wallet(id) => {
+                    let owner = self
+                        .wallets
+                        .remove(&id)
+                        .and_then(|w| w.get("Owners")?.get(0)?.as_str().map(str::to_owned));
+                    if let Some(list) = owner.and_then(|o| self.wallets_by_owner.get_mut(&o)) {
+                        list.retain(|w| *w != id);
+                    }
+                }
+                Created::Registration { id, path_token } => {
+                    self.registrations.remove(&id);
+                    self.tokenize_paths.remove(&path_token);
+                }
+                Created::Tokenized(data) => {
+                    self.tokenized.remove(&data);
+                }
+                Created::Card(id) => {
+                    self.cards.remove(&id);
+                }
+            }
+        }
+    }
+
+    /// Adds a pay-in and indexes it by the wallet it credits.
+    pub fn add_payin(&mut self, id: String, payin: PayIn) {
+        self.payins_by_wallet
+            .entry(payin.credited_wallet_id.clone())
+            .or_default()
+            .push(id.clone());
+        self.payins.insert(id, payin);
+    }
+
+    /// The pay-ins crediting `wallet`, oldest first.
+    pub fn payins_of(&self, wallet: &str) -> impl Iterator<Item = &PayIn> {
+        self.payins_by_wallet
+            .get(wallet)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.payins.get(id))
+    }
+
+    /// Adds a wallet and indexes it by owner.
+    pub fn add_wallet(&mut self, id: String, owner: &str, wallet: Value) {
+        self.wallets_by_owner
+            .entry(owner.to_owned())
+            .or_default()
+            .push(id.clone());
+        self.wallets.insert(id, wallet);
+    }
+
+    /// The wallets `owner` owns, oldest first.
+    pub fn wallets_of(&self, owner: &str) -> Vec<Value> {
+        self.wallets_by_owner
+            .get(owner)
+            .map(|ids| {
+                ids.iter()
+                    .filter_map(|id| self.wallets.get(id))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Something the API created, as the retention queue names it.
+pub enum Created {
+    User(String),
+    Wallet(String),
+    Registration { id: String, path_token: String },
+    Tokenized(String),
+    Card(String),
+    PayIn(String),
+}
+
+/// Failed token requests in a row from one (ClientId, source), and the lock they caused.
+#[derive(Debug, Default, Clone)]
+pub struct Logins {
+    pub failures: u32,
+    pub locked_until: Option<Instant>,
 }
 
 pub struct Registration {

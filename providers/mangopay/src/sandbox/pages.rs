@@ -104,6 +104,9 @@ pub(crate) async fn tokenize(
         (Some(b), Some(l)) => (b.to_owned(), l.to_owned()),
         _ => return plain(StatusCode::OK, "errorCode=02625".into()),
     };
+    state
+        .retained
+        .record(shared.now(), super::model::Created::Tokenized(data.clone()));
     state.tokenized.insert(
         data.clone(),
         Tokenized {

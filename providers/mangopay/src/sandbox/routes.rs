@@ -3,10 +3,12 @@
 //! Mangopay's shapes (never axum's own plain-text rejections).
 
 use super::cards::{self, Behaviour, Stage};
-use super::model::{Answer, Card, Hook, PayIn, PayInStatus, Recorded, Registration, State};
+use super::model::{
+    Answer, Card, Created, Hook, PayIn, PayInStatus, Recorded, Registration, State,
+};
 use super::{
-    error_body, json_reply, not_found, now_unix, param_error, unauthorized, Event, Shared,
-    IDEMPOTENCY_WINDOW, LOCK_AFTER_FAILURES, LOCK_DURATION, LOST_ANSWER_TAG, SANDBOX_API_KEY,
+    error_body, json_reply, not_found, not_simulated, now_unix, param_error, unauthorized, Event,
+    Shared, LOCK_AFTER_FAILURES, LOCK_DURATION, LOST_ANSWER_TAG, SANDBOX_API_KEY,
     SANDBOX_CLIENT_ID, SEEDED_USER_ID, SEEDED_WALLET_ID,
 };
 use crate::client::is_valid_idempotency_key;
@@ -42,8 +44,9 @@ pub(crate) fn seed(state: &mut State) {
             true,
         ),
     );
-    state.wallets.insert(
+    state.add_wallet(
         SEEDED_WALLET_ID.to_owned(),
+        SEEDED_USER_ID,
         wallet(
             SEEDED_WALLET_ID,
             SEEDED_USER_ID,
@@ -95,22 +98,19 @@ pub(crate) async fn token(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let now = Instant::now();
+    let now = shared.now();
     let mut state = shared.lock();
-    if state.locked_until.is_some_and(|t| now < t) {
-        return json_reply(
-            400,
-            &json!({
-                "error": "unauthorized_client",
-                "error_description": "This account has been temporarily locked for security reasons. Please try again later."
-            }),
-        );
-    }
+    let presented = presented_client_id(&headers);
     if !basic_credentials_ok(&headers) {
-        state.failed_logins += 1;
-        if state.failed_logins >= LOCK_AFTER_FAILURES {
-            state.failed_logins = 0;
-            state.locked_until = Some(now + LOCK_DURATION);
+        let locked = record_failed_login(&mut state, &presented, now);
+        if locked {
+            return json_reply(
+                400,
+                &json!({
+                    "error": "unauthorized_client",
+                    "error_description": "This account has been temporarily locked for security reasons. Please try again later."
+                }),
+            );
         }
         let (status, body) = unauthorized();
         return json_reply(status, &body);
@@ -136,8 +136,9 @@ pub(crate) async fn token(
             }),
         );
     }
-    state.failed_logins = 0;
+    state.logins.remove(&presented);
     let token = ids::uuid_v4().replace('-', "");
+    state.issued.record(now, token.clone());
     state
         .tokens
         .insert(token.clone(), now + shared.token_lifetime);
@@ -149,6 +150,53 @@ pub(crate) async fn token(
             "expires_in": shared.token_lifetime.as_secs(),
         }),
     )
+}
+
+/// How many (ClientId) failure counters are kept; a client cycling through made-up ids
+/// cannot grow the table past it.
+const MAX_LOGIN_COUNTERS: usize = 1024;
+
+/// The ClientId of a Basic header, whatever its key (at most 64 characters kept), or ""
+/// when there is none: the failures and the lock belong to it.
+fn presented_client_id(headers: &HeaderMap) -> String {
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("basic"))
+        .and_then(|(_, encoded)| STANDARD.decode(encoded.trim()).ok())
+        .map(|decoded| {
+            let text = String::from_utf8_lossy(&decoded).into_owned();
+            let id = text.split_once(':').map_or(text.as_str(), |(id, _)| id);
+            id.chars().take(64).collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Counts a failed token request for `client_id` and says whether that ClientId is (now)
+/// locked. Only wrong credentials meet the lock: the sandbox's ClientId is shared by
+/// everyone testing, and one client's bad key must not lock the others out (the right
+/// key always gets a token, and resets the count).
+fn record_failed_login(state: &mut State, client_id: &str, now: Instant) -> bool {
+    if state.logins.len() >= MAX_LOGIN_COUNTERS && !state.logins.contains_key(client_id) {
+        state
+            .logins
+            .retain(|_, l| l.locked_until.is_some_and(|t| now < t));
+        if state.logins.len() >= MAX_LOGIN_COUNTERS {
+            state.logins.clear();
+        }
+    }
+    let logins = state.logins.entry(client_id.to_owned()).or_default();
+    if logins.locked_until.is_some_and(|t| now < t) {
+        return true;
+    }
+    logins.locked_until = None;
+    logins.failures += 1;
+    if logins.failures >= LOCK_AFTER_FAILURES {
+        logins.failures = 0;
+        logins.locked_until = Some(now + LOCK_DURATION);
+    }
+    false
 }
 
 fn basic_credentials_ok(headers: &HeaderMap) -> bool {
@@ -168,7 +216,7 @@ fn basic_credentials_ok(headers: &HeaderMap) -> bool {
     decoded == expected.as_bytes()
 }
 
-fn bearer_ok(state: &State, headers: &HeaderMap, client_id: &str) -> bool {
+fn bearer_ok(state: &State, headers: &HeaderMap, client_id: &str, now: Instant) -> bool {
     if client_id != SANDBOX_CLIENT_ID {
         return false;
     }
@@ -182,7 +230,7 @@ fn bearer_ok(state: &State, headers: &HeaderMap, client_id: &str) -> bool {
         && state
             .tokens
             .get(token.trim())
-            .is_some_and(|expiry| Instant::now() < *expiry)
+            .is_some_and(|expiry| now < *expiry)
 }
 
 // ----- the dispatcher --------------------------------------------------------------------
@@ -224,17 +272,14 @@ pub(crate) async fn api(
         .map(str::to_owned);
     let (outcome, expired) = {
         let mut state = shared.lock();
-        if !bearer_ok(&state, &headers, &client_id) {
+        let now = shared.now();
+        if !bearer_ok(&state, &headers, &client_id, now) {
             return {
                 let (s, b) = unauthorized();
                 json_reply(s, &b)
             };
         }
         let expired = shared.expire(&mut state);
-        let now = Instant::now();
-        state
-            .responses
-            .retain(|_, r| now.duration_since(r.at) < IDEMPOTENCY_WINDOW);
         if method == Method::POST {
             if let Some(key) = &key {
                 if !is_valid_idempotency_key(key) {
@@ -258,6 +303,7 @@ pub(crate) async fn api(
                         }),
                     );
                 }
+                state.stored.record(now, key.clone());
                 state.responses.insert(
                     key.clone(),
                     Recorded {
@@ -314,24 +360,18 @@ fn route(
     let put = *method == Method::PUT;
     let parsed = || parse_body(body);
     let result = match segments.as_slice() {
-        ["users", "natural"] if post => parsed().and_then(|b| create_user(state, &b)),
+        ["users", "natural"] if post => parsed().and_then(|b| create_user(shared, state, &b)),
         ["users", id] | ["users", "natural", id] if get => Ok(state
             .users
             .get(*id)
             .map(|u| (200, u.clone()))
             .unwrap_or_else(|| not_found("User", id))),
         ["users", id, "wallets"] if get => Ok(if state.users.contains_key(*id) {
-            let list: Vec<Value> = state
-                .wallets
-                .values()
-                .filter(|w| w["Owners"].get(0).and_then(Value::as_str) == Some(*id))
-                .cloned()
-                .collect();
-            (200, Value::Array(list))
+            (200, Value::Array(state.wallets_of(id)))
         } else {
             not_found("User", id)
         }),
-        ["wallets"] if post => parsed().and_then(|b| create_wallet(state, &b)),
+        ["wallets"] if post => parsed().and_then(|b| create_wallet(shared, state, &b)),
         ["wallets", id, "transactions"] if get => Ok(if state.wallets.contains_key(*id) {
             wallet_transactions(state, id, query)
         } else {
@@ -351,7 +391,7 @@ fn route(
             .map(|r| (200, r.to_json()))
             .unwrap_or_else(|| not_found("CardRegistration", id))),
         ["cardregistrations", id] if put => {
-            parsed().and_then(|b| update_registration(state, id, &b))
+            parsed().and_then(|b| update_registration(state, id, &b, shared.now()))
         }
         ["cards", id] if get => Ok(state
             .cards
@@ -383,18 +423,12 @@ fn route(
             .unwrap_or_else(|| not_found("Hook", id))),
         ["hooks", id] if put => parsed().and_then(|b| update_hook(state, id, &b)),
         ["responses", key] if get => Ok(api_response(state, key)),
-        ["users", "natural"]
-        | ["users", ..]
-        | ["wallets", ..]
-        | ["cardregistrations", ..]
-        | ["cards", _]
-        | ["payins", ..]
-        | ["hooks", ..]
-        | ["responses", _] => Ok((
-            405,
-            error_body("Method not allowed", "method_not_allowed", None),
+        // Anything else (another method on a covered path, or a Mangopay endpoint this
+        // simulator does not have) is named in a 501, not a 404 that reads "no such id".
+        _ => Ok(not_simulated(
+            method.as_str(),
+            &format!("/v2.01/{{ClientId}}/{rest}"),
         )),
-        _ => Ok(not_found("Route", rest)),
     };
     Outcome::of(result.unwrap_or_else(|e| e))
 }
@@ -453,7 +487,7 @@ fn is_currency(c: &str) -> bool {
 
 // ----- users, wallets --------------------------------------------------------------------
 
-fn create_user(state: &mut State, b: &Value) -> Result<Reply, Reply> {
+fn create_user(shared: &Shared, state: &mut State, b: &Value) -> Result<Reply, Reply> {
     required(b, &["FirstName", "LastName", "Email"])?;
     let id = new_id("user");
     let user = natural_user(
@@ -467,11 +501,14 @@ fn create_user(state: &mut State, b: &Value) -> Result<Reply, Reply> {
             .and_then(Value::as_bool)
             .unwrap_or(false),
     );
+    state
+        .retained
+        .record(shared.now(), Created::User(id.clone()));
     state.users.insert(id, user.clone());
     Ok((200, user))
 }
 
-fn create_wallet(state: &mut State, b: &Value) -> Result<Reply, Reply> {
+fn create_wallet(shared: &Shared, state: &mut State, b: &Value) -> Result<Reply, Reply> {
     required(b, &["Description", "Currency"])?;
     let owners: Vec<&str> = b
         .get("Owners")
@@ -505,7 +542,10 @@ fn create_wallet(state: &mut State, b: &Value) -> Result<Reply, Reply> {
         &currency,
         text(b, "Tag"),
     );
-    state.wallets.insert(id, w.clone());
+    state
+        .retained
+        .record(shared.now(), Created::Wallet(id.clone()));
+    state.add_wallet(id, owner, w.clone());
     Ok((200, w))
 }
 
@@ -548,12 +588,24 @@ fn create_registration(shared: &Shared, state: &mut State, b: &Value) -> Result<
         status: "CREATED",
     };
     let json = reg.to_json();
+    state.retained.record(
+        shared.now(),
+        Created::Registration {
+            id: id.clone(),
+            path_token: path_token.clone(),
+        },
+    );
     state.tokenize_paths.insert(path_token, id.clone());
     state.registrations.insert(id, reg);
     Ok((200, json))
 }
 
-fn update_registration(state: &mut State, id: &str, b: &Value) -> Result<Reply, Reply> {
+fn update_registration(
+    state: &mut State,
+    id: &str,
+    b: &Value,
+    now: Instant,
+) -> Result<Reply, Reply> {
     required(b, &["RegistrationData"])?;
     let data = text(b, "RegistrationData").unwrap_or_default();
     let tokenized = state.tokenized.get(&data).cloned();
@@ -607,6 +659,7 @@ fn update_registration(state: &mut State, id: &str, b: &Value) -> Result<Reply, 
     reg.result_message = Some("Success".into());
     let json = reg.to_json();
     state.tokenized.remove(&data);
+    state.retained.record(now, Created::Card(card.id.clone()));
     state.cards.insert(card.id.clone(), card);
     Ok((200, json))
 }
@@ -869,7 +922,9 @@ fn build_payin(shared: &Shared, state: &mut State, b: &Value) -> Result<Outcome,
                 "/secure-mode/{id}?token={}",
                 payin.challenge_token
             )));
-            payin.deadline = Some(Instant::now() + shared.settings.challenge_ttl);
+            let now = shared.now();
+            payin.deadline = Some(now + shared.settings.challenge_ttl);
+            state.challenges.record(now, id.clone());
         } else {
             succeed(&mut payin, &mut events);
         }
@@ -884,7 +939,10 @@ fn build_payin(shared: &Shared, state: &mut State, b: &Value) -> Result<Outcome,
         .as_deref()
         .is_some_and(|t| t.contains(LOST_ANSWER_TAG));
     let body = payin.to_json();
-    state.payins.insert(id, payin);
+    state
+        .retained
+        .record(shared.now(), Created::PayIn(id.clone()));
+    state.add_payin(id, payin);
     Ok(Outcome {
         status: 200,
         body,
@@ -1012,14 +1070,9 @@ fn wallet_transactions(state: &State, wallet: &str, query: &str) -> Reply {
     };
     let per_page = number("per_page", 10).clamp(1, 100);
     let page = number("page", 1).max(1);
-    let mut payins: Vec<&PayIn> = state
-        .payins
-        .values()
-        .filter(|p| p.credited_wallet_id == wallet)
-        .collect();
-    payins.sort_by(|a, b| (a.creation, &a.id).cmp(&(b.creation, &b.id)));
-    let list = payins
-        .into_iter()
+    // Kept in creation order by the index: no scan of every pay-in the sandbox holds.
+    let list = state
+        .payins_of(wallet)
         .skip((page - 1).saturating_mul(per_page))
         .take(per_page)
         .map(PayIn::to_json)

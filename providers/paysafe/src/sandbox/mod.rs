@@ -27,8 +27,11 @@
 //! `5016` unknown account, `5023` body not JSON, `5031` (`409`) a `merchantRefNum` already
 //! used on the account, `5050` a card brand other than Visa / Mastercard / Amex, `5269`
 //! (`404`) an authentication id not on that account, `5271` / `5272` (`406`) `Accept` /
-//! `Content-Type` not JSON, `5273` (`404`) any other path, `5281` (`405`) a wrong method,
-//! `5502` a `paymentToken` (the simulator stores no cards).
+//! `Content-Type` not JSON, `5502` a `paymentToken` (the simulator stores no cards). A path
+//! or method the simulator does not cover answers `501` / `NOT_SIMULATED` naming it
+//! (rather than Paysafe's `5273` / `5281`, which would claim the endpoint does not exist).
+//! Authentications are forgotten `SimSettings::retention` after their creation (`5269`
+//! afterwards), and their `merchantRefNum` may then be used again.
 //!
 //! **Outcomes** come from the card number ([`cards::TEST_CARDS`]): Cardinal's staging PANs,
 //! since Cardinal is the 3DS server behind Paysafe.
@@ -77,7 +80,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use threeds_wire::http::decode_form;
 use threeds_wire::sandbox::clock::rfc3339_millis;
-use threeds_wire::sandbox::{ids, pages, SimSettings, Simulator};
+use threeds_wire::sandbox::{
+    answer_the_rest, ids, not_simulated_message, pages, Retention, SimSettings, Simulator,
+};
 use threeds_wire::signature;
 use threeds_wire::Validate;
 
@@ -132,7 +137,6 @@ struct Inner {
     messages: HashMap<String, String>,
 }
 
-#[derive(Default)]
 struct SimState {
     /// `deviceFingerprintingId` → the account it was issued for.
     fingerprints: HashMap<String, String>,
@@ -141,6 +145,66 @@ struct SimState {
     acs: HashMap<String, String>,
     /// `(account, merchantRefNum)` pairs already used.
     references: HashSet<(String, String)>,
+    /// What the API created, by creation, to forget after the retention period.
+    retained: Retention<Created>,
+    /// Authentications by the time their challenge opened, due when it would time out:
+    /// the sweep looks at these only, not at every authentication.
+    challenges: Retention<String>,
+}
+
+/// Something the API created, as the retention queue names it.
+enum Created {
+    Fingerprint(String),
+    /// An authentication and the `(account, merchantRefNum)` it used.
+    Authentication {
+        id: String,
+        reference: (String, String),
+    },
+}
+
+impl SimState {
+    fn new(settings: &SimSettings) -> Self {
+        SimState {
+            fingerprints: HashMap::new(),
+            authentications: HashMap::new(),
+            acs: HashMap::new(),
+            references: HashSet::new(),
+            retained: Retention::new(settings.retention),
+            challenges: Retention::new(settings.challenge_ttl),
+        }
+    }
+
+    /// Forgets what is past retention (at a cost proportional to what is due); an
+    /// authentication whose challenge is still open is kept one more period.
+    fn forget_old(&mut self, now: Instant) {
+        while let Some(created) = self.retained.next_due(now) {
+            match created {
+                Created::Fingerprint(id) => {
+                    self.fingerprints.remove(&id);
+                }
+                Created::Authentication { id, reference } => {
+                    let open = self.authentications.get(&id).is_some_and(|a| {
+                        a.challenge
+                            .as_ref()
+                            .is_some_and(|c| c.state == ChallengeState::Open)
+                    });
+                    if open {
+                        self.retained
+                            .record(now, Created::Authentication { id, reference });
+                        continue;
+                    }
+                    if let Some(token) = self
+                        .authentications
+                        .remove(&id)
+                        .and_then(|a| a.challenge.map(|c| c.token))
+                    {
+                        self.acs.remove(&token);
+                    }
+                    self.references.remove(&reference);
+                }
+            }
+        }
+    }
 }
 
 struct Auth {
@@ -194,8 +258,8 @@ impl PaysafeSimulator {
             .collect();
         PaysafeSimulator {
             inner: Arc::new(Inner {
+                state: Mutex::new(SimState::new(&settings)),
                 settings,
-                state: Mutex::new(SimState::default()),
                 jwt_key: ids::base64_chars(43).into_bytes(),
                 messages,
             }),
@@ -209,7 +273,7 @@ impl Simulator for PaysafeSimulator {
     }
 
     fn router(&self) -> Router {
-        Router::new()
+        let routes = Router::new()
             .route("/threedsecure/monitor", get(monitor))
             .route("/threedsecure/v2/jwt", post(create_jwt))
             .route(
@@ -225,9 +289,20 @@ impl Simulator for PaysafeSimulator {
                 post(finalize),
             )
             .route("/acs/challenge/{token}", get(acs_get).post(acs_post))
-            .fallback(unknown_path)
-            .method_not_allowed_fallback(wrong_method)
-            .with_state(self.inner.clone())
+            .with_state(self.inner.clone());
+        answer_the_rest(routes, self.clone())
+    }
+
+    /// Paysafe's error shape with code `NOT_SIMULATED` (Paysafe's own codes are numbers,
+    /// so the code cannot be mistaken for one of them) and the endpoint in `message`.
+    fn not_simulated(&self, method: &str, path: &str) -> Response {
+        self.inner.error_body(
+            StatusCode::NOT_IMPLEMENTED,
+            "NOT_SIMULATED",
+            not_simulated_message(method, path),
+            None,
+            Vec::new(),
+        )
     }
 
     fn banner(&self) -> Vec<(String, String)> {
@@ -268,21 +343,31 @@ impl Simulator for PaysafeSimulator {
     }
 
     fn sweep(&self) {
-        let now = Instant::now();
+        let now = self.inner.now();
         let mut state = self.inner.lock();
-        for auth in state.authentications.values_mut() {
-            expire(auth, now);
+        while let Some(id) = state.challenges.next_due(now) {
+            if let Some(auth) = state.authentications.get_mut(&id) {
+                expire(auth, now);
+            }
         }
     }
 }
 
 impl Inner {
+    /// The state, with what is past retention forgotten.
     fn lock(&self) -> MutexGuard<'_, SimState> {
         // A panic while holding the lock cannot leave the maps half-updated in a way that
         // matters to a simulator; keep serving rather than poisoning every later request.
-        self.state
+        let mut state = self
+            .state
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        state.forget_old(self.now());
+        state
+    }
+
+    fn now(&self) -> Instant {
+        self.settings.clock.now()
     }
 
     fn message(&self, code: &str) -> String {
@@ -486,14 +571,6 @@ async fn monitor() -> Response {
     json(StatusCode::OK, json!({ "status": "READY" }))
 }
 
-async fn unknown_path(State(inner): State<Arc<Inner>>) -> Response {
-    inner.error(StatusCode::NOT_FOUND, "5273")
-}
-
-async fn wrong_method(State(inner): State<Arc<Inner>>) -> Response {
-    inner.error(StatusCode::METHOD_NOT_ALLOWED, "5281")
-}
-
 /// `POST /threedsecure/v2/jwt` (reference B1, P7): issues a `deviceFingerprintingId` the
 /// authentication request of the same account must then carry.
 async fn create_jwt(State(inner): State<Arc<Inner>>, headers: HeaderMap, body: Bytes) -> Response {
@@ -551,10 +628,15 @@ async fn create_jwt(State(inner): State<Arc<Inner>>, headers: HeaderMap, body: B
         "OrgUnitId": account,
         "ReferenceId": fingerprint,
     }));
-    inner
-        .lock()
-        .fingerprints
-        .insert(fingerprint.clone(), account.clone());
+    {
+        let mut state = inner.lock();
+        state
+            .retained
+            .record(inner.now(), Created::Fingerprint(fingerprint.clone()));
+        state
+            .fingerprints
+            .insert(fingerprint.clone(), account.clone());
+    }
     let mut answer = json!({
         "id": id,
         "jwt": jwt,
@@ -635,7 +717,13 @@ async fn create_authentication(
         return inner.error(StatusCode::CONFLICT, "5031");
     }
     let id = ids::uuid_v4();
-    let mut doc = echo(&id, &value, &pan, card_type);
+    let mut doc = echo(
+        &id,
+        &value,
+        &pan,
+        card_type,
+        inner.settings.clock.system_now(),
+    );
     let version = test_card.version;
     let v2 = version != "1.0.2";
     doc.insert("threeDSecureVersion".into(), json!(version));
@@ -681,9 +769,17 @@ async fn create_authentication(
         };
         let c = open_challenge(&inner, &mut doc, &open, after);
         state.acs.insert(c.token.clone(), id.clone());
+        state.challenges.record(inner.now(), id.clone());
         c
     });
     let answer = Value::Object(doc.clone());
+    state.retained.record(
+        inner.now(),
+        Created::Authentication {
+            id: id.clone(),
+            reference: (account.clone(), reference),
+        },
+    );
     state.authentications.insert(
         id,
         Auth {
@@ -761,7 +857,7 @@ fn open_challenge(
     Challenge {
         token,
         after,
-        deadline: Instant::now() + inner.settings.challenge_ttl,
+        deadline: inner.now() + inner.settings.challenge_ttl,
         state: ChallengeState::Open,
         server_jwt: None,
     }
@@ -770,10 +866,16 @@ fn open_challenge(
 /// The echoed request fields of an authentication object, as P1 has them: amount,
 /// currency, references, the card without its number (BIN, last digits, expiry, holder,
 /// type), billing, shipping and profile.
-fn echo(id: &str, request: &Value, pan: &str, card_type: &str) -> Map<String, Value> {
+fn echo(
+    id: &str,
+    request: &Value,
+    pan: &str,
+    card_type: &str,
+    at: SystemTime,
+) -> Map<String, Value> {
     let mut doc = Map::new();
     doc.insert("id".into(), json!(id));
-    doc.insert("txnTime".into(), json!(rfc3339_millis(SystemTime::now())));
+    doc.insert("txnTime".into(), json!(rfc3339_millis(at)));
     for key in [
         "amount",
         "currency",
@@ -850,10 +952,7 @@ fn complete_v1(doc: &mut Map<String, Value>, card_type: &str, pares: &str) {
     }
 }
 
-/// 20 random bytes in base64 (28 characters), the CAVV's shape.
-fn new_cavv() -> String {
-    STANDARD.encode(ids::lower_alnum(20))
-}
+use threeds_wire::sandbox::cavv as new_cavv;
 
 /// Ends an open challenge.
 fn end_challenge(auth: &mut Auth, ending: Ending) {
@@ -933,7 +1032,7 @@ async fn read_authentication(
     let mut state = inner.lock();
     match state.authentications.get_mut(&id) {
         Some(auth) if auth.account_id == account => {
-            expire(auth, Instant::now());
+            expire(auth, inner.now());
             json(StatusCode::OK, Value::Object(auth.doc.clone()))
         }
         _ => {
@@ -973,7 +1072,7 @@ async fn finalize(
         drop(state);
         return inner.error(StatusCode::NOT_FOUND, "5269");
     };
-    expire(auth, Instant::now());
+    expire(auth, inner.now());
     let issued = auth.challenge.as_ref().and_then(|c| c.server_jwt.clone());
     let valid = match (&claims, issued) {
         (Some(claims), Some(jti)) => {
@@ -1036,7 +1135,7 @@ async fn acs_post(
     let Some(auth) = state.authentications.get_mut(&id) else {
         return unknown_challenge();
     };
-    expire(auth, Instant::now());
+    expire(auth, inner.now());
     let Some(challenge) = auth.challenge.as_ref() else {
         return unknown_challenge();
     };
@@ -1116,7 +1215,7 @@ fn challenge_page(
     let Some(auth) = state.authentications.get_mut(&id) else {
         return unknown_challenge();
     };
-    expire(auth, Instant::now());
+    expire(auth, inner.now());
     let Some(challenge) = auth.challenge.as_ref() else {
         return unknown_challenge();
     };

@@ -27,6 +27,10 @@
 //! PXP's listed reason for an ACS timeout, and 04/05 are EMV's challenge-cancel values for
 //! those timeouts.
 //!
+//! Authentications are forgotten `SimSettings::retention` after their creation (one still
+//! in a challenge then is kept a period more), and a path the simulator does not cover
+//! answers 501 naming it.
+//!
 //! When a challenge ends (completed, cancelled or timed out) and a webhook URL is set, an
 //! `Authentication` webhook is sent: `{eventCategory, eventName: "challenge-completed",
 //! eventDate, eventData: <the authentication>, eventOwner: {merchantGroup}}`, signed per
@@ -62,7 +66,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Instant, SystemTime};
 use threeds_wire::http::decode_form;
-use threeds_wire::sandbox::{ids, pages, SimSettings, Simulator};
+use threeds_wire::sandbox::{
+    answer_the_rest, ids, not_simulated_message, pages, Retention, SimSettings, Simulator,
+};
 use threeds_wire::{with_secrets_revealed, NumOrStr, Secret, Validate};
 
 /// `X-Client-Id` the simulator accepts.
@@ -101,7 +107,42 @@ impl std::fmt::Debug for PxpSimulator {
 
 struct Inner {
     settings: SimSettings,
-    records: Mutex<HashMap<String, Record>>,
+    records: Mutex<Records>,
+}
+
+/// The authentications and the queues that bound the work done on them.
+struct Records {
+    map: HashMap<String, Record>,
+    /// Ids by creation, to forget them after the retention period.
+    retained: Retention<String>,
+    /// Ids by the time their challenge opened, due when it times out: the sweep looks at
+    /// these only, not at every authentication.
+    challenges: Retention<String>,
+}
+
+impl Records {
+    fn new(settings: &SimSettings) -> Self {
+        Records {
+            map: HashMap::new(),
+            retained: Retention::new(settings.retention),
+            challenges: Retention::new(settings.challenge_ttl),
+        }
+    }
+
+    /// Forgets what is past retention; a challenge still open is kept one more period.
+    fn forget_old(&mut self, now: Instant) {
+        while let Some(id) = self.retained.next_due(now) {
+            let open = self
+                .map
+                .get(&id)
+                .is_some_and(|r| r.state == AuthenticationState::PendingCustomerChallenge);
+            if open {
+                self.retained.record(now, id);
+            } else {
+                self.map.remove(&id);
+            }
+        }
+    }
 }
 
 /// An open challenge.
@@ -217,17 +258,14 @@ impl Record {
     }
 }
 
-fn cavv() -> String {
-    // 20 bytes, base64 (28 characters): the size of a Visa CAVV / Mastercard AAV.
-    STANDARD.encode(ids::lower_alnum(20))
-}
+use threeds_wire::sandbox::cavv;
 
 impl PxpSimulator {
     pub fn new(settings: SimSettings) -> Self {
         PxpSimulator {
             inner: Arc::new(Inner {
+                records: Mutex::new(Records::new(&settings)),
                 settings,
-                records: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -239,7 +277,7 @@ impl Simulator for PxpSimulator {
     }
 
     fn router(&self) -> axum::Router {
-        axum::Router::new()
+        let routes = axum::Router::new()
             .route(API, post(pre_initiate))
             .route(&format!("{API}/{{id}}"), get(get_authentication))
             .route(
@@ -252,8 +290,8 @@ impl Simulator for PxpSimulator {
             )
             .route(&format!("{ACS}/challenge"), post(challenge_page))
             .route(&format!("{ACS}/challenge/submit"), post(challenge_submit))
-            .fallback(not_found)
-            .with_state(self.clone())
+            .with_state(self.clone());
+        answer_the_rest(routes, self.clone())
     }
 
     fn banner(&self) -> Vec<(String, String)> {
@@ -280,17 +318,30 @@ impl Simulator for PxpSimulator {
     }
 
     fn sweep(&self) {
-        let now = Instant::now();
+        let now = self.inner.settings.clock.now();
         let events = {
             let mut records = self.inner.lock();
             let mut events = Vec::new();
-            for record in records.values_mut() {
-                record.expire_if_due(now);
-                events.extend(self.inner.drain_events(record));
+            while let Some(id) = records.challenges.next_due(now) {
+                if let Some(record) = records.map.get_mut(&id) {
+                    record.expire_if_due(now);
+                    events.extend(self.inner.drain_events(record));
+                }
             }
             events
         };
         self.inner.deliver(events);
+    }
+
+    /// The simulator's own problem-details shape (PXP's error body is not published).
+    fn not_simulated(&self, method: &str, path: &str) -> Response {
+        problem(
+            StatusCode::NOT_IMPLEMENTED,
+            not_simulated_message(method, path),
+            path,
+            None,
+            Vec::new(),
+        )
     }
 }
 
@@ -300,21 +351,31 @@ struct Outgoing {
 }
 
 impl Inner {
-    fn lock(&self) -> MutexGuard<'_, HashMap<String, Record>> {
+    /// The records, with what is past retention forgotten.
+    fn lock(&self) -> MutexGuard<'_, Records> {
         // A panic while holding the lock cannot leave a record half-written in a way that
         // matters more than refusing service, so a poisoned lock is recovered.
-        self.records.lock().unwrap_or_else(|p| p.into_inner())
+        let mut records = self.records.lock().unwrap_or_else(|p| p.into_inner());
+        records.forget_old(self.settings.clock.now());
+        records
     }
 
     /// Runs `f` on record `id` after ending its challenge if it is overdue, then sends the
     /// webhooks the record produced. `None` when there is no such record.
     fn with_record<R>(&self, id: &str, f: impl FnOnce(&Inner, &mut Record) -> R) -> Option<R> {
         let (result, events) = {
+            let now = self.settings.clock.now();
             let mut records = self.lock();
-            let record = records.get_mut(id)?;
-            record.expire_if_due(Instant::now());
+            let record = records.map.get_mut(id)?;
+            record.expire_if_due(now);
+            let had_challenge = record.challenge.is_some();
             let result = f(self, record);
-            (result, self.drain_events(record))
+            let opened = !had_challenge && record.challenge.is_some();
+            let events = self.drain_events(record);
+            if opened {
+                records.challenges.record(now, id.to_owned());
+            }
+            (result, events)
         };
         self.deliver(events);
         Some(result)
@@ -334,7 +395,7 @@ impl Inner {
                 let envelope = json!({
                     "eventCategory": "Authentication",
                     "eventName": name,
-                    "eventDate": threeds_wire::sandbox::clock::rfc3339_millis(SystemTime::now()),
+                    "eventDate": threeds_wire::sandbox::clock::rfc3339_millis(self.settings.clock.system_now()),
                     "eventData": self.render_value(record),
                     "eventOwner": {"merchantGroup": record.merchant_group},
                 });
@@ -536,16 +597,6 @@ fn parse_body<T: serde::de::DeserializeOwned>(
     })
 }
 
-async fn not_found(uri: axum::http::Uri) -> Response {
-    problem(
-        StatusCode::NOT_FOUND,
-        "no such endpoint in the PXP simulator (standalone 3DS only)",
-        uri.path(),
-        None,
-        Vec::new(),
-    )
-}
-
 async fn pre_initiate(
     State(sim): State<PxpSimulator>,
     headers: HeaderMap,
@@ -642,7 +693,11 @@ async fn pre_initiate(
         pending_events: Vec::new(),
     };
     let response = sim.inner.respond(&record);
-    sim.inner.lock().insert(record.id.clone(), record);
+    let mut records = sim.inner.lock();
+    records
+        .retained
+        .record(sim.inner.settings.clock.now(), record.id.clone());
+    records.map.insert(record.id.clone(), record);
     response
 }
 
@@ -752,7 +807,7 @@ async fn initiate(
                 r.flow = Some("Challenge");
                 r.challenge = Some(Challenge {
                     callback_url: req.challenge_callback_url.clone().unwrap_or_default(),
-                    deadline: Instant::now() + ttl,
+                    deadline: inner.settings.clock.now() + ttl,
                     creq: creq(&r.id, &r.acs_trans_id, window),
                     creq_received: false,
                 });

@@ -1,6 +1,52 @@
-//! UTC timestamps in the shape the PSPs print them, without a date crate.
+//! The simulators' clock, and UTC timestamps in the shape the PSPs print them (without a
+//! date crate).
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// The time every simulator reads: the real clock plus an offset that only grows.
+///
+/// Deadlines (challenge expiry, token lifetime, retention of finished state) are read from
+/// it so that a test can move time forward with [`Clock::advance`] instead of sleeping
+/// through a ten-minute challenge window or an hour of retention. Clones share the offset.
+#[derive(Debug, Clone, Default)]
+pub struct Clock {
+    /// Nanoseconds added to the real clock (u64 nanoseconds last 584 years).
+    offset_nanos: Arc<AtomicU64>,
+}
+
+impl Clock {
+    /// The monotonic now, for deadlines.
+    pub fn now(&self) -> Instant {
+        Instant::now() + self.offset()
+    }
+
+    /// The wall-clock now, for the dates in PSP documents.
+    pub fn system_now(&self) -> SystemTime {
+        SystemTime::now() + self.offset()
+    }
+
+    /// Moves time forward by `by` for every simulator sharing this clock.
+    pub fn advance(&self, by: Duration) {
+        let nanos = u64::try_from(by.as_nanos()).unwrap_or(u64::MAX);
+        // fetch_update cannot fail with a closure that always returns Some.
+        let _ = self
+            .offset_nanos
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |old| {
+                Some(old.saturating_add(nanos))
+            });
+    }
+
+    fn offset(&self) -> Duration {
+        Duration::from_nanos(self.offset_nanos.load(Ordering::SeqCst))
+    }
+}
+
+/// Seconds since the Unix epoch of `at` (Mangopay's dates, PXP's signature timestamps).
+pub fn unix_seconds(at: SystemTime) -> u64 {
+    at.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs()
+}
 
 /// `YYYY-MM-DDTHH:MM:SS.mmmZ`: Checkout's `created_on`, Paysafe's `txnTime`, PXP's
 /// `eventDate`.
@@ -37,6 +83,16 @@ pub fn civil_date(at: SystemTime) -> (u64, u64, u64) {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn advancing_moves_both_clocks_for_every_clone() {
+        let clock = Clock::default();
+        let other = clock.clone();
+        let (before, wall) = (clock.now(), clock.system_now());
+        other.advance(Duration::from_secs(3600));
+        assert!(clock.now() >= before + Duration::from_secs(3600));
+        assert!(clock.system_now() >= wall + Duration::from_secs(3600));
+    }
 
     #[test]
     fn formats_known_instants() {

@@ -7,15 +7,20 @@
 
 pub mod clock;
 pub mod faults;
+pub mod listener;
 pub mod outbox;
 pub mod pages;
+pub mod retention;
 
 use std::time::Duration;
 
 pub use crate::ids;
+pub use clock::Clock;
 pub use faults::{Fault, Faults};
+pub use listener::{ConnectionLimits, TimedListener};
 pub use outbox::{Delivery, Outbox};
 pub use pages::{html_escape, Form};
+pub use retention::{Retention, DEFAULT_RETENTION};
 
 /// One PSP's simulated API, as the sandbox server mounts it.
 pub trait Simulator: Send + Sync + 'static {
@@ -31,9 +36,23 @@ pub trait Simulator: Send + Sync + 'static {
     fn banner(&self) -> Vec<(String, String)>;
 
     /// Moves abandoned challenges past their deadline to the PSP's expired outcome and
-    /// sends the notifications that go with it. Called about once a second; state is also
-    /// checked on every access, so a late sweep changes nothing a client can see.
+    /// sends the notifications that go with it, and forgets what is past
+    /// [`SimSettings::retention`]. Called about five times a second; state is also checked
+    /// on every access, so a late sweep changes nothing a client can see.
     fn sweep(&self);
+
+    /// The answer to a request no route of the simulator covers: 501 in the PSP's error
+    /// shape, naming the method and path, so a client is not misled by a 404 (which says
+    /// "no such resource") or a 405 for an endpoint the real PSP has.
+    fn not_simulated(&self, method: &str, path: &str) -> axum::response::Response;
+}
+
+/// The sentence every "not simulated" answer carries.
+pub fn not_simulated_message(method: &str, path: &str) -> String {
+    format!(
+        "{method} {} is not simulated by the threeds-bridge sandbox (it covers the 3-D Secure endpoints only)",
+        crate::excerpt(path)
+    )
 }
 
 /// Settings every simulator takes.
@@ -50,20 +69,75 @@ pub struct SimSettings {
     pub webhook_url: Option<String>,
     /// Sends webhooks and callbacks and keeps a log of them.
     pub outbox: Outbox,
+    /// The time the simulator reads (tests advance it instead of sleeping).
+    pub clock: Clock,
+    /// How long what a client created (sessions, pay-ins, authentications, stored
+    /// answers) is kept after its creation; what is still waiting for the cardholder then
+    /// is kept until one more period has passed.
+    pub retention: std::time::Duration,
 }
 
 impl SimSettings {
+    /// Settings with defaults; the outbox shares the clock.
     pub fn new(public_base: impl Into<String>) -> Self {
+        let clock = Clock::default();
         SimSettings {
             public_base: public_base.into().trim_end_matches('/').to_owned(),
             challenge_ttl: Duration::from_secs(600),
             webhook_url: None,
-            outbox: Outbox::default(),
+            outbox: Outbox::new(clock.clone(), DEFAULT_RETENTION),
+            clock,
+            retention: DEFAULT_RETENTION,
         }
     }
 
     /// `public_base` joined with `path`.
     pub fn url(&self, path: &str) -> String {
         crate::http::join_url(&self.public_base, path)
+    }
+}
+
+/// `router` with every path and method it has no route for answered by the simulator's
+/// [`Simulator::not_simulated`] (so the 501 is the same on every simulator, and a 404
+/// stays what it means at the PSP: an unknown id on a covered endpoint).
+pub fn answer_the_rest<S: Simulator + Clone>(router: axum::Router, sim: S) -> axum::Router {
+    let other = sim.clone();
+    router
+        .fallback(move |request: axum::extract::Request| {
+            let sim = sim.clone();
+            async move { sim.not_simulated(request.method().as_str(), request.uri().path()) }
+        })
+        .method_not_allowed_fallback(move |request: axum::extract::Request| {
+            let sim = other.clone();
+            async move { sim.not_simulated(request.method().as_str(), request.uri().path()) }
+        })
+}
+
+/// A fresh authentication value (CAVV, AAV, Checkout's `cryptogram`): 20 random bytes in
+/// canonical standard base64, 28 characters ending in one `=`, as the schemes' values are.
+/// Encoding real bytes (rather than drawing 28 alphabet characters) keeps the unused low
+/// bits of the last character zero, which strict decoders require.
+pub fn cavv() -> String {
+    use base64::Engine;
+    let bytes: [u8; 20] = rand::random();
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine;
+
+    #[test]
+    fn cavvs_are_canonical_base64_of_20_bytes() {
+        for _ in 0..2000 {
+            let value = cavv();
+            assert_eq!(value.len(), 28);
+            assert!(value.ends_with('=') && !value.ends_with("=="));
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(&value)
+                .unwrap_or_else(|e| panic!("{value}: {e}"));
+            assert_eq!(bytes.len(), 20);
+        }
     }
 }

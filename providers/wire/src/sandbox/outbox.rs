@@ -3,11 +3,15 @@
 //! Deliveries run in the background like a PSP's would; the log lets tests (and the
 //! sandbox's `GET /_sandbox/deliveries`) see what was sent and how the receiver answered,
 //! and [`Outbox::redeliver`] sends an earlier delivery again, as PSPs do with their
-//! at-least-once delivery.
+//! at-least-once delivery. Settled deliveries are forgotten after the retention period, so
+//! the log does not grow for as long as the sandbox runs.
 
+use super::clock::Clock;
+use super::retention::DEFAULT_RETENTION;
 use serde::Serialize;
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// One delivery and its result.
 #[derive(Debug, Clone, Serialize)]
@@ -26,21 +30,73 @@ pub struct Delivery {
     /// The receiver's HTTP status; `None` while in flight or when it could not be reached.
     pub status: Option<u16>,
     pub error: Option<String>,
+    /// When it was sent (by the simulators' clock), for retention.
+    #[serde(skip)]
+    pub at: Option<Instant>,
 }
 
-type Log = Arc<Mutex<Vec<Delivery>>>;
+impl Delivery {
+    fn settled(&self) -> bool {
+        self.status.is_some() || self.error.is_some()
+    }
+}
+
+/// The deliveries still kept; `first` is the sequence number of the oldest, so a
+/// sequence number stays valid after older entries are forgotten.
+#[derive(Debug, Default)]
+struct Entries {
+    first: usize,
+    kept: VecDeque<Delivery>,
+}
+
+impl Entries {
+    fn get(&self, seq: usize) -> Option<&Delivery> {
+        self.kept.get(seq.checked_sub(self.first)?)
+    }
+
+    fn get_mut(&mut self, seq: usize) -> Option<&mut Delivery> {
+        self.kept.get_mut(seq.checked_sub(self.first)?)
+    }
+
+    /// Forgets settled deliveries sent more than `ttl` before `now` (in flight ones stay).
+    fn evict(&mut self, now: Instant, ttl: Duration) {
+        while let Some(front) = self.kept.front() {
+            let old = front
+                .at
+                .is_none_or(|at| now.saturating_duration_since(at) >= ttl);
+            if !(old && front.settled()) {
+                break;
+            }
+            self.kept.pop_front();
+            self.first += 1;
+        }
+    }
+}
+
+type Log = Arc<Mutex<Entries>>;
 
 /// The delivery log and an HTTP client to deliver with.
 #[derive(Debug, Clone)]
 pub struct Outbox {
     log: Log,
     client: reqwest::Client,
+    clock: Clock,
+    retention: Duration,
 }
 
 impl Default for Outbox {
     fn default() -> Self {
+        Outbox::new(Clock::default(), DEFAULT_RETENTION)
+    }
+}
+
+impl Outbox {
+    /// An outbox that forgets settled deliveries `retention` after they were sent.
+    pub fn new(clock: Clock, retention: Duration) -> Self {
         Outbox {
             log: Log::default(),
+            clock,
+            retention,
             // A receiver that hangs must not hold a delivery task forever.
             client: reqwest::Client::builder()
                 .timeout(Duration::from_secs(5))
@@ -81,11 +137,13 @@ impl Outbox {
             body,
             status: None,
             error: None,
+            at: Some(self.clock.now()),
         };
         let seq = match self.log.lock() {
             Ok(mut log) => {
-                let seq = log.len();
-                log.push(Delivery {
+                log.evict(self.clock.now(), self.retention);
+                let seq = log.first + log.kept.len();
+                log.kept.push_back(Delivery {
                     seq,
                     ..delivery.clone()
                 });
@@ -110,9 +168,15 @@ impl Outbox {
         ))
     }
 
-    /// A snapshot of the log.
+    /// A snapshot of the log (what retention has not yet forgotten).
     pub fn deliveries(&self) -> Vec<Delivery> {
-        self.log.lock().map(|l| l.clone()).unwrap_or_default()
+        self.log
+            .lock()
+            .map(|mut l| {
+                l.evict(self.clock.now(), self.retention);
+                l.kept.iter().cloned().collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Waits until delivery `seq` has a result, up to `limit`.
@@ -161,5 +225,40 @@ impl Outbox {
             };
             record(&log, seq, status, error);
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settled_deliveries_are_forgotten_after_retention_and_sequence_numbers_stay() {
+        let clock = Clock::default();
+        let outbox = Outbox::new(clock.clone(), Duration::from_secs(10));
+        // No async runtime here: each delivery settles at once with an error.
+        let first = outbox.send(
+            "test",
+            "a",
+            "POST",
+            "http://127.0.0.1:9/",
+            Vec::new(),
+            Vec::new(),
+        );
+        assert_eq!(outbox.deliveries().len(), 1);
+        clock.advance(Duration::from_secs(11));
+        let second = outbox.send(
+            "test",
+            "b",
+            "POST",
+            "http://127.0.0.1:9/",
+            Vec::new(),
+            Vec::new(),
+        );
+        assert_eq!((first, second), (0, 1));
+        let kept = outbox.deliveries();
+        assert_eq!(kept.iter().map(|d| d.seq).collect::<Vec<_>>(), [1]);
+        assert!(outbox.redeliver(first).is_none(), "forgotten");
+        assert_eq!(outbox.redeliver(second), Some(2));
     }
 }
