@@ -347,7 +347,10 @@ fn a_five_megabyte_field_never_makes_a_message_over_a_kilobyte() {
         }
         let out = bin_on_file(&["normalize", "--explain"], &jsonl(&docs), provider);
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(stderr.lines().count() > 5, "{provider}: messages were written");
+        assert!(
+            stderr.lines().count() > 5,
+            "{provider}: messages were written"
+        );
         let longest = stderr.lines().map(str::len).max().unwrap_or(0);
         assert!(
             longest <= 1100,

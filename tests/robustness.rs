@@ -234,8 +234,14 @@ fn the_value_depth_limit_is_the_text_parsers_limit() {
         .last()
         .expect("shallow arrays parse");
     let ok = normalize_value(&nested(deepest), None, &ctx).expect_err("an array is no document");
-    assert!(matches!(ok, threeds_bridge::NormalizeError::UnknownDocument { .. }), "{ok}");
+    assert!(
+        matches!(ok, threeds_bridge::NormalizeError::UnknownDocument { .. }),
+        "{ok}"
+    );
     let deep = normalize_value(&nested(deepest + 1), None, &ctx).expect_err("too deep");
-    assert!(matches!(deep, threeds_bridge::NormalizeError::TooDeep { limit: 127 }), "{deep}");
+    assert!(
+        matches!(deep, threeds_bridge::NormalizeError::TooDeep { limit: 127 }),
+        "{deep}"
+    );
     assert!(normalize_text(&text(deepest + 1), None, &ctx).is_err());
 }

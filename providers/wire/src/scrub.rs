@@ -204,7 +204,10 @@ mod tests {
         let text = format!("{}4000000000001091 tail", "x".repeat(EXCERPT_CHARS - 10));
         let short = excerpt(&text);
         assert!(!short.contains("4000000000"), "{short}");
-        assert!(short.ends_with(&format!("…({} bytes)", text.len())), "{short}");
+        assert!(
+            short.ends_with(&format!("…({} bytes)", text.len())),
+            "{short}"
+        );
     }
 
     #[test]
