@@ -258,3 +258,127 @@ fn translation_debug_shows_no_secrets() {
         assert!(!debug.contains("\"123\""), "{to}: the CVV in {debug}");
     }
 }
+
+/// Runs `threeds-bridge args FILE` with `input` in a temporary file: large inputs would fill
+/// the pipes if written to stdin while the binary writes its output.
+fn bin_on_file(args: &[&str], input: &str, name: &str) -> Output {
+    let path = std::env::temp_dir().join(format!("canary-{}-{name}.jsonl", std::process::id()));
+    std::fs::write(&path, input).expect("input written");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_threeds-bridge"))
+        .args(args)
+        .arg(&path)
+        .output()
+        .expect("binary runs");
+    let _ = std::fs::remove_file(&path);
+    out
+}
+
+/// Every way a card number can sit where no card number belongs in `doc`: as an integer and
+/// inside other text in each top-level field, as a key name at the top and in each nested
+/// object, and as the key of a one-field document nothing recognises.
+fn pans_in_wrong_places(doc: &Value) -> Vec<Value> {
+    let pan_number: u64 = PAN.parse().expect("digits");
+    let mut out = vec![json!({ PAN: {"x": 1} })];
+    let Value::Object(map) = doc else {
+        return out;
+    };
+    for key in map.keys() {
+        for wrong in [
+            json!(pan_number),
+            json!(format!("NOT_KNOWN {PAN} value")),
+            json!({ PAN: PAN }),
+            json!([pan_number]),
+        ] {
+            let mut m = map.clone();
+            m.insert(key.clone(), wrong);
+            out.push(Value::Object(m));
+        }
+    }
+    let mut with_key = map.clone();
+    with_key.insert(PAN.to_owned(), json!(1));
+    for child in with_key.values_mut() {
+        if let Value::Object(inner) = child {
+            inner.insert(PAN.to_owned(), json!(pan_number));
+        }
+    }
+    out.push(Value::Object(with_key));
+    out
+}
+
+#[test]
+fn a_card_number_in_a_wrong_field_key_or_text_is_masked_wherever_it_is_reported() {
+    for provider in ["checkout", "paysafe", "mangopay", "pxp"] {
+        let docs: Vec<Value> = json_files(&root().join("fixtures").join(provider))
+            .into_iter()
+            .filter_map(|p| serde_json::from_str(&std::fs::read_to_string(p).ok()?).ok())
+            .flat_map(|d: Value| pans_in_wrong_places(&d))
+            .collect();
+        assert!(docs.len() > 50, "{provider}: {} documents", docs.len());
+        let input = jsonl(&docs);
+        for args in [
+            &["normalize", "--explain"][..],
+            &["normalize", "--provider", provider][..],
+        ] {
+            let out = bin_on_file(args, &input, provider);
+            // Messages: stderr, and the warnings `--explain` repeats on stdout. (The output's
+            // data fields carry what the PSP sent, such as an amount, as they are.)
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let warnings: Vec<String> = String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+                .map(|v| v["explain"]["warnings"].to_string())
+                .collect();
+            let leak = stderr
+                .lines()
+                .map(str::to_owned)
+                .chain(warnings)
+                .find(|l| l.contains(PAN));
+            assert!(leak.is_none(), "{provider} {args:?}: {leak:?}");
+            assert!(
+                stderr.contains("400000******9995"),
+                "{provider}: the masked number names what was wrong"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_five_megabyte_field_never_makes_a_message_over_a_kilobyte() {
+    let big = "9".repeat(5 << 20);
+    for provider in ["checkout", "paysafe", "mangopay", "pxp"] {
+        // Each top-level field name of the PSP's fixtures once, holding the big value, in the
+        // first fixture that has it; and the big value as a key.
+        let mut seen = std::collections::BTreeSet::new();
+        let mut docs = vec![json!({ &big: 1 })];
+        for doc in json_files(&root().join("fixtures").join(provider))
+            .into_iter()
+            .filter_map(|p| serde_json::from_str::<Value>(&std::fs::read_to_string(p).ok()?).ok())
+        {
+            let Value::Object(map) = &doc else { continue };
+            for key in map.keys() {
+                if seen.insert(key.clone()) {
+                    let mut m = map.clone();
+                    m.insert(key.clone(), json!(big));
+                    docs.push(Value::Object(m));
+                }
+            }
+            if docs.len() == 2 {
+                let mut with_key = map.clone();
+                with_key.insert(big.clone(), json!(1));
+                docs.push(Value::Object(with_key));
+            }
+        }
+        let out = bin_on_file(&["normalize", "--explain"], &jsonl(&docs), provider);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.lines().count() > 5,
+            "{provider}: messages were written"
+        );
+        let longest = stderr.lines().map(str::len).max().unwrap_or(0);
+        assert!(
+            longest <= 1100,
+            "{provider}: a {longest}-byte message: {}",
+            &stderr.lines().find(|l| l.len() == longest).unwrap_or("")[..300]
+        );
+    }
+}

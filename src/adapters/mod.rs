@@ -82,27 +82,35 @@ pub struct LiabilityExplain {
 }
 
 /// Why a document could not be normalized.
+///
+/// Every text field is printed through [`bounded`] (card numbers masked, length capped),
+/// whoever built the error: the PSP values and keys they may quote never reach a message
+/// whole.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NormalizeError {
-    #[error("not JSON: {message} (line {line}, column {column})")]
+    #[error("not JSON: {} (line {line}, column {column})", bounded(.message))]
     NotJson {
         line: usize,
         column: usize,
         message: String,
     },
-    #[error("the document matches no known PSP document ({hint})")]
+    #[error("the document matches no known PSP document ({})", bounded(.hint))]
     UnknownDocument { hint: String },
-    #[error("the document could be from {candidates}; pass --provider")]
+    #[error("the document could be from {}; pass --provider", bounded(.candidates))]
     Ambiguous { candidates: String },
-    #[error("{provider} {document}: at {path}: {message}")]
+    #[error("{provider} {document}: at {}: {}", excerpt(.path), bounded(.message))]
     Shape {
         provider: Provider,
         document: &'static str,
         path: String,
         message: String,
     },
-    #[error("{provider}: {message}")]
+    #[error("{provider}: {}", bounded(.message))]
     Unsupported { provider: Provider, message: String },
+    /// A JSON value nested deeper than [`MAX_DEPTH`]: no PSP document comes near it, and
+    /// walking it recursively could overflow the stack.
+    #[error("the document nests deeper than {limit} levels of arrays and objects")]
+    TooDeep { limit: usize },
 }
 
 /// An authentication under construction. Starts as `unknown` / `investigate`; adapters set
@@ -272,8 +280,16 @@ impl Draft {
         self.status_rule = rule.into();
     }
 
+    /// Records a warning. The message goes through [`bounded`] as a backstop: a template
+    /// that quotes a PSP value without [`excerpt`] still cannot print a card number or a
+    /// 5 MB field.
     pub fn warn(&mut self, message: impl Into<String>) {
-        self.warnings.push(message.into());
+        let message = message.into();
+        let message = match bounded(&message) {
+            std::borrow::Cow::Borrowed(_) => message,
+            std::borrow::Cow::Owned(shorter) => shorter,
+        };
+        self.warnings.push(message);
     }
 
     /// Computes liability shift at the document's own date (`authenticated_at`), or at
@@ -392,6 +408,7 @@ pub fn parse_as<T: DeserializeOwned>(
 }
 
 pub use threeds_wire::scrub;
+use threeds_wire::{bounded, excerpt};
 
 /// Picks the PSP whose documents `value` looks like.
 pub fn detect(value: &Value) -> Result<Provider, NormalizeError> {
@@ -430,15 +447,52 @@ fn describe(value: &Value) -> String {
     match value {
         Value::Object(map) => {
             let keys: Vec<&str> = map.keys().take(8).map(String::as_str).collect();
-            format!("top-level keys: {}", keys.join(", "))
+            format!("top-level keys: {}", excerpt(&keys.join(", ")))
         }
         Value::Array(_) => "a JSON array, expected an object".to_owned(),
         _ => "a JSON scalar, expected an object".to_owned(),
     }
 }
 
+/// The deepest nesting of arrays and objects a document may have: what serde_json's parser
+/// accepts in text (its recursion limit of 128 refuses the 128th level), so a value built in
+/// memory is held to what text input can reach.
+pub const MAX_DEPTH: usize = 127;
+
 /// Normalizes one parsed document; `provider` skips detection.
+///
+/// `value` is first checked, without recursion, to nest at most [`MAX_DEPTH`] levels: a
+/// value built in memory has no parser's limit, and the recursive walks that follow (serde's
+/// deserialization, copies of subtrees) would overflow the stack on a deep one.
 pub fn normalize_value(
+    value: &Value,
+    provider: Option<Provider>,
+    ctx: &Context<'_>,
+) -> Result<Normalized, NormalizeError> {
+    check_depth(value)?;
+    normalize_checked(value, provider, ctx)
+}
+
+/// Fails when `value` nests deeper than [`MAX_DEPTH`]. Iterative, and stops at the first
+/// node past the limit, so its cost is bounded by the document's size whatever its depth.
+fn check_depth(value: &Value) -> Result<(), NormalizeError> {
+    let mut stack: Vec<(&Value, usize)> = vec![(value, 1)];
+    while let Some((node, depth)) = stack.pop() {
+        let is_container = matches!(node, Value::Array(_) | Value::Object(_));
+        if is_container && depth > MAX_DEPTH {
+            return Err(NormalizeError::TooDeep { limit: MAX_DEPTH });
+        }
+        match node {
+            Value::Array(items) => stack.extend(items.iter().map(|c| (c, depth + 1))),
+            Value::Object(map) => stack.extend(map.values().map(|c| (c, depth + 1))),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// [`normalize_value`] for a value known to be within [`MAX_DEPTH`].
+fn normalize_checked(
     value: &Value,
     provider: Option<Provider>,
     ctx: &Context<'_>,
@@ -462,8 +516,9 @@ pub fn normalize_text(
     provider: Option<Provider>,
     ctx: &Context<'_>,
 ) -> Result<Normalized, NormalizeError> {
+    // serde_json's parser stops at MAX_DEPTH levels, so the depth walk is not repeated.
     match serde_json::from_str::<Value>(text) {
-        Ok(value) => normalize_value(&value, provider, ctx),
+        Ok(value) => normalize_checked(&value, provider, ctx),
         Err(e) => {
             if matches!(provider, None | Some(Provider::Mangopay))
                 && mangopay::looks_like_hook_query(text)

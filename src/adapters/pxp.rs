@@ -74,8 +74,8 @@ fn normalize_webhook(value: &Value, ctx: &Context<'_>) -> Result<Normalized, Nor
     let event: WebhookEvent = parse_as(value, P, DOC)?;
     let mut draft = Draft::new(P, DocumentKind::Webhook, DOC);
     if event.carries_authentication() {
-        let data = event.event_data.clone().unwrap_or(Value::Null);
-        let auth: Authentication = parse_as(&data, P, DOC).map_err(|e| match e {
+        let data = event.event_data.as_ref().unwrap_or(&Value::Null);
+        let auth: Authentication = parse_as(data, P, DOC).map_err(|e| match e {
             NormalizeError::Shape {
                 provider,
                 document,

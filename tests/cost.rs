@@ -1,0 +1,187 @@
+//! Cost bounded by size: normalizing a document costs a small multiple of its size in memory,
+//! whatever its shape, and time grows linearly with it.
+//!
+//! A counting global allocator records the peak of live heap bytes allocated by the current
+//! thread while one document is normalized (the test harness runs tests on several threads;
+//! counting per thread keeps them apart). The documents are the worst shapes for a generic
+//! JSON tree: long arrays of tiny objects, where a tree node costs far more than the text it
+//! came from, in the fields each PSP's documents carry and in fields nobody reads.
+//!
+//! `cargo test -p threeds-bridge --test cost -- --nocapture --test-threads=1` prints the
+//! table recorded in docs/performance.md.
+
+use serde_json::{json, Value};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::time::{Duration, Instant};
+use threeds_bridge::{normalize_text, Catalog, Context};
+
+struct Counting;
+
+thread_local! {
+    static LIVE: Cell<isize> = const { Cell::new(0) };
+    static PEAK: Cell<isize> = const { Cell::new(0) };
+}
+
+fn add(bytes: isize) {
+    // `try_with`: the allocator also runs while thread-locals are torn down.
+    let _ = LIVE.try_with(|live| {
+        let now = live.get() + bytes;
+        live.set(now);
+        let _ = PEAK.try_with(|peak| peak.set(peak.get().max(now)));
+    });
+}
+
+// SAFETY: every call is forwarded to `System` unchanged; the counters only observe sizes.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        add(layout.size() as isize);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        add(-(layout.size() as isize));
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        add(new_size as isize - layout.size() as isize);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Peak heap bytes held above what was live before, and the time taken, while `f` runs.
+fn measure<T>(f: impl FnOnce() -> T) -> (usize, Duration) {
+    let base = LIVE.with(Cell::get);
+    PEAK.with(|p| p.set(base));
+    let start = Instant::now();
+    let out = f();
+    let took = start.elapsed();
+    drop(out);
+    let peak = PEAK.with(Cell::get) - base;
+    (peak.max(0) as usize, took)
+}
+
+/// `template` with `"FILL"` replaced by an array of `{"a":1}` objects making the text about
+/// `bytes` long.
+fn inflate(template: &Value, bytes: usize) -> String {
+    let text = template.to_string();
+    let item = r#"{"a":1},"#;
+    let n = bytes.saturating_sub(text.len()) / item.len();
+    let mut fill = String::with_capacity(n * item.len() + 2);
+    fill.push('[');
+    for _ in 0..n {
+        fill.push_str(item);
+    }
+    fill.pop();
+    fill.push(']');
+    text.replacen("\"FILL\"", &fill, 1)
+}
+
+/// The documents measured: (name, template with one `"FILL"`).
+fn shapes() -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "paysafe error, fieldErrors",
+            json!({"error": {"code": "5068", "message": "Field error(s)", "fieldErrors": "FILL"}}),
+        ),
+        (
+            "paysafe error, liveMode",
+            json!({"error": {"code": "5068"}, "liveMode": "FILL"}),
+        ),
+        (
+            "paysafe authentication, unknown field",
+            json!({"id": "a", "merchantRefNum": "r", "status": "COMPLETED", "threeDResult": "Y",
+                   "eci": 5, "cavv": "AAAB", "extra": "FILL"}),
+        ),
+        (
+            "pxp webhook, eventData",
+            json!({"eventCategory": "Authentication", "eventData": {
+                "authenticationId": "a", "state": "AuthenticationSuccessful",
+                "electronicCommerceIndicator": "05", "extra": "FILL"}}),
+        ),
+        (
+            "pxp authentication, unknown field",
+            json!({"authenticationId": "a", "state": "AuthenticationSuccessful", "extra": "FILL"}),
+        ),
+        (
+            "checkout session, unknown field",
+            json!({"id": "sid_a", "status": "approved", "_links": {"self": {"href": "x"}},
+                   "authentication_type": "regular", "extra": "FILL"}),
+        ),
+        (
+            "checkout webhook, data",
+            json!({"id": "evt_a", "type": "authentication_approved", "created_on": "2024-01-01T00:00:00Z",
+                   "data": {"session_id": "sid_a", "extra": "FILL"}}),
+        ),
+        (
+            "checkout error, error_codes",
+            json!({"request_id": "r", "error_type": "request_invalid", "error_codes": "FILL"}),
+        ),
+        (
+            "mangopay payin, unknown field",
+            json!({"Id": "1", "Status": "SUCCEEDED", "PaymentType": "CARD", "ExecutionType": "DIRECT",
+                   "ResultCode": "000000", "SecureModeNeeded": false, "extra": "FILL"}),
+        ),
+        (
+            "mangopay api error, errors",
+            json!({"Message": "One or several required parameters are missing or incorrect.",
+                   "Type": "param_error", "Id": "x", "Date": 1, "errors": "FILL"}),
+        ),
+    ]
+}
+
+/// Documents whose wire type keeps a member as generic JSON, so deserializing the envelope
+/// copies that member's tree once: Paysafe's `liveMode` (`ErrorBody::live_mode`, never
+/// read) and PXP's `eventData` (`WebhookEvent::event_data`, read as an authentication).
+/// The copy goes when those members become typed.
+const COPIES_A_MEMBER: &[&str] = &["paysafe error, liveMode", "pxp webhook, eventData"];
+
+/// Normalizing costs no more than the generic JSON tree the text is parsed into, plus a
+/// quarter: no adapter copies a subtree it has already been given, and no message or
+/// warning holds a copy of a value. Prints the numbers recorded in docs/performance.md.
+#[test]
+fn normalizing_costs_the_parsed_tree_and_no_copies_of_it() {
+    let catalog = Catalog::builtin().expect("catalog");
+    let ctx = Context::new(&catalog);
+    for (name, template) in shapes() {
+        for size in [256 * 1024, 2 * 1024 * 1024] {
+            let text = inflate(&template, size);
+            let (tree, _) = measure(|| serde_json::from_str::<Value>(&text));
+            let (peak, took) = measure(|| normalize_text(&text, None, &ctx));
+            let outcome = match normalize_text(&text, None, &ctx) {
+                Ok(n) => n.explain.document.to_owned(),
+                Err(e) => e.to_string().chars().take(40).collect(),
+            };
+            println!(
+                "{name:38} {:>5} KiB: tree {:>5.1}x, normalize {:>5.1}x, {:>6.1} ms ({outcome})",
+                text.len() / 1024,
+                tree as f64 / text.len() as f64,
+                peak as f64 / text.len() as f64,
+                took.as_secs_f64() * 1000.0
+            );
+            if !COPIES_A_MEMBER.contains(&name) {
+                assert!(
+                    peak <= tree + tree / 4 + (64 << 10),
+                    "{name}: {peak} bytes for a {tree}-byte tree"
+                );
+            }
+        }
+    }
+}
+
+/// A document the size of the largest real PSP documents' long fields: a long message.
+#[test]
+fn a_long_string_costs_a_few_times_its_size() {
+    let catalog = Catalog::builtin().expect("catalog");
+    let ctx = Context::new(&catalog);
+    let message = "x".repeat(2 << 20);
+    let text = json!({"error": {"code": "5068", "message": message}}).to_string();
+    let (peak, _) = measure(|| normalize_text(&text, None, &ctx));
+    println!(
+        "paysafe error, 2 MiB message: normalize {:.1}x",
+        peak as f64 / text.len() as f64
+    );
+    assert!(peak <= 4 * text.len(), "{peak} bytes for {}", text.len());
+}
