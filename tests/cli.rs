@@ -184,8 +184,8 @@ fn mangopay_hook_query_lines_are_documents() {
 
 #[test]
 fn liability_command_prints_rule_and_source_and_rejects_bad_flags() {
-    let out = bin(
-        &[
+    let visa_3ds1_not_enrolled_eci6 = |extra: &[&str]| -> Value {
+        let mut args = vec![
             "liability",
             "--network",
             "visa",
@@ -195,31 +195,16 @@ fn liability_command_prints_rule_and_source_and_rejects_bad_flags() {
             "N",
             "--eci",
             "6",
-            "--as-of",
-            "2020-06-01",
-        ],
-        "",
-    );
-    let d: Value = serde_json::from_slice(&out.stdout).unwrap();
+        ];
+        args.extend_from_slice(extra);
+        serde_json::from_slice(&bin(&args, "").stdout).unwrap()
+    };
+    let d = visa_3ds1_not_enrolled_eci6(&["--as-of", "2020-06-01"]);
     assert_eq!(d["liability_shift"], true);
     assert_eq!(d["rule"], "visa.v1.not_enrolled_eci06");
     assert!(d["source"].as_str().unwrap().contains("Paysafe"));
     // The same facts dated after Visa retired 3DS 1.0.2 (default: today) do not shift.
-    let out = bin(
-        &[
-            "liability",
-            "--network",
-            "visa",
-            "--version",
-            "1.0.2",
-            "--enrollment",
-            "N",
-            "--eci",
-            "6",
-        ],
-        "",
-    );
-    let d: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = visa_3ds1_not_enrolled_eci6(&[]);
     assert_eq!(d["liability_shift"], false);
     assert_eq!(d["rule"], "visa.v1.retired");
     let out = bin(
