@@ -132,17 +132,14 @@ fn shapes() -> Vec<(&'static str, Value)> {
     ]
 }
 
-/// Documents whose wire type keeps a member as generic JSON, so deserializing the envelope
-/// copies that member's tree once: Paysafe's `liveMode` (`ErrorBody::live_mode`, never
-/// read) and PXP's `eventData` (`WebhookEvent::event_data`, read as an authentication).
-/// The copy goes when those members become typed.
-const COPIES_A_MEMBER: &[&str] = &["paysafe error, liveMode", "pxp webhook, eventData"];
-
-/// Normalizing costs no more than the generic JSON tree the text is parsed into, plus a
-/// quarter: no adapter copies a subtree it has already been given, and no message or
-/// warning holds a copy of a value. Prints the numbers recorded in docs/performance.md.
+/// Normalizing costs at most ten times the text, plus a little for the catalog's strings and
+/// the output: the adapters read their wire types from the text, skipping what they do not
+/// know, and look at a skeleton of the top-level members only (not a tree, which for tiny
+/// objects is 80 times the text). Time is linear: the 2 MiB document takes at most about 8
+/// times the 256 KiB one (a generous 16 here, against noisy neighbours). Prints the numbers
+/// recorded in docs/performance.md.
 #[test]
-fn normalizing_costs_the_parsed_tree_and_no_copies_of_it() {
+fn normalizing_costs_a_small_multiple_of_the_text() {
     let catalog = Catalog::builtin().expect("catalog");
     let ctx = Context::new(&catalog);
     for (name, template) in shapes() {
@@ -161,12 +158,11 @@ fn normalizing_costs_the_parsed_tree_and_no_copies_of_it() {
                 peak as f64 / text.len() as f64,
                 took.as_secs_f64() * 1000.0
             );
-            if !COPIES_A_MEMBER.contains(&name) {
-                assert!(
-                    peak <= tree + tree / 4 + (64 << 10),
-                    "{name}: {peak} bytes for a {tree}-byte tree"
-                );
-            }
+            assert!(
+                peak <= 10 * text.len() + (64 << 10),
+                "{name}: {peak} bytes for a {}-byte text",
+                text.len()
+            );
         }
     }
 }

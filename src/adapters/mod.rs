@@ -17,7 +17,7 @@ use crate::model::{
     Authentication, AuthenticationStatus, DocumentKind, NextStep, Provider, TransStatus,
 };
 use chrono::NaiveDate;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -389,22 +389,83 @@ pub(crate) fn implied_trans_status(status: AuthenticationStatus) -> Option<Trans
     })
 }
 
-/// Deserializes `value` into a PSP wire type, naming the JSON path on failure. Values are
+/// Where a document's wire types are read from: its text, or a value already parsed (library
+/// callers of [`normalize_value`]). Reading from the text skips the members a wire type does
+/// not know without building them, so a document costs a small multiple of its size.
+#[derive(Debug, Clone, Copy)]
+pub enum Source<'a> {
+    Text(&'a str),
+    Value(&'a Value),
+}
+
+impl<'a> From<&'a Value> for Source<'a> {
+    fn from(value: &'a Value) -> Self {
+        Source::Value(value)
+    }
+}
+
+impl<'a> From<Document<'a>> for Source<'a> {
+    fn from(doc: Document<'a>) -> Self {
+        doc.source
+    }
+}
+
+/// A document as the adapters see it: `peek`, what classification looks at (the top-level
+/// members and the keys of top-level objects: see [`skeleton`]), and the `source` its wire
+/// types are read from.
+#[derive(Debug, Clone, Copy)]
+pub struct Document<'a> {
+    pub peek: &'a Value,
+    pub source: Source<'a>,
+}
+
+impl<'a> From<&'a Value> for Document<'a> {
+    /// A parsed value is both what is peeked at and what is read.
+    fn from(value: &'a Value) -> Self {
+        Self {
+            peek: value,
+            source: Source::Value(value),
+        }
+    }
+}
+
+/// Deserializes a PSP wire type from `source`, naming the JSON path on failure. Values are
 /// scrubbed from serde's message so a secret in a malformed field never reaches an error.
-pub fn parse_as<T: DeserializeOwned>(
-    value: &Value,
+/// The message is the same whichever the source: the position serde_json appends when
+/// reading text is dropped (the path says where).
+pub fn parse_as<'a, T: DeserializeOwned>(
+    source: impl Into<Source<'a>>,
     provider: Provider,
     document: &'static str,
 ) -> Result<T, NormalizeError> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
+    let result = match source.into() {
+        Source::Value(value) => serde_path_to_error::deserialize(value),
+        Source::Text(text) => {
+            serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(text))
+        }
+    };
+    result.map_err(|e| {
         let path = e.path().to_string();
         NormalizeError::Shape {
             provider,
             document,
             path,
-            message: scrub(&e.into_inner().to_string()),
+            message: scrub(&message_of(&e.into_inner())),
         }
     })
+}
+
+/// serde_json's message without the ` at line L column C` it ends with when reading text.
+fn message_of(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    if e.line() == 0 {
+        return message;
+    }
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    match message.strip_suffix(&position) {
+        Some(bare) => bare.to_owned(),
+        None => message,
+    }
 }
 
 pub use threeds_wire::scrub;
@@ -470,7 +531,7 @@ pub fn normalize_value(
     ctx: &Context<'_>,
 ) -> Result<Normalized, NormalizeError> {
     check_depth(value)?;
-    normalize_checked(value, provider, ctx)
+    normalize_checked(Document::from(value), provider, ctx)
 }
 
 /// Fails when `value` nests deeper than [`MAX_DEPTH`]. Iterative, and stops at the first
@@ -493,19 +554,19 @@ fn check_depth(value: &Value) -> Result<(), NormalizeError> {
 
 /// [`normalize_value`] for a value known to be within [`MAX_DEPTH`].
 fn normalize_checked(
-    value: &Value,
+    doc: Document<'_>,
     provider: Option<Provider>,
     ctx: &Context<'_>,
 ) -> Result<Normalized, NormalizeError> {
     let provider = match provider {
         Some(p) => p,
-        None => detect(value)?,
+        None => detect(doc.peek)?,
     };
     match provider {
-        Provider::Checkout => checkout::normalize(value, ctx),
-        Provider::Paysafe => paysafe::normalize(value, ctx),
-        Provider::Mangopay => mangopay::normalize(value, ctx),
-        Provider::Pxp => pxp::normalize(value, ctx),
+        Provider::Checkout => checkout::normalize(doc, ctx),
+        Provider::Paysafe => paysafe::normalize(doc, ctx),
+        Provider::Mangopay => mangopay::normalize(doc, ctx),
+        Provider::Pxp => pxp::normalize(doc, ctx),
     }
 }
 
@@ -517,25 +578,148 @@ pub fn normalize_text(
     ctx: &Context<'_>,
 ) -> Result<Normalized, NormalizeError> {
     // serde_json's parser stops at MAX_DEPTH levels, so the depth walk is not repeated.
-    match serde_json::from_str::<Value>(text) {
-        Ok(value) => normalize_checked(&value, provider, ctx),
+    match skeleton(text) {
+        Ok(peek) => normalize_checked(
+            Document {
+                peek: &peek,
+                source: Source::Text(text),
+            },
+            provider,
+            ctx,
+        ),
         Err(e) => {
             if matches!(provider, None | Some(Provider::Mangopay))
                 && mangopay::looks_like_hook_query(text)
             {
                 return mangopay::normalize_hook_query(text, ctx);
             }
-            // serde_json's message ends with the position, which the error prints itself.
-            let message = e.to_string();
-            let message = message
-                .rfind(" at line ")
-                .map_or(message.as_str(), |i| &message[..i]);
             Err(NormalizeError::NotJson {
                 line: e.line(),
                 column: e.column(),
-                message: scrub(message),
+                message: scrub(&message_of(&e)),
             })
         }
+    }
+}
+
+/// What classification needs of `text`, checked as JSON exactly as parsing it into a
+/// [`Value`] checks it (same errors at the same place, the same depth limit), without the
+/// tree: the top-level value, where each top-level member keeps its value if a scalar, its
+/// keys (with null values) if an object, and nothing of its items if an array. The adapters
+/// look no deeper before reading their wire types from the text; a tree of a long array of
+/// tiny objects costs 80 times its text.
+pub fn skeleton(text: &str) -> Result<Value, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let peek = Skeleton { depth: 0 }.deserialize(&mut de)?;
+    de.end()?;
+    Ok(peek)
+}
+
+/// Members kept down to this depth (the root is at 0): top-level members and the keys of
+/// top-level objects (`error.code`, `eventData.state`, ...).
+const SKELETON_DEPTH: usize = 2;
+
+/// Builds the [`skeleton`] of the value at `depth`.
+struct Skeleton {
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for Skeleton {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        if self.depth >= SKELETON_DEPTH {
+            deserializer.deserialize_any(Discard)?;
+            return Ok(Value::Null);
+        }
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Skeleton {
+    type Value = Value;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        while seq.next_element_seed(Discard)?.is_some() {}
+        Ok(Value::Array(Vec::new()))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut members = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value_seed(Skeleton {
+                depth: self.depth + 1,
+            })?;
+            members.insert(key, value);
+        }
+        Ok(Value::Object(members))
+    }
+}
+
+/// Reads a value through to its end and keeps nothing: every number, string and nesting
+/// level is still checked by the parser, as building a [`Value`] would.
+struct Discard;
+
+impl<'de> DeserializeSeed<'de> for Discard {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Discard {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(Discard)?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_key_seed(Discard)?.is_some() {
+            map.next_value_seed(Discard)?;
+        }
+        Ok(())
     }
 }
 
