@@ -608,7 +608,7 @@ pub fn normalize_text(
 /// keys (with null values) if an object, and nothing of its items if an array. The adapters
 /// look no deeper before reading their wire types from the text; a tree of a long array of
 /// tiny objects costs 80 times its text.
-pub fn skeleton(text: &str) -> Result<Value, serde_json::Error> {
+fn skeleton(text: &str) -> Result<Value, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(text);
     let peek = Skeleton { depth: 0 }.deserialize(&mut de)?;
     de.end()?;
@@ -726,6 +726,91 @@ impl<'de> Visitor<'de> for Discard {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::Catalog;
+
+    /// `normalize_text`'s result, and `normalize_value`'s on the parsed text (what
+    /// `normalize_text` did before it read wire types from the text).
+    fn both_ways(text: &str, provider: Option<Provider>, ctx: &Context<'_>) -> (String, String) {
+        let from_text = normalize_text(text, provider, ctx);
+        let value: Value = serde_json::from_str(text).expect("JSON");
+        let from_value = normalize_value(&value, provider, ctx);
+        (format!("{from_text:?}"), format!("{from_value:?}"))
+    }
+
+    /// `value` with the leaf at every position in turn replaced by each of a few JSON values
+    /// of other types: every wire type's error path and message, at every depth.
+    fn mutations(value: &Value) -> Vec<Value> {
+        let replacements = [
+            serde_json::json!({"a": 1}),
+            serde_json::json!([1, "x"]),
+            serde_json::json!("s"),
+            serde_json::json!(1.5),
+            Value::Null,
+        ];
+        let mut out = Vec::new();
+        let mut paths = Vec::new();
+        leaf_pointers(value, String::new(), &mut paths);
+        for path in paths {
+            for r in &replacements {
+                let mut v = value.clone();
+                if let Some(slot) = v.pointer_mut(&path) {
+                    *slot = r.clone();
+                    out.push(v);
+                }
+            }
+        }
+        out
+    }
+
+    fn leaf_pointers(value: &Value, at: String, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => map.iter().for_each(|(k, v)| {
+                let key = k.replace('~', "~0").replace('/', "~1");
+                leaf_pointers(v, format!("{at}/{key}"), out);
+            }),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .for_each(|(i, v)| leaf_pointers(v, format!("{at}/{i}"), out)),
+            _ => out.push(at),
+        }
+    }
+
+    /// Reading the wire types from the text changes nothing: every fixture (as written, and
+    /// detected), and every fixture with one member of another type (its provider given),
+    /// normalizes or fails, with the same path and message, exactly as its parsed value does.
+    #[test]
+    fn reading_from_the_text_is_reading_from_the_parsed_value() {
+        let catalog = Catalog::builtin().expect("catalog");
+        let ctx = Context::new(&catalog);
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut checked = 0;
+        for provider in Provider::ALL {
+            let dir = root.join(provider.as_str());
+            for entry in std::fs::read_dir(&dir).expect("fixtures") {
+                let path = entry.expect("entry").path();
+                let name = path.to_string_lossy().into_owned();
+                if !name.ends_with(".json") || name.ends_with(".golden.json") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).expect("fixture");
+                let Ok(value) = serde_json::from_str::<Value>(&text) else {
+                    continue;
+                };
+                let (from_text, from_value) = both_ways(&text, None, &ctx);
+                assert_eq!(from_text, from_value, "{name}");
+                // With the provider given, each mutation reaches the adapter even when it no
+                // longer looks like the provider's.
+                for doc in std::iter::once(value.clone()).chain(mutations(&value)) {
+                    let text = doc.to_string();
+                    let (from_text, from_value) = both_ways(&text, Some(*provider), &ctx);
+                    assert_eq!(from_text, from_value, "{name}: {text}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 1000, "{checked} documents");
+    }
 
     #[test]
     fn scalars_and_arrays_belong_to_no_psp() {
@@ -737,5 +822,21 @@ mod tests {
             detect(&serde_json::json!({"foo": 1})),
             Err(NormalizeError::UnknownDocument { .. })
         ));
+    }
+
+    /// A member given twice is a contradiction the document does not resolve: it is refused
+    /// with the path and the member's name, where a parsed value would silently keep the
+    /// last one (here the more positive outcome).
+    #[test]
+    fn a_member_given_twice_is_refused_not_resolved_by_the_last() {
+        let catalog = Catalog::builtin().expect("catalog");
+        let ctx = Context::new(&catalog);
+        let text = r#"{"eventCategory":"Authentication","eventData":{"authenticationId":"a",
+            "state":"AuthenticationFailed","state":"AuthenticationSuccessful"}}"#;
+        let err = normalize_text(text, None, &ctx).expect_err("contradiction");
+        assert_eq!(
+            err.to_string(),
+            "pxp pxp.webhook: at eventData..: duplicate field `state`"
+        );
     }
 }
