@@ -483,7 +483,10 @@ fn normalize_api_error(doc: Document<'_>, ctx: &Context<'_>) -> Result<Normalize
     Ok(d.finish_in(ctx))
 }
 
-fn normalize_oauth_error(doc: Document<'_>, ctx: &Context<'_>) -> Result<Normalized, NormalizeError> {
+fn normalize_oauth_error(
+    doc: Document<'_>,
+    ctx: &Context<'_>,
+) -> Result<Normalized, NormalizeError> {
     let e: OAuthError = parse_as(doc, P, "mangopay.oauth_error")?;
     let mut d = Draft::new(P, DocumentKind::Error, "mangopay.oauth_error");
     d.auth.raw.status = e.error.as_ref().map(|t| t.as_str().to_owned());

@@ -18,7 +18,6 @@
 //! statusReason}` for an authentication and `{status or null, error.code, error.message}`
 //! for an error.
 
-use std::fmt::Write as _;
 use super::{parse_as, Context, Document, Draft, NormalizeError, Normalized};
 use crate::liability::{Category, Enrollment};
 use crate::model::{
@@ -26,6 +25,7 @@ use crate::model::{
     Provider, Retry, TransStatus,
 };
 use serde_json::Value;
+use std::fmt::Write as _;
 use threeds_paysafe::response::{Authentication, ErrorBody, ErrorObject};
 use threeds_paysafe::{MessageCategory, SignatureStatus, Status, ThreeDEnrollment, ThreeDResult};
 use threeds_wire::excerpt;

@@ -26,7 +26,7 @@
 //! `raw` is `{status: state, code: stateData.code, message: stateData.reason}`; for a webhook
 //! without an authentication, `{status: eventCategory, code: event name}`.
 
-use super::{parse_as, Context, Document, Draft, Source, NormalizeError, Normalized};
+use super::{parse_as, Context, Document, Draft, NormalizeError, Normalized, Source};
 use crate::model::reason::{emv_reason_retry, normalize_code};
 use crate::model::timestamp::from_rfc3339;
 use crate::model::{

@@ -5,8 +5,8 @@
 //! (`authenticationId`, `state`, ...; merchant-webhook API reference,
 //! `/apis/merchant-webhook/other/process-merchant-webhook`).
 
-use serde::{Deserialize, Serialize};
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 threeds_wire::open_enum! {
