@@ -15,7 +15,7 @@
 //! A status and a `response_code` that contradict each other never give a more positive
 //! outcome than either ([`verdict`]).
 
-use super::{parse_as, Context, Draft, NormalizeError, Normalized};
+use super::{parse_as, Context, Document, Draft, NormalizeError, Normalized};
 use crate::liability::{Category, Enrollment};
 use crate::model::reason::{emv_reason, normalize_code};
 use crate::model::{
@@ -81,14 +81,21 @@ pub fn matches(value: &Value) -> bool {
     classify(value).is_some()
 }
 
-pub fn normalize(value: &Value, ctx: &Context<'_>) -> Result<Normalized, NormalizeError> {
+/// Normalizes one document: a parsed value, or a [`Document`] whose wire types are read from
+/// its text.
+pub fn normalize<'a>(
+    doc: impl Into<Document<'a>>,
+    ctx: &Context<'_>,
+) -> Result<Normalized, NormalizeError> {
+    let doc = doc.into();
+    let value = doc.peek;
     match classify(value) {
         Some(Doc::Session) | None => {
-            let s: SessionResponse = parse_as(value, P, "checkout.session")?;
+            let s: SessionResponse = parse_as(doc, P, "checkout.session")?;
             Ok(normalize_session(&s, SessionDoc::Session, ctx))
         }
         Some(Doc::Callback) => {
-            let c: SessionCallback = parse_as(value, P, "checkout.callback")?;
+            let c: SessionCallback = parse_as(doc, P, "checkout.callback")?;
             Ok(normalize_session(
                 &callback_as_session(c),
                 SessionDoc::Callback,
@@ -96,11 +103,11 @@ pub fn normalize(value: &Value, ctx: &Context<'_>) -> Result<Normalized, Normali
             ))
         }
         Some(Doc::Webhook) => {
-            let e: WebhookEvent = parse_as(value, P, "checkout.webhook")?;
+            let e: WebhookEvent = parse_as(doc, P, "checkout.webhook")?;
             Ok(normalize_webhook(&e, ctx))
         }
         Some(Doc::Error) => {
-            let e: ErrorResponse = parse_as(value, P, "checkout.error")?;
+            let e: ErrorResponse = parse_as(doc, P, "checkout.error")?;
             Ok(normalize_error(&e, ctx))
         }
     }

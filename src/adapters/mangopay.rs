@@ -18,7 +18,7 @@
 //! `{Type, null, Message}` (Mangopay error bodies have no code besides `Type`); OAuth error
 //! `{error, null, error_description}`; hook `{EventType, null, null}`.
 
-use super::{parse_as, Context, Draft, NormalizeError, Normalized};
+use super::{parse_as, Context, Document, Draft, NormalizeError, Normalized};
 use crate::liability::Category;
 use crate::model::timestamp::from_unix_seconds;
 use crate::model::{
@@ -60,7 +60,14 @@ pub fn matches(value: &Value) -> bool {
         || (is_str("Message") && is_str("Type"))
 }
 
-pub fn normalize(value: &Value, ctx: &Context<'_>) -> Result<Normalized, NormalizeError> {
+/// Normalizes one document: a parsed value, or a [`Document`] whose wire types are read from
+/// its text.
+pub fn normalize<'a>(
+    doc: impl Into<Document<'a>>,
+    ctx: &Context<'_>,
+) -> Result<Normalized, NormalizeError> {
+    let doc = doc.into();
+    let value = doc.peek;
     let Some(o) = value.as_object() else {
         return Err(NormalizeError::UnknownDocument {
             hint: "a Mangopay document is a JSON object".into(),
@@ -68,11 +75,11 @@ pub fn normalize(value: &Value, ctx: &Context<'_>) -> Result<Normalized, Normali
     };
     let has = |k: &str| o.contains_key(k);
     if has("ResultCode") || has("SecureModeNeeded") || has("PaymentType") || has("Status") {
-        normalize_payin(value, ctx)
+        normalize_payin(doc, ctx)
     } else if has("Message") && has("Type") {
-        normalize_api_error(value, ctx)
+        normalize_api_error(doc, ctx)
     } else if o.get("error").is_some_and(Value::is_string) {
-        normalize_oauth_error(value, ctx)
+        normalize_oauth_error(doc, ctx)
     } else {
         Err(NormalizeError::UnknownDocument {
             hint: "not a Mangopay pay-in (ResultCode/Status), API error (Message+Type) or OAuth \
@@ -82,8 +89,8 @@ pub fn normalize(value: &Value, ctx: &Context<'_>) -> Result<Normalized, Normali
     }
 }
 
-fn normalize_payin(value: &Value, ctx: &Context<'_>) -> Result<Normalized, NormalizeError> {
-    let p: PayIn = parse_as(value, P, "mangopay.payin")?;
+fn normalize_payin(doc: Document<'_>, ctx: &Context<'_>) -> Result<Normalized, NormalizeError> {
+    let p: PayIn = parse_as(doc, P, "mangopay.payin")?;
     let document = if p.is_web() {
         "mangopay.web_payin"
     } else {
@@ -454,8 +461,8 @@ fn mark_unknown(d: &mut Draft, rule: &str, what: &str) {
     d.warn(format!("mangopay: {what}; reported as unknown"));
 }
 
-fn normalize_api_error(value: &Value, ctx: &Context<'_>) -> Result<Normalized, NormalizeError> {
-    let e: ApiError = parse_as(value, P, "mangopay.api_error")?;
+fn normalize_api_error(doc: Document<'_>, ctx: &Context<'_>) -> Result<Normalized, NormalizeError> {
+    let e: ApiError = parse_as(doc, P, "mangopay.api_error")?;
     let mut d = Draft::new(P, DocumentKind::Error, "mangopay.api_error");
     d.auth.raw.status = e.error_type.as_ref().map(|t| t.as_str().to_owned());
     d.auth.raw.message.clone_from(&e.message);
@@ -476,8 +483,11 @@ fn normalize_api_error(value: &Value, ctx: &Context<'_>) -> Result<Normalized, N
     Ok(d.finish_in(ctx))
 }
 
-fn normalize_oauth_error(value: &Value, ctx: &Context<'_>) -> Result<Normalized, NormalizeError> {
-    let e: OAuthError = parse_as(value, P, "mangopay.oauth_error")?;
+fn normalize_oauth_error(
+    doc: Document<'_>,
+    ctx: &Context<'_>,
+) -> Result<Normalized, NormalizeError> {
+    let e: OAuthError = parse_as(doc, P, "mangopay.oauth_error")?;
     let mut d = Draft::new(P, DocumentKind::Error, "mangopay.oauth_error");
     d.auth.raw.status = e.error.as_ref().map(|t| t.as_str().to_owned());
     d.auth.raw.message.clone_from(&e.error_description);

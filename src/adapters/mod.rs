@@ -17,7 +17,7 @@ use crate::model::{
     Authentication, AuthenticationStatus, DocumentKind, NextStep, Provider, TransStatus,
 };
 use chrono::NaiveDate;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -389,22 +389,83 @@ pub(crate) fn implied_trans_status(status: AuthenticationStatus) -> Option<Trans
     })
 }
 
-/// Deserializes `value` into a PSP wire type, naming the JSON path on failure. Values are
+/// Where a document's wire types are read from: its text, or a value already parsed (library
+/// callers of [`normalize_value`]). Reading from the text skips the members a wire type does
+/// not know without building them, so a document costs a small multiple of its size.
+#[derive(Debug, Clone, Copy)]
+pub enum Source<'a> {
+    Text(&'a str),
+    Value(&'a Value),
+}
+
+impl<'a> From<&'a Value> for Source<'a> {
+    fn from(value: &'a Value) -> Self {
+        Source::Value(value)
+    }
+}
+
+impl<'a> From<Document<'a>> for Source<'a> {
+    fn from(doc: Document<'a>) -> Self {
+        doc.source
+    }
+}
+
+/// A document as the adapters see it: `peek`, what classification looks at (the top-level
+/// members and the keys of top-level objects: see [`skeleton`]), and the `source` its wire
+/// types are read from.
+#[derive(Debug, Clone, Copy)]
+pub struct Document<'a> {
+    pub peek: &'a Value,
+    pub source: Source<'a>,
+}
+
+impl<'a> From<&'a Value> for Document<'a> {
+    /// A parsed value is both what is peeked at and what is read.
+    fn from(value: &'a Value) -> Self {
+        Self {
+            peek: value,
+            source: Source::Value(value),
+        }
+    }
+}
+
+/// Deserializes a PSP wire type from `source`, naming the JSON path on failure. Values are
 /// scrubbed from serde's message so a secret in a malformed field never reaches an error.
-pub fn parse_as<T: DeserializeOwned>(
-    value: &Value,
+/// The message is the same whichever the source: the position serde_json appends when
+/// reading text is dropped (the path says where).
+pub fn parse_as<'a, T: DeserializeOwned>(
+    source: impl Into<Source<'a>>,
     provider: Provider,
     document: &'static str,
 ) -> Result<T, NormalizeError> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
+    let result = match source.into() {
+        Source::Value(value) => serde_path_to_error::deserialize(value),
+        Source::Text(text) => {
+            serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(text))
+        }
+    };
+    result.map_err(|e| {
         let path = e.path().to_string();
         NormalizeError::Shape {
             provider,
             document,
             path,
-            message: scrub(&e.into_inner().to_string()),
+            message: scrub(&message_of(&e.into_inner())),
         }
     })
+}
+
+/// serde_json's message without the ` at line L column C` it ends with when reading text.
+fn message_of(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    if e.line() == 0 {
+        return message;
+    }
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    match message.strip_suffix(&position) {
+        Some(bare) => bare.to_owned(),
+        None => message,
+    }
 }
 
 pub use threeds_wire::scrub;
@@ -470,7 +531,7 @@ pub fn normalize_value(
     ctx: &Context<'_>,
 ) -> Result<Normalized, NormalizeError> {
     check_depth(value)?;
-    normalize_checked(value, provider, ctx)
+    normalize_checked(Document::from(value), provider, ctx)
 }
 
 /// Fails when `value` nests deeper than [`MAX_DEPTH`]. Iterative, and stops at the first
@@ -493,19 +554,19 @@ fn check_depth(value: &Value) -> Result<(), NormalizeError> {
 
 /// [`normalize_value`] for a value known to be within [`MAX_DEPTH`].
 fn normalize_checked(
-    value: &Value,
+    doc: Document<'_>,
     provider: Option<Provider>,
     ctx: &Context<'_>,
 ) -> Result<Normalized, NormalizeError> {
     let provider = match provider {
         Some(p) => p,
-        None => detect(value)?,
+        None => detect(doc.peek)?,
     };
     match provider {
-        Provider::Checkout => checkout::normalize(value, ctx),
-        Provider::Paysafe => paysafe::normalize(value, ctx),
-        Provider::Mangopay => mangopay::normalize(value, ctx),
-        Provider::Pxp => pxp::normalize(value, ctx),
+        Provider::Checkout => checkout::normalize(doc, ctx),
+        Provider::Paysafe => paysafe::normalize(doc, ctx),
+        Provider::Mangopay => mangopay::normalize(doc, ctx),
+        Provider::Pxp => pxp::normalize(doc, ctx),
     }
 }
 
@@ -517,31 +578,239 @@ pub fn normalize_text(
     ctx: &Context<'_>,
 ) -> Result<Normalized, NormalizeError> {
     // serde_json's parser stops at MAX_DEPTH levels, so the depth walk is not repeated.
-    match serde_json::from_str::<Value>(text) {
-        Ok(value) => normalize_checked(&value, provider, ctx),
+    match skeleton(text) {
+        Ok(peek) => normalize_checked(
+            Document {
+                peek: &peek,
+                source: Source::Text(text),
+            },
+            provider,
+            ctx,
+        ),
         Err(e) => {
             if matches!(provider, None | Some(Provider::Mangopay))
                 && mangopay::looks_like_hook_query(text)
             {
                 return mangopay::normalize_hook_query(text, ctx);
             }
-            // serde_json's message ends with the position, which the error prints itself.
-            let message = e.to_string();
-            let message = message
-                .rfind(" at line ")
-                .map_or(message.as_str(), |i| &message[..i]);
             Err(NormalizeError::NotJson {
                 line: e.line(),
                 column: e.column(),
-                message: scrub(message),
+                message: scrub(&message_of(&e)),
             })
         }
+    }
+}
+
+/// What classification needs of `text`, checked as JSON exactly as parsing it into a
+/// [`Value`] checks it (same errors at the same place, the same depth limit), without the
+/// tree: the top-level value, where each top-level member keeps its value if a scalar, its
+/// keys (with null values) if an object, and nothing of its items if an array. The adapters
+/// look no deeper before reading their wire types from the text; a tree of a long array of
+/// tiny objects costs 80 times its text.
+fn skeleton(text: &str) -> Result<Value, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let peek = Skeleton { depth: 0 }.deserialize(&mut de)?;
+    de.end()?;
+    Ok(peek)
+}
+
+/// Members kept down to this depth (the root is at 0): top-level members and the keys of
+/// top-level objects (`error.code`, `eventData.state`, ...).
+const SKELETON_DEPTH: usize = 2;
+
+/// Builds the [`skeleton`] of the value at `depth`.
+struct Skeleton {
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for Skeleton {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        if self.depth >= SKELETON_DEPTH {
+            deserializer.deserialize_any(Discard)?;
+            return Ok(Value::Null);
+        }
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Skeleton {
+    type Value = Value;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        while seq.next_element_seed(Discard)?.is_some() {}
+        Ok(Value::Array(Vec::new()))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut members = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value_seed(Skeleton {
+                depth: self.depth + 1,
+            })?;
+            members.insert(key, value);
+        }
+        Ok(Value::Object(members))
+    }
+}
+
+/// Reads a value through to its end and keeps nothing: every number, string and nesting
+/// level is still checked by the parser, as building a [`Value`] would.
+struct Discard;
+
+impl<'de> DeserializeSeed<'de> for Discard {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Discard {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(Discard)?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_key_seed(Discard)?.is_some() {
+            map.next_value_seed(Discard)?;
+        }
+        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::Catalog;
+
+    /// `normalize_text`'s result, and `normalize_value`'s on the parsed text (what
+    /// `normalize_text` did before it read wire types from the text).
+    fn both_ways(text: &str, provider: Option<Provider>, ctx: &Context<'_>) -> (String, String) {
+        let from_text = normalize_text(text, provider, ctx);
+        let value: Value = serde_json::from_str(text).expect("JSON");
+        let from_value = normalize_value(&value, provider, ctx);
+        (format!("{from_text:?}"), format!("{from_value:?}"))
+    }
+
+    /// `value` with the leaf at every position in turn replaced by each of a few JSON values
+    /// of other types: every wire type's error path and message, at every depth.
+    fn mutations(value: &Value) -> Vec<Value> {
+        let replacements = [
+            serde_json::json!({"a": 1}),
+            serde_json::json!([1, "x"]),
+            serde_json::json!("s"),
+            serde_json::json!(1.5),
+            Value::Null,
+        ];
+        let mut out = Vec::new();
+        let mut paths = Vec::new();
+        leaf_pointers(value, String::new(), &mut paths);
+        for path in paths {
+            for r in &replacements {
+                let mut v = value.clone();
+                if let Some(slot) = v.pointer_mut(&path) {
+                    *slot = r.clone();
+                    out.push(v);
+                }
+            }
+        }
+        out
+    }
+
+    fn leaf_pointers(value: &Value, at: String, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => map.iter().for_each(|(k, v)| {
+                let key = k.replace('~', "~0").replace('/', "~1");
+                leaf_pointers(v, format!("{at}/{key}"), out);
+            }),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .for_each(|(i, v)| leaf_pointers(v, format!("{at}/{i}"), out)),
+            _ => out.push(at),
+        }
+    }
+
+    /// Reading the wire types from the text changes nothing: every fixture (as written, and
+    /// detected), and every fixture with one member of another type (its provider given),
+    /// normalizes or fails, with the same path and message, exactly as its parsed value does.
+    #[test]
+    fn reading_from_the_text_is_reading_from_the_parsed_value() {
+        let catalog = Catalog::builtin().expect("catalog");
+        let ctx = Context::new(&catalog);
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut checked = 0;
+        for provider in Provider::ALL {
+            let dir = root.join(provider.as_str());
+            for entry in std::fs::read_dir(&dir).expect("fixtures") {
+                let path = entry.expect("entry").path();
+                let name = path.to_string_lossy().into_owned();
+                if !name.ends_with(".json") || name.ends_with(".golden.json") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).expect("fixture");
+                let Ok(value) = serde_json::from_str::<Value>(&text) else {
+                    continue;
+                };
+                let (from_text, from_value) = both_ways(&text, None, &ctx);
+                assert_eq!(from_text, from_value, "{name}");
+                // With the provider given, each mutation reaches the adapter even when it no
+                // longer looks like the provider's.
+                for doc in std::iter::once(value.clone()).chain(mutations(&value)) {
+                    let text = doc.to_string();
+                    let (from_text, from_value) = both_ways(&text, Some(*provider), &ctx);
+                    assert_eq!(from_text, from_value, "{name}: {text}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 1000, "{checked} documents");
+    }
 
     #[test]
     fn scalars_and_arrays_belong_to_no_psp() {
@@ -553,5 +822,21 @@ mod tests {
             detect(&serde_json::json!({"foo": 1})),
             Err(NormalizeError::UnknownDocument { .. })
         ));
+    }
+
+    /// A member given twice is a contradiction the document does not resolve: it is refused
+    /// with the path and the member's name, where a parsed value would silently keep the
+    /// last one (here the more positive outcome).
+    #[test]
+    fn a_member_given_twice_is_refused_not_resolved_by_the_last() {
+        let catalog = Catalog::builtin().expect("catalog");
+        let ctx = Context::new(&catalog);
+        let text = r#"{"eventCategory":"Authentication","eventData":{"authenticationId":"a",
+            "state":"AuthenticationFailed","state":"AuthenticationSuccessful"}}"#;
+        let err = normalize_text(text, None, &ctx).expect_err("contradiction");
+        assert_eq!(
+            err.to_string(),
+            "pxp pxp.webhook: at eventData..: duplicate field `state`"
+        );
     }
 }

@@ -18,13 +18,14 @@
 //! statusReason}` for an authentication and `{status or null, error.code, error.message}`
 //! for an error.
 
-use super::{parse_as, Context, Draft, NormalizeError, Normalized};
+use super::{parse_as, Context, Document, Draft, NormalizeError, Normalized};
 use crate::liability::{Category, Enrollment};
 use crate::model::{
     timestamp, AuthenticationStatus, DocumentKind, Eci, Money, Network, NextAction, NextStep,
     Provider, Retry, TransStatus,
 };
 use serde_json::Value;
+use std::fmt::Write as _;
 use threeds_paysafe::response::{Authentication, ErrorBody, ErrorObject};
 use threeds_paysafe::{MessageCategory, SignatureStatus, Status, ThreeDEnrollment, ThreeDResult};
 use threeds_wire::excerpt;
@@ -94,15 +95,22 @@ pub fn matches(value: &Value) -> bool {
             .is_some_and(|e| e.contains_key("code"))
 }
 
-pub fn normalize(value: &Value, ctx: &Context<'_>) -> Result<Normalized, NormalizeError> {
+/// Normalizes one document: a parsed value, or a [`Document`] whose wire types are read from
+/// its text.
+pub fn normalize<'a>(
+    doc: impl Into<Document<'a>>,
+    ctx: &Context<'_>,
+) -> Result<Normalized, NormalizeError> {
+    let doc = doc.into();
+    let value = doc.peek;
     if is_bare_error_body(value) {
-        let body: ErrorBody = parse_as(value, Provider::Paysafe, ERROR)?;
+        let body: ErrorBody = parse_as(doc, Provider::Paysafe, ERROR)?;
         let mut d = Draft::new(Provider::Paysafe, DocumentKind::Error, ERROR);
         let error = body.error.unwrap_or_default();
         apply_error(&mut d, ctx, &error, body.status.as_ref());
         return Ok(d.finish_in(ctx));
     }
-    let a: Authentication = parse_as(value, Provider::Paysafe, AUTHENTICATION)?;
+    let a: Authentication = parse_as(doc, Provider::Paysafe, AUTHENTICATION)?;
     Ok(normalize_authentication(&a, ctx))
 }
 
@@ -141,20 +149,16 @@ fn apply_error(d: &mut Draft, ctx: &Context<'_>, error: &ErrorObject, status: Op
     // fieldErrors say which request fields to fix; the model has no field for them, so they
     // are reported rather than dropped.
     if let Some(fields) = error.field_errors.as_ref().filter(|f| !f.is_empty()) {
-        let list: Vec<String> = fields
-            .iter()
-            .map(|f| {
-                format!(
-                    "{}: {}",
-                    excerpt(f.field.as_deref().unwrap_or("?")),
-                    excerpt(f.error.as_deref().unwrap_or(""))
-                )
-            })
-            .collect();
-        d.warn(format!(
-            "paysafe fieldErrors: {}",
-            excerpt(&list.join("; "))
-        ));
+        // Joined in one string, not a list of strings first: a body of ten thousand field
+        // errors costs its text, not a string per entry besides.
+        let mut list = String::new();
+        for (i, f) in fields.iter().enumerate() {
+            let sep = if i == 0 { "" } else { "; " };
+            let field = excerpt(f.field.as_deref().unwrap_or("?"));
+            let error = excerpt(f.error.as_deref().unwrap_or(""));
+            let _ = write!(list, "{sep}{field}: {error}");
+        }
+        d.warn(format!("paysafe fieldErrors: {}", excerpt(&list)));
     }
 }
 

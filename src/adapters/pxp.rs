@@ -26,7 +26,7 @@
 //! `raw` is `{status: state, code: stateData.code, message: stateData.reason}`; for a webhook
 //! without an authentication, `{status: eventCategory, code: event name}`.
 
-use super::{parse_as, Context, Draft, NormalizeError, Normalized};
+use super::{parse_as, Context, Document, Draft, NormalizeError, Normalized, Source};
 use crate::model::reason::{emv_reason_retry, normalize_code};
 use crate::model::timestamp::from_rfc3339;
 use crate::model::{
@@ -54,11 +54,18 @@ pub fn matches(value: &Value) -> bool {
             && (m.contains_key("stateData") || m.contains_key("threeDSecureVersion")))
 }
 
-pub fn normalize(value: &Value, ctx: &Context<'_>) -> Result<Normalized, NormalizeError> {
+/// Normalizes one document: a parsed value, or a [`Document`] whose wire types are read from
+/// its text.
+pub fn normalize<'a>(
+    doc: impl Into<Document<'a>>,
+    ctx: &Context<'_>,
+) -> Result<Normalized, NormalizeError> {
+    let doc = doc.into();
+    let value = doc.peek;
     if value.get("eventCategory").is_some() || value.get("eventData").is_some() {
-        return normalize_webhook(value, ctx);
+        return normalize_webhook(doc, ctx);
     }
-    let probe: Authentication = parse_as(value, P, "pxp.authentication")?;
+    let probe: Authentication = parse_as(doc, P, "pxp.authentication")?;
     let document = if probe.is_pre_initiate() {
         "pxp.pre_initiate_response"
     } else {
@@ -69,13 +76,13 @@ pub fn normalize(value: &Value, ctx: &Context<'_>) -> Result<Normalized, Normali
     Ok(draft.finish_in(ctx))
 }
 
-fn normalize_webhook(value: &Value, ctx: &Context<'_>) -> Result<Normalized, NormalizeError> {
+fn normalize_webhook(doc: Document<'_>, ctx: &Context<'_>) -> Result<Normalized, NormalizeError> {
     const DOC: &str = "pxp.webhook";
-    let event: WebhookEvent = parse_as(value, P, DOC)?;
+    let event: WebhookEvent = parse_as(doc, P, DOC)?;
     let mut draft = Draft::new(P, DocumentKind::Webhook, DOC);
     if event.carries_authentication() {
-        let data = event.event_data.as_ref().unwrap_or(&Value::Null);
-        let auth: Authentication = parse_as(data, P, DOC).map_err(|e| match e {
+        let data = event.event_data.as_ref().map_or("null", |raw| raw.get());
+        let auth: Authentication = parse_as(Source::Text(data), P, DOC).map_err(|e| match e {
             NormalizeError::Shape {
                 provider,
                 document,

@@ -142,9 +142,8 @@ pub struct ErrorBody {
     pub error: Option<ErrorObject>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `"true"` (a string) in the Alternate Payments example; a boolean elsewhere is kept too.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub live_mode: Option<serde_json::Value>,
+    // `liveMode` (`"true"`, a string, in the Alternate Payments example) says nothing about
+    // the error and is not read: a member no field names is skipped without being kept.
 }
 
 /// The `error` object. `code` is also in the `X-Application-Status-Code` (blueprint) or

@@ -5,8 +5,9 @@
 //! (`authenticationId`, `state`, ...; merchant-webhook API reference,
 //! `/apis/merchant-webhook/other/process-merchant-webhook`).
 
+use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 threeds_wire::open_enum! {
     /// `eventCategory`.
@@ -29,8 +30,9 @@ pub struct EventOwner {
     pub site: Option<String>,
 }
 
-/// The webhook envelope. `eventData` stays JSON: its shape depends on the category.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// The webhook envelope. `eventData` stays JSON text: its shape depends on the category, and
+/// text is read into the category's type without first building (and copying) a tree.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct WebhookEvent {
     #[serde(rename = "eventCategory", skip_serializing_if = "Option::is_none")]
     pub event_category: Option<EventCategory>,
@@ -38,7 +40,7 @@ pub struct WebhookEvent {
     #[serde(rename = "eventDate", skip_serializing_if = "Option::is_none")]
     pub event_date: Option<String>,
     #[serde(rename = "eventData", skip_serializing_if = "Option::is_none")]
-    pub event_data: Option<Value>,
+    pub event_data: Option<Box<RawValue>>,
     #[serde(rename = "eventOwner", skip_serializing_if = "Option::is_none")]
     pub event_owner: Option<EventOwner>,
     /// Event name, e.g. `challenge-completed` (names from PXP-plugin
@@ -60,12 +62,53 @@ impl WebhookEvent {
             .filter(|s| !s.is_empty())
     }
 
-    /// True when `eventData` is an authentication (has `authenticationId` or `state`).
+    /// True when `eventData` is an authentication (an object with `authenticationId` or
+    /// `state`, whatever their values).
     pub fn carries_authentication(&self) -> bool {
-        self.event_data
-            .as_ref()
-            .and_then(Value::as_object)
-            .is_some_and(|m| m.contains_key("authenticationId") || m.contains_key("state"))
+        self.event_data.as_ref().is_some_and(|raw| {
+            let mut de = serde_json::Deserializer::from_str(raw.get());
+            de.deserialize_any(HasAuthenticationKey).unwrap_or(false)
+        })
+    }
+}
+
+/// Whether a JSON value is an object with an `authenticationId` or `state` member, read
+/// without keeping any of it.
+struct HasAuthenticationKey;
+
+impl<'de> Visitor<'de> for HasAuthenticationKey {
+    type Value = bool;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_unit<E>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let mut found = false;
+        while let Some(key) = map.next_key::<String>()? {
+            found |= matches!(key.as_str(), "authenticationId" | "state");
+            map.next_value::<IgnoredAny>()?;
+        }
+        Ok(found)
     }
 }
 
