@@ -139,6 +139,11 @@ fn shapes() -> Vec<(&'static str, Value)> {
             json!({"Message": "One or several required parameters are missing or incorrect.",
                    "Type": "param_error", "Id": "x", "Date": 1, "errors": "FILL"}),
         ),
+        (
+            "mangopay api error, one field's message",
+            json!({"Message": "One or several required parameters are missing or incorrect.",
+                   "Type": "param_error", "Id": "x", "Date": 1, "errors": {"DebitedFunds": "FILL"}}),
+        ),
     ]
 }
 

@@ -474,10 +474,9 @@ fn normalize_api_error(doc: Document<'_>, ctx: &Context<'_>) -> Result<Normalize
     );
     // The per-field messages say what to fix; the model has no field for them.
     for (field, message) in e.errors.iter().flatten() {
-        let text = match message {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
+        // A string message is shown as its text; anything else as the JSON it was sent as.
+        let raw = message.get();
+        let text = serde_json::from_str::<String>(raw).unwrap_or_else(|_| raw.to_owned());
         d.warn(format!("mangopay error field '{field}': {text}"));
     }
     Ok(d.finish_in(ctx))

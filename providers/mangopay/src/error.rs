@@ -3,7 +3,7 @@
 //! A declined payment is not one of these: it is a 200 pay-in with `Status: FAILED`.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::value::RawValue;
 use std::collections::BTreeMap;
 use threeds_wire::NumOrStr;
 
@@ -29,7 +29,7 @@ threeds_wire::open_enum! {
 }
 
 /// `{"Message", "Type", "Id", "Date", "errors"}`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ApiError {
     #[serde(rename = "Message", default)]
     pub message: Option<String>,
@@ -41,10 +41,11 @@ pub struct ApiError {
     /// Unix seconds; sometimes a float (`1700045351.0`).
     #[serde(rename = "Date", default)]
     pub date: Option<NumOrStr>,
-    /// Per-field messages, or null. Values are strings in every example; kept as JSON so an
-    /// array or object does not make the error unreadable.
+    /// Per-field messages, or null. Values are strings in every example; each is kept as
+    /// its raw JSON text, so an array or object neither makes the error unreadable nor costs
+    /// a parsed tree.
     #[serde(rename = "errors", default)]
-    pub errors: Option<BTreeMap<String, Value>>,
+    pub errors: Option<BTreeMap<String, Box<RawValue>>>,
 }
 
 /// The OAuth token endpoint's error body: `{"error": "unauthorized_client",
