@@ -1,4 +1,4 @@
-//! The Checkout request codec against Checkout's documented request examples (reference A2):
+//! The Checkout request codec against Checkout's documented request examples (Checkout.com Node SDK tests, API reference):
 //! the Node SDK `POST /sessions` example (`checkout/checkout-sdk-node test/sessions/sessions.js`,
 //! also on the hosted-sessions docs page with `completion.type = hosted`) and the
 //! `ChannelData.yaml` browser example.
@@ -12,7 +12,7 @@ use threeds_bridge::request::{
 use threeds_bridge::translate::{compare, Dropped};
 use threeds_wire::{CardNumber, Problem, Secret, Validate};
 
-/// Reference A2, [SDK] `checkout/checkout-sdk-node test/sessions/sessions.js`.
+/// Checkout.com Node SDK tests, `checkout/checkout-sdk-node test/sessions/sessions.js`.
 fn node_example() -> Value {
     json!({
       "source": { "type": "card", "number": "4485040371536584", "expiry_month": 1, "expiry_year": 2030 },
@@ -32,7 +32,7 @@ fn node_example() -> Value {
     })
 }
 
-/// Reference A2, [SPEC] `ChannelData.yaml` example (the `PUT /collect-data` body).
+/// Checkout.com API reference, `ChannelData.yaml` example (the `PUT /collect-data` body).
 fn browser_channel_data() -> Value {
     json!({
       "channel": "browser",

@@ -1,7 +1,7 @@
 //! End-to-end: the Mangopay flow against the in-process sandbox (no network).
 //!
 //! Each test starts its own sandbox, registers the card through the card registration
-//! endpoints, and drives the pay-in with the documented sandbox cards (reference A.7) and
+//! endpoints, and drives the pay-in with the documented sandbox cards (docs.mangopay.com/testing/payment-methods) and
 //! the simulator's documented mocks (`docs/live/mangopay.md`).
 
 use std::time::Duration;
@@ -292,7 +292,7 @@ async fn unavailable_and_not_enrolled_come_from_the_documented_mocks() {
 async fn a_decline_after_a_passed_challenge_is_declined_not_failed() {
     let sb = sandbox(Duration::from_secs(60)).await;
     let f = flow(&sb);
-    // Legacy magic amount 333.05 -> 101101 (reference A.7), applied after authentication.
+    // Legacy magic amount 333.05 -> 101101 (Mangopay legacy error table, `Mangopay/api-docs page/20_errors.md`), applied after authentication.
     let step = f.start(&request(CHALLENGE, 33305)).await;
     let handle = step.handle.clone().unwrap();
     let location = answer_challenge(&redirect_url(&step), "authenticate").await;

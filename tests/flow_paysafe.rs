@@ -222,7 +222,7 @@ async fn frictionless_authenticated() {
     assert!(a.ds_trans_id.is_some() && a.three_ds_server_trans_id.is_some());
     let handle = step.handle.clone().unwrap();
     assert_eq!(a.id.as_deref(), Some(handle.id.as_str()));
-    // GET returns the same outcome (P4 is P1's body).
+    // GET returns the same outcome (the blueprint's "Get Authentication" is the frictionless body).
     let again = s.flow.fetch(&handle).await;
     assert_eq!(
         again.authentication().status,
@@ -830,7 +830,7 @@ mod answers {
 
     #[tokio::test]
     async fn an_error_code_only_in_the_header_is_used() {
-        // The errors page's header name, with an empty 401 body (hand-made from B6).
+        // The errors page's header name, with an empty 401 body (hand-made from the Paysafe 3DS2 errors page).
         let step =
             start_answered(ResponseTemplate::new(401).insert_header("X-Application-Error", "5279"))
                 .await;
@@ -850,7 +850,7 @@ mod answers {
 
     #[tokio::test]
     async fn rate_limits_and_outages_say_retry() {
-        // 1200 body: the Alternate Payments docs sample (corpus error_1200_...).
+        // 1200 body: the Alternate Payments docs sample (fixture `fixtures/paysafe/error_1200_rate_limit_alternate_payments_docs.json`).
         let limited = start_answered(ResponseTemplate::new(429).set_body_string(
             r#"{"error":{"code":"1200","message":"The API call has been denied as it has exceeded the permissible call rate limit."}}"#,
         ))
@@ -889,7 +889,8 @@ mod answers {
 
     #[tokio::test]
     async fn a_failed_authentication_object_is_an_error() {
-        // P6's error with the authentication's id: status FAILED on a 200 (B4).
+        // The classic 3DS errors page's error with the authentication's id: status FAILED on
+        // a 200 (the blueprint's `authentication` object).
         let step = start_answered(ResponseTemplate::new(200).set_body_string(
             r#"{"id":"a-9","merchantRefNum":"r","status":"FAILED","error":{"code":"5016","message":"Account not found"}}"#,
         ))

@@ -1,5 +1,6 @@
 //! The Mangopay request codec against Mangopay's documented Direct Card PayIn request
-//! (reference A.3, `snippets/code/rest-create-direct-card-payin.mdx`), and the request
+//! (docs.mangopay.com/api-reference/direct-card-payins/create-direct-card-payin,
+//! `Mangopay/docs snippets/code/rest-create-direct-card-payin.mdx`), and the request
 //! validation of each documented limit.
 
 use serde_json::{json, Value};
@@ -10,7 +11,7 @@ use threeds_bridge::translate::{compare, Dropped};
 use threeds_mangopay::DirectCardPayInRequest;
 use threeds_wire::{FieldViolation, Problem, Validate};
 
-/// The REST example of reference A.3, as documented.
+/// The REST example of the create-direct-card-payin page, as documented.
 fn documented_example() -> Value {
     json!({
       "Tag": "Created using Mangopay API Postman Collection",

@@ -12,7 +12,7 @@ use threeds_bridge::translate::compare;
 use threeds_paysafe::AuthenticationRequest as Wire;
 use threeds_wire::{with_secrets_revealed, CardNumber, Problem, Secret, Validate};
 
-/// Reference B3: the blueprint request "Browser flow with 'Frictionless' Authentication"
+/// Paysafe 3D Secure 2 API blueprint: the request "Browser flow with 'Frictionless' Authentication"
 /// (`paysafegroup/paysafe_api_3dsecure_v2 paysafeapi3dsecure2v1-apiary.apib`), with the
 /// blueprint's extra wrapping `{ }` and missing comma fixed, nothing else changed.
 const DOCUMENTED_REQUEST: &str = r#"{
@@ -211,7 +211,7 @@ fn payment_token_round_trips_and_foreign_references_are_left_out() {
 
 #[test]
 fn challenge_preferences_paysafe_lacks_are_left_out() {
-    // The 3DS2 API takes NO_PREFERENCE, CHALLENGE_REQUESTED, CHALLENGE_MANDATED only (B3).
+    // The 3DS2 API takes NO_PREFERENCE, CHALLENGE_REQUESTED, CHALLENGE_MANDATED only (the blueprint's request data structure).
     let m = AuthenticationRequest {
         challenge_preference: Some(ChallengePreference::NoChallengeRequested),
         ..Default::default()
@@ -414,7 +414,7 @@ fn number_ranges_of_nested_objects() {
 
 #[test]
 fn string_lengths_use_the_smaller_documented_limits() {
-    // Reference C2.15: billingDetails.state is "<=40" in the table but exactly 2 in the
+    // The blueprint contradicts itself: billingDetails.state is "<=40" in the table but exactly 2 in the
     // data structure; shippingDetails.street2 "<=255" vs 50. The smaller is checked.
     let mut v = documented();
     v["billingDetails"]["state"] = json!("Alabama");

@@ -1,4 +1,4 @@
-//! The PXP request codec against PXP's documented request examples (reference B.4:
+//! The PXP request codec against PXP's documented request examples (PXP 3DS guides:
 //! `https://developer.pxp.io/guides/3ds/standalone/pre-initiate`, `/standalone/initiate`,
 //! `/integrated/pre-initiate`).
 

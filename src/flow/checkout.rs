@@ -1,4 +1,5 @@
-//! Checkout.com Standalone Sessions, non-hosted (reference A1, A4, A6).
+//! Checkout.com Standalone Sessions, non-hosted (Checkout.com API reference, `spec/paths/sessions*.yaml`;
+//! Non-hosted sessions guide; webhook receiver guide: see `docs/sources.md`).
 //!
 //! | call | requests |
 //! |---|---|
@@ -10,7 +11,7 @@
 //! | [`handle_notification`](AuthenticationFlow::handle_notification) | `GET /sessions/{id}` (see below) |
 //!
 //! Every call uses the back end's OAuth token, so responses carry `eci` and `cryptogram`
-//! (a `session_secret` caller never sees them, A1). The `session_secret` is handed back in
+//! (a `session_secret` caller never sees them, Checkout.com API reference). The `session_secret` is handed back in
 //! [`Handle::client_secret`] for a front end that calls Checkout itself.
 //!
 //! # `next_action`
@@ -31,13 +32,13 @@
 //! * A workflow webhook whose `Cko-Signature` verifies (hex HMAC-SHA256 of the raw body
 //!   with [`CheckoutSettings::webhook_signature_key`], constant-time) is authentic, but
 //!   deliveries are at-least-once and unordered, and the documented samples carry
-//!   contradictory `response_code`s (A8 C5). So by default
+//!   contradictory `response_code`s (the `authentication_attempted` event-type page). So by default
 //!   ([`CheckoutSettings::refetch_verified_webhooks`]) the session is re-fetched and its
 //!   current state returned: a late `authentication_started` or a duplicate cannot move an
 //!   authentication backwards, and the answer carries the cryptogram the webhook lacks. If
 //!   that GET fails, the verified webhook itself is normalized and returned, with a warning.
 //! * A webhook without a valid signature, or any other body (the non-hosted `complete`
-//!   callback has no documented signature, A6), is never trusted: only its `session_id` is
+//!   callback has no documented signature in `sessions@{id}@complete.yaml`), is never trusted: only its `session_id` is
 //!   read and the session is fetched with OAuth.
 
 use super::failure::{self, Stage};
@@ -70,7 +71,7 @@ const P: Provider = Provider::Checkout;
 #[derive(Clone)]
 pub struct CheckoutSettings {
     /// Sent as `processing_channel_id` unless the request has one (required unless bound
-    /// to the OAuth token, A1).
+    /// to the OAuth token, Checkout.com API reference).
     pub processing_channel_id: Option<String>,
     /// `completion.callback_url` when the request has none.
     pub callback_url: Option<String>,
@@ -495,7 +496,7 @@ fn client_failure(stage: Stage, e: &ClientError) -> Normalized {
 
 /// `three_ds_method_completion` for a 3DS Method outcome. Checkout's own rule differs from
 /// EMV's for a timeout: "default to `U` if the 3DS Method URL does not respond within 10
-/// seconds" (`ThreeDsMethodCompletion.yaml`, reference A4). `N` is kept for a method that
+/// seconds" (Checkout.com API reference, `ThreeDsMethodCompletion.yaml`). `N` is kept for a method that
 /// exists but was not run.
 fn method_completion(outcome: &MethodOutcome, method_url: bool) -> ThreeDsMethodCompletion {
     match outcome {
@@ -506,7 +507,7 @@ fn method_completion(outcome: &MethodOutcome, method_url: bool) -> ThreeDsMethod
     }
 }
 
-/// Browser data as Checkout's `channel_data` (numbers as strings, A2).
+/// Browser data as Checkout's `channel_data` (numbers as strings, `ChannelData.yaml`).
 fn browser_channel(
     data: &DeviceData,
     completion: Option<ThreeDsMethodCompletion>,

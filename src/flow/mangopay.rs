@@ -1,6 +1,6 @@
 //! Mangopay card Direct PayIn with SecureMode behind [`AuthenticationFlow`].
 //!
-//! Mangopay authenticates inside the payment (reference A.4 lifecycle):
+//! Mangopay authenticates inside the payment (Mangopay card guides, docs.mangopay.com/guides/payment-methods/card/direct/how-to):
 //!
 //! 1. [`start`](AuthenticationFlow::start): when the request carries a card number and no
 //!    `CardId`, the card is registered first (`POST /cardregistrations`, the card details to
@@ -574,7 +574,7 @@ impl AuthenticationFlow for MangopayFlow {
         self.read_payin(handle).await
     }
 
-    /// A hook names an event and a resource and is not signed (reference A.6): a pay-in
+    /// A hook names an event and a resource and is not signed (docs.mangopay.com/webhooks): a pay-in
     /// event is answered by reading the pay-in; anything else (another event type, a
     /// dashboard ping without `RessourceId`) is normalized as the hook itself, pending.
     async fn handle_notification(&self, notification: &Notification) -> Step {

@@ -1,6 +1,6 @@
 //! Paysafe 3D Secure 2 behind [`AuthenticationFlow`].
 //!
-//! Paysafe's sequence (reference B2) differs from the others in where the browser work
+//! Paysafe's sequence (Paysafe 3D Secure 2 API blueprint, "Using the API") differs from the others in where the browser work
 //! happens: Paysafe's client SDK does both browser steps itself.
 //!
 //! 1. **Device data comes first.** The JS SDK `start()` (or, in apps, `POST /jwt` plus the
@@ -14,8 +14,8 @@
 //! 2. **The challenge runs in the SDK.** A `PENDING` / `C` answer (or the 3DS 1.0.2 fallback's
 //!    `PENDING` / enrollment `Y`) normalizes to `challenge_required` with
 //!    `next_action: {"type": "challenge", "url": <acsUrl>, "creq": null}`: `creq` is null
-//!    because Paysafe's SDK builds and posts the challenge request itself (design.md: "null
-//!    when the PSP's client SDK builds it"; Paysafe documents no raw CReq endpoint). What
+//!    because Paysafe's SDK builds and posts the challenge request itself (the normalized contract:
+//!    null when the PSP's client SDK builds it; Paysafe documents no raw CReq endpoint). What
 //!    the front end hands to `paysafe.threedsecure.challenge()` is the `sdkChallengePayload`,
 //!    which the model has no field for, so it travels in the [`Handle`]'s `state`
 //!    (`{"accountId", "sdkChallengePayload"}`).
@@ -25,7 +25,7 @@
 //!    result with `GET` (the authoritative one; the blueprint says so for browsers too).
 //! 4. [`fetch`](PaysafeFlow::fetch) and [`complete`](PaysafeFlow::complete) are the `GET`:
 //!    Paysafe has no complete call.
-//! 5. **Notifications.** Paysafe's 3DS2 API sends none (reference B7).
+//! 5. **Notifications.** Paysafe's 3DS2 API sends none (the Paysafe 3D Secure 2 API blueprint documents none).
 //!    [`handle_notification`](PaysafeFlow::handle_notification) still takes what a merchant
 //!    may route to it: a Paysafe-style webhook (`Signature` header, base64 HMAC-SHA256 of the
 //!    raw body, checked in constant time when a key is configured; the authentication named
@@ -62,7 +62,7 @@ pub enum KeyEncoding {
     /// The key's bytes are the text as given (Payment Scheduler, Paysafe Checkout).
     Raw,
     /// The key is Base64 and must be decoded first (the Alternate Payments API quirk,
-    /// reference B7).
+    /// the Paysafe 3D Secure 2 API blueprint).
     Base64,
 }
 

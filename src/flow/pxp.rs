@@ -496,7 +496,7 @@ fn verify(
 }
 
 /// `fingerprintNotification`: base64 of the `threeDSMethodData` JSON the ACS posted back
-/// (reference B.4; PXP's example is standard base64 with padding). EMV's
+/// (developer.pxp.io/guides/3ds/standalone/pre-initiate; PXP's example is standard base64 with padding). EMV's
 /// `threeDSMethodData` is base64url, so a value that decodes to JSON is re-encoded in the
 /// standard alphabet; anything else is passed on as received for PXP to judge.
 fn fingerprint_notification(method: &MethodOutcome) -> Option<String> {
@@ -594,7 +594,7 @@ mod tests {
 
     #[test]
     fn method_data_is_forwarded_in_standard_base64() {
-        // PXP's initiate example value (reference B.4), and the same JSON in base64url
+        // PXP's initiate example value (PXP 3DS guides, standalone initiate), and the same JSON in base64url
         // without padding as an ACS posts it.
         let documented = "eyJ0aHJlZURTTWV0aG9kTm90aWZpY2F0aW9uVVJMIjoiaHR0cHM6Ly9leGFtcGxlLmNvbS8zZHMtbm90aWZpY2F0aW9uIiwidGhyZWVEU1NlcnZlclRyYW5zSUQiOiIxMjM0NTY3OC05YWJjIn0=";
         let completed = |d: &str| MethodOutcome::Completed {

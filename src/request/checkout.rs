@@ -1,7 +1,7 @@
 //! Checkout `POST /sessions` request <-> the normalized request.
 //!
 //! Units and types: `amount` is minor units on both sides; browser numbers (`color_depth`,
-//! `screen_*`, `timezone`) are strings at Checkout (A2) and numbers in the model; phone numbers
+//! `screen_*`, `timezone`) are strings at Checkout (`ChannelData.yaml`) and numbers in the model; phone numbers
 //! are `{country_code, number}` at Checkout and one E.164 string in the model; recurring
 //! expiry is `yyyyMMdd` at Checkout and `YYYY-MM-DD` in the model.
 //!
@@ -263,7 +263,7 @@ impl RequestCodec for CheckoutCodec {
                 });
             }
             // Any other purpose: Checkout uses `recurring`/`installment` only with those
-            // authentication types (reference A2), so the terms are left out and reported.
+            // authentication types (Checkout.com API reference, `SessionRequest.yaml`), so the terms are left out and reported.
         }
         w.billing_descriptor = m
             .merchant
@@ -337,7 +337,7 @@ fn scheme_to_network(s: &Scheme) -> Result<Network, RequestError> {
     })
 }
 
-/// `None` for Maestro, which Checkout sessions take no scheme value for (A2 `source.scheme`).
+/// `None` for Maestro, which Checkout sessions take no scheme value for (`SessionRequest.yaml` `source.scheme`).
 fn network_to_scheme(n: Network) -> Option<Scheme> {
     Some(match n {
         Network::Visa => Scheme::Visa,
@@ -428,7 +428,7 @@ fn write_source(m: &AuthenticationRequest) -> Result<Option<cko::Source>, Reques
     s.number = card.number;
     s.expiry_month = card.expiry_month;
     s.expiry_year = card.expiry_year;
-    // `id` and `token` sources take no cardholder name (A2 source table).
+    // `id` and `token` sources take no cardholder name (`SessionRequest.yaml` source objects).
     if !matches!(s.source_type, Some(SourceType::Id | SourceType::Token)) {
         s.name = card.holder_name;
     }
@@ -591,7 +591,7 @@ fn write_channel(m: &AuthenticationRequest) -> Option<cko::ChannelData> {
                 c.java_enabled = b.java_enabled;
                 c.javascript_enabled = b.javascript_enabled;
                 c.language = b.language.clone();
-                // Checkout takes these as strings (A2, C2.2).
+                // Checkout takes these as strings (`ChannelData.yaml`).
                 c.color_depth = b.color_depth.map(|v| NumOrStr::string(v.to_string()));
                 c.screen_height = b.screen_height.map(|v| NumOrStr::string(v.to_string()));
                 c.screen_width = b.screen_width.map(|v| NumOrStr::string(v.to_string()));

@@ -1,5 +1,5 @@
 //! Mangopay request codec: the Direct Card PayIn request (`POST /payins/card/direct`,
-//! reference A.3) to and from the normalized request.
+//! docs.mangopay.com/api-reference/direct-card-payins/create-direct-card-payin) to and from the normalized request.
 //!
 //! Mangopay authenticates inside the pay-in, so its request is a payment request: the model
 //! holds the amount, the card reference (`CardId`), the browser, the addresses, the return URL
@@ -152,7 +152,7 @@ impl RequestCodec for MangopayCodec {
             None => None,
             Some(ChallengePreference::NoPreference) => Some(SecureMode::NoChoice),
             // DEFAULT asks Mangopay to request an exemption / frictionless flow; Mangopay
-            // itself chooses low value or TRA (reference A.4 scope notes).
+            // itself chooses low value or TRA (docs.mangopay.com/guides/payment-methods/card/3ds, scope).
             Some(
                 ChallengePreference::NoChallengeRequested
                 | ChallengePreference::TransactionRiskAssessment

@@ -1,4 +1,5 @@
-//! The HTTP client for Checkout.com Standalone Sessions (reference A1).
+//! The HTTP client for Checkout.com Standalone Sessions (Checkout.com API reference,
+//! `spec/paths/sessions*.yaml`).
 //!
 //! # Authentication
 //!
@@ -12,11 +13,11 @@
 //!   issuer-fingerprint, complete): sent **raw** in `Authorization`, without `Bearer `, as
 //!   Checkout's SDKs do (`checkout-sdk-go configuration/sdk_credentials.go`,
 //!   `checkout-sdk-python sessions/session_secret_credentials.py`). Responses to such calls
-//!   carry no `eci`, `cryptogram` or `session_secret` (A1 visibility rule).
+//!   carry no `eci`, `cryptogram` or `session_secret` (the API reference's visibility rule).
 //!
 //! # Retries
 //!
-//! Checkout declares no idempotency key on any `/sessions` path (A1 Headers), so
+//! Checkout declares no idempotency key on any `/sessions` path (Checkout.com API reference), so
 //! `POST /sessions` is [`Replay::OnlyUnsent`]: sent again only when it provably never left
 //! this machine. The `PUT`s and `POST .../complete` each trigger work at Checkout (a DS
 //! round trip, a callback) and are treated the same way; only `GET` is replayed after a
@@ -36,7 +37,7 @@ use threeds_wire::http::{
 use threeds_wire::oauth::{client_credentials, TokenCache, TokenError};
 use threeds_wire::{with_secrets_revealed, Secret};
 
-/// The scopes a sessions integration asks for when unsure of the channel (A1).
+/// The scopes a sessions integration asks for when unsure of the channel (Checkout.com API reference).
 pub const DEFAULT_SCOPES: &[&str] = &["sessions:browser", "sessions:app"];
 
 /// Where the API and the token endpoint are.

@@ -1,7 +1,7 @@
 //! Every Checkout value set, as open enums: a value Checkout adds later is kept verbatim
 //! (`Unknown`) instead of failing the parse.
 //!
-//! Spellings follow the current .NET SDK (generated from the OpenAPI, reference A2/A3) and the
+//! Spellings follow the current .NET SDK (generated from the OpenAPI; Checkout.com .NET SDK) and the
 //! 2021/2023 `checkout-api-reference` spec fragments where the SDK dropped a value
 //! (3DS1-era `authenticate`, `veres_*`, `pares_*`, the misspelt `quashi_card_transaction`).
 

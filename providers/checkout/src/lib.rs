@@ -1,7 +1,7 @@
 //! Typed Checkout.com Standalone (Sessions) 3-D Secure API bindings.
 //!
-//! Serde types that mirror Checkout's JSON exactly (reference PART A of
-//! `checkout-paysafe.md`): the session request and its channel-data / issuer-fingerprint
+//! Serde types that mirror Checkout's JSON exactly (the Checkout.com sources in
+//! `docs/sources.md`): the session request and its channel-data / issuer-fingerprint
 //! follow-ups ([`request`]), the session responses, non-hosted callback and error bodies
 //! ([`response`]), the `authentication_*` workflow webhooks ([`webhook`]), and the code
 //! catalog. Nothing here knows the bridge's normalized model.

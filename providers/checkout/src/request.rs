@@ -2,7 +2,7 @@
 //! `PUT /sessions/{id}/issuer-fingerprint` bodies.
 //!
 //! Every field is optional so that partial requests can be built; [`Validate`] reports what
-//! Checkout requires, with the limits of reference A2 (.NET SDK doc comments and
+//! Checkout requires, with the limits of the Checkout.com .NET SDK (doc comments and
 //! `SessionRequest.yaml`). Discriminated objects (`source`, `channel_data`, `completion`) are
 //! flat structs with an open `type`/`channel` so an unknown discriminator still parses.
 
@@ -17,7 +17,7 @@ pub struct SessionRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
     /// Minor units. Omitting it makes the session `non_payment` (3DS2 only). The 2021-2023
-    /// spec text said "major units"; the SDKs and every example use minor units (A2).
+    /// spec text said "major units"; the SDKs and every example use minor units (Checkout.com .NET SDK, Node SDK tests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]

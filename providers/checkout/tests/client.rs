@@ -1,9 +1,9 @@
 //! The Checkout client against wiremock: the exact requests it sends (method, path,
 //! headers, auth, body) and what it does with each class of answer.
 //!
-//! Response bodies are Checkout's published payloads from `fixtures/checkout/` (the corpus
-//! the reference cites): C1 `session_create_pending_node.json`, C2
-//! `session_issuer_fingerprint_approved_node.json`, C10 `error_update_not_allowed_variant.json`.
+//! Response bodies are Checkout's published payloads from `fixtures/checkout/` (from the
+//! Checkout.com Node and Python SDK tests): `session_create_pending_node.json`,
+//! `session_issuer_fingerprint_approved_node.json`, `error_update_not_allowed_variant.json`.
 
 use std::time::Duration;
 use threeds_checkout::client::{Auth, Client, ClientError, Config, Environment};
@@ -17,10 +17,10 @@ use threeds_wire::{CardNumber, NumOrStr, Secret};
 use wiremock::matchers::{any, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const C1: &str = include_str!("../../../fixtures/checkout/session_create_pending_node.json");
-const C2: &str =
+const CREATE_PENDING: &str = include_str!("../../../fixtures/checkout/session_create_pending_node.json");
+const FINGERPRINT_APPROVED: &str =
     include_str!("../../../fixtures/checkout/session_issuer_fingerprint_approved_node.json");
-const C10: &str = include_str!("../../../fixtures/checkout/error_update_not_allowed_variant.json");
+const UPDATE_NOT_ALLOWED: &str = include_str!("../../../fixtures/checkout/error_update_not_allowed_variant.json");
 
 const KEY_ID: &str = "ack_testkeyid";
 const KEY_SECRET: &str = "sk-test-secret:with:colons";
@@ -63,7 +63,7 @@ async fn mount_token(server: &MockServer, token: &str) {
         .await;
 }
 
-/// The reference's A2 request example (Node SDK test), non-hosted.
+/// The Node SDK test's request example (Checkout.com Node SDK tests), non-hosted.
 fn session_request() -> SessionRequest {
     SessionRequest {
         source: Some(Source {
@@ -96,7 +96,7 @@ async fn create_session_fetches_a_token_then_posts_the_card_in_clear() {
     mount_token(&server, "tok-1").await;
     Mock::given(method("POST"))
         .and(path("/sessions"))
-        .respond_with(ResponseTemplate::new(202).set_body_string(C1))
+        .respond_with(ResponseTemplate::new(202).set_body_string(CREATE_PENDING))
         .expect(1)
         .mount(&server)
         .await;
@@ -105,7 +105,7 @@ async fn create_session_fetches_a_token_then_posts_the_card_in_clear() {
         .await
         .unwrap();
     assert_eq!(response.status, 202);
-    assert_eq!(&response.body[..], C1.as_bytes());
+    assert_eq!(&response.body[..], CREATE_PENDING.as_bytes());
 
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 2);
@@ -132,7 +132,7 @@ async fn create_session_fetches_a_token_then_posts_the_card_in_clear() {
     assert_eq!(header_of(create, "authorization"), Some("Bearer tok-1"));
     assert_eq!(header_of(create, "content-type"), Some("application/json"));
     assert_eq!(header_of(create, "accept"), Some("application/json"));
-    // Sessions declare no idempotency key (A1): none is sent.
+    // Sessions declare no idempotency key (Checkout.com API reference): none is sent.
     assert!(create.headers.get("cko-idempotency-key").is_none());
     let body: serde_json::Value = create.body_json().unwrap();
     assert_eq!(
@@ -160,7 +160,7 @@ async fn the_token_is_reused_and_scopes_are_configurable() {
     Mock::given(method("GET"))
         .and(path(format!("/sessions/{SID}")))
         .and(header("authorization", "Bearer tok-1"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(C1))
+        .respond_with(ResponseTemplate::new(200).set_body_string(CREATE_PENDING))
         .expect(3)
         .mount(&server)
         .await;
@@ -206,7 +206,7 @@ async fn a_401_renews_the_token_once_and_no_more() {
     Mock::given(method("POST"))
         .and(path("/sessions"))
         .and(header("authorization", "Bearer new"))
-        .respond_with(ResponseTemplate::new(201).set_body_string(C2))
+        .respond_with(ResponseTemplate::new(201).set_body_string(FINGERPRINT_APPROVED))
         .expect(1)
         .mount(&server)
         .await;
@@ -251,21 +251,21 @@ async fn session_secret_calls_send_the_secret_raw_and_no_token() {
         .and(path(format!("/sessions/{SID}")))
         .and(header("authorization", secret.expose()))
         .and(header("channel", "browser"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(C1))
+        .respond_with(ResponseTemplate::new(200).set_body_string(CREATE_PENDING))
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("PUT"))
         .and(path(format!("/sessions/{SID}/collect-data")))
         .and(header("authorization", secret.expose()))
-        .respond_with(ResponseTemplate::new(200).set_body_string(C1))
+        .respond_with(ResponseTemplate::new(200).set_body_string(CREATE_PENDING))
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("PUT"))
         .and(path(format!("/sessions/{SID}/issuer-fingerprint")))
         .and(header("authorization", secret.expose()))
-        .respond_with(ResponseTemplate::new(200).set_body_string(C2))
+        .respond_with(ResponseTemplate::new(200).set_body_string(FINGERPRINT_APPROVED))
         .expect(1)
         .mount(&server)
         .await;
@@ -281,7 +281,7 @@ async fn session_secret_calls_send_the_secret_raw_and_no_token() {
     c.get_session(SID, auth, Some(&Channel::Browser))
         .await
         .unwrap();
-    // The reference's collect-data example (ChannelData.yaml), numbers as strings.
+    // The API reference's collect-data example (ChannelData.yaml), numbers as strings.
     let channel = ChannelData {
         channel: Some(Channel::Browser),
         accept_header: Some("Accept:  *.*, q=0.1".into()),
@@ -373,7 +373,7 @@ async fn post_sessions_is_never_replayed_after_it_was_sent() {
         .and(path("/sessions"))
         .respond_with(
             ResponseTemplate::new(201)
-                .set_body_string(C2)
+                .set_body_string(FINGERPRINT_APPROVED)
                 .set_delay(Duration::from_millis(4000)),
         )
         .expect(1)
@@ -425,7 +425,7 @@ async fn get_is_retried_on_5xx_and_429_with_retry_after() {
         .mount(&server)
         .await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(C2))
+        .respond_with(ResponseTemplate::new(200).set_body_string(FINGERPRINT_APPROVED))
         .with_priority(3)
         .mount(&server)
         .await;
@@ -443,7 +443,7 @@ async fn error_bodies_come_back_unchanged() {
     mount_token(&server, "t").await;
     Mock::given(method("POST"))
         .and(path(format!("/sessions/{SID}/complete")))
-        .respond_with(ResponseTemplate::new(403).set_body_string(C10))
+        .respond_with(ResponseTemplate::new(403).set_body_string(UPDATE_NOT_ALLOWED))
         .mount(&server)
         .await;
     Mock::given(method("PUT"))
@@ -459,7 +459,7 @@ async fn error_bodies_come_back_unchanged() {
     let c = client(&server);
     let r = c.complete(SID, Auth::OAuth).await.unwrap();
     assert_eq!(r.status, 403);
-    assert_eq!(&r.body[..], C10.as_bytes());
+    assert_eq!(&r.body[..], UPDATE_NOT_ALLOWED.as_bytes());
     let fp = IssuerFingerprintRequest {
         three_ds_method_completion: Some(ThreeDsMethodCompletion::Y),
     };

@@ -444,7 +444,7 @@ async fn pending_sessions_ask_for_channel_data_and_the_fingerprint() {
         .await;
     assert_eq!(status, 200);
     assert_eq!(v["status"], "approved");
-    // Session-secret callers never see eci, cryptogram or the secret (A1).
+    // Session-secret callers never see eci, cryptogram or the secret (Checkout.com API reference).
     for hidden in ["eci", "cryptogram", "session_secret"] {
         assert!(v.get(hidden).is_none(), "{hidden}");
     }

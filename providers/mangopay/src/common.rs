@@ -6,8 +6,8 @@ use threeds_wire::NumOrStr;
 
 threeds_wire::open_enum! {
     /// `SecureMode`: how strongly the platform asks for SCA. The issuer has the final word
-    /// either way (reference A.3). Mangopay may switch `DEFAULT` to `FORCE` above the
-    /// platform's Maximum Frictionless Amount or on risk (A.4).
+    /// either way (docs.mangopay.com/api-reference/direct-card-payins/create-direct-card-payin). Mangopay may switch `DEFAULT` to `FORCE` above the
+    /// platform's Maximum Frictionless Amount or on risk (docs.mangopay.com/guides/payment-methods/card/3ds).
     pub enum SecureMode {
         /// Ask for an exemption / frictionless flow where the contract allows it.
         Default = "DEFAULT",
@@ -30,7 +30,7 @@ threeds_wire::open_enum! {
 
 threeds_wire::open_enum! {
     /// `PaymentCategory`. `TelephoneOrder` is MOTO: out of SCA scope, needs activation, and
-    /// liability always stays with the platform (reference A.3).
+    /// liability always stays with the platform (docs.mangopay.com/api-reference/direct-card-payins/create-direct-card-payin).
     pub enum PaymentCategory {
         ECommerce = "ECommerce",
         TelephoneOrder = "TelephoneOrder",
@@ -99,7 +99,7 @@ pub struct Address {
 }
 
 /// `Billing` and `Shipping`: a name and an address. Each defaults from the other, else from
-/// the author (reference A.3).
+/// the author (docs.mangopay.com/api-reference/direct-card-payins/create-direct-card-payin).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BillingOrShipping {
     #[serde(rename = "FirstName", default, skip_serializing_if = "Option::is_none")]
@@ -110,8 +110,8 @@ pub struct BillingOrShipping {
     pub address: Option<Address>,
 }
 
-/// `BrowserInfo`: the EMV browser data. Every child is required in a request (reference
-/// A.3); the numbers are kept as written because responses echo whatever was stored.
+/// `BrowserInfo`: the EMV browser data. Every child is required in a request
+/// (docs.mangopay.com/api-reference/direct-card-payins/create-direct-card-payin); the numbers are kept as written because responses echo whatever was stored.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BrowserInfo {
     #[serde(

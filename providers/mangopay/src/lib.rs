@@ -4,7 +4,7 @@
 //!
 //! Mangopay authenticates with 3-D Secure *inside* the pay-in: there is no separate
 //! authentication object and no EMV data (no transStatus, ECI, CAVV or protocol ids) on the
-//! pay-in (reference A.4). Everything a caller learns about 3DS comes from `Status`,
+//! pay-in (docs.mangopay.com/api-reference/direct-card-payins/direct-card-payin-object). Everything a caller learns about 3DS comes from `Status`,
 //! `ResultCode`, `SecureModeNeeded`, `SecureModeRedirectURL` and `Applied3DSVersion`.
 //!
 //! Field names follow Mangopay's PascalCase JSON exactly (including its spellings:

@@ -1,4 +1,4 @@
-//! `POST /v2.01/{ClientId}/payins/card/direct`: the Direct Card PayIn request (reference A.3,
+//! `POST /v2.01/{ClientId}/payins/card/direct`: the Direct Card PayIn request (docs.mangopay.com/api-reference/direct-card-payins/create-direct-card-payin,
 //! from Mangopay/docs `create-direct-card-payin.mdx` and its body snippets).
 
 use crate::common::{

@@ -1,10 +1,10 @@
 //! The Mangopay client against wiremock: the exact requests it sends (method, path,
 //! headers, auth, body) and what it does with each class of answer.
 //!
-//! Fixtures: the pay-in request is the docs' REST example (reference A.3,
-//! `snippets/code/rest-create-direct-card-payin.mdx`); pay-in answers are corpus documents
-//! (`/work/shared/corpus/mangopay/`, named where used); error bodies are the documented ones
-//! (reference A.1). Hand-made bodies say what they vary.
+//! Fixtures: the pay-in request is the docs' REST example (docs.mangopay.com/api-reference/direct-card-payins/create-direct-card-payin,
+//! `Mangopay/docs snippets/code/rest-create-direct-card-payin.mdx`); pay-in answers are the
+//! documented examples (in `fixtures/mangopay/`, named where used); error bodies are the
+//! documented ones (docs.mangopay.com/api-reference/overview). Hand-made bodies say what they vary.
 
 use base64::Engine;
 use serde_json::{json, Value};
@@ -83,7 +83,7 @@ async fn token_endpoint(server: &MockServer, expected_calls: u64) {
         .await;
 }
 
-/// The A.3 REST example (rest-create-direct-card-payin.mdx).
+/// The create-direct-card-payin REST example (rest-create-direct-card-payin.mdx).
 fn docs_request() -> Value {
     json!({
       "Tag": "Created using Mangopay API Postman Collection",

@@ -207,8 +207,8 @@ async fn token_endpoint_checks_credentials_and_locks_after_repeated_failures() {
         assert_eq!(v["Type"], "invalid_credentials");
         assert_eq!(v["Message"], "The authorization credentials are not valid");
     }
-    // Locked now: further wrong attempts with that ClientId get the lock body (reference
-    // A.1's 400)...
+    // Locked now: further wrong attempts with that ClientId get the lock body (the
+    // authentication page's 400)...
     let wrong = || async {
         s.token_with(
             &basic(SANDBOX_CLIENT_ID, "wrong"),
@@ -350,7 +350,7 @@ async fn validation_errors_name_every_field_in_mangopays_shape() {
     ] {
         assert!(fields.contains(f), "{f} missing from {fields:?}");
     }
-    // An unknown id in the body is a param_error too (reference A.1).
+    // An unknown id in the body is a param_error too (docs.mangopay.com/api-reference/overview).
     let (status, v) = s
         .call(
             "POST",
@@ -450,7 +450,7 @@ async fn payins_have_every_field_of_the_documented_object() {
         .call("POST", "payins/card/direct", None, Some(payin(&card, 2500)))
         .await;
     assert_eq!(status, 200);
-    // The create-direct-card-payin.mdx 200 example (reference A.9 (2)).
+    // The create-direct-card-payin.mdx 200 example.
     let documented: Value = serde_json::from_str(include_str!(
         "../../../fixtures/mangopay/payin_created_challenge_redirect.json"
     ))

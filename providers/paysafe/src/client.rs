@@ -1,6 +1,6 @@
 //! HTTP client for the Paysafe 3D Secure 2 API (`/threedsecure/v2`).
 //!
-//! One method per endpoint (reference B1), each returning the raw [`Response`] whatever its
+//! One method per endpoint (Paysafe 3D Secure 2 API blueprint), each returning the raw [`Response`] whatever its
 //! status: the bridge normalizes bodies, error bodies and HTTP statuses in one place.
 //!
 //! # Authentication
@@ -16,7 +16,7 @@
 //! # Idempotency and retries
 //!
 //! Paysafe has no idempotency header. `merchantRefNum` "must be unique for each request"
-//! (reference B1) and a second request with the same one is answered `409` / `5031`
+//! (Paysafe 3D Secure 2 API blueprint) and a second request with the same one is answered `409` / `5031`
 //! ("already processed"), which the caller must see rather than have retried. So:
 //!
 //! * `POST .../authentications`, `POST /jwt` and `POST .../finalize` are
@@ -37,7 +37,7 @@ use threeds_wire::http::{
 };
 use threeds_wire::{with_secrets_revealed, Secret};
 
-/// Where the API lives (reference B1).
+/// Where the API lives (Paysafe 3D Secure 2 API blueprint).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Environment {
     /// Paysafe's test environment (`TEST` in its SDKs): `https://api.test.paysafe.com`.
@@ -167,7 +167,7 @@ impl Client {
         &self.base_url
     }
 
-    /// `POST /threedsecure/v2/accounts/{account_id}/authentications` (reference B3).
+    /// `POST /threedsecure/v2/accounts/{account_id}/authentications` (Paysafe 3D Secure 2 API blueprint).
     ///
     /// Never replayed once sent: a second request with the same `merchantRefNum` is a
     /// duplicate (`409` / `5031`) the caller must see.
@@ -204,7 +204,7 @@ impl Client {
     }
 
     /// `POST /threedsecure/v2/jwt`: the JWT that initialises the Cardinal SDK and the
-    /// `deviceFingerprintingId` the authentication request must carry (reference B1, P7).
+    /// `deviceFingerprintingId` the authentication request must carry (Paysafe mobile SDKs, `ThreeDSecureApi.kt`).
     /// Sent with the public key when one is configured, as Paysafe's mobile SDKs do.
     pub async fn jwt(&self, body: &JwtRequest) -> Result<Response, TransportError> {
         const OP: &str = "paysafe.jwt";
@@ -217,7 +217,7 @@ impl Client {
     }
 
     /// `POST .../authentications/{authentication_id}/finalize` with the Cardinal
-    /// `serverJwt` after an SDK challenge; Paysafe answers an empty 2xx (reference B1).
+    /// `serverJwt` after an SDK challenge; Paysafe answers an empty 2xx (Paysafe mobile SDKs).
     pub async fn finalize(
         &self,
         authentication_id: &str,

@@ -32,7 +32,7 @@ open_enum! {
         /// 3DS2 only.
         R = "R",
         /// Not in the 3DS2 API enum: the Card Payments API `ThreeDResult` enum has it, and
-        /// Payments API error 5113 reports "threedResult response is E" (reference B4, B6).
+        /// Payments API error 5113 reports "threedResult response is E" (Paysafe card errors page).
         E = "E",
     }
 }
@@ -117,7 +117,7 @@ open_enum! {
 
 open_enum! {
     /// `deviceChannel`. The blueprint and the 2024 mobile SDKs use `SDK`; the developer-portal
-    /// request page (seed 003) lists `APP` instead, so both are accepted; `SDK` is sent.
+    /// request page ("Perform a 3D Secure 2 Authentication Request") lists `APP` instead, so both are accepted; `SDK` is sent.
     pub enum DeviceChannel {
         Browser = "BROWSER",
         Sdk = "SDK",

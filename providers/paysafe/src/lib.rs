@@ -10,8 +10,8 @@
 //! * [`CATALOG_CSV`]: what each status, result, reason and error code means.
 //!
 //! Source of truth: Paysafe's Apiary blueprint (`paysafegroup/paysafe_api_3dsecure_v2`,
-//! 2022-03-14), the developer-portal pages and Paysafe's 2024 mobile SDKs, as collected in
-//! the project's reference (PART B). The 3DS server behind Paysafe is CardinalCommerce.
+//! 2022-03-14), the developer-portal pages and Paysafe's 2024 mobile SDKs, as listed in
+//! `docs/sources.md`. The 3DS server behind Paysafe is CardinalCommerce.
 
 pub mod client;
 pub mod enums;
@@ -26,7 +26,7 @@ pub use response::{Authentication, ErrorBody, ErrorObject, FieldError};
 /// The code catalog: see `threeds_wire::catalog` for the format.
 pub const CATALOG_CSV: &str = include_str!("../catalog.csv");
 
-/// API hosts (reference B1).
+/// API hosts (Paysafe 3D Secure 2 API blueprint).
 pub const TEST_BASE_URL: &str = "https://api.test.paysafe.com";
 pub const PRODUCTION_BASE_URL: &str = "https://api.paysafe.com";
 

@@ -3,7 +3,7 @@
 //! Field names and limits are the blueprint's ("Common and Complex JSON Objects" tables and
 //! "Data Structures"), cross-checked with the developer-portal request page. Where the two
 //! disagree the *smaller* limit is checked, so a request that validates here is accepted by
-//! either reading (reference C2.15): `billingDetails.state` exactly 2 characters (data
+//! either reading (the blueprint's own tables disagree): `billingDetails.state` exactly 2 characters (data
 //! structure) rather than 40 (table), `shippingDetails.street2` 50 rather than 255.
 //!
 //! The nested objects are shared with the response, which echoes them; they are lenient
@@ -22,7 +22,7 @@ pub const MAX_AMOUNT: u64 = 99_999_999_999;
 #[serde(rename_all = "camelCase")]
 pub struct AuthenticationRequest {
     /// From the JS SDK `start()` or the mobile `/jwt` + Cardinal flow; the only way to get
-    /// one is Paysafe's client SDK (reference C2.17).
+    /// one is Paysafe's client SDK (Paysafe 3D Secure 2 API blueprint, "Using the API"; Paysafe mobile SDKs).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device_fingerprinting_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -49,7 +49,7 @@ pub struct AuthenticationRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_authorizations_for_instalment_payment: Option<u64>,
     /// RFC 3339 date-time. (Paysafe's prose says `YYYY-MM-DD-THH:MM:SSZ` with a stray
-    /// hyphen; every example is plain ISO 8601, reference C2.13.)
+    /// hyphen; every example is plain ISO 8601, Paysafe 3D Secure 2 API blueprint.)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub initial_purchase_time: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

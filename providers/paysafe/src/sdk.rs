@@ -74,7 +74,7 @@ mod tests {
 
     #[test]
     fn jwt_response_mock_parses_and_redacts_the_jwt() {
-        // paysafe_sdk_ios_payments_api Tests/.../JWTResponse+JSON.swift (reference P7).
+        // paysafe_sdk_ios_payments_api Tests/.../JWTResponse+JSON.swift (Paysafe mobile SDKs).
         let r: JwtResponse = serde_json::from_str(
             r#"{"sdk":{"version":"version","type":"type"},"id":"id","accountId":"accountId",
                 "jwt":"jwt","card":{"cardBin":"cardBin"},

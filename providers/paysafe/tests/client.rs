@@ -2,10 +2,10 @@
 //! for every class of answer.
 //!
 //! Fixtures (`tests/fixtures/`): `request_frictionless_blueprint.json` is the blueprint's
-//! "Browser flow with 'Frictionless' Authentication" request (reference B3, syntax fixed);
-//! `auth_frictionless_y_blueprint.json` its response (reference P1, corpus file of that name);
-//! `error_5068_field_errors_3ds2_docs.json` the 3DS2 errors page sample (reference P5). The
-//! JWT response is the iOS SDK mock (reference P7). Hand-made bodies say what they vary.
+//! "Browser flow with 'Frictionless' Authentication" request (Paysafe 3D Secure 2 API blueprint, syntax fixed);
+//! `auth_frictionless_y_blueprint.json` its response (the blueprint's response to that request);
+//! `error_5068_field_errors_3ds2_docs.json` the 3DS2 errors page sample (Paysafe 3DS2 errors page). The
+//! JWT response is the iOS SDK mock (`JWTResponse+JSON.swift`). Hand-made bodies say what they vary.
 
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -141,8 +141,8 @@ async fn ids_are_encoded_as_one_path_segment_and_dot_segments_are_never_sent() {
 
 #[tokio::test]
 async fn error_bodies_come_back_as_they_are_and_are_not_retried() {
-    // P5 (400 / 5068), a 401 with 5279 (hand-made from the B6 row), and a 409 with 5031
-    // (hand-made from the B6 row: a duplicate merchantRefNum must be seen, not retried).
+    // The errors page's 400 / 5068, a 401 with 5279 (hand-made from its row), and a 409
+    // with 5031 (hand-made from its row: a duplicate merchantRefNum must be seen, not retried).
     let cases = [
         (400, fixture("error_5068_field_errors_3ds2_docs.json"), "5068"),
         (
@@ -228,7 +228,7 @@ async fn gets_are_retried_on_5xx_429_and_timeouts() {
     let response = client(&server).get_authentication("a1").await.unwrap();
     assert_eq!((response.status, response.attempts), (200, 3));
 
-    // 429 with Retry-After (1200, hand-made from the B6 row), then the answer.
+    // 429 with Retry-After (1200, hand-made from the Paysafe 3DS2 errors page row), then the answer.
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(
@@ -301,7 +301,7 @@ async fn an_unreachable_host_is_not_sent() {
 async fn jwt_uses_the_public_key_when_configured() {
     let server = MockServer::start().await;
     let public_key = "cHVibGljLXVzZXI6Qi10c3QxLTAtcHVibGlj";
-    // The iOS SDK mock response (reference P7).
+    // The iOS SDK mock response (`JWTResponse+JSON.swift`).
     let p7 = r#"{"sdk":{"version":"version","type":"type"},"id":"id","accountId":"accountId","jwt":"jwt","card":{"cardBin":"cardBin"},"deviceFingerprintingId":"deviceFingerprintingId"}"#;
     Mock::given(method("POST"))
         .and(path("/threedsecure/v2/jwt"))

@@ -126,7 +126,7 @@ impl Sim {
 
 static REF: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
-/// A complete request in the blueprint's shape (reference B3), with `pan` and `fingerprint`.
+/// A complete request in the blueprint's shape, with `pan` and `fingerprint`.
 fn body(pan: &str, fingerprint: &str) -> Value {
     json!({
         "amount": 1000,
@@ -193,7 +193,7 @@ async fn credentials_are_checked() {
         )
         .await;
     assert_eq!(jwt.status, 200);
-    // P7's shape.
+    // The iOS SDK mock's shape.
     assert_eq!(
         keys(&jwt.body),
         set(&[
@@ -294,7 +294,7 @@ async fn validation_answers_5068_with_field_errors() {
     map["card"].as_object_mut().unwrap().remove("holderName");
     let a = s.authenticate(&request).await;
     assert_error(&a, 400, "5068");
-    // P5's envelope.
+    // The errors page's envelope.
     assert_eq!(a.body["error"]["message"], "Field Error(s)");
     assert_eq!(
         a.body["error"]["details"][0],
@@ -459,7 +459,7 @@ async fn frictionless_answers_have_p1s_shape() {
                "lastDigits": "2701", "holderName": "John Smith", "type": "VI"})
     );
     let id = a.body["id"].as_str().unwrap();
-    // P4: GET returns the same body.
+    // The blueprint's "Get Authentication": GET returns the same body.
     assert_eq!(s.get(ACCOUNT_ID, id).await.body, a.body);
     // Another account's path does not find it; nor does an unknown id.
     assert_error(&s.get(OTHER_ACCOUNT_ID, id).await, 404, "5269");
@@ -528,7 +528,7 @@ async fn threeds1_fallback_answers() {
     assert_eq!(mc["eci"], 0);
     let u = s.authenticate(&body("4000000000000069", &fp)).await.body;
     assert_eq!(u["threeDEnrollment"], "U");
-    // Enrolled: P3's shape.
+    // Enrolled: the blueprint's "Fallback to 1.0" shape.
     let p = s.authenticate(&body("4000000000000002", &fp)).await.body;
     assert_eq!(p["status"], "PENDING");
     assert_eq!(p["threeDEnrollment"], "Y");
@@ -603,7 +603,7 @@ async fn challenge_answers_have_p2s_shape_and_complete_through_the_page() {
     let id = a["id"].as_str().unwrap();
     let acs_url = a["acsUrl"].as_str().unwrap();
     assert!(acs_url.starts_with(&s.base));
-    // The SDK payload decodes to the mobile SDKs' shape (reference B2).
+    // The SDK payload decodes to the mobile SDKs' shape (Paysafe mobile SDKs).
     let decoded: Value = serde_json::from_slice(
         &STANDARD
             .decode(a["sdkChallengePayload"].as_str().unwrap())

@@ -1,6 +1,6 @@
 //! PXP's `threeDSecureFingerprintData` is the EMV `threeDSMethodData`: base64 of a JSON
 //! object `{"threeDSServerTransID": ..., "threeDSMethodNotificationURL": ...}` (decoded from
-//! PXP's integrated pre-initiate example, reference B.5). Reading it is the only confirmed
+//! PXP's integrated pre-initiate example, developer.pxp.io/guides/3ds/exemptions). Reading it is the only confirmed
 //! place where PXP states the 3DS Server transaction id.
 //!
 //! A small decoder is written here rather than pulling a crate into the shared lock file; it

@@ -12,7 +12,7 @@
 //!
 //! Webhooks wrap events in one envelope ([`webhook::WebhookEvent`]).
 //!
-//! Only part of PXP's documentation could be read (see the project's reference, PART B): field
+//! Only part of PXP's documentation could be read (see the PXP sources in `docs/sources.md`): field
 //! names that were not seen in a PXP document are marked *unconfirmed* on the field; they are
 //! accepted when present and never required.
 

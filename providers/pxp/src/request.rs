@@ -462,7 +462,7 @@ impl BrowserAuthenticationRequest {
     ///
     /// Only `browserData` and `challengeCallbackUrl` are treated as required: the readable part
     /// of the initiate guide does not mark required fields, and a browser authentication cannot
-    /// run without browser data nor deliver a CRes without the callback [inference]. Formats
+    /// run without browser data nor deliver a CRes without the callback (inferred, not stated by PXP). Formats
     /// checked are those the example and EMV fix: a 4-digit MCC, 3-digit ISO 3166-1 numeric
     /// countries, challenge window 1..5, challenge indicator 01..10.
     pub fn validate_at(&self, path: &str, v: &mut Violations) {

@@ -1,9 +1,9 @@
 //! The PXP client against wiremock: the exact requests it sends and what it returns for
 //! every class of answer.
 //!
-//! Request fixtures are PXP's documented examples (reference B.4: standalone pre-initiate
-//! and initiate guides); success bodies are PXP's documented responses (reference B.5,
-//! `/work/shared/corpus/pxp/`). Error bodies are hand-made: PXP's error body is not
+//! Request fixtures are PXP's documented examples (developer.pxp.io/guides/3ds/standalone
+//! pre-initiate and initiate guides); success bodies are PXP's documented responses
+//! (developer.pxp.io/guides/3ds/exemptions and `/standalone/get-authentication`). Error bodies are hand-made: PXP's error body is not
 //! published, so they only vary the status and use the simulator's problem shape.
 
 use serde_json::{json, Value};
@@ -42,7 +42,7 @@ fn client(base: &str) -> Client {
     .unwrap()
 }
 
-/// PXP's standalone pre-initiate example (reference B.4).
+/// PXP's standalone pre-initiate example (developer.pxp.io/guides/3ds/standalone/pre-initiate).
 fn pre_initiate_example() -> Value {
     json!({
       "amount": { "transactionValue": 29.99, "currencyCode": "EUR" },
@@ -55,7 +55,7 @@ fn pre_initiate_example() -> Value {
     })
 }
 
-/// PXP's standalone initiate example (reference B.4), shortened to the fields it shows.
+/// PXP's standalone initiate example (PXP 3DS guides, standalone initiate), shortened to the fields it shows.
 fn initiate_example() -> Value {
     json!({
       "fingerprintNotification": "eyJ0aHJlZURTTWV0aG9kTm90aWZpY2F0aW9uVVJMIjoiaHR0cHM6Ly9leGFtcGxlLmNvbS8zZHMtbm90aWZpY2F0aW9uIiwidGhyZWVEU1NlcnZlclRyYW5zSUQiOiIxMjM0NTY3OC05YWJjIn0=",
@@ -72,7 +72,7 @@ fn initiate_example() -> Value {
     })
 }
 
-/// PXP's integrated pre-initiate 200 example (reference B.5, exemptions guide).
+/// PXP's integrated pre-initiate 200 example (developer.pxp.io/guides/3ds/exemptions).
 const PRE_INITIATE_RESPONSE: &str = r#"{
   "authenticationId": "9180c811-ae68-4b40-8910-bfe74a26d65a",
   "state": "PendingClientData",
@@ -85,7 +85,7 @@ const PRE_INITIATE_RESPONSE: &str = r#"{
   "recommendedChallengeIndicator": null
 }"#;
 
-/// PXP's get-authentication 200 example (reference B.5).
+/// PXP's get-authentication 200 example (developer.pxp.io/guides/3ds/standalone/get-authentication).
 const GET_RESPONSE: &str = r#"{
   "authenticationId": "550e8400-e29b-41d4-a716-446655440000",
   "state": "PendingClientData",

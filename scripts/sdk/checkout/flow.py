@@ -41,8 +41,8 @@ ACCESS_KEY_SECRET = "threeds-bridge-sandbox-access-key-secret"
 PROCESSING_CHANNEL_ID = "pc_threedsbridgesandbox000000"
 CHALLENGE_PASSWORD = "Checkout1!"
 
-FRICTIONLESS_CARD = "4485040371536584"  # reference A7: authentication successful (Y)
-CHALLENGE_CARD = "4242424242424242"  # reference A7: challenge, then successful
+FRICTIONLESS_CARD = "4485040371536584"  # Checkout.com test cards: authentication successful (Y)
+CHALLENGE_CARD = "4242424242424242"  # Checkout.com test cards: challenge, then successful
 
 failures = []
 
@@ -162,7 +162,7 @@ def main(base):
     check("frictionless: next_actions", r.next_actions, ["complete"])
     session_id, secret = r.id, r.session_secret
     check("frictionless: session_secret shape", (secret[:4], len(secret)), ("sek_", 48))
-    # The session secret sees no eci / cryptogram (A1 visibility rule).
+    # The session secret sees no eci / cryptogram (Checkout.com API reference visibility rule).
     client_view = api.sessions.get_session_details(session_id, secret)
     check("session_secret GET: status", client_view.status, "approved")
     check("session_secret GET: eci hidden", hasattr(client_view, "eci"), False)

@@ -1,6 +1,6 @@
 //! The API endpoints: OAuth token, sessions and their actions.
 //!
-//! Error answers follow reference A5: `401` without a body for a missing or bad credential;
+//! Error answers follow the Checkout.com API reference (`ErrorResponse.yaml`): `401` without a body for a missing or bad credential;
 //! `{request_id, error_type, error_codes}` otherwise. Validation failures are 422
 //! `unprocessable_entity` with `{field}_required` / `{field}_invalid` codes (the spec's
 //! pattern; the field spelling is the JSON path with `_` for `.`, which Checkout does not
@@ -318,7 +318,7 @@ pub async fn create_session(
 ) -> Response {
     let token = match caller(&sim, &headers) {
         Some(Caller::OAuth(t)) => t,
-        // Requesting a session takes OAuth only (A1 endpoint table).
+        // Requesting a session takes OAuth only (Checkout.com API reference, `sessions.yaml`).
         _ => return unauthorized(),
     };
     if !has_sessions_scope(&token) {
@@ -330,7 +330,7 @@ pub async fn create_session(
     };
     let mut extra = Vec::new();
     let mut list = request.validate();
-    // The hosted + app rule is its own code (A5 `hosted_not_supported_for_app`).
+    // The hosted + app rule is its own code (`ErrorResponse.yaml` `hosted_not_supported_for_app`).
     let hosted = matches!(
         request
             .completion
@@ -344,7 +344,7 @@ pub async fn create_session(
         extra.push("hosted_not_supported_for_app".to_owned());
     }
     // The sandbox client's token is not bound to a processing channel, so the body names
-    // it (A1 `processing_channel_id`).
+    // it (`SessionRequest.yaml` `processing_channel_id`).
     match request.processing_channel_id.as_deref() {
         None => extra.push("processing_channel_id_required".into()),
         Some(PROCESSING_CHANNEL_ID) => {}
@@ -383,7 +383,7 @@ pub async fn create_session(
         return response;
     }
     // Scope against channel: browser data (and hosted, which is browser-only) needs
-    // `sessions:browser`, app data `sessions:app` (A1: 403).
+    // `sessions:browser`, app data `sessions:app` (Checkout.com API reference: 403).
     let browser = hosted || channel == Some(Chan::Browser);
     if (browser && !token.has("sessions:browser"))
         || (channel == Some(Chan::App) && !token.has("sessions:app"))
@@ -567,7 +567,7 @@ pub async fn issuer_fingerprint(
         Ok(a) => a,
         Err(response) => return response,
     };
-    // Browser only: OAuth callers need `sessions:browser` (A1).
+    // Browser only: OAuth callers need `sessions:browser` (Checkout.com API reference).
     if token.as_ref().is_some_and(|t| !t.has("sessions:browser")) {
         return scope_error();
     }
@@ -622,8 +622,8 @@ const CALLBACK_WAIT: Duration = Duration::from_secs(10);
 
 /// `POST /sessions/{id}/complete`: 204 once the result reached `callback_url` (or at once
 /// without one). A callback answering non-2xx (or not at all) fails the call with
-/// `callback_failed` / `session_callback_failed` (A4 step 5); the HTTP status is 403, the
-/// only error status besides 404 the spec declares for this path (A1).
+/// `callback_failed` / `session_callback_failed` (`sessions@{id}@complete.yaml`); the HTTP status is 403, the
+/// only error status besides 404 the spec declares for this path.
 pub async fn complete(
     State(sim): State<CheckoutSimulator>,
     Path(id): Path<String>,

@@ -1,6 +1,6 @@
-//! The sandbox test cards (reference A7) and what each one does.
+//! The sandbox test cards (Checkout.com test cards) and what each one does.
 //!
-//! Checkout's own test-card page was not readable; the table is the one the reference took
+//! Checkout's own test-card page was not readable; the table comes
 //! from two agreeing third-party transcriptions of it. Outcomes are decided by the card
 //! number alone (any future expiry, any CVV).
 
@@ -62,7 +62,7 @@ const fn c(outcome: Outcome) -> Scenario {
     }
 }
 
-/// Reference A7, row by row. The "No associated 3DS Method URL" rows authenticate (`Y`)
+/// The Checkout.com test cards, row by row. The "No associated 3DS Method URL" rows authenticate (`Y`)
 /// without the 3DS Method step.
 pub const CARDS: &[(&str, Scenario)] = &[
     // 3DS2 frictionless

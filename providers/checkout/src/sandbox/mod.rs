@@ -14,7 +14,7 @@
 //! | `POST /simulator/acs/challenge` | the ACS challenge page: form field `creq` |
 //! | `GET /simulator/hosted/{id}` | the hosted-session redirect page |
 //!
-//! Outcomes follow the reference's A7 test cards ([`cards`]); the challenge password is
+//! Outcomes follow the Checkout.com test cards ([`cards`]); the challenge password is
 //! [`CHALLENGE_PASSWORD`]. Workflow webhooks go to `SimSettings::webhook_url`, signed with
 //! [`WEBHOOK_SIGNATURE_KEY`] in `Cko-Signature` (hex HMAC-SHA256 of the raw body).
 //! Challenges nobody finishes within `challenge_ttl` expire (`expired`,
@@ -49,7 +49,7 @@ pub const ACCESS_KEY_SECRET: &str = "threeds-bridge-sandbox-access-key-secret";
 pub const PROCESSING_CHANNEL_ID: &str = "pc_threedsbridgesandbox000000";
 /// The key of the workflow webhooks' `Cko-Signature`.
 pub const WEBHOOK_SIGNATURE_KEY: &str = "threeds-bridge-sandbox-webhook-signature-key";
-/// The challenge page's password (reference A7).
+/// The challenge page's password (Checkout.com test cards).
 pub const CHALLENGE_PASSWORD: &str = "Checkout1!";
 /// Scopes the sandbox client may request. Only the two sessions scopes open `/sessions`;
 /// the others exist so a token without them (403 `operation_not_allowed_for_scope`) can be
@@ -171,7 +171,7 @@ impl CheckoutSimulator {
         }
     }
 
-    /// Sends a workflow webhook for `session`, signed like Checkout's (A6).
+    /// Sends a workflow webhook for `session`, signed like Checkout's (webhook receiver guide).
     fn notify(&self, session: &Session, event: &str) {
         let Some(url) = &self.settings.webhook_url else {
             return;
@@ -258,7 +258,7 @@ impl Simulator for CheckoutSimulator {
             ("challenge password".into(), CHALLENGE_PASSWORD.into()),
             (
                 "test cards".into(),
-                "reference A7: 4485040371536584 frictionless Y, 4242424242424242 challenge".into(),
+                "Checkout.com test cards: 4485040371536584 frictionless Y, 4242424242424242 challenge".into(),
             ),
         ]
     }

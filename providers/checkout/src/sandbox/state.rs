@@ -11,7 +11,7 @@
 //!
 //! Hosted sessions wait for the cardholder on the simulator's redirect page instead of
 //! channel data. Merchant-initiated (3RI) sessions cannot be challenged: a challenge card
-//! ends `unavailable`/`U`, as Checkout's SDK integration tests observed (A7).
+//! ends `unavailable`/`U`, as Checkout's SDK integration tests observed (`RequestAndGetSessionsIntegrationTest.cs`).
 
 use super::cards::{self, Outcome, Scenario};
 use super::util::{b64url, cryptogram, rfc3339};
@@ -54,7 +54,7 @@ impl Status {
         !matches!(self, Status::Pending | Status::Challenged)
     }
 
-    /// The workflow webhook a final status sends (A6).
+    /// The workflow webhook a final status sends (Checkout.com webhook event types).
     fn event(self) -> &'static str {
         match self {
             Status::Approved => "authentication_approved",
@@ -418,7 +418,7 @@ impl Session {
     }
 
     /// The session as Checkout returns it. `oauth` false (a `session_secret` caller) hides
-    /// `session_secret`, `eci` and `cryptogram` (A1 visibility rule). `channel` is the GET
+    /// `session_secret`, `eci` and `cryptogram` (the API reference's visibility rule). `channel` is the GET
     /// request's `channel` header, which filters `next_actions` while pending.
     pub fn to_json(&self, settings: &SimSettings, oauth: bool, channel: Option<Chan>) -> Value {
         let mut o = Map::new();
@@ -598,7 +598,7 @@ impl Session {
         Value::Object(l)
     }
 
-    /// A workflow webhook envelope like A8 C4-C8.
+    /// A workflow webhook envelope like the Checkout.com webhook event-type pages' samples.
     pub fn webhook(&self, event: &str, settings: &SimSettings) -> Value {
         let id = format!("evt_{}", ids::lower_alnum(26));
         let mut d = Map::new();
@@ -658,7 +658,7 @@ impl Session {
         })
     }
 
-    /// The body `POST /complete` sends to `callback_url` (A8 C3: `session_id`,
+    /// The body `POST /complete` sends to `callback_url` (`sessions@{id}@complete.yaml`: `session_id`,
     /// `response_reason`).
     pub fn callback_body(&self) -> Value {
         let mut o = Map::new();

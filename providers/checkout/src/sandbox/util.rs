@@ -60,7 +60,7 @@ pub fn session_secret() -> String {
 /// The authentication value: canonical base64 of 20 bytes, as a CAVV is.
 pub use threeds_wire::sandbox::cavv as cryptogram;
 
-/// Headers every API answer carries (`Cko-Request-Id`, `Cko-Version`, A1).
+/// Headers every API answer carries (`Cko-Request-Id`, `Cko-Version`, API reference `components/headers`).
 pub fn api_headers(request_id: &str) -> HeaderMap {
     let mut h = HeaderMap::new();
     if let Ok(v) = HeaderValue::from_str(request_id) {
@@ -98,7 +98,7 @@ pub fn error(status: StatusCode, error_type: &str, codes: &[&str]) -> Response {
     )
 }
 
-/// 401 without a body, as Checkout answers a missing or bad credential (A5).
+/// 401 without a body, as Checkout answers a missing or bad credential (Checkout.com API reference).
 pub fn unauthorized() -> Response {
     (StatusCode::UNAUTHORIZED, api_headers(&ids::uuid_v4())).into_response()
 }

@@ -1,5 +1,6 @@
 //! The Mangopay HTTP client: OAuth, idempotency keys, and one method per endpoint of the
-//! card Direct PayIn flow (reference A.1, A.2).
+//! card Direct PayIn flow (Mangopay API reference: docs.mangopay.com/api-reference/overview/authentication,
+//! `/idempotency`, `/direct-card-payins/*`).
 //!
 //! # Authentication
 //!

@@ -122,7 +122,7 @@ pub struct HookRequest {
 }
 
 /// `PUT /v2.01/{ClientId}/hooks/{Id}`: what is `None` is left unchanged. `Validity: VALID`
-/// revives a hook Mangopay invalidated after 100 failed deliveries (reference A.6).
+/// revives a hook Mangopay invalidated after 100 failed deliveries (docs.mangopay.com/webhooks).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HookUpdate {
     #[serde(rename = "Url", skip_serializing_if = "Option::is_none", default)]

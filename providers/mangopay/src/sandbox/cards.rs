@@ -1,24 +1,24 @@
 //! What drives the simulated outcomes: Mangopay's documented sandbox cards, its documented
-//! mocks, and the few values of our own design where the docs give none.
+//! mocks, and the few values this project chose where the docs give none.
 //!
 //! | input | outcome | source |
 //! |---|---|---|
-//! | card `4970107111111119` | 3DS2 frictionless: `SUCCEEDED 000000`, `SecureModeNeeded: false` (with `SecureMode: FORCE`: a challenge) | reference A.7 |
-//! | card `4970105181818183` | 3DS2 challenge: `CREATED` + `SecureModeRedirectURL` | A.7 |
-//! | card `5033951000000004` (Maestro), `375989111111119` (Amex, CVC `1234`) | challenge | A.7 |
-//! | any other card that passes the Luhn check | `FAILED 009199` (a card that is not a 3DS test card) | A.5 legacy notes on 009199 |
-//! | challenge page: Authenticate | `SUCCEEDED 000000` | A.7 |
-//! | challenge page: No / Rejected / Unavailable / Cancel | `FAILED 101301` | A.5 (101301 "Testing") |
-//! | challenge left for `challenge_ttl` | `FAILED 101304`, `SecureModeRedirectURL: null` | A.4 lifecycle 5, A.9 (3) |
-//! | `DebitedFunds.Amount` 33501 + `Billing.Address.AddressLine2` `01100` / `01116` / `01125` / `03022` | `101101` / `101199` / `101106` / `101301` | A.7 recurring mocks, applied to direct pay-ins |
-//! | same with `AddressLine2` `01305` | `FAILED 101305` soft decline (`SecureModeNeeded: false`) | our design (A.7 has `01131` for MITs only) |
-//! | same with `AddressLine2` `01399` | `FAILED 101399` 3DS unavailable (`Applied3DSVersion: null`) | our design |
-//! | same with `AddressLine2` `01302` | `FAILED 101302` card not enrolled | our design |
-//! | legacy amounts (`DebitedFunds.Amount` 33305, 33351, ...) | the legacy decline codes, after authentication | A.7 legacy table (2020) |
-//! | `Fees` >= `DebitedFunds` | `FAILED 001014` | A.3 |
-//! | card deactivated (`PUT /cards/{Id}` `Active: false`) | `FAILED 101410` | A.5 |
-//! | `AuthorId` not the card's owner | `FAILED 001023` | A.3 |
-//! | `Tag` containing `[sandbox:lost-answer]` | the pay-in is created and its answer recorded for the idempotency key, then the connection is held open: the client times out | our design (to test recovery through `GET /responses/{key}`) |
+//! | card `4970107111111119` | 3DS2 frictionless: `SUCCEEDED 000000`, `SecureModeNeeded: false` (with `SecureMode: FORCE`: a challenge) | docs.mangopay.com/testing/payment-methods |
+//! | card `4970105181818183` | 3DS2 challenge: `CREATED` + `SecureModeRedirectURL` | docs.mangopay.com/testing/payment-methods |
+//! | card `5033951000000004` (Maestro), `375989111111119` (Amex, CVC `1234`) | challenge | docs.mangopay.com/testing/payment-methods |
+//! | any other card that passes the Luhn check | `FAILED 009199` (a card that is not a 3DS test card) | Mangopay legacy error table on 009199 |
+//! | challenge page: Authenticate | `SUCCEEDED 000000` | docs.mangopay.com/testing/payment-methods |
+//! | challenge page: No / Rejected / Unavailable / Cancel | `FAILED 101301` | docs.mangopay.com/errors/codes/101301 ("Testing") |
+//! | challenge left for `challenge_ttl` | `FAILED 101304`, `SecureModeRedirectURL: null` | docs.mangopay.com/errors/codes/101304 |
+//! | `DebitedFunds.Amount` 33501 + `Billing.Address.AddressLine2` `01100` / `01116` / `01125` / `03022` | `101101` / `101199` / `101106` / `101301` | docs.mangopay.com/testing/mocks/recurring-card-payments, applied to direct pay-ins |
+//! | same with `AddressLine2` `01305` | `FAILED 101305` soft decline (`SecureModeNeeded: false`) | this project's choice (the recurring mocks have `01131` for MITs only) |
+//! | same with `AddressLine2` `01399` | `FAILED 101399` 3DS unavailable (`Applied3DSVersion: null`) | this project's choice |
+//! | same with `AddressLine2` `01302` | `FAILED 101302` card not enrolled | this project's choice |
+//! | legacy amounts (`DebitedFunds.Amount` 33305, 33351, ...) | the legacy decline codes, after authentication | Mangopay legacy error table (`Mangopay/api-docs page/20_errors.md`, 2020) |
+//! | `Fees` >= `DebitedFunds` | `FAILED 001014` | docs.mangopay.com/api-reference/direct-card-payins/create-direct-card-payin |
+//! | card deactivated (`PUT /cards/{Id}` `Active: false`) | `FAILED 101410` | docs.mangopay.com/errors/codes/101410 |
+//! | `AuthorId` not the card's owner | `FAILED 001023` | docs.mangopay.com/api-reference/direct-card-payins/create-direct-card-payin |
+//! | `Tag` containing `[sandbox:lost-answer]` | the pay-in is created and its answer recorded for the idempotency key, then the connection is held open: the client times out | this project's choice (to test recovery through `GET /responses/{key}`) |
 
 /// How a card's issuer behaves in the simulated directory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +40,7 @@ pub struct TestCard {
     pub what: &'static str,
 }
 
-/// Reference A.7 (`testing/payment-methods.mdx`).
+/// Mangopay testing pages (docs.mangopay.com/testing/payment-methods).
 pub const TEST_CARDS: &[TestCard] = &[
     TestCard {
         number: "4970107111111119",
@@ -94,10 +94,10 @@ pub fn luhn_ok(number: &str) -> bool {
     (12..=19).contains(&number.len()) && threeds_wire::luhn_valid(number)
 }
 
-/// The amount that arms the `AddressLine2` mocks (reference A.7).
+/// The amount that arms the `AddressLine2` mocks (docs.mangopay.com/testing/mocks/recurring-card-payments).
 pub const MOCK_AMOUNT: u64 = 33501;
 
-/// `Billing.Address.AddressLine2` mocks: the A.7 recurring table plus our three.
+/// `Billing.Address.AddressLine2` mocks: the documented recurring mocks plus three of this project's choice.
 pub fn address_mock(line2: &str) -> Option<&'static str> {
     Some(match line2.trim() {
         "01100" => "101101",
@@ -111,7 +111,7 @@ pub fn address_mock(line2: &str) -> Option<&'static str> {
     })
 }
 
-/// Legacy magic amounts (reference A.7, MGP-legacy 2020) that give a pay-in result code.
+/// Legacy magic amounts (Mangopay legacy error table, 2020) that give a pay-in result code.
 /// The two tokenizer codes (333.12, 333.33) and the JS-kit one (333.57) are not pay-in
 /// outcomes and are left out.
 pub fn legacy_amount(amount: u64) -> Option<&'static str> {
@@ -136,8 +136,8 @@ pub fn legacy_amount(amount: u64) -> Option<&'static str> {
     })
 }
 
-/// The documented message of each code the simulator produces (reference A.5; the wording
-/// of the API examples where A.9 has one, since real responses use it).
+/// The documented message of each code the simulator produces (docs.mangopay.com/errors/codes; the wording
+/// of the API examples where one exists, since real responses use it).
 pub fn result_message(code: &str) -> &'static str {
     match code {
         "000000" => "Success",

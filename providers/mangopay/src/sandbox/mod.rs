@@ -59,14 +59,14 @@ pub const SANDBOX_API_KEY: &str = "sandbox-api-key-0123456789abcdef";
 pub const SEEDED_USER_ID: &str = "user_m_01SANDBOXPAYER000000000000";
 /// Its EUR wallet.
 pub const SEEDED_WALLET_ID: &str = "wlt_m_01SANDBOXWALLET00000000000";
-/// Mangopay's default token lifetime in Sandbox (reference A.1).
+/// Mangopay's default token lifetime in Sandbox (docs.mangopay.com/api-reference/overview/authentication).
 pub const SANDBOX_TOKEN_LIFETIME: Duration = Duration::from_secs(1200);
 /// Failed token requests in a row before the account is locked (our choice: Mangopay says
 /// only "repeated bad credentials").
 pub const LOCK_AFTER_FAILURES: u32 = 5;
 /// How long the lock lasts (our choice).
 pub const LOCK_DURATION: Duration = Duration::from_secs(60);
-/// How long an idempotency key blocks reuse and its answer can be fetched (reference A.1).
+/// How long an idempotency key blocks reuse and its answer can be fetched (docs.mangopay.com/api-reference/overview/idempotency).
 pub const IDEMPOTENCY_WINDOW: Duration = Duration::from_secs(24 * 3600);
 /// A `Tag` containing this makes the simulator drop the pay-in's answer (see [`cards`]).
 pub const LOST_ANSWER_TAG: &str = "[sandbox:lost-answer]";
@@ -108,7 +108,7 @@ impl Shared {
                 p.result_code = Some("101304".into());
                 p.result_message = Some(cards::result_message("101304").into());
                 // After the challenge window SecureModeRedirectURL is null and
-                // SecureModeNeeded stays true (reference A.8, A.9 (3)).
+                // SecureModeNeeded stays true (docs.mangopay.com/errors/codes/101304 example).
                 p.redirect_url = None;
                 p.deadline = None;
                 events.push(("PAYIN_NORMAL_FAILED", p.id.clone()));
@@ -283,7 +283,7 @@ pub(crate) fn json_reply(status: u16, body: &Value) -> Response {
 pub(crate) const PARAM_ERROR_MESSAGE: &str = "One or several required parameters are missing or incorrect. An incorrect resource ID also raises this kind of error.";
 
 /// `{"Message","Type","Id","Date","errors"}`, with a float `Date` as recent Mangopay error
-/// bodies have it (corpus `api_error_param_error_recurring_cit.json`).
+/// bodies have it (fixture `fixtures/mangopay/api_error_param_error_recurring_cit.json`).
 pub(crate) fn error_body(message: &str, error_type: &str, errors: Option<Value>) -> Value {
     json!({
         "Message": message,

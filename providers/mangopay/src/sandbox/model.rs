@@ -1,7 +1,7 @@
 //! The simulator's records and the JSON Mangopay returns for them.
 //!
 //! Pay-ins are rendered through [`PayInView`], whose fields follow the order and types of
-//! the reference A.9 examples (every key present, `null` where Mangopay sends null), so a
+//! the documented example responses (Mangopay Direct Card PayIn reference, error-code pages) (every key present, `null` where Mangopay sends null), so a
 //! client sees the same document shape the real API returns.
 
 use super::cards::Behaviour;
@@ -256,8 +256,8 @@ impl Card {
         })
     }
 
-    /// `CardInfo` on the pay-in. The 4970 sandbox cards report La Banque Postale (the A.9
-    /// examples); others a neutral issuer.
+    /// `CardInfo` on the pay-in. The 4970 sandbox cards report La Banque Postale (the
+    /// documented examples); others a neutral issuer.
     pub fn card_info(&self) -> Value {
         let (bank, country) = if self.bin.starts_with("4970") {
             ("LA BANQUE POSTALE", "MA")
@@ -388,7 +388,7 @@ impl<'a> Funds<'a> {
     }
 }
 
-/// A Direct Card PayIn exactly as the API returns it (reference A.9 (2)).
+/// A Direct Card PayIn exactly as the API returns it (docs.mangopay.com/api-reference/direct-card-payins/create-direct-card-payin, 200 example).
 #[derive(Serialize)]
 pub struct PayInView<'a> {
     #[serde(rename = "Id")]

@@ -155,8 +155,8 @@ fn expiry_state(mmyy: &str) -> Expiry {
     }
 }
 
-/// The outcomes Mangopay's sandbox 3DS simulator offers (reference A.5 101301 "Testing",
-/// A.7), plus a Cancel button as an ACS page has.
+/// The outcomes Mangopay's sandbox 3DS simulator offers (docs.mangopay.com/errors/codes/101301 "Testing",
+/// docs.mangopay.com/testing/payment-methods), plus a Cancel button as an ACS page has.
 const OUTCOMES: &[(&str, &str)] = &[
     ("authenticate", "Authenticate"),
     ("no", "No"),

@@ -778,7 +778,7 @@ fn build_payin(shared: &Shared, state: &mut State, b: &Value) -> Result<Outcome,
     let Some(card) = state.cards.get(&card_id) else {
         return Err(not_found("Card", &card_id));
     };
-    // Both messages verbatim from create-direct-card-payin.mdx (corpus
+    // Both messages verbatim from create-direct-card-payin.mdx (fixtures
     // api_error_currency_card.json / api_error_currency_wallet.json).
     if card.currency != currency {
         return Err((
@@ -853,7 +853,7 @@ fn build_payin(shared: &Shared, state: &mut State, b: &Value) -> Result<Outcome,
                  other: &Option<crate::BillingOrShipping>| {
         match given.as_ref().or(other.as_ref()) {
             Some(p) => serde_json::to_value(p).unwrap_or(Value::Null),
-            // Defaults to the author (reference A.3); no address is known then.
+            // Defaults to the author (docs.mangopay.com/api-reference/direct-card-payins/create-direct-card-payin); no address is known then.
             None => json!({
                 "FirstName": author["FirstName"], "LastName": author["LastName"],
                 "Address": {"AddressLine1": null, "AddressLine2": null, "City": null,

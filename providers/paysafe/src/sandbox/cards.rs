@@ -1,8 +1,8 @@
 //! The simulator's test cards: which PAN gives which outcome.
 //!
-//! Paysafe's own 3DS2 test-card page could not be retrieved (reference B8, PART D); the 3DS
+//! Paysafe's own 3DS2 test-card page could not be retrieved (Paysafe 3DS2 test cards); the 3DS
 //! server behind Paysafe is CardinalCommerce, so the simulator answers to Cardinal's staging
-//! PANs, the ones a Paysafe sandbox is reported to honour (reference B8: a QA note citing
+//! PANs, the ones a Paysafe sandbox is reported to honour (a third-party QA note citing
 //! Paysafe's page for 2503, 2370, 2719 and 4530910000012345, and Cardinal's EMV 3DS test
 //! cases for the rest). The 3DS 1.0.2 fallback cards are Cardinal's Centinel 3DS 1.0 test
 //! PANs ("Y,Y,Y" = enrolled, PARes Y, signature Y; "N" = not enrolled; "U" = enrollment
@@ -12,9 +12,9 @@
 //! enabled, so whether a Paysafe sandbox account still falls back with them is unverified.
 //!
 //! Any other Visa, Mastercard or American Express number authenticates frictionlessly
-//! (`Y`), as the blueprint's own example request with `4111111111111111` does (reference
-//! P1). Other brands are refused with `5050` (the 2022 blueprint supports 3DS2 for `AM`,
-//! `MC` and `VI` only, reference B4).
+//! (`Y`), as the blueprint's own example request with `4111111111111111` does
+//! (its "Browser flow with 'Frictionless' Authentication" response). Other brands are refused with `5050` (the 2022 blueprint supports 3DS2 for `AM`,
+//! `MC` and `VI` only, Paysafe 3D Secure 2 API blueprint).
 
 /// A 3DS2 result letter the simulator produces, with the `statusReason` that goes with it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,7 +32,8 @@ impl Result2 {
         letter: "A",
         status_reason: None,
     };
-    /// Not authenticated; EMV transStatusReason 01, as the P9 shape carries.
+    /// Not authenticated; EMV transStatusReason 01 (no Paysafe sample exists; this project's
+    /// shape, built from the blueprint's field list).
     pub const N: Result2 = Result2 {
         letter: "N",
         status_reason: Some("CARD_AUTHENTICATION_FAILED"),
@@ -41,7 +42,8 @@ impl Result2 {
         letter: "U",
         status_reason: None,
     };
-    /// Rejected; EMV transStatusReason 11, as the P10 shape carries.
+    /// Rejected; EMV transStatusReason 11 (no Paysafe sample exists; this project's
+    /// shape, built from the blueprint's field list).
     pub const R: Result2 = Result2 {
         letter: "R",
         status_reason: Some("SUSPECTED_FRAUD"),
@@ -62,7 +64,7 @@ pub enum Scenario {
     /// Cardinal "Authentication Unavailable": `COMPLETED` / `U` with a protocol version.
     Unavailable,
     /// Cardinal's "Error" case: the 3DS server failed. Answered `502` / `1001` ("error with
-    /// the external processing gateway", reference B6).
+    /// the external processing gateway", Paysafe 3DS2 errors page).
     GatewayError,
     /// 3DS 1.0.2 fallback, enrolled: `PENDING` / `threeDEnrollment` `Y`; after the
     /// challenge the PARes status given.
@@ -84,9 +86,9 @@ pub struct TestCard {
     pub source: &'static str,
 }
 
-const CARDINAL_22: &str = "Cardinal EMV 3DS 2.2.0 staging PAN (reference B8)";
-const CARDINAL_21: &str = "Cardinal EMV 3DS 2.1.0 staging PAN (reference B8)";
-const PAYSAFE_QA: &str = "observed on the Paysafe sandbox (reference B8, 3P QA note)";
+const CARDINAL_22: &str = "Cardinal EMV 3DS 2.2.0 staging PAN (CardinalCommerce EMV 3DS test cases)";
+const CARDINAL_21: &str = "Cardinal EMV 3DS 2.1.0 staging PAN (CardinalCommerce EMV 3DS test cases)";
+const PAYSAFE_QA: &str = "observed on the Paysafe sandbox (third-party QA note citing Paysafe's test-card page)";
 const CENTINEL: &str = "Cardinal Centinel 3DS 1.0 test PAN";
 
 /// The table the simulator answers to (also printed by `banner()` and documented in
@@ -294,12 +296,12 @@ pub fn lookup(pan: &str) -> TestCard {
             scenario: Scenario::Frictionless(Result2::Y),
             version: "2.2.0",
             description: "any other number: frictionless, authenticated (Y)",
-            source: "reference P1 (the blueprint's frictionless example uses 4111111111111111)",
+            source: "Paysafe 3D Secure 2 API blueprint (its frictionless example uses 4111111111111111)",
         })
 }
 
 /// Paysafe `card.type` of a PAN by its prefix; `None` for brands Paysafe's 3DS2 API does not
-/// take (reference B4: `AM`, `MC`, `VI` only).
+/// take (Paysafe 3D Secure 2 API blueprint: `AM`, `MC`, `VI` only).
 pub fn card_type(pan: &str) -> Option<&'static str> {
     let two: u32 = pan.get(..2)?.parse().ok()?;
     let four: u32 = pan.get(..4)?.parse().ok()?;
@@ -312,7 +314,7 @@ pub fn card_type(pan: &str) -> Option<&'static str> {
     }
 }
 
-/// The ECI Paysafe's liability matrix pairs with a 3DS2 result (reference B5): Visa and
+/// The ECI Paysafe's liability matrix pairs with a 3DS2 result (Paysafe 3D Secure 2 API blueprint, "3D Secure 2 Results and Liability Shift"): Visa and
 /// Amex 5 / 6 / 7, Mastercard 2 / 1 / 0.
 pub fn eci(card_type: &str, letter: &str) -> u8 {
     let mastercard = card_type == "MC";
@@ -326,7 +328,7 @@ pub fn eci(card_type: &str, letter: &str) -> u8 {
     }
 }
 
-/// The ECI of a 3DS 1.0.2 "not enrolled" answer (reference B5 3DS1 tables): Visa 6 (the one
+/// The ECI of a 3DS 1.0.2 "not enrolled" answer (the blueprint's liability matrix, 3DS 1.0.2 tables): Visa 6 (the one
 /// row that shifts liability), Mastercard 0, Amex 7.
 pub fn eci_not_enrolled(card_type: &str) -> u8 {
     match card_type {

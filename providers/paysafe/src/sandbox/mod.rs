@@ -1,14 +1,14 @@
 //! A local simulator of the Paysafe 3D Secure 2 API (feature `sandbox`).
 //!
 //! Mounted by `threeds-bridge sandbox` under `/paysafe`, so `http://ADDR/paysafe` is a base
-//! URL and the API paths follow unchanged (reference B1):
+//! URL and the API paths follow unchanged (Paysafe 3D Secure 2 API blueprint):
 //!
 //! | endpoint | what it does |
 //! |---|---|
 //! | `GET /threedsecure/monitor` | `{"status":"READY"}` |
 //! | `POST /threedsecure/v2/jwt` | device-fingerprint step: a JWT and a `deviceFingerprintingId` |
-//! | `POST /threedsecure/v2/accounts/{account}/authentications` | the authentication (P1/P2/P3 shapes) |
-//! | `GET /threedsecure/v2/accounts/{account}/authentications/{id}` | the current state (P4 shape) |
+//! | `POST /threedsecure/v2/accounts/{account}/authentications` | the authentication (the blueprint's POST response shapes) |
+//! | `GET /threedsecure/v2/accounts/{account}/authentications/{id}` | the current state (the blueprint's "Get Authentication" shape) |
 //! | `POST .../authentications/{id}/finalize` | mobile-SDK finalize with the server JWT; empty 200 |
 //! | `GET`/`POST /acs/challenge/{token}` | the challenge page (not a Paysafe path, see below) |
 //!
@@ -16,7 +16,7 @@
 //! [`API_KEY_PASSWORD`]); a missing header is `401` / `5280`, a wrong one `401` / `5279`. The
 //! public single-use-token key ([`public_key`]) is accepted by `/jwt` and `/finalize` only,
 //! the calls Paysafe's mobile SDKs make with it; on server calls it is `403` / `5270`.
-//! Errors carry Paysafe's error body (reference B6, P5) and the code in the
+//! Errors carry Paysafe's error body (Paysafe 3DS2 errors page) and the code in the
 //! `X-Application-Status-Code` header (the blueprint's name; the errors page's
 //! `X-Application-Error` is not sent).
 //!
@@ -48,17 +48,17 @@
 //! one, to the request's `merchantUrl` (the merchant's site, where the SDK would be running).
 //! A wrong OTP or Cancel ends it with `N`.
 //!
-//! **Abandoned challenges.** Paysafe documents no expired status (reference B4). What ends a
+//! **Abandoned challenges.** Paysafe documents no expired status (Paysafe 3D Secure 2 API blueprint). What ends a
 //! challenge nobody finishes is the ACS: EMV 3DS has it time out and send the 3DS Server an
 //! RReq with transStatus `N` and transStatusReason `14`, which Paysafe names
 //! `TRANSACTION_TIMED_OUT_ACS` in its own `statusReason` enum. So after `challenge_ttl` a 3DS2
 //! authentication reads `COMPLETED` / `N` / `statusReason` `TRANSACTION_TIMED_OUT_ACS` /
 //! ECI 7 (Mastercard 0). This is an inference, not a Paysafe sample: some ACSs send `U`
-//! instead, and the reference's own reading is that the authentication stays `PENDING`. A
+//! instead, and another reading of the blueprint is that the authentication stays `PENDING`. A
 //! 3DS 1.0.2 challenge has no such message (the PARes only ever comes through the browser),
 //! so an abandoned fallback challenge stays `PENDING` and its page says it timed out.
 //!
-//! **Webhooks**: none. Paysafe's 3DS2 API documents no webhooks or callbacks (reference B7);
+//! **Webhooks**: none. Paysafe's 3DS2 API documents no webhooks or callbacks;
 //! results come from the POST or the GET after the SDK callback. `SimSettings::webhook_url`
 //! is not used.
 
@@ -101,7 +101,7 @@ pub const PUBLIC_KEY_PASSWORD: &str = "B-tst1-0-sut-7f3e2d1c0b9a8f7e6d5c4b3a2918
 pub const ACCOUNT_ID: &str = "1001000010";
 /// A second account of the same key (to see `5269` when ids and accounts are mixed up).
 pub const OTHER_ACCOUNT_ID: &str = "1001000020";
-/// The challenge page's one-time password (Cardinal staging's, reference B8).
+/// The challenge page's one-time password (CardinalCommerce staging's).
 pub const OTP: &str = "1234";
 
 /// The public single-use-token key as Paysafe hands it out: Base64 of `user:password`.
@@ -111,7 +111,7 @@ pub fn public_key() -> String {
 
 const ACCOUNTS: [&str; 2] = [ACCOUNT_ID, OTHER_ACCOUNT_ID];
 
-/// P5's `details` text for `5068`.
+/// The Paysafe 3DS2 errors page's `details` text for `5068`.
 const FIELD_ERRORS_DETAIL: &str = "Either you submitted a request that is missing a mandatory field or the value of a field does not match the format expected.";
 
 /// The simulated Paysafe API.
@@ -413,7 +413,7 @@ impl Inner {
         response
     }
 
-    /// `400` / `5068` "Field Error(s)" (reference P5).
+    /// `400` / `5068` "Field Error(s)" (Paysafe 3DS2 errors page).
     fn field_errors(&self, field_errors: Vec<(String, String)>) -> Response {
         self.error_body(
             StatusCode::BAD_REQUEST,
@@ -571,7 +571,7 @@ async fn monitor() -> Response {
     json(StatusCode::OK, json!({ "status": "READY" }))
 }
 
-/// `POST /threedsecure/v2/jwt` (reference B1, P7): issues a `deviceFingerprintingId` the
+/// `POST /threedsecure/v2/jwt` (Paysafe mobile SDKs): issues a `deviceFingerprintingId` the
 /// authentication request of the same account must then carry.
 async fn create_jwt(State(inner): State<Arc<Inner>>, headers: HeaderMap, body: Bytes) -> Response {
     if let Err(r) = caller(&headers).and_then(|_| accepts_json(&headers)) {
@@ -650,7 +650,7 @@ async fn create_jwt(State(inner): State<Arc<Inner>>, headers: HeaderMap, body: B
     json(StatusCode::OK, answer)
 }
 
-/// `POST .../authentications` (reference B3, B4, P1–P3).
+/// `POST .../authentications` (Paysafe 3D Secure 2 API blueprint: request, `authentication` object, examples).
 async fn create_authentication(
     State(inner): State<Arc<Inner>>,
     Path(account): Path<String>,
@@ -803,10 +803,11 @@ struct OpenChallenge<'a> {
     server_id: &'a str,
 }
 
-/// Turns `doc` into a pending challenge (P2 for 3DS2, P3 for the 3DS 1.0.2 fallback): the
+/// Turns `doc` into a pending challenge (the blueprint's "Browser Flow with Issuer Challenge" for 3DS2, "Browser Flow with
+/// Fallback to 1.0" for 3DS 1.0.2): the
 /// `acsUrl` of the simulator's challenge page, the encoded request in `payload`, and the
 /// `sdkChallengePayload` Paysafe's SDKs take, which decodes to `{id, transactionId, payload,
-/// accountId, acsUrl, cardBin, cardType, threeDSecureVersion}` (reference B2, B4).
+/// accountId, acsUrl, cardBin, cardType, threeDSecureVersion}` (Paysafe mobile SDKs).
 fn open_challenge(
     inner: &Inner,
     doc: &mut Map<String, Value>,
@@ -863,7 +864,7 @@ fn open_challenge(
     }
 }
 
-/// The echoed request fields of an authentication object, as P1 has them: amount,
+/// The echoed request fields of an authentication object, as the blueprint's frictionless response has them: amount,
 /// currency, references, the card without its number (BIN, last digits, expiry, holder,
 /// type), billing, shipping and profile.
 fn echo(
@@ -906,7 +907,7 @@ fn echo(
     doc
 }
 
-/// A 3DS2 result: `COMPLETED`, the result letter, the B5 ECI for the brand, a CAVV for `Y`
+/// A 3DS2 result: `COMPLETED`, the result letter, the liability matrix's ECI for the brand, a CAVV for `Y`
 /// and `A` only ("CAVV not present" on every other row), and the `statusReason`.
 fn complete_v2(doc: &mut Map<String, Value>, card_type: &str, result: Result2) {
     for key in ["acsUrl", "payload", "sdkChallengePayload"] {
@@ -929,7 +930,7 @@ fn complete_v2(doc: &mut Map<String, Value>, card_type: &str, result: Result2) {
         }
     }
     if result.letter == "R" {
-        // P10's shape: issuer text the merchant must show.
+        // This project's rejected shape: issuer text the merchant must show.
         doc.insert(
             "cardholderDisplayText".into(),
             json!("Additional authentication is needed for this transaction, please contact your bank."),
@@ -938,7 +939,7 @@ fn complete_v2(doc: &mut Map<String, Value>, card_type: &str, result: Result2) {
 }
 
 /// A 3DS 1.0.2 result after the challenge: enrollment `Y`, the PARes status in
-/// `threeDResult`, `signatureStatus` `Y`, ECI and CAVV by the B5 3DS1 tables.
+/// `threeDResult`, `signatureStatus` `Y`, ECI and CAVV by the blueprint's 3DS 1.0.2 liability tables.
 fn complete_v1(doc: &mut Map<String, Value>, card_type: &str, pares: &str) {
     for key in ["acsUrl", "payload", "sdkChallengePayload"] {
         doc.remove(key);
@@ -1019,7 +1020,7 @@ fn expire(auth: &mut Auth, now: Instant) {
     }
 }
 
-/// `GET .../authentications/{id}` (reference P4): the current state; `404` / `5269` for an
+/// `GET .../authentications/{id}` (the blueprint's "Get Authentication"): the current state; `404` / `5269` for an
 /// id that is not on this account.
 async fn read_authentication(
     State(inner): State<Arc<Inner>>,
@@ -1042,7 +1043,7 @@ async fn read_authentication(
     }
 }
 
-/// `POST .../authentications/{id}/finalize` `{"payload": serverJwt}` (reference B1): an
+/// `POST .../authentications/{id}/finalize` `{"payload": serverJwt}` (Paysafe mobile SDKs): an
 /// empty `200` when the JWT is the one the simulator's challenge issued for this
 /// authentication; otherwise `400` / `5068` naming `payload` (Paysafe's answer to a bad JWT
 /// is not documented; the mobile SDK's own code for it is `9201`).
@@ -1307,7 +1308,7 @@ fn is_http_url(text: &str) -> bool {
 }
 
 /// The `fieldErrors` text of one violation. Paysafe publishes one sample message ("An
-/// amount is required.", reference P5), used for `amount`; the rest are this simulator's
+/// amount is required.", Paysafe 3DS2 errors page), used for `amount`; the rest are this simulator's
 /// wording.
 fn field_error_text(path: &str, problem: &threeds_wire::Problem) -> String {
     use threeds_wire::Problem;

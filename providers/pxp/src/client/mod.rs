@@ -1,5 +1,5 @@
 //! HTTP client for PXP Unity's 3D Secure authentication service, standalone mode
-//! (reference B.1/B.2; `https://developer.pxp.io/apis/three-d-secure-authentication`).
+//! (`https://developer.pxp.io/apis/three-d-secure-authentication`, `/guides/3ds/how-it-works`).
 //!
 //! | call | method and path (relative to the base URL) |
 //! |---|---|

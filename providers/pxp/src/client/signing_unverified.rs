@@ -7,8 +7,7 @@
 //! # Request authentication (`Authorization: PXP-UST1 {tokenId}:{timestamp}:{hmac}`)
 //!
 //! Confirmed (PXP's API reference as summarised by PXP's own plugin,
-//! `PXP-Financial/pxp-unity-cursor-plugin` `skills/implement-pxp-api-auth/SKILL.md`; project
-//! reference B.1): the scheme name `PXP-UST1`, the header form
+//! `PXP-Financial/pxp-unity-cursor-plugin` `skills/implement-pxp-api-auth/SKILL.md`): the scheme name `PXP-UST1`, the header form
 //! `PXP-UST1 {tokenId}:{timestamp}:{hmac}`, the `X-Request-Id` and `X-Client-Id` headers,
 //! and that the credentials are a client id, a token id and a token value (Unity Portal,
 //! merchant group, *Inbound calls*; `https://developer.pxp.io/guides/get-started/quickstart`).
@@ -17,7 +16,7 @@
 //!
 //! | what | assumption | why this one |
 //! |---|---|---|
-//! | string signed | `X-Request-Id` + timestamp + raw request body (empty for a GET), concatenated without separators, UTF-8 | the one signing construction PXP does document is its webhook signature, `requestId + timestamp + rawBody` (reference B.7); a PXP request signature most likely reuses it |
+//! | string signed | `X-Request-Id` + timestamp + raw request body (empty for a GET), concatenated without separators, UTF-8 | the one signing construction PXP does document is its webhook signature, `requestId + timestamp + rawBody` (developer.pxp.io/guides/get-started/about-webhooks); a PXP request signature most likely reuses it |
 //! | MAC | HMAC-SHA256 | the usual choice; also assumed for webhooks |
 //! | key | the token value's UTF-8 bytes (not base64-decoded) | the token value is the only secret the Portal hands out |
 //! | encoding of `{hmac}` | standard base64 with padding | what the webhook signature uses |
@@ -30,7 +29,7 @@
 //!
 //! # Webhooks (`X-Request-Id`, `X-Signature-Timestamp`, `X-Signature`)
 //!
-//! Confirmed (`https://developer.pxp.io/guides/get-started/about-webhooks`, reference B.7):
+//! Confirmed (`https://developer.pxp.io/guides/get-started/about-webhooks`):
 //! `signedDataString = requestIdHeader + signatureTimestampHeader + rawRequestBody`, UTF-8,
 //! HMAC with the merchant group's webhook key, base64 compared with `X-Signature`.
 //! **Assumed**: the hash is SHA-256 (not named in the readable text), the key is used as

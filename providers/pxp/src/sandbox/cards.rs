@@ -1,10 +1,10 @@
 //! The simulator's magic card numbers.
 //!
-//! PXP publishes no Unity 3DS test cards (reference B.8), so these are **our own design**.
+//! PXP publishes no Unity 3DS test cards, so these are **this project's choice**.
 //! Two series, Visa `444400000000000d` and Mastercard `555500000000000d` (the 15th digit
 //! picks the scenario, the 16th is the Luhn check digit), behave the same way; the scheme
-//! only changes the ECI (Visa 05/06, Mastercard 02/01, reference C.3). The series avoids the
-//! cards of PXP's older platform (B.8); those are accepted too and mirror the meaning PXP
+//! only changes the ECI (Visa 05/06, Mastercard 02/01, the scheme ECI tables). The series avoids the
+//! cards of PXP's older platform (PXP Solutions 3DS test scripts); those are accepted too and mirror the meaning PXP
 //! Solutions gave them. Any other Luhn-valid number authenticates frictionlessly (Y).
 
 /// What happens to an authentication.
@@ -18,7 +18,7 @@ pub enum Scenario {
     FrictionlessA,
     /// EMV N: `AuthenticationFailed`, stateData 01.
     FrictionlessN,
-    /// EMV U: `AuthenticationFailed` (PXP folds U into it, reference B.6), stateData 22.
+    /// EMV U: `AuthenticationFailed` (PXP folds U into it, developer.pxp.io/guides/3ds/states), stateData 22.
     FrictionlessU,
     /// EMV R: `AuthenticationRejected`, stateData 11.
     FrictionlessR,
@@ -114,7 +114,7 @@ pub const MAGIC_CARDS: &[MagicCard] = &[
     MagicCard { pan: "5555000000000073", scenario: Scenario::ChallengeN, outcome: "as 4444000000000071, Mastercard" },
     MagicCard { pan: "5555000000000081", scenario: Scenario::NotSupported, outcome: "as 4444000000000089, Mastercard" },
     MagicCard { pan: "5555000000000099", scenario: Scenario::Error, outcome: "as 4444000000000097, Mastercard" },
-    // PXP Solutions (the older platform) test cards, reference B.8, with the meaning PXP
+    // PXP Solutions (the older platform) test cards (developer.pxp-solutions.com/docs/3d-secure-test-scripts), with the meaning PXP
     // gave them there.
     MagicCard { pan: "4012006822076852", scenario: Scenario::Challenge, outcome: "PXP Solutions manual-challenge Visa: challenge" },
     MagicCard { pan: "5266001057658656", scenario: Scenario::Challenge, outcome: "PXP Solutions manual-challenge Mastercard: challenge" },

@@ -14,7 +14,7 @@
 //!
 //! The ACS paths copy the host path of PXP's own sandbox mock ACS seen in its documented
 //! response (`https://api-services.test.pxp.io/mock/3ds-access-control-server-mock/fingerprint`,
-//! reference B.5).
+//! developer.pxp.io/guides/3ds/exemptions).
 //!
 //! Requests must carry the `PXP-UST1` signature of [`crate::client::signing_unverified`]
 //! made with the credentials of [`banner`](Simulator::banner) (else 401), and their bodies
@@ -495,7 +495,7 @@ impl Inner {
 }
 
 /// `threeDSecureFingerprintData`: base64 of `{"threeDSServerTransID", "threeDSMethodNotificationURL"}`
-/// (the decoded form of PXP's example, reference B.5).
+/// (the decoded form of PXP's example, developer.pxp.io/guides/3ds/exemptions).
 fn method_data(id: &str, notification_url: &str) -> String {
     STANDARD.encode(
         json!({"threeDSServerTransID": id, "threeDSMethodNotificationURL": notification_url})

@@ -1,6 +1,7 @@
 //! Error responses of the simulator.
 //!
-//! PXP's HTTP error body is not published in readable form (reference "Not found" 3), so
+//! PXP's HTTP error body is not published in readable form (not in the readable part of
+//! developer.pxp.io), so
 //! the simulator answers with **its own shape**: RFC 9457 problem details
 //! (`application/problem+json`), `{"type": "about:blank", "title", "status", "detail",
 //! "instance", "requestId", "errors": [{"field", "message"}]}`. A client must therefore not
