@@ -22,10 +22,15 @@ const CHECKED: &[&str] = &[
 ];
 
 /// Extensions of text files that can carry a citation.
-const TEXT: &[&str] = &["rs", "md", "csv", "json", "py", "sh", "toml", "query", "txt"];
+const TEXT: &[&str] = &[
+    "rs", "md", "csv", "json", "py", "sh", "toml", "query", "txt",
+];
 
 /// Files still being rewritten elsewhere; remove an entry once its citations are public.
-const PENDING: &[&str] = &["fixtures/checkout/manifest.json", "fixtures/paysafe/manifest.json"];
+const PENDING: &[&str] = &[
+    "fixtures/checkout/manifest.json",
+    "fixtures/paysafe/manifest.json",
+];
 
 /// Substrings that only ever appear in a citation of an unpublished file.
 const FORBIDDEN: &[&str] = &[
@@ -59,7 +64,8 @@ fn offence(line: &str) -> Option<String> {
 
 /// The text after each occurrence of `needle` in `hay`.
 fn after_each<'a>(hay: &'a str, needle: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-    hay.match_indices(needle).map(move |(i, _)| &hay[i + needle.len()..])
+    hay.match_indices(needle)
+        .map(move |(i, _)| &hay[i + needle.len()..])
 }
 
 /// `A2`, `a.3`, `part b5`, `"not found" 3`: a section of the project's notes, not an API

@@ -17,10 +17,12 @@ use threeds_wire::{CardNumber, NumOrStr, Secret};
 use wiremock::matchers::{any, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const CREATE_PENDING: &str = include_str!("../../../fixtures/checkout/session_create_pending_node.json");
+const CREATE_PENDING: &str =
+    include_str!("../../../fixtures/checkout/session_create_pending_node.json");
 const FINGERPRINT_APPROVED: &str =
     include_str!("../../../fixtures/checkout/session_issuer_fingerprint_approved_node.json");
-const UPDATE_NOT_ALLOWED: &str = include_str!("../../../fixtures/checkout/error_update_not_allowed_variant.json");
+const UPDATE_NOT_ALLOWED: &str =
+    include_str!("../../../fixtures/checkout/error_update_not_allowed_variant.json");
 
 const KEY_ID: &str = "ack_testkeyid";
 const KEY_SECRET: &str = "sk-test-secret:with:colons";

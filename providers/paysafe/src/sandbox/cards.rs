@@ -86,9 +86,12 @@ pub struct TestCard {
     pub source: &'static str,
 }
 
-const CARDINAL_22: &str = "Cardinal EMV 3DS 2.2.0 staging PAN (CardinalCommerce EMV 3DS test cases)";
-const CARDINAL_21: &str = "Cardinal EMV 3DS 2.1.0 staging PAN (CardinalCommerce EMV 3DS test cases)";
-const PAYSAFE_QA: &str = "observed on the Paysafe sandbox (third-party QA note citing Paysafe's test-card page)";
+const CARDINAL_22: &str =
+    "Cardinal EMV 3DS 2.2.0 staging PAN (CardinalCommerce EMV 3DS test cases)";
+const CARDINAL_21: &str =
+    "Cardinal EMV 3DS 2.1.0 staging PAN (CardinalCommerce EMV 3DS test cases)";
+const PAYSAFE_QA: &str =
+    "observed on the Paysafe sandbox (third-party QA note citing Paysafe's test-card page)";
 const CENTINEL: &str = "Cardinal Centinel 3DS 1.0 test PAN";
 
 /// The table the simulator answers to (also printed by `banner()` and documented in
