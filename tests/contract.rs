@@ -85,9 +85,12 @@ const EXPECTED_FIELDS: &[&str] = &["status", "trans_status", "liability_shift", 
 /// The fields an expectation may state besides [`EXPECTED_FIELDS`].
 const OPTIONAL_FIELDS: &[&str] = &["retry"];
 
+/// A field of the output and the values (as JSON) a scenario allows it.
+type FieldRule = (&'static str, &'static [&'static str]);
+
 /// What each scenario tag requires of the output: for each field, the values (as JSON) that
 /// do not contradict the scenario. Every tag of [`SCENARIOS`] has a row.
-const TAG_RULES: &[(&str, &[(&str, &[&str])])] = &[
+const TAG_RULES: &[(&str, &[FieldRule])] = &[
     (
         "frictionless_y",
         &[
