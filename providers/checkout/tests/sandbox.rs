@@ -1,6 +1,5 @@
 //! The Checkout simulator over HTTP: auth, validation, the session state machine, the ACS
 //! pages, webhooks and the complete callback.
-#![cfg(feature = "sandbox")]
 
 use serde_json::{json, Value};
 use std::time::Duration;

@@ -1,6 +1,5 @@
 //! The PXP simulator on its own: authentication checks, validation, response shapes, the
 //! state machine, pages, expiry and signed webhooks.
-#![cfg(feature = "sandbox")]
 
 use serde_json::{json, Value};
 use std::time::Duration;

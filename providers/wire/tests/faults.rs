@@ -1,6 +1,5 @@
 //! Each injected fault, seen through the client transport: every one ends in a defined
 //! outcome (an HTTP status or a classified `TransportError`), none hangs or panics.
-#![cfg(feature = "sandbox")]
 
 use axum::routing::get;
 use axum::Router;
