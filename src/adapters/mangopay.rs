@@ -379,6 +379,12 @@ fn succeeded_without_redirect(d: &mut Draft, p: &PayIn) {
             "rule:mangopay.succeeded_without_3ds",
         );
         d.auth.reason = Some("no_3ds_performed".to_owned());
+        // No authentication took place, whatever the network: nothing to shift liability.
+        d.set_liability(
+            Some(false),
+            "mangopay.no_3ds_performed",
+            "Worldpay 'What is liability shift' and Monext '3D-Secure - Liability shift': a shift needs authentication data, and no 3DS ran for this pay-in",
+        );
     }
 }
 
@@ -1002,17 +1008,15 @@ mod tests {
     }
 
     #[test]
-    fn succeeded_without_3ds_is_exempted() {
+    fn succeeded_without_3ds_is_exempted_and_shifts_no_liability_whatever_the_network() {
         let n = run(payin(json!({"Status": "SUCCEEDED", "ResultCode": "000000",
             "SecureModeNeeded": false, "Applied3DSVersion": null})));
         let a = &n.authentication;
         assert_eq!((a.status, a.next_step), (Status::Exempted, Step::None));
         assert_eq!(a.reason.as_deref(), Some("no_3ds_performed"));
         assert_eq!(a.protocol_version, None);
-        assert_ne!(
-            n.explain.liability.rule,
-            "mangopay.frictionless_outcome_not_reported"
-        );
+        assert_eq!(a.liability_shift, Some(false));
+        assert_eq!(n.explain.liability.rule, "mangopay.no_3ds_performed");
     }
 
     #[test]
