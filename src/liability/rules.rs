@@ -91,12 +91,21 @@ pub fn ymd(date: chrono::NaiveDate) -> Ymd {
     year * 10_000 + date.month() * 100 + date.day()
 }
 
-const PAYSAFE_B5: &str = "Paysafe 3D Secure 2 API blueprint (github.com/paysafegroup/paysafe_api_3dsecure_v2), '3D Secure 2 Results and Liability Shift'";
-const IXO_VISA: &str = "IXOPAY 3DS brand-specific guidelines (documentation.ixopay.com/modules/docs/tokenex/3ds-brand-specific-guidelines), Visa Secure";
-const IXO_MC: &str = "IXOPAY 3DS brand-specific guidelines (documentation.ixopay.com/modules/docs/tokenex/3ds-brand-specific-guidelines), Mastercard Identity Check";
-const IXO_AMEX: &str = "IXOPAY 3DS brand-specific guidelines (documentation.ixopay.com/modules/docs/tokenex/3ds-brand-specific-guidelines), American Express SafeKey";
-const IXO_DISCOVER: &str = "IXOPAY 3DS brand-specific guidelines (documentation.ixopay.com/modules/docs/tokenex/3ds-brand-specific-guidelines), Discover ProtectBuy";
-const IXO_CB: &str = "IXOPAY 3DS brand-specific guidelines (documentation.ixopay.com/modules/docs/tokenex/3ds-brand-specific-guidelines), Cartes Bancaires FAST'R";
+const PAYSAFE_MATRIX: &str = "Paysafe 3D Secure 2 API blueprint (github.com/paysafegroup/paysafe_api_3dsecure_v2), '3D Secure 2 Results and Liability Shift'";
+/// A table of the IXOPAY 3DS brand-specific guidelines.
+macro_rules! ixopay {
+    ($table:literal) => {
+        concat!(
+            "IXOPAY 3DS brand-specific guidelines (documentation.ixopay.com/modules/docs/tokenex/3ds-brand-specific-guidelines), ",
+            $table
+        )
+    };
+}
+const IXO_VISA: &str = ixopay!("Visa Secure");
+const IXO_MC: &str = ixopay!("Mastercard Identity Check");
+const IXO_AMEX: &str = ixopay!("American Express SafeKey");
+const IXO_DISCOVER: &str = ixopay!("Discover ProtectBuy");
+const IXO_CB: &str = ixopay!("Cartes Bancaires FAST'R");
 const NO_SOURCE: &str =
     "no public scheme source states this network's liability rule; the shift is not guessed";
 const GENERAL: &str = "Worldpay 'What is liability shift' and Monext '3D-Secure - Liability shift': a shift needs authentication data";
@@ -203,29 +212,29 @@ pub static RULES: &[RuleRow] = &[
     //     without one to 07) ---
     RuleRow { exemption: Some(true), ..row("visa.v2.y_merchant_exemption", Net::Visa, V2, OneOf(Y), AbsentOr(&["07"]), Some(false), IXO_VISA) },
     row("visa.v2.y_eci07", Net::Visa, V2, OneOf(Y), OneOf(&["07"]), Some(false), IXO_VISA),
-    RuleRow { cavv: Cavv::Present, ..row("visa.v2.y", Net::Visa, V2, OneOf(Y), AbsentOr(&["05"]), Some(true), PAYSAFE_B5) },
+    RuleRow { cavv: Cavv::Present, ..row("visa.v2.y", Net::Visa, V2, OneOf(Y), AbsentOr(&["05"]), Some(true), PAYSAFE_MATRIX) },
     RuleRow { cavv: Cavv::NotPresent, ..row("visa.v2.y_without_cavv", Net::Visa, V2, OneOf(Y), Any, Some(false), IXO_VISA) },
     row("visa.v2.y_cavv_not_reported", Net::Visa, V2, OneOf(Y), Any, None, IXO_VISA),
-    RuleRow { cavv: Cavv::Present, ..row("visa.v2.a_with_cavv", Net::Visa, V2, OneOf(A), AbsentOr(&["06"]), Some(true), PAYSAFE_B5) },
+    RuleRow { cavv: Cavv::Present, ..row("visa.v2.a_with_cavv", Net::Visa, V2, OneOf(A), AbsentOr(&["06"]), Some(true), PAYSAFE_MATRIX) },
     RuleRow { cavv: Cavv::NotPresent, ..row("visa.v2.a_without_cavv", Net::Visa, V2, OneOf(A), Any, Some(false), IXO_VISA) },
     row("visa.v2.a_cavv_not_reported", Net::Visa, V2, OneOf(A), Any, None, IXO_VISA),
-    row("visa.v2.n", Net::Visa, V2, OneOf(N), Any, Some(false), PAYSAFE_B5),
-    row("visa.v2.r", Net::Visa, V2, OneOf(R), Any, Some(false), PAYSAFE_B5),
-    row("visa.v2.u", Net::Visa, V2, OneOf(U), Any, Some(false), PAYSAFE_B5),
+    row("visa.v2.n", Net::Visa, V2, OneOf(N), Any, Some(false), PAYSAFE_MATRIX),
+    row("visa.v2.r", Net::Visa, V2, OneOf(R), Any, Some(false), PAYSAFE_MATRIX),
+    row("visa.v2.u", Net::Visa, V2, OneOf(U), Any, Some(false), PAYSAFE_MATRIX),
     row("visa.v2.i", Net::Visa, V2, OneOf(I), Any, Some(false), IXO_VISA),
     // --- Mastercard Identity Check (also Maestro): Stand-In Y/02 and A/01 shift without an AAV ---
-    row("mastercard.v2.y", Net::Mastercard, V2, OneOf(Y), AbsentOr(&["02", "07"]), Some(true), PAYSAFE_B5),
-    row("mastercard.v2.a", Net::Mastercard, V2, OneOf(A), AbsentOr(&["01"]), Some(true), PAYSAFE_B5),
+    row("mastercard.v2.y", Net::Mastercard, V2, OneOf(Y), AbsentOr(&["02", "07"]), Some(true), PAYSAFE_MATRIX),
+    row("mastercard.v2.a", Net::Mastercard, V2, OneOf(A), AbsentOr(&["01"]), Some(true), PAYSAFE_MATRIX),
     row("mastercard.v2.i", Net::Mastercard, V2, OneOf(I), Any, Some(false), IXO_MC),
     row("mastercard.v2.eci_06_exemption", Net::Mastercard, V2, Any, OneOf(&["06"]), Some(false), IXO_MC),
     row("mastercard.v2.eci_04_data_only", Net::Mastercard, V2, Any, OneOf(&["04"]), Some(false), IXO_MC),
-    row("mastercard.v2.n", Net::Mastercard, V2, OneOf(N), Any, Some(false), PAYSAFE_B5),
-    row("mastercard.v2.r", Net::Mastercard, V2, OneOf(R), Any, Some(false), PAYSAFE_B5),
-    row("mastercard.v2.u", Net::Mastercard, V2, OneOf(U), Any, Some(false), PAYSAFE_B5),
+    row("mastercard.v2.n", Net::Mastercard, V2, OneOf(N), Any, Some(false), PAYSAFE_MATRIX),
+    row("mastercard.v2.r", Net::Mastercard, V2, OneOf(R), Any, Some(false), PAYSAFE_MATRIX),
+    row("mastercard.v2.u", Net::Mastercard, V2, OneOf(U), Any, Some(false), PAYSAFE_MATRIX),
     // --- American Express SafeKey ---
-    row("amex.v2.y", Net::Amex, V2, OneOf(Y), AbsentOr(&["05"]), Some(true), PAYSAFE_B5),
-    row("amex.v2.a", Net::Amex, V2, OneOf(A), AbsentOr(&["06"]), Some(true), PAYSAFE_B5),
-    row("amex.v2.n_r_u", Net::Amex, V2, OneOf(NRU), Any, Some(false), PAYSAFE_B5),
+    row("amex.v2.y", Net::Amex, V2, OneOf(Y), AbsentOr(&["05"]), Some(true), PAYSAFE_MATRIX),
+    row("amex.v2.a", Net::Amex, V2, OneOf(A), AbsentOr(&["06"]), Some(true), PAYSAFE_MATRIX),
+    row("amex.v2.n_r_u", Net::Amex, V2, OneOf(NRU), Any, Some(false), PAYSAFE_MATRIX),
     row("amex.v2.i", Net::Amex, V2, OneOf(I), Any, Some(false), IXO_AMEX),
     // --- Discover / Diners ProtectBuy ---
     row("discover.v2.y", Net::DiscoverDiners, V2, OneOf(Y), AbsentOr(&["05"]), Some(true), IXO_DISCOVER),
@@ -301,7 +310,7 @@ pub fn decide(facts: &LiabilityFacts) -> LiabilityDecision {
         return LiabilityDecision {
             liability_shift: Some(false),
             rule: "any.v1.signature_failed",
-            source: PAYSAFE_B5,
+            source: PAYSAFE_MATRIX,
         };
     }
     if facts.network == Some(Network::CartesBancaires) {
