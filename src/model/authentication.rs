@@ -1,57 +1,8 @@
 //! The normalized authentication: one per PSP document.
 
-use super::{AuthenticationStatus, Eci, Money, Network, NextStep, Retry, TransStatus};
+use super::{AuthenticationStatus, Eci, Money, Network, NextStep, Provider, Retry, TransStatus};
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 use threeds_wire::Secret;
-
-/// The PSPs this version speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
-#[serde(rename_all = "snake_case")]
-pub enum Provider {
-    Checkout,
-    Paysafe,
-    Mangopay,
-    Pxp,
-}
-
-impl Provider {
-    pub const ALL: &'static [Provider] = &[
-        Provider::Checkout,
-        Provider::Paysafe,
-        Provider::Mangopay,
-        Provider::Pxp,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Provider::Checkout => "checkout",
-            Provider::Paysafe => "paysafe",
-            Provider::Mangopay => "mangopay",
-            Provider::Pxp => "pxp",
-        }
-    }
-}
-
-impl fmt::Display for Provider {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Provider {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Provider::ALL
-            .iter()
-            .copied()
-            .find(|p| p.as_str() == s)
-            .ok_or_else(|| {
-                format!("unknown provider '{s}' (expected checkout, paysafe, mangopay or pxp)")
-            })
-    }
-}
 
 /// What the PSP document was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,11 +6,13 @@
 mod authentication;
 mod emv;
 mod money;
+mod provider;
 pub mod reason;
 mod status;
 pub mod timestamp;
 
-pub use authentication::{Authentication, DocumentKind, NextAction, Provider, Raw};
+pub use authentication::{Authentication, DocumentKind, NextAction, Raw};
+pub use provider::{Provider, UnknownProvider};
 pub use emv::{Eci, Network, TransStatus};
 pub use money::{currency_exponent, major_to_minor, minor_to_major, Money, MoneyError};
 pub use status::{AuthenticationStatus, NextStep, Retry, UnknownWord};
