@@ -61,24 +61,15 @@ pub struct Catalog {
     rows: BTreeMap<(Provider, String, String), Entry>,
 }
 
-/// The CSV text each provider crate ships.
-pub fn builtin_csv(provider: Provider) -> &'static str {
-    match provider {
-        Provider::Checkout => threeds_checkout::CATALOG_CSV,
-        Provider::Paysafe => threeds_paysafe::CATALOG_CSV,
-        Provider::Mangopay => threeds_mangopay::CATALOG_CSV,
-        Provider::Pxp => threeds_pxp::CATALOG_CSV,
-    }
-}
-
 impl Catalog {
-    /// The four built-in catalogs. Fails only if a shipped row is invalid, which the test
-    /// suite rules out.
+    /// The catalogs of every registered PSP (see [`crate::psp`]). Fails only if a shipped
+    /// row is invalid, which the test suite rules out for the built-in PSPs.
     pub fn builtin() -> Result<Self, CatalogError> {
         let mut catalog = Catalog::default();
-        for &provider in Provider::ALL {
+        for psp in crate::psp::all() {
+            let provider = psp.id();
             let origin = format!("providers/{provider}/catalog.csv");
-            for row in catalog::parse(&origin, builtin_csv(provider))? {
+            for row in catalog::parse(&origin, psp.catalog_csv())? {
                 catalog.insert(provider, row, "builtin")?;
             }
         }
@@ -107,13 +98,16 @@ impl Catalog {
                 line: e.position().map_or(0, csv::Position::line),
                 message: e.to_string(),
             })?;
-            let provider: Provider = row.provider.parse().map_err(|message| CatalogError::Row {
-                origin: origin.to_owned(),
-                provider: row.provider.clone(),
-                table: row.table.clone(),
-                code: row.code.clone(),
-                message,
-            })?;
+            let provider: Provider =
+                row.provider
+                    .parse()
+                    .map_err(|e: crate::model::UnknownProvider| CatalogError::Row {
+                        origin: origin.to_owned(),
+                        provider: row.provider.clone(),
+                        table: row.table.clone(),
+                        code: row.code.clone(),
+                        message: e.to_string(),
+                    })?;
             let row = CatalogRow {
                 table: row.table,
                 code: row.code,
@@ -242,7 +236,7 @@ mod tests {
     #[test]
     fn builtin_catalogs_load_and_every_row_is_valid() {
         let catalog = Catalog::builtin().unwrap();
-        for &p in Provider::ALL {
+        for p in crate::psp::providers() {
             assert!(catalog.rows(p).count() > 0, "{p} ships no catalog rows");
         }
     }
@@ -253,7 +247,7 @@ mod tests {
         let text = format!("{HEADER}mangopay,result_code,999998,New code,declined,issuer_declined,do_not_authorize,never,ops\n");
         assert_eq!(catalog.extend_from_text("extra.csv", &text).unwrap(), 1);
         let e = catalog
-            .lookup(Provider::Mangopay, "result_code", "999998")
+            .lookup(Provider::MANGOPAY, "result_code", "999998")
             .unwrap();
         assert_eq!(e.status, Some(AuthenticationStatus::Declined));
         assert_eq!(e.origin, "extra.csv");

@@ -11,18 +11,25 @@
 //! * [`flow`]: live flows, one async interface over the four PSPs' APIs;
 //! * [`cli`]: the `threeds-bridge` command line.
 
-pub mod adapters;
 pub mod catalog;
+#[cfg(feature = "cli")]
+#[doc(hidden)]
 pub mod cli;
+#[cfg(feature = "demo")]
+#[doc(hidden)]
 pub mod demo;
 pub mod docs;
+#[cfg(feature = "live")]
 pub mod flow;
 pub mod liability;
 pub mod model;
+pub mod normalize;
 pub mod output;
+pub mod psp;
 pub mod request;
+#[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod translate;
 
-pub use adapters::{normalize_text, normalize_value, Context, NormalizeError, Normalized};
 pub use catalog::Catalog;
+pub use normalize::{normalize_text, normalize_value, Context, NormalizeError, Normalized};

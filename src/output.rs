@@ -1,8 +1,8 @@
 //! How a normalized document is printed: one JSON object, contract fields in order, with an
 //! `explain` object when asked.
 
-use crate::adapters::{Explain, Normalized};
 use crate::model::Authentication;
+use crate::normalize::{Explain, Normalized};
 use serde::Serialize;
 use threeds_wire::with_secrets_revealed;
 

@@ -1,4 +1,4 @@
-//! The local PSP sandbox: the four simulators on one loopback listener.
+//! The local PSP sandbox: every registered PSP's simulator on one loopback listener.
 //!
 //! Each simulator is nested under its own prefix with the PSP's paths unchanged, so
 //! `http://ADDR/mangopay/v2.01/` is a Mangopay base URL and `http://ADDR/checkout/` a
@@ -28,10 +28,6 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use threeds_checkout::sandbox::CheckoutSimulator;
-use threeds_mangopay::sandbox::MangopaySimulator;
-use threeds_paysafe::sandbox::PaysafeSimulator;
-use threeds_pxp::sandbox::PxpSimulator;
 use threeds_wire::sandbox::{
     faults, Clock, ConnectionLimits, Fault, Faults, Outbox, SimSettings, Simulator, TimedListener,
     DEFAULT_RETENTION,
@@ -157,7 +153,7 @@ struct FaultOrder {
     path: Option<String>,
 }
 
-/// Binds `options.listen` and serves the four simulators.
+/// Binds `options.listen` and serves every registered PSP's simulator.
 pub async fn start(options: SandboxOptions) -> std::io::Result<RunningSandbox> {
     let listener = TcpListener::bind(options.listen).await?;
     let addr = listener.local_addr()?;
@@ -172,12 +168,10 @@ pub async fn start(options: SandboxOptions) -> std::io::Result<RunningSandbox> {
         s.retention = options.retention;
         s
     };
-    let simulators: Vec<Arc<dyn Simulator>> = vec![
-        Arc::new(CheckoutSimulator::new(settings("checkout"))),
-        Arc::new(PaysafeSimulator::new(settings("paysafe"))),
-        Arc::new(MangopaySimulator::new(settings("mangopay"))),
-        Arc::new(PxpSimulator::new(settings("pxp"))),
-    ];
+    let simulators: Vec<Arc<dyn Simulator>> = crate::psp::all()
+        .into_iter()
+        .filter_map(|psp| psp.live()?.simulator(settings(psp.id().as_str())))
+        .collect();
 
     let mut app = Router::new();
     let mut fault_map = BTreeMap::new();
@@ -264,8 +258,14 @@ async fn queue_fault(
         return (
             StatusCode::NOT_FOUND,
             format!(
-                "no simulator named '{}' (expected checkout, paysafe, mangopay or pxp)",
-                order.provider
+                "no simulator named '{}' (expected {})",
+                threeds_wire::excerpt(&order.provider),
+                control
+                    .faults
+                    .keys()
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         );
     };
@@ -274,7 +274,7 @@ async fn queue_fault(
             queue.push(fault, order.times.unwrap_or(1), order.path);
             (StatusCode::CREATED, "queued".to_owned())
         }
-        Err(message) => (StatusCode::BAD_REQUEST, message),
+        Err(e) => (StatusCode::BAD_REQUEST, e.to_string()),
     }
 }
 

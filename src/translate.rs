@@ -49,7 +49,7 @@ impl From<Provider> for Format {
 impl Format {
     fn read(self, value: &Value) -> Result<AuthenticationRequest, RequestError> {
         match self {
-            Format::Psp(p) => codec(p).read(value),
+            Format::Psp(p) => codec(p)?.read(value),
             Format::Model => ModelCodec::read(value),
         }
     }
@@ -57,14 +57,14 @@ impl Format {
     /// Secrets included (this is what would be sent).
     fn write(self, model: &AuthenticationRequest) -> Result<Value, RequestError> {
         match self {
-            Format::Psp(p) => codec(p).write(model),
+            Format::Psp(p) => codec(p)?.write(model),
             Format::Model => with_secrets_revealed(|| ModelCodec::write(model)),
         }
     }
 
     fn identify(self, value: &Value) -> Result<(), RequestError> {
         match self {
-            Format::Psp(p) => codec(p).identify(value),
+            Format::Psp(p) => codec(p)?.identify(value),
             // Checked by `ModelCodec::read`.
             Format::Model => Ok(()),
         }
@@ -72,7 +72,7 @@ impl Format {
 
     fn render(self, value: &Value) -> Result<Value, RequestError> {
         match self {
-            Format::Psp(p) => codec(p).render(value),
+            Format::Psp(p) => codec(p)?.render(value),
             Format::Model => {
                 let model = with_secrets_revealed(|| ModelCodec::read(value))?;
                 ModelCodec::write(&model)
@@ -83,7 +83,7 @@ impl Format {
     fn validate(self, value: &Value) -> Result<Vec<FieldViolation>, RequestError> {
         match self {
             Format::Psp(p) => {
-                let c = codec(p);
+                let c = codec(p)?;
                 let mut v = c.validate(value)?;
                 v.extend(c.translation_violations(value)?);
                 Ok(v)
@@ -193,7 +193,7 @@ pub fn translate_formats(
     }
     from.identify(source)?;
     let canonical = match from {
-        Format::Psp(p) => codec(p).canonical(source),
+        Format::Psp(p) => codec(p)?.canonical(source),
         Format::Model => None,
     };
     let (source, prefix) = match &canonical {

@@ -245,11 +245,11 @@ fn translation_debug_shows_no_secrets() {
         &std::fs::read_to_string(requests.join("pxp_standalone_request_docs.json")).unwrap(),
     )
     .unwrap();
-    for to in threeds_bridge::model::Provider::ALL {
+    for to in threeds_bridge::psp::providers() {
         let t = threeds_bridge::translate::translate(
             &doc,
-            threeds_bridge::model::Provider::Pxp,
-            *to,
+            threeds_bridge::model::Provider::PXP,
+            to,
             &[],
         )
         .unwrap();

@@ -50,15 +50,16 @@ fn browser_channel_data() -> Value {
 }
 
 fn read(v: &Value) -> AuthenticationRequest {
-    codec(Provider::Checkout).read(v).unwrap()
+    codec(Provider::CHECKOUT).unwrap().read(v).unwrap()
 }
 
 fn write(m: &AuthenticationRequest) -> Value {
-    codec(Provider::Checkout).write(m).unwrap()
+    codec(Provider::CHECKOUT).unwrap().write(m).unwrap()
 }
 
 fn violations(v: &Value) -> Vec<(String, Problem)> {
-    codec(Provider::Checkout)
+    codec(Provider::CHECKOUT)
+        .unwrap()
         .validate(v)
         .unwrap()
         .into_iter()
@@ -243,7 +244,7 @@ fn instrument_and_token_sources_are_card_references() {
     let r = m.card_reference.clone().unwrap();
     assert_eq!(
         (r.provider, r.kind.as_str()),
-        (Provider::Checkout, "instrument")
+        (Provider::CHECKOUT, "instrument")
     );
     assert_eq!(compare(&v, &write(&m)), vec![]);
     let v = json!({"source": {"type": "network_token", "token": "4543474002249996", "expiry_month": 6, "expiry_year": 2030}, "currency": "GBP"});
@@ -282,7 +283,7 @@ fn values_checkout_cannot_represent_are_left_out() {
         (
             AuthenticationRequest {
                 card_reference: Some(CardReference {
-                    provider: Provider::Mangopay,
+                    provider: Provider::MANGOPAY,
                     kind: "card_id".into(),
                     value: Secret::new("123"),
                 }),
@@ -291,7 +292,7 @@ fn values_checkout_cannot_represent_are_left_out() {
             "/source/id",
         ),
     ];
-    let c = codec(Provider::Checkout);
+    let c = codec(Provider::CHECKOUT).unwrap();
     for (m, pointer) in cases {
         let written = c.write(&m).expect("written");
         assert!(
@@ -311,7 +312,7 @@ fn unreadable_values_name_their_path() {
     let mut v = node_example();
     v["channel_data"] = browser_channel_data();
     v["channel_data"]["screen_width"] = json!("wide");
-    match codec(Provider::Checkout).read(&v) {
+    match codec(Provider::CHECKOUT).unwrap().read(&v) {
         Err(RequestError::Value { path, .. }) => assert_eq!(path, "channel_data.screen_width"),
         other => panic!("{other:?}"),
     }
@@ -319,7 +320,10 @@ fn unreadable_values_name_their_path() {
 
 #[test]
 fn rendering_masks_the_card_number() {
-    let rendered = codec(Provider::Checkout).render(&node_example()).unwrap();
+    let rendered = codec(Provider::CHECKOUT)
+        .unwrap()
+        .render(&node_example())
+        .unwrap();
     assert_eq!(rendered["source"]["number"], json!("448504******6584"));
 }
 
@@ -491,8 +495,8 @@ fn multibyte_phone_numbers_translate_without_panic() {
         json!({"country_code": "😀😀", "number": "😀"}),
     ] {
         let doc = json!({"source": {"home_phone": phone.clone(), "mobile_phone": phone}});
-        for &to in Provider::ALL {
-            let _ = threeds_bridge::translate::translate(&doc, Provider::Checkout, to, &[]);
+        for to in threeds_bridge::psp::providers() {
+            let _ = threeds_bridge::translate::translate(&doc, Provider::CHECKOUT, to, &[]);
         }
         let m = read(&doc);
         let written = write(&m);

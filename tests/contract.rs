@@ -191,7 +191,7 @@ fn fixtures_dir() -> PathBuf {
 fn providers() -> Vec<Provider> {
     match std::env::var("CONTRACT_PROVIDER") {
         Ok(name) => vec![name.parse().expect("CONTRACT_PROVIDER names a provider")],
-        Err(_) => Provider::ALL.to_vec(),
+        Err(_) => threeds_bridge::psp::providers(),
     }
 }
 

@@ -4,11 +4,11 @@
 
 use serde_json::{json, Value};
 use std::time::Duration;
-use threeds_bridge::flow::checkout::{CheckoutFlow, CheckoutSettings};
 use threeds_bridge::flow::{
     AuthenticationFlow, ChallengeResult, DeviceData, MethodOutcome, Notification, Step,
 };
 use threeds_bridge::model::{AuthenticationStatus as St, NextAction, NextStep};
+use threeds_bridge::psp::checkout::flow::{CheckoutFlow, CheckoutSettings};
 use threeds_bridge::request::{AuthenticationRequest, Browser, Card, Urls};
 use threeds_bridge::sandbox::{start, RunningSandbox, SandboxOptions};
 use threeds_bridge::Catalog;
@@ -49,7 +49,7 @@ fn flow_at(environment: Environment, merchant: &str, timeout_ms: u64) -> Checkou
     CheckoutFlow::new(
         Client::new(config).unwrap(),
         settings,
-        Catalog::builtin().unwrap(),
+        std::sync::Arc::new(Catalog::builtin().unwrap()),
     )
 }
 
@@ -85,6 +85,7 @@ async fn world(ttl: Duration) -> World {
             challenge_result_interval: Duration::from_millis(20),
             ..CheckoutSettings::default()
         },
+        std::sync::Arc::new(Catalog::builtin().unwrap()),
     )
     .unwrap();
     World {
@@ -441,7 +442,7 @@ async fn duplicate_and_late_webhooks_cannot_move_the_state_back() {
             refetch_verified_webhooks: false,
             ..CheckoutSettings::default()
         },
-        Catalog::builtin().unwrap(),
+        std::sync::Arc::new(Catalog::builtin().unwrap()),
     );
     let s = trusting.handle_notification(&started[0]).await;
     assert_eq!(s.authentication().status, St::Pending);

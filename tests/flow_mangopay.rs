@@ -6,9 +6,9 @@
 
 use std::time::Duration;
 use threeds_bridge::catalog::Catalog;
-use threeds_bridge::flow::mangopay::{MangopayFlow, Payer};
 use threeds_bridge::flow::{AuthenticationFlow, ChallengeResult, Handle, Notification, Step};
 use threeds_bridge::model::{AuthenticationStatus as S, NextAction, NextStep};
+use threeds_bridge::psp::mangopay::flow::{MangopayFlow, Payer};
 use threeds_bridge::request::{Address, AuthenticationRequest, Browser, Card, Urls};
 use threeds_bridge::sandbox::{start, RunningSandbox, SandboxOptions};
 use threeds_mangopay::client::{Client, Config, Environment, HookRequest};
@@ -60,7 +60,7 @@ fn flow(sb: &RunningSandbox) -> MangopayFlow {
 fn flow_with_timeout(sb: &RunningSandbox, timeout: Duration) -> MangopayFlow {
     MangopayFlow::new(
         client(sb, timeout),
-        Catalog::builtin().unwrap(),
+        std::sync::Arc::new(Catalog::builtin().unwrap()),
         Payer {
             author_id: SEEDED_USER_ID.into(),
             credited_wallet_id: SEEDED_WALLET_ID.into(),
@@ -72,8 +72,12 @@ fn flow_with_timeout(sb: &RunningSandbox, timeout: Duration) -> MangopayFlow {
 #[tokio::test]
 async fn local_sandbox_is_configured_with_the_banner_values() {
     let sb = sandbox(Duration::from_secs(60)).await;
-    let f = MangopayFlow::local_sandbox(&sb.base("mangopay"), settings(Duration::from_secs(3)))
-        .unwrap();
+    let f = MangopayFlow::local_sandbox(
+        &sb.base("mangopay"),
+        settings(Duration::from_secs(3)),
+        std::sync::Arc::new(Catalog::builtin().unwrap()),
+    )
+    .unwrap();
     let step = f.start(&request(FRICTIONLESS, 100)).await;
     assert_eq!(step.authentication().status, S::Authenticated);
     sb.shutdown().await;
@@ -692,7 +696,7 @@ async fn a_card_registered_beforehand_is_used_by_its_card_id() {
     let mut r = request(FRICTIONLESS, 4200);
     r.card = None;
     r.card_reference = Some(CardReference {
-        provider: Provider::Mangopay,
+        provider: Provider::MANGOPAY,
         kind: "card_id".into(),
         value: Secret::new(card_id),
     });

@@ -8,11 +8,11 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use threeds_bridge::flow::paysafe::{KeyEncoding, PaysafeFlow};
 use threeds_bridge::flow::{
     AuthenticationFlow, ChallengeResult, DeviceData, MethodOutcome, Notification, Step,
 };
 use threeds_bridge::model::{AuthenticationStatus, NextAction, NextStep, TransStatus};
+use threeds_bridge::psp::paysafe::flow::{KeyEncoding, PaysafeFlow};
 use threeds_bridge::request::{
     Address, AuthenticationRequest, Card, Cardholder, Channel, Merchant, MessageCategory, Purpose,
 };
@@ -914,7 +914,7 @@ mod answers {
         let flow = flow_against(&server).await;
         let step = flow
             .fetch(&threeds_bridge::flow::Handle::new(
-                threeds_bridge::model::Provider::Paysafe,
+                threeds_bridge::model::Provider::PAYSAFE,
                 "nope",
             ))
             .await;

@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
-use threeds_bridge::flow::pxp::{PxpFlow, PxpFlowConfig};
 use threeds_bridge::flow::{
     AuthenticationFlow, ChallengeResult, DeviceData, Handle, MethodOutcome, Notification, Step,
 };
 use threeds_bridge::model::{AuthenticationStatus as S, NextAction, NextStep as N, TransStatus};
+use threeds_bridge::psp::pxp::flow::{PxpFlow, PxpFlowConfig};
 use threeds_bridge::request::{AuthenticationRequest, Browser, Card, Merchant, Urls};
 use threeds_bridge::sandbox::{start, RunningSandbox, SandboxOptions};
 use threeds_pxp::client::{signing_unverified as signing, Config, Environment};
@@ -69,7 +69,7 @@ async fn world(challenge_ttl: Duration) -> World {
     })
     .await
     .unwrap();
-    let flow = PxpFlow::new(flow_config(&sandbox, settings())).unwrap();
+    let flow = PxpFlow::new(flow_config(&sandbox, settings()), catalog()).unwrap();
     World {
         sandbox,
         flow,
@@ -501,13 +501,16 @@ async fn outage_then_recovery() {
 
     // The initiate times out: nothing reached the simulator; the flow says wait.
     faults.push(Fault::Timeout, 1, Some("browser-authentication".into()));
-    let short = PxpFlow::new(flow_config(
-        &w.sandbox,
-        HttpSettings {
-            timeout: Duration::from_millis(300),
-            ..settings()
-        },
-    ))
+    let short = PxpFlow::new(
+        flow_config(
+            &w.sandbox,
+            HttpSettings {
+                timeout: Duration::from_millis(300),
+                ..settings()
+            },
+        ),
+        catalog(),
+    )
     .unwrap();
     let data = DeviceData {
         browser: Some(browser()),
@@ -549,7 +552,7 @@ async fn rejected_credentials_and_requests_are_reported() {
     let w = world(Duration::from_secs(60)).await;
     let mut config = flow_config(&w.sandbox, settings());
     config.client.token_value = Secret::new("not-the-token");
-    let wrong = PxpFlow::new(config).unwrap();
+    let wrong = PxpFlow::new(config, catalog()).unwrap();
     let denied = wrong.start(&request("4444000000000014")).await;
     assert_eq!(status(&denied), (S::Error, N::Investigate));
     assert_eq!(
@@ -716,7 +719,7 @@ async fn webhook_headers_cannot_trade_characters_and_old_webhooks_are_refused() 
 
     // Ten minutes later the same webhook is stale (a replay): not trusted, re-fetched.
     let later = SystemTime::now() + Duration::from_secs(600);
-    let flow = PxpFlow::new(flow_config(&w.sandbox, settings()))
+    let flow = PxpFlow::new(flow_config(&w.sandbox, settings()), catalog())
         .unwrap()
         .with_clock(Arc::new(move || later));
     let step = flow.handle_notification(&genuine).await;
@@ -726,7 +729,7 @@ async fn webhook_headers_cannot_trade_characters_and_old_webhooks_are_refused() 
         step.normalized.explain
     );
     // A window set wider accepts it again.
-    let flow = PxpFlow::new(flow_config(&w.sandbox, settings()))
+    let flow = PxpFlow::new(flow_config(&w.sandbox, settings()), catalog())
         .unwrap()
         .with_clock(Arc::new(move || later))
         .with_webhook_max_age(Duration::from_secs(3600));
@@ -805,4 +808,9 @@ async fn webhook_ids_that_are_not_one_path_segment_are_refused() {
         }
     }
     w.sandbox.shutdown().await;
+}
+
+/// The catalog every flow of a test shares.
+fn catalog() -> std::sync::Arc<threeds_bridge::Catalog> {
+    std::sync::Arc::new(threeds_bridge::Catalog::builtin().unwrap())
 }

@@ -324,7 +324,7 @@ fn fuzz_normalize_checkout() {
     fuzz(
         "normalize_checkout",
         corpus("checkout"),
-        normalize_target(Provider::Checkout),
+        normalize_target(Provider::CHECKOUT),
     );
 }
 
@@ -333,7 +333,7 @@ fn fuzz_normalize_paysafe() {
     fuzz(
         "normalize_paysafe",
         corpus("paysafe"),
-        normalize_target(Provider::Paysafe),
+        normalize_target(Provider::PAYSAFE),
     );
 }
 
@@ -346,7 +346,7 @@ fn fuzz_normalize_mangopay() {
     fuzz(
         "normalize_mangopay",
         seeds,
-        normalize_target(Provider::Mangopay),
+        normalize_target(Provider::MANGOPAY),
     );
 }
 
@@ -360,7 +360,7 @@ fn fuzz_normalize_mangopay_hook_query() {
     fuzz(
         "normalize_mangopay_hook_query",
         seeds,
-        normalize_target(Provider::Mangopay),
+        normalize_target(Provider::MANGOPAY),
     );
 }
 
@@ -369,7 +369,7 @@ fn fuzz_normalize_pxp() {
     fuzz(
         "normalize_pxp",
         corpus("pxp"),
-        normalize_target(Provider::Pxp),
+        normalize_target(Provider::PXP),
     );
 }
 
@@ -397,10 +397,10 @@ fn translate_target(from: Provider) -> impl Fn(&str) {
         };
         // No panic. (The length of translate's messages is not checked yet: a rejected
         // request's message can quote the request at length.)
-        for &to in Provider::ALL {
+        for to in threeds_bridge::psp::providers() {
             let _ = translate(&value, from, to, &[]);
         }
-        let c = codec(from);
+        let c = codec(from).unwrap();
         if let Ok(model) = c.read(&value) {
             if let Ok(built) = c.write(&model) {
                 let _ = c.validate(&built);
@@ -413,8 +413,8 @@ fn translate_target(from: Provider) -> impl Fn(&str) {
 fn fuzz_translate_from_checkout() {
     fuzz(
         "translate_checkout",
-        requests(Provider::Checkout),
-        translate_target(Provider::Checkout),
+        requests(Provider::CHECKOUT),
+        translate_target(Provider::CHECKOUT),
     );
 }
 
@@ -422,8 +422,8 @@ fn fuzz_translate_from_checkout() {
 fn fuzz_translate_from_paysafe() {
     fuzz(
         "translate_paysafe",
-        requests(Provider::Paysafe),
-        translate_target(Provider::Paysafe),
+        requests(Provider::PAYSAFE),
+        translate_target(Provider::PAYSAFE),
     );
 }
 
@@ -431,8 +431,8 @@ fn fuzz_translate_from_paysafe() {
 fn fuzz_translate_from_mangopay() {
     fuzz(
         "translate_mangopay",
-        requests(Provider::Mangopay),
-        translate_target(Provider::Mangopay),
+        requests(Provider::MANGOPAY),
+        translate_target(Provider::MANGOPAY),
     );
 }
 
@@ -440,8 +440,8 @@ fn fuzz_translate_from_mangopay() {
 fn fuzz_translate_from_pxp() {
     fuzz(
         "translate_pxp",
-        requests(Provider::Pxp),
-        translate_target(Provider::Pxp),
+        requests(Provider::PXP),
+        translate_target(Provider::PXP),
     );
 }
 

@@ -58,7 +58,8 @@ async fn live_flows_never_print_a_secret() {
 
     let sandbox = start(SandboxOptions::default()).await.unwrap();
     let receiver = Receiver::start().await.unwrap();
-    let demos = setup::all(&sandbox, &receiver).await.unwrap();
+    let catalog = std::sync::Arc::new(threeds_bridge::Catalog::builtin().unwrap());
+    let demos = setup::all(&sandbox, &receiver, catalog).await.unwrap();
     let mut printed = String::new();
     let mut secrets = known_secrets();
     let faults = [

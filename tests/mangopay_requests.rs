@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 use threeds_bridge::model::{Network, Provider};
-use threeds_bridge::request::mangopay::MangopayCodec;
+use threeds_bridge::psp::mangopay::request::MangopayCodec;
 use threeds_bridge::request::{codec, ChallengePreference, Channel, RequestCodec};
 use threeds_bridge::translate::{compare, Dropped};
 use threeds_mangopay::DirectCardPayInRequest;
@@ -43,7 +43,7 @@ fn documented_example() -> Value {
 fn violations(mutate: impl FnOnce(&mut Value)) -> Vec<FieldViolation> {
     let mut v = documented_example();
     mutate(&mut v);
-    codec(Provider::Mangopay).validate(&v).unwrap()
+    codec(Provider::MANGOPAY).unwrap().validate(&v).unwrap()
 }
 
 fn only(v: &[FieldViolation]) -> (&str, &Problem) {
@@ -53,7 +53,7 @@ fn only(v: &[FieldViolation]) -> (&str, &Problem) {
 
 #[test]
 fn the_documented_example_parses_validates_and_renders_unchanged() {
-    let c = codec(Provider::Mangopay);
+    let c = codec(Provider::MANGOPAY).unwrap();
     assert_eq!(c.validate(&documented_example()).unwrap(), vec![]);
     let rendered = threeds_wire::with_secrets_revealed(|| c.render(&documented_example())).unwrap();
     assert_eq!(rendered, documented_example());
@@ -61,7 +61,8 @@ fn the_documented_example_parses_validates_and_renders_unchanged() {
 
 #[test]
 fn the_documented_example_reads_into_the_model() {
-    let m = codec(Provider::Mangopay)
+    let m = codec(Provider::MANGOPAY)
+        .unwrap()
         .read(&documented_example())
         .unwrap();
     assert_eq!(m.amount, Some(57842));
@@ -73,7 +74,7 @@ fn the_documented_example_reads_into_the_model() {
     let card = m.card_reference.as_ref().unwrap();
     assert_eq!(
         (card.provider, card.kind.as_str()),
-        (Provider::Mangopay, "card_id")
+        (Provider::MANGOPAY, "card_id")
     );
     assert_eq!(card.value.expose(), "card_m_iWdaSvYItChPyoia");
     assert_eq!(
@@ -103,7 +104,7 @@ fn the_documented_example_reads_into_the_model() {
 /// round-trips unchanged.
 #[test]
 fn round_trip_loses_only_what_the_model_cannot_hold() {
-    let c = codec(Provider::Mangopay);
+    let c = codec(Provider::MANGOPAY).unwrap();
     let source = documented_example();
     let rebuilt = c.write(&c.read(&source).unwrap()).unwrap();
     let dropped = compare(&source, &rebuilt);
@@ -125,7 +126,7 @@ fn round_trip_loses_only_what_the_model_cannot_hold() {
 
 #[test]
 fn legacy_and_optional_fields_are_read_and_reported_as_not_carried() {
-    let c = codec(Provider::Mangopay);
+    let c = codec(Provider::MANGOPAY).unwrap();
     let mut source = documented_example();
     source["Requested3DSVersion"] = json!("V2_1");
     source["PaymentCategory"] = json!("ECommerce");
@@ -167,7 +168,8 @@ fn legacy_and_optional_fields_are_read_and_reported_as_not_carried() {
 
 #[test]
 fn built_requests_leave_missing_required_fields_to_validation() {
-    let m = codec(Provider::Mangopay)
+    let m = codec(Provider::MANGOPAY)
+        .unwrap()
         .read(&documented_example())
         .unwrap();
     let wire = MangopayCodec::from_model(&m).unwrap();

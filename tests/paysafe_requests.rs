@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 use threeds_bridge::model::Provider;
-use threeds_bridge::request::paysafe::PaysafeCodec;
+use threeds_bridge::psp::paysafe::request::PaysafeCodec;
 use threeds_bridge::request::{
     codec, AuthenticationRequest, Card, CardReference, ChallengePreference, Channel,
     MessageCategory, PriorMethod, Purpose, RequestCodec, TransactionType,
@@ -139,7 +139,7 @@ fn the_documented_request_reads_into_the_model() {
 #[test]
 fn round_trip_keeps_everything_the_model_can_hold() {
     let original = documented();
-    let c = codec(Provider::Paysafe);
+    let c = codec(Provider::PAYSAFE).unwrap();
     let model = c.read(&original).unwrap();
     let rebuilt = c.write(&model).unwrap();
     let dropped: Vec<(String, bool)> = compare(&original, &rebuilt)
@@ -185,7 +185,7 @@ fn payment_token_round_trips_and_foreign_references_are_left_out() {
     let r = m.card_reference.as_ref().unwrap();
     assert_eq!(
         (r.provider, r.kind.as_str(), r.value.expose()),
-        (Provider::Paysafe, "payment_token", "LTEyMzYzMjQ3ODg")
+        (Provider::PAYSAFE, "payment_token", "LTEyMzYzMjQ3ODg")
     );
     let w = PaysafeCodec::from_model(&m).unwrap();
     let out = with_secrets_revealed(|| serde_json::to_value(&w).unwrap());
@@ -193,7 +193,7 @@ fn payment_token_round_trips_and_foreign_references_are_left_out() {
 
     let foreign = AuthenticationRequest {
         card_reference: Some(CardReference {
-            provider: Provider::Checkout,
+            provider: Provider::CHECKOUT,
             kind: "instrument".into(),
             value: Secret::new("src_abc"),
         }),
@@ -281,7 +281,10 @@ fn a_request_built_from_a_sparse_model_names_every_missing_required_field() {
 
 #[test]
 fn rendering_redacts_the_card_number() {
-    let rendered = codec(Provider::Paysafe).render(&documented()).unwrap();
+    let rendered = codec(Provider::PAYSAFE)
+        .unwrap()
+        .render(&documented())
+        .unwrap();
     assert_eq!(rendered["card"]["cardNum"], "411111******1111");
     let text = rendered.to_string();
     assert!(!text.contains("4111111111111111"));
@@ -540,7 +543,7 @@ fn lowercase_cellphone_is_read_and_validated() {
 fn risk_data_goes_to_checkout_and_back() {
     use threeds_bridge::translate::translate;
     let original = documented();
-    let to_checkout = translate(&original, Provider::Paysafe, Provider::Checkout, &[]).unwrap();
+    let to_checkout = translate(&original, Provider::PAYSAFE, Provider::CHECKOUT, &[]).unwrap();
     let cko = &to_checkout.request;
     let a = &cko["account_info"];
     assert_eq!(a["add_card_attempts"], 1);
@@ -593,7 +596,7 @@ fn risk_data_goes_to_checkout_and_back() {
 
     let back = with_secrets_revealed(|| {
         let revealed = to_checkout.rendered(true).unwrap();
-        translate(&revealed, Provider::Checkout, Provider::Paysafe, &[]).unwrap()
+        translate(&revealed, Provider::CHECKOUT, Provider::PAYSAFE, &[]).unwrap()
     });
     let p = &back.request;
     let u = &p["userAccountDetails"];
@@ -636,7 +639,7 @@ fn electronic_delivery_is_the_electronic_timeframe() {
     let mut v = documented();
     v.as_object_mut().unwrap().remove("shippingDetails");
     v["electronicDelivery"] = json!({"isElectronicDelivery": true, "email": "buyer@example.com"});
-    let t = threeds_bridge::translate::translate(&v, Provider::Paysafe, Provider::Checkout, &[])
+    let t = threeds_bridge::translate::translate(&v, Provider::PAYSAFE, Provider::CHECKOUT, &[])
         .unwrap();
     let r = &t.request["merchant_risk_info"];
     assert_eq!(r["delivery_timeframe"], "electronic_delivery");
@@ -654,7 +657,11 @@ fn electronic_delivery_is_the_electronic_timeframe() {
 fn an_undocumented_risk_value_is_an_error_naming_its_field() {
     let mut v = documented();
     v["orderItemDetails"]["shippingIndicator"] = json!("TELEPORT");
-    let e = codec(Provider::Paysafe).read(&v).unwrap_err().to_string();
+    let e = codec(Provider::PAYSAFE)
+        .unwrap()
+        .read(&v)
+        .unwrap_err()
+        .to_string();
     assert!(
         e.contains("orderItemDetails.shippingIndicator") && e.contains("TELEPORT"),
         "{e}"

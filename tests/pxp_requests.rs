@@ -55,7 +55,7 @@ fn not_carried(path: &str) -> Dropped {
 
 #[test]
 fn documented_examples_round_trip_except_fields_the_model_cannot_hold() {
-    let c = codec(Provider::Pxp);
+    let c = codec(Provider::PXP).unwrap();
     let model = c.read(&envelope()).unwrap();
     assert_eq!(model.amount, Some(2999));
     assert_eq!(model.currency.as_deref(), Some("EUR"));
@@ -98,7 +98,7 @@ fn documented_examples_round_trip_except_fields_the_model_cannot_hold() {
 
 #[test]
 fn integrated_pre_initiate_reads_and_drops_integrated_fields() {
-    let c = codec(Provider::Pxp);
+    let c = codec(Provider::PXP).unwrap();
     let src = json!({ "preInitiate": {
         "amount": { "transactionValue": 0.1, "currencyCode": "EUR" },
         "fingerprintCallbackUrl": "https://example-merchant.com/3ds-fingerprint-callback",
@@ -125,7 +125,7 @@ fn amount_json(minor: u64, currency: &str) -> Value {
         currency: Some(currency.into()),
         ..Default::default()
     };
-    codec(Provider::Pxp).write(&model).unwrap()["preInitiate"]["amount"].clone()
+    codec(Provider::PXP).unwrap().write(&model).unwrap()["preInitiate"]["amount"].clone()
 }
 
 #[test]
@@ -146,7 +146,7 @@ fn amounts_are_major_unit_json_numbers() {
         amount_json(1234, "KWD")["transactionValue"].to_string(),
         "1.234"
     );
-    let c = codec(Provider::Pxp);
+    let c = codec(Provider::PXP).unwrap();
     for (value, currency, minor) in [
         (json!(0.10), "EUR", 10),
         (json!(100), "JPY", 100),
@@ -159,7 +159,7 @@ fn amounts_are_major_unit_json_numbers() {
 
 #[test]
 fn too_precise_amounts_and_unknown_countries_are_value_errors() {
-    let c = codec(Provider::Pxp);
+    let c = codec(Provider::PXP).unwrap();
     let err = c
         .read(&json!({"preInitiate": {"amount": {"transactionValue": 1.5, "currencyCode": "JPY"}}}))
         .unwrap_err();
@@ -185,7 +185,7 @@ fn too_precise_amounts_and_unknown_countries_are_value_errors() {
 
 #[test]
 fn challenge_preference_uses_the_emv_codes() {
-    let c = codec(Provider::Pxp);
+    let c = codec(Provider::PXP).unwrap();
     for p in ChallengePreference::ALL {
         let model = AuthenticationRequest {
             challenge_preference: Some(*p),
@@ -202,7 +202,8 @@ fn challenge_preference_uses_the_emv_codes() {
 
 #[test]
 fn secrets_are_redacted_when_rendered() {
-    let rendered = codec(Provider::Pxp)
+    let rendered = codec(Provider::PXP)
+        .unwrap()
         .render(&envelope())
         .unwrap()
         .to_string();
@@ -212,7 +213,8 @@ fn secrets_are_redacted_when_rendered() {
 }
 
 fn violations(v: Value) -> Vec<(String, Problem)> {
-    codec(Provider::Pxp)
+    codec(Provider::PXP)
+        .unwrap()
         .validate(&v)
         .unwrap()
         .into_iter()

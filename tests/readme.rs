@@ -2,7 +2,6 @@
 //! `UPDATE_README=1 cargo test --test readme` rewrites them.
 
 use threeds_bridge::docs::{catalog_markdown, liability_markdown, replace_section};
-use threeds_bridge::model::Provider;
 use threeds_bridge::Catalog;
 
 #[test]
@@ -11,7 +10,7 @@ fn readme_tables_match_the_data() {
     let original = std::fs::read_to_string(&path).expect("README.md");
     let catalog = Catalog::builtin().expect("catalog");
     let mut doc = original.clone();
-    for &p in Provider::ALL {
+    for p in threeds_bridge::psp::providers() {
         let name = format!("catalog-{p}");
         doc = replace_section(&doc, &name, &catalog_markdown(&catalog, p))
             .unwrap_or_else(|| panic!("README lacks the {name} markers"));

@@ -58,7 +58,7 @@ fn arb_json() -> impl Strategy<Value = Value> {
 fn fixtures() -> Vec<Value> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let mut out = Vec::new();
-    for p in Provider::ALL {
+    for p in threeds_bridge::psp::providers() {
         let Ok(entries) = std::fs::read_dir(root.join(p.as_str())) else {
             continue;
         };
@@ -129,9 +129,9 @@ fn mutate(doc: &mut Value, pick: usize, replacement: Option<Value>) {
 fn run_everything(value: &Value, catalog: &Catalog) {
     let ctx = Context::new(catalog);
     let _ = normalize_value(value, None, &ctx);
-    for &p in Provider::ALL {
+    for p in threeds_bridge::psp::providers() {
         let _ = normalize_value(value, Some(p), &ctx);
-        let c = codec(p);
+        let c = codec(p).unwrap();
         if let Ok(model) = c.read(value) {
             if let Ok(built) = c.write(&model) {
                 let _ = c.validate(&built);
@@ -156,7 +156,7 @@ proptest! {
         let catalog = Catalog::builtin().expect("catalog");
         let ctx = Context::new(&catalog);
         let _ = normalize_text(&text, None, &ctx);
-        let _ = normalize_text(&text, Some(Provider::Mangopay), &ctx);
+        let _ = normalize_text(&text, Some(Provider::MANGOPAY), &ctx);
     }
 
     #[test]
@@ -189,18 +189,18 @@ fn request_documents() -> Vec<(threeds_bridge::translate::Format, Value)> {
     let pxp = read("pxp_standalone_request_docs.json");
     let pre_initiate = pxp["preInitiate"].clone();
     let model =
-        threeds_bridge::translate::translate(&paysafe, Provider::Paysafe, Provider::Paysafe, &[])
+        threeds_bridge::translate::translate(&paysafe, Provider::PAYSAFE, Provider::PAYSAFE, &[])
             .map(|t| serde_json::to_value(&t.model).expect("model JSON"))
             .expect("the blueprint translates");
     vec![
-        (Format::Psp(Provider::Checkout), checkout),
-        (Format::Psp(Provider::Paysafe), paysafe),
+        (Format::Psp(Provider::CHECKOUT), checkout),
+        (Format::Psp(Provider::PAYSAFE), paysafe),
         (
-            Format::Psp(Provider::Mangopay),
+            Format::Psp(Provider::MANGOPAY),
             read("mangopay_direct_payin_request_docs.json"),
         ),
-        (Format::Psp(Provider::Pxp), pxp),
-        (Format::Psp(Provider::Pxp), pre_initiate),
+        (Format::Psp(Provider::PXP), pxp),
+        (Format::Psp(Provider::PXP), pre_initiate),
         (Format::Model, model),
     ]
 }
@@ -232,9 +232,9 @@ proptest! {
         words in prop::collection::vec("[+]?(\\PC|[éß€😀]){0,6}", 1..24),
     ) {
         use threeds_bridge::translate::{translate_formats, Format};
-        let targets = Provider::ALL
-            .iter()
-            .map(|p| Format::Psp(*p))
+        let targets = threeds_bridge::psp::providers()
+            .into_iter()
+            .map(Format::Psp)
             .chain(std::iter::once(Format::Model));
         let targets: Vec<Format> = targets.collect();
         for (from, mut doc) in request_documents() {
@@ -260,8 +260,8 @@ fn translate_refuses_a_value_nested_ten_thousand_levels_deep() {
         map.insert("source".to_owned(), deep);
         deep = Value::Object(map);
     }
-    for &from in Provider::ALL {
-        for &to in Provider::ALL {
+    for from in threeds_bridge::psp::providers() {
+        for to in threeds_bridge::psp::providers() {
             assert_eq!(
                 translate(&deep, from, to, &[]).unwrap_err(),
                 TranslateError::TooDeep
@@ -305,7 +305,7 @@ fn values_nested_beyond_the_limit_are_refused_without_overflowing_the_stack() {
         let mut doc = json!({"authenticationId": "a", "state": "AuthenticationSuccessful",
                              "eventCategory": "Authentication"});
         doc["eventData"] = nested(depth);
-        for provider in [None, Some(Provider::Pxp), Some(Provider::Checkout)] {
+        for provider in [None, Some(Provider::PXP), Some(Provider::CHECKOUT)] {
             let err = normalize_value(&doc, provider, &ctx).expect_err("too deep");
             assert_eq!(
                 err.to_string(),

@@ -35,7 +35,14 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                 return 1;
             }
         };
-        let demos = match setup::all(&sandbox, &receiver).await {
+        let catalog = match crate::Catalog::builtin() {
+            Ok(c) => std::sync::Arc::new(c),
+            Err(e) => {
+                let _ = writeln!(err, "error: built-in catalog: {e}");
+                return 1;
+            }
+        };
+        let demos = match setup::all(&sandbox, &receiver, catalog).await {
             Ok(d) => d,
             Err(e) => {
                 let _ = writeln!(err, "error: {e}");

@@ -339,7 +339,7 @@ fn read_bounded_line(
 
 fn is_document_line(line: &str) -> bool {
     serde_json::from_str::<IgnoredAny>(line).is_ok()
-        || crate::adapters::mangopay::looks_like_hook_query(line)
+        || crate::psp::mangopay::normalize::looks_like_hook_query(line)
 }
 
 #[cfg(test)]

@@ -128,6 +128,6 @@ fn facts(args: &Args) -> Result<LiabilityFacts, String> {
         category,
         challenge_indicator: args.challenge_indicator.clone(),
         challenged: args.challenged,
-        authenticated_on: Some(args.as_of.unwrap_or_else(crate::adapters::today)),
+        authenticated_on: Some(args.as_of.unwrap_or_else(crate::normalize::today)),
     })
 }

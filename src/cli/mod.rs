@@ -19,8 +19,7 @@ mod summary;
 mod translate;
 
 use crate::model::Provider;
-use clap::builder::PossibleValue;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use std::fmt::Display;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -118,16 +117,16 @@ fn runtime(err: &mut dyn std::io::Write) -> Option<tokio::runtime::Runtime> {
     }
 }
 
-/// `--provider`, `--from`, `--to`: clap lists the values in `--help` and rejects others
+/// `--provider`: a registered PSP's id. clap lists the ids in `--help` and rejects others
 /// with a usage error.
-impl ValueEnum for Provider {
-    fn value_variants<'a>() -> &'a [Self] {
-        Provider::ALL
-    }
-
-    fn to_possible_value(&self) -> Option<PossibleValue> {
-        Some(PossibleValue::new(self.as_str()))
-    }
+fn provider_parser() -> impl clap::builder::TypedValueParser<Value = Provider> {
+    use clap::builder::{PossibleValue, TypedValueParser};
+    let ids = crate::psp::all()
+        .into_iter()
+        .map(|psp| PossibleValue::new(psp.id().as_str()).help(psp.name()));
+    clap::builder::PossibleValuesParser::new(ids)
+        .map(|id| crate::psp::find(&id).map(|psp| psp.id()))
+        .try_map(|found| found.ok_or("not a registered PSP"))
 }
 
 /// `--max-line-bytes`: a positive number of bytes.

@@ -2,11 +2,11 @@
 
 use super::input::{for_each_document, Document, Item, DEFAULT_MAX_LINE_BYTES};
 use super::{diagnostic, exit};
-use crate::adapters::{
-    detect, matches, normalize_text, normalize_value, Context, NormalizeError, Normalized,
-};
 use crate::catalog::Catalog;
 use crate::model::Provider;
+use crate::normalize::{
+    detect, matches, normalize_text, normalize_value, Context, NormalizeError, Normalized,
+};
 use crate::output::{render, Options};
 use std::io::Write;
 use std::path::PathBuf;
@@ -15,7 +15,7 @@ use std::path::PathBuf;
 pub struct Args {
     /// The PSP the documents come from; detected from each document's shape when absent.
     /// A document that is not this PSP's is an error (exit 1), not normalized as if it were.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = super::provider_parser())]
     provider: Option<Provider>,
     /// Add an `explain` object: the mapping rule, catalog row and liability rule used.
     #[arg(long)]

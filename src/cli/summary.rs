@@ -1,9 +1,8 @@
 //! `threeds-bridge summary`: the README's main job. Normalizes every bundled fixture and
 //! prints a table a person can read, then counts per status.
 
-use crate::adapters::{normalize_text, Context};
 use crate::catalog::Catalog;
-use crate::model::Provider;
+use crate::normalize::{normalize_text, Context};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -35,7 +34,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let ctx = Context::new(&catalog);
     let mut rows = Vec::new();
     let mut bad = false;
-    for &provider in Provider::ALL {
+    for provider in crate::psp::providers() {
         let dir = args.dir.join(provider.as_str());
         for path in fixture_files(&dir) {
             let file = path

@@ -2,44 +2,33 @@
 
 use super::input::{for_each_document, DEFAULT_MAX_LINE_BYTES};
 use super::{diagnostic, exit};
-use crate::model::Provider;
 use crate::translate::{translate_formats, Format, Translation};
-use clap::ValueEnum;
 use std::io::Write;
 use std::path::PathBuf;
 
-/// `--from` / `--to`: a PSP, or the normalized request model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Side {
-    Checkout,
-    Paysafe,
-    Mangopay,
-    Pxp,
-    /// The normalized request (the body of the service's `POST /v1/authentications`).
-    Model,
-}
-
-impl From<Side> for Format {
-    fn from(s: Side) -> Self {
-        match s {
-            Side::Checkout => Format::Psp(Provider::Checkout),
-            Side::Paysafe => Format::Psp(Provider::Paysafe),
-            Side::Mangopay => Format::Psp(Provider::Mangopay),
-            Side::Pxp => Format::Psp(Provider::Pxp),
-            Side::Model => Format::Model,
-        }
-    }
+/// `--from` / `--to`: a registered PSP's id, or `model` (the normalized request, the body
+/// of the service's `POST /v1/authentications`).
+fn side_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::{PossibleValue, TypedValueParser};
+    let names = crate::psp::all()
+        .into_iter()
+        .map(|psp| PossibleValue::new(psp.id().as_str()).help(psp.name()))
+        .chain([PossibleValue::new("model").help(
+            "The normalized request (the body of the service's `POST /v1/authentications`)",
+        )]);
+    clap::builder::PossibleValuesParser::new(names)
+        .map(|name| crate::psp::find(&name).map_or(Format::Model, |psp| Format::Psp(psp.id())))
 }
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Whose request the input is. `pxp` takes PXP's pre-initiate body, or
     /// `{"preInitiate": ..., "browserAuthentication": ...}` for both calls.
-    #[arg(long, value_enum)]
-    from: Side,
+    #[arg(long, value_parser = side_parser())]
+    from: Format,
     /// Whose request to build.
-    #[arg(long, value_enum)]
-    to: Side,
+    #[arg(long, value_parser = side_parser())]
+    to: Format,
     /// Exit 3 when a field could not be carried over or the target request is incomplete.
     #[arg(long)]
     strict: bool,
@@ -113,12 +102,12 @@ fn translate_one(
         Ok(v) => v,
         Err(e) => {
             let at = format!("{name}:{}", line + e.line() - 1);
-            let message = format!("not JSON: {}", crate::adapters::scrub(&e.to_string()));
+            let message = format!("not JSON: {}", crate::normalize::scrub(&e.to_string()));
             diagnostic(err, "error", &at, &message);
             return exit::BAD_INPUT;
         }
     };
-    let (from, to) = (Format::from(args.from), Format::from(args.to));
+    let (from, to) = (args.from, args.to);
     let t = match translate_formats(&value, from, to, &args.sets) {
         Ok(t) => t,
         Err(e) => {

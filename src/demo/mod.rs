@@ -10,11 +10,28 @@ pub mod merchant;
 pub mod setup;
 pub mod table;
 
-use crate::adapters::Normalized;
 use crate::flow::{AuthenticationFlow, ChallengeResult, DeviceData, MethodOutcome, Step};
 use crate::model::NextAction;
+use crate::normalize::Normalized;
 use crate::request::AuthenticationRequest;
 use browser::{Browser, CardholderAction};
+
+/// Why a PSP's demo could not be set up.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{provider} demo: {}", threeds_wire::bounded(.message))]
+pub struct DemoError {
+    pub provider: crate::model::Provider,
+    pub message: String,
+}
+
+impl DemoError {
+    pub fn new(provider: crate::model::Provider, why: impl std::fmt::Display) -> Self {
+        DemoError {
+            provider,
+            message: why.to_string(),
+        }
+    }
+}
 
 /// One authentication to run.
 #[derive(Debug, Clone)]

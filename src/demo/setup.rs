@@ -1,4 +1,5 @@
-//! The demo's PSPs: each flow configured for the in-process sandbox, with its scenarios.
+//! What every PSP's demo shares: the merchant's request, the sandbox account, and the
+//! loop over the registry. Each PSP's scenarios are in its folder (`src/psp/<name>/live.rs`).
 //!
 //! The cards and passwords are the simulators' documented test values (see
 //! `docs/live/<psp>.md`); the merchant URLs point at `merchant.example`, where the demo's
@@ -6,15 +7,18 @@
 
 use super::browser::CardholderAction;
 use super::merchant::Receiver;
+use super::DemoError;
 use super::Scenario;
-use crate::flow::pxp::{PxpFlow, PxpFlowConfig};
-use crate::flow::AuthenticationFlow;
+use crate::catalog::Catalog;
+use crate::flow::{Account, AuthenticationFlow};
 use crate::model::Provider;
+use crate::psp::Psp;
 use crate::request::{
     Address, AuthenticationRequest, Browser, Card, Cardholder, Channel, Merchant, MessageCategory,
     Purpose, Urls,
 };
 use crate::sandbox::RunningSandbox;
+use std::sync::Arc;
 use std::time::Duration;
 use threeds_wire::http::HttpSettings;
 use threeds_wire::{CardNumber, Secret};
@@ -102,14 +106,14 @@ pub fn request(pan: &str, amount: u64, currency: &str) -> AuthenticationRequest 
     }
 }
 
-fn cardholder(password: &str, button: &str) -> Option<CardholderAction> {
+pub fn cardholder(password: &str, button: &str) -> Option<CardholderAction> {
     Some(CardholderAction {
         password: password.into(),
         button: button.into(),
     })
 }
 
-fn scenario(
+pub fn scenario(
     name: &'static str,
     request: AuthenticationRequest,
     who: Option<CardholderAction>,
@@ -121,200 +125,50 @@ fn scenario(
     }
 }
 
-/// PXP through its simulator.
-pub fn pxp(sandbox: &RunningSandbox) -> Result<Demo, String> {
-    use threeds_pxp::client::{Config, Environment};
-    use threeds_pxp::sandbox as sim;
-    let flow = PxpFlow::new(PxpFlowConfig {
-        client: Config {
-            environment: Environment::Custom(format!("{}/api/v1", sandbox.base("pxp"))),
-            client_id: sim::CLIENT_ID.into(),
-            token_id: sim::TOKEN_ID.into(),
-            token_value: Secret::new(sim::TOKEN_VALUE),
-            http: http(),
-        },
-        merchant_group: sim::MERCHANT_GROUP.into(),
-        acquirer_profile_id: sim::ACQUIRER_PROFILE_ID.into(),
-        acquirer_merchant_id: Some("DEMO_MERCHANT_001".into()),
-        challenge_window_size: Some(3),
-        webhook_key: Some(Secret::new(sim::WEBHOOK_HMAC_KEY)),
-    })
-    .map_err(|e| e.to_string())?;
-    let pass = sim::CHALLENGE_PASSWORD;
-    Ok(Demo {
-        provider: Provider::Pxp,
-        flow: Box::new(flow),
-        scenarios: vec![
-            scenario(
-                "frictionless",
-                request("4444000000000014", 2999, "EUR"),
-                None,
-            ),
-            scenario(
-                "challenge passed",
-                request("4444000000000063", 2999, "EUR"),
-                cardholder(pass, "submit"),
-            ),
-            scenario(
-                "challenge failed",
-                request("4444000000000063", 2999, "EUR"),
-                cardholder("wrong-password", "submit"),
-            ),
-            scenario(
-                "frictionless failure",
-                request("4444000000000030", 2999, "EUR"),
-                None,
-            ),
-        ],
-    })
+/// The account `psp`'s simulator answers to in `sandbox`, with the demo's HTTP settings.
+pub fn sandbox_account(psp: &dyn Psp, sandbox: &RunningSandbox) -> Result<Account, DemoError> {
+    let mut account = psp
+        .live()
+        .and_then(|live| live.sandbox_account(&sandbox.base(psp.id().as_str())))
+        .ok_or_else(|| DemoError::new(psp.id(), "has no sandbox account"))?;
+    account.http = http();
+    Ok(account)
 }
 
-/// Paysafe through its simulator. Each request first gets a `deviceFingerprintingId` the
-/// way Paysafe's JS SDK `start()` does in the browser (`POST /threedsecure/v2/jwt`).
-pub async fn paysafe(sandbox: &RunningSandbox) -> Result<Demo, String> {
-    use crate::flow::paysafe::PaysafeFlow;
-    use threeds_paysafe::client::{Client, Config, Environment};
-    use threeds_paysafe::sandbox as sim;
-    use threeds_paysafe::sdk::{JwtCard, JwtRequest, JwtResponse, SdkInfo};
-    use threeds_paysafe::SdkType;
-    let mut config = Config::new(
-        sim::API_KEY_USER,
-        sim::API_KEY_PASSWORD,
-        sim::ACCOUNT_ID,
-        Environment::Custom(sandbox.base("paysafe")),
-    );
-    config.http = http();
-    let client = Client::new(config).map_err(|e| e.to_string())?;
-    let catalog = crate::Catalog::builtin().map_err(|e| e.to_string())?;
-    let flow = PaysafeFlow::new(client, std::sync::Arc::new(catalog));
-    let mut scenarios = vec![
-        scenario(
-            "frictionless",
-            request("4000000000002701", 1000, "EUR"),
-            None,
-        ),
-        scenario(
-            "challenge passed",
-            request("4000000000002503", 1000, "EUR"),
-            cardholder(sim::OTP, "submit"),
-        ),
-        scenario(
-            "challenge failed",
-            request("4000000000002370", 1000, "EUR"),
-            cardholder(sim::OTP, "submit"),
-        ),
-        scenario(
-            "frictionless failure",
-            request("4000000000002925", 1000, "EUR"),
-            None,
-        ),
-    ];
-    for s in &mut scenarios {
-        let bin = s
-            .request
-            .card
-            .as_ref()
-            .and_then(|c| c.number.as_ref())
-            .and_then(|n| n.bin())
-            .map(str::to_owned);
-        let answer = flow
-            .client()
-            .jwt(&JwtRequest {
-                account_id: Some(sim::ACCOUNT_ID.into()),
-                card: Some(JwtCard { card_bin: bin }),
-                sdk: Some(SdkInfo {
-                    sdk_type: Some(SdkType::Browser),
-                    version: Some("1.0.0".into()),
-                }),
-            })
-            .await
-            .map_err(|e| e.to_string())?;
-        let body: JwtResponse = serde_json::from_slice(&answer.body)
-            .ok()
-            .filter(|_| answer.is_success())
-            .ok_or_else(|| format!("paysafe.jwt: HTTP {} without a JWT answer", answer.status))?;
-        s.request.device_session_id = body.device_fingerprinting_id;
+impl Demo {
+    /// `scenarios` through `psp`'s flow over its sandbox account.
+    pub fn for_sandbox(
+        psp: &dyn Psp,
+        sandbox: &RunningSandbox,
+        catalog: Arc<Catalog>,
+        scenarios: Vec<Scenario>,
+    ) -> Result<Demo, DemoError> {
+        let account = sandbox_account(psp, sandbox)?;
+        let flow = psp
+            .live()
+            .ok_or_else(|| DemoError::new(psp.id(), "has no live flow"))?
+            .flow(&account, catalog)
+            .map_err(|e| DemoError::new(psp.id(), e))?;
+        Ok(Demo {
+            provider: psp.id(),
+            flow,
+            scenarios,
+        })
     }
-    Ok(Demo {
-        provider: Provider::Paysafe,
-        flow: Box::new(flow),
-        scenarios,
-    })
 }
 
-/// Checkout through its simulator. The complete callback goes to the demo's receiver:
-/// Checkout fails `complete` when the callback URL does not answer 2xx.
-pub fn checkout(sandbox: &RunningSandbox, receiver: &Receiver) -> Result<Demo, String> {
-    use crate::flow::checkout::{CheckoutFlow, CheckoutSettings};
-    use threeds_checkout::sandbox as sim;
-    let flow = CheckoutFlow::local_sandbox(
-        &sandbox.base("checkout"),
-        http(),
-        CheckoutSettings::default(),
-    )
-    .map_err(|e| e.to_string())?;
-    let with_callback = |pan: &str| {
-        let mut r = request(pan, 6540, "GBP");
-        r.urls.callback_url = Some(receiver.url("/checkout/callback"));
-        r
-    };
-    let pass = sim::CHALLENGE_PASSWORD;
-    Ok(Demo {
-        provider: Provider::Checkout,
-        flow: Box::new(flow),
-        scenarios: vec![
-            scenario("frictionless", with_callback("4485040371536584"), None),
-            scenario(
-                "challenge passed",
-                with_callback("4242424242424242"),
-                cardholder(pass, "submit"),
-            ),
-            scenario(
-                "challenge failed",
-                with_callback("4243754271700719"),
-                cardholder(pass, "submit"),
-            ),
-            scenario(
-                "frictionless failure",
-                with_callback("4539628347117863"),
-                None,
-            ),
-        ],
-    })
-}
-
-/// Mangopay through its simulator: a card registration, then the pay-in. Its challenge
-/// page has no password; the cardholder presses `authenticate` or a refusal.
-pub fn mangopay(sandbox: &RunningSandbox) -> Result<Demo, String> {
-    use crate::flow::mangopay::MangopayFlow;
-    let flow = MangopayFlow::local_sandbox(&sandbox.base("mangopay"), http())
-        .map_err(|e| e.to_string())?;
-    let eur = |pan: &str| request(pan, 1000, "EUR");
-    Ok(Demo {
-        provider: Provider::Mangopay,
-        flow: Box::new(flow),
-        scenarios: vec![
-            scenario("frictionless", eur("4970107111111119"), None),
-            scenario(
-                "challenge passed",
-                eur("4970105181818183"),
-                cardholder("", "authenticate"),
-            ),
-            scenario(
-                "challenge failed",
-                eur("4970105181818183"),
-                cardholder("", "no"),
-            ),
-        ],
-    })
-}
-
-/// Every PSP's demo.
-pub async fn all(sandbox: &RunningSandbox, receiver: &Receiver) -> Result<Vec<Demo>, String> {
-    Ok(vec![
-        checkout(sandbox, receiver)?,
-        paysafe(sandbox).await?,
-        mangopay(sandbox)?,
-        pxp(sandbox)?,
-    ])
+/// Every registered PSP's demo, in registry order; PSPs without one are left out.
+pub async fn all(
+    sandbox: &RunningSandbox,
+    receiver: &Receiver,
+    catalog: Arc<Catalog>,
+) -> Result<Vec<Demo>, DemoError> {
+    let mut demos = Vec::new();
+    for psp in crate::psp::all() {
+        let Some(live) = psp.live() else { continue };
+        if let Some(demo) = live.demo(sandbox, receiver, catalog.clone()).await {
+            demos.push(demo?);
+        }
+    }
+    Ok(demos)
 }

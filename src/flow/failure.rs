@@ -34,8 +34,8 @@
 //! state when that can be read, and otherwise as [`unconfirmed`] (`wait`): the request was
 //! valid, so it is never `fix_request`.
 
-use crate::adapters::{normalize_value, scrub, Context, Draft, Normalized};
 use crate::model::{AuthenticationStatus, DocumentKind, NextStep, Provider, Retry};
+use crate::normalize::{normalize_value, scrub, Context, Draft, Normalized};
 use threeds_wire::http::{Response, TransportError};
 
 /// Where in the flow the failed call was.
@@ -302,7 +302,7 @@ mod tests {
             attempts: 1,
         };
         let a = transport(
-            Provider::Checkout,
+            Provider::CHECKOUT,
             Stage::Start { moves_money: false },
             &not_sent,
         );
@@ -311,13 +311,13 @@ mod tests {
         assert_eq!(a.authentication.retry, Some(Retry::OtherPsp));
         // A call that may have charged the card is resolved, never retried anywhere.
         let b = transport(
-            Provider::Mangopay,
+            Provider::MANGOPAY,
             Stage::Start { moves_money: true },
             &timed_out,
         );
         assert_eq!(b.authentication.next_step, NextStep::Investigate);
         assert_eq!(b.authentication.retry, None);
-        let c = transport(Provider::Mangopay, Stage::Later, &timed_out);
+        let c = transport(Provider::MANGOPAY, Stage::Later, &timed_out);
         assert_eq!(c.authentication.next_step, NextStep::Wait);
         assert_eq!(c.authentication.retry, None);
         assert_eq!(c.authentication.liability_shift, None);
@@ -338,7 +338,7 @@ mod tests {
         ];
         for (status, next, retry) in cases {
             let n = http_error(
-                Provider::Checkout,
+                Provider::CHECKOUT,
                 start,
                 "checkout.create_session",
                 &response(status, ""),
@@ -354,7 +354,7 @@ mod tests {
         }
         // The same 5xx on a later call: the authentication lives on, nothing to retry.
         let n = http_error(
-            Provider::Checkout,
+            Provider::CHECKOUT,
             Stage::Later,
             "checkout.get_session",
             &response(502, ""),
@@ -372,7 +372,7 @@ mod tests {
         let ctx = Context::new(&catalog);
         let body = r#"{"request_id":"r1","error_type":"unprocessable_entity","error_codes":["amount_invalid"]}"#;
         let n = http_error(
-            Provider::Checkout,
+            Provider::CHECKOUT,
             Stage::Start { moves_money: false },
             "checkout.create_session",
             &response(422, body),
@@ -388,7 +388,7 @@ mod tests {
         let catalog = Catalog::builtin().unwrap();
         let ctx = Context::new(&catalog);
         let n = answered(
-            Provider::Paysafe,
+            Provider::PAYSAFE,
             Stage::Later,
             "paysafe.get_authentication",
             &response(200, "{\"id\": \"tru"),

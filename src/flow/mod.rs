@@ -21,14 +21,13 @@
 //! The handle is plain data (serializable), so a merchant can keep it in a session store
 //! between the browser's round trips; it holds no card data.
 
-pub mod checkout;
+mod account;
 pub mod failure;
-pub mod mangopay;
-pub mod paysafe;
-pub mod pxp;
 
-use crate::adapters::Normalized;
+pub use account::{Account, AccountError};
+
 use crate::model::Provider;
+use crate::normalize::Normalized;
 use crate::request::{AuthenticationRequest, Browser};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};

@@ -379,7 +379,7 @@ fn matches(r: &RuleRow, f: &LiabilityFacts) -> bool {
         .is_none_or(|want| want == f.applied_exemption().is_some());
     let on = f
         .authenticated_on
-        .map_or_else(|| ymd(crate::adapters::today()), ymd);
+        .map_or_else(|| ymd(crate::normalize::today()), ymd);
     let in_force = r.from.is_none_or(|from| on >= from) && r.until.is_none_or(|until| on < until);
     in_force
         && network_ok

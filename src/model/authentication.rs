@@ -120,7 +120,7 @@ mod tests {
 
     #[test]
     fn serializes_in_contract_order_with_the_cavv_redacted() {
-        let mut a = Authentication::new(Provider::Checkout, DocumentKind::Authentication);
+        let mut a = Authentication::new(Provider::CHECKOUT, DocumentKind::Authentication);
         a.authentication_value = Some(Secret::new("AAABAVIREQAAAAAAAAAAAAAAAAA="));
         a.next_action = Some(NextAction::Redirect {
             url: "https://acs".into(),

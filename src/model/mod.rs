@@ -12,8 +12,8 @@ mod status;
 pub mod timestamp;
 
 pub use authentication::{Authentication, DocumentKind, NextAction, Raw};
-pub use provider::{Provider, UnknownProvider};
 pub use emv::{Eci, Network, TransStatus};
 pub use money::{currency_exponent, major_to_minor, minor_to_major, Money, MoneyError};
+pub use provider::{Provider, UnknownProvider};
 pub use status::{AuthenticationStatus, NextStep, Retry, UnknownWord};
 pub use timestamp::date_of;

@@ -6,11 +6,6 @@
 //! [`Draft::finish`], which computes liability shift with the one rule engine and records what
 //! decided each field for `--explain`.
 
-pub mod checkout;
-pub mod mangopay;
-pub mod paysafe;
-pub mod pxp;
-
 use crate::catalog::{Catalog, Entry};
 use crate::liability::{self, LiabilityFacts};
 use crate::model::{
@@ -473,10 +468,10 @@ use threeds_wire::{bounded, excerpt};
 
 /// Picks the PSP whose documents `value` looks like.
 pub fn detect(value: &Value) -> Result<Provider, NormalizeError> {
-    let candidates: Vec<Provider> = Provider::ALL
-        .iter()
-        .copied()
-        .filter(|p| matches(*p, value))
+    let candidates: Vec<Provider> = crate::psp::all()
+        .into_iter()
+        .filter(|psp| psp.matches(value))
+        .map(|psp| psp.id())
         .collect();
     match candidates.as_slice() {
         [one] => Ok(*one),
@@ -496,12 +491,7 @@ pub fn detect(value: &Value) -> Result<Provider, NormalizeError> {
 /// Whether `value` has the shape of one of `provider`'s documents (`normalize --provider`
 /// refuses a document that does not).
 pub fn matches(provider: Provider, value: &Value) -> bool {
-    match provider {
-        Provider::Checkout => checkout::matches(value),
-        Provider::Paysafe => paysafe::matches(value),
-        Provider::Mangopay => mangopay::matches(value),
-        Provider::Pxp => pxp::matches(value),
-    }
+    crate::psp::get(provider).is_some_and(|psp| psp.matches(value))
 }
 
 fn describe(value: &Value) -> String {
@@ -562,16 +552,20 @@ fn normalize_checked(
         Some(p) => p,
         None => detect(doc.peek)?,
     };
-    match provider {
-        Provider::Checkout => checkout::normalize(doc, ctx),
-        Provider::Paysafe => paysafe::normalize(doc, ctx),
-        Provider::Mangopay => mangopay::normalize(doc, ctx),
-        Provider::Pxp => pxp::normalize(doc, ctx),
-    }
+    psp(provider)?.normalize(doc, ctx)
 }
 
-/// Normalizes one document's text: JSON, or a Mangopay hook query string
-/// (`EventType=...&RessourceId=...&Date=...`), which Mangopay delivers as a GET.
+/// The registered PSP for `provider`.
+fn psp(provider: Provider) -> Result<&'static dyn crate::psp::Psp, NormalizeError> {
+    crate::psp::get(provider).ok_or_else(|| NormalizeError::Unsupported {
+        provider,
+        message: "no PSP with this id is registered".to_owned(),
+    })
+}
+
+/// Normalizes one document's text: JSON, or a document a PSP sends in another form (a
+/// Mangopay hook's query string `EventType=...&RessourceId=...&Date=...`, which Mangopay
+/// delivers as a GET: see [`crate::psp::Psp::normalize_text`]).
 pub fn normalize_text(
     text: &str,
     provider: Option<Provider>,
@@ -588,10 +582,15 @@ pub fn normalize_text(
             ctx,
         ),
         Err(e) => {
-            if matches!(provider, None | Some(Provider::Mangopay))
-                && mangopay::looks_like_hook_query(text)
+            let candidates = match provider {
+                Some(p) => vec![psp(p)?],
+                None => crate::psp::all(),
+            };
+            if let Some(normalized) = candidates
+                .into_iter()
+                .find_map(|psp| psp.normalize_text(text, ctx))
             {
-                return mangopay::normalize_hook_query(text, ctx);
+                return normalized;
             }
             Err(NormalizeError::NotJson {
                 line: e.line(),
@@ -785,7 +784,7 @@ mod tests {
         let ctx = Context::new(&catalog);
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
         let mut checked = 0;
-        for provider in Provider::ALL {
+        for provider in crate::psp::providers() {
             let dir = root.join(provider.as_str());
             for entry in std::fs::read_dir(&dir).expect("fixtures") {
                 let path = entry.expect("entry").path();
@@ -803,7 +802,7 @@ mod tests {
                 // longer looks like the provider's.
                 for doc in std::iter::once(value.clone()).chain(mutations(&value)) {
                     let text = doc.to_string();
-                    let (from_text, from_value) = both_ways(&text, Some(*provider), &ctx);
+                    let (from_text, from_value) = both_ways(&text, Some(provider), &ctx);
                     assert_eq!(from_text, from_value, "{name}: {text}");
                     checked += 1;
                 }

@@ -9,13 +9,8 @@
 //! Units: `amount` is always in minor units. Codecs convert to what their PSP wants (PXP:
 //! major-unit decimal) and to its types (Checkout: browser numbers as strings).
 
-pub mod checkout;
-pub mod mangopay;
-pub mod paysafe;
-pub mod pxp;
-
-use crate::adapters::{parse_as, NormalizeError};
 use crate::model::{Network, Provider};
+use crate::normalize::{parse_as, NormalizeError};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -414,6 +409,9 @@ pub enum RequestError {
         /// `; it looks like a paysafe request` when another codec recognizes it.
         hint: String,
     },
+    /// A [`Provider`] built by hand that no registered PSP has.
+    #[error("{0}: no PSP with this id is registered")]
+    Unregistered(Provider),
     /// The normalized request model itself (`--from model`) could not be read.
     #[error("model: at {path}: {message}")]
     Model { path: String, message: String },
@@ -484,7 +482,21 @@ pub trait DynCodec {
     fn render(&self, value: &Value) -> Result<Value, RequestError>;
 }
 
-struct Codec<C>(std::marker::PhantomData<C>);
+/// A [`RequestCodec`] as the registry holds it: `static CODEC: Codec<MyCodec> = Codec::new();`
+/// in the PSP's folder, returned by [`crate::psp::Psp::codec`].
+pub struct Codec<C>(std::marker::PhantomData<fn() -> C>);
+
+impl<C> Codec<C> {
+    pub const fn new() -> Self {
+        Codec(std::marker::PhantomData)
+    }
+}
+
+impl<C> Default for Codec<C> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 impl<C: RequestCodec> DynCodec for Codec<C> {
     fn provider(&self) -> Provider {
@@ -503,10 +515,11 @@ impl<C: RequestCodec> DynCodec for Codec<C> {
         if self.recognizes(value) {
             return Ok(());
         }
-        let hint = Provider::ALL
-            .iter()
-            .find(|p| **p != C::PROVIDER && codec(**p).recognizes(value))
-            .map(|p| format!("; it looks like a {p} request"))
+        let hint = crate::psp::all()
+            .into_iter()
+            .filter(|psp| psp.id() != C::PROVIDER)
+            .find(|psp| psp.codec().recognizes(value))
+            .map(|psp| format!("; it looks like a {} request", psp.id()))
             .unwrap_or_default();
         Err(RequestError::NotARequest {
             document: C::DOCUMENT,
@@ -530,7 +543,7 @@ impl<C: RequestCodec> DynCodec for Codec<C> {
         with_secrets_revealed(|| serde_json::to_value(&wire)).map_err(|e| RequestError::Value {
             provider: C::PROVIDER,
             path: String::new(),
-            message: crate::adapters::scrub(&e.to_string()),
+            message: crate::normalize::scrub(&e.to_string()),
         })
     }
 
@@ -544,7 +557,7 @@ impl<C: RequestCodec> DynCodec for Codec<C> {
         serde_json::to_value(&wire).map_err(|e| RequestError::Value {
             provider: C::PROVIDER,
             path: String::new(),
-            message: crate::adapters::scrub(&e.to_string()),
+            message: crate::normalize::scrub(&e.to_string()),
         })
     }
 }
@@ -598,7 +611,7 @@ impl ModelCodec {
         }
         serde_path_to_error::deserialize(value).map_err(|e| RequestError::Model {
             path: e.path().to_string(),
-            message: crate::adapters::scrub(&e.into_inner().to_string()),
+            message: crate::normalize::scrub(&e.into_inner().to_string()),
         })
     }
 
@@ -606,17 +619,14 @@ impl ModelCodec {
     pub fn write(request: &AuthenticationRequest) -> Result<Value, RequestError> {
         serde_json::to_value(request).map_err(|e| RequestError::Model {
             path: String::new(),
-            message: crate::adapters::scrub(&e.to_string()),
+            message: crate::normalize::scrub(&e.to_string()),
         })
     }
 }
 
-/// The codec for `provider`.
-pub fn codec(provider: Provider) -> &'static dyn DynCodec {
-    match provider {
-        Provider::Checkout => &Codec::<checkout::CheckoutCodec>(std::marker::PhantomData),
-        Provider::Paysafe => &Codec::<paysafe::PaysafeCodec>(std::marker::PhantomData),
-        Provider::Mangopay => &Codec::<mangopay::MangopayCodec>(std::marker::PhantomData),
-        Provider::Pxp => &Codec::<pxp::PxpCodec>(std::marker::PhantomData),
-    }
+/// The request codec of `provider`; an error only for a provider nobody registered.
+pub fn codec(provider: Provider) -> Result<&'static dyn DynCodec, RequestError> {
+    crate::psp::get(provider)
+        .map(|psp| psp.codec())
+        .ok_or(RequestError::Unregistered(provider))
 }

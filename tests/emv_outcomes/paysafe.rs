@@ -9,7 +9,7 @@
 
 use super::{Built, Outcome};
 use serde_json::{json, Value};
-use threeds_bridge::adapters::paysafe::STATUS_REASON_EMV_CODES;
+use threeds_bridge::psp::paysafe::normalize::STATUS_REASON_EMV_CODES;
 
 const FRICTIONLESS_Y: &str =
     include_str!("../../fixtures/paysafe/auth_frictionless_y_blueprint.json");

@@ -41,19 +41,20 @@
 //!   callback has no documented signature in `sessions@{id}@complete.yaml`), is never trusted: only its `session_id` is
 //!   read and the session is fetched with OAuth.
 
-use super::failure::{self, Stage};
-use super::{
+use crate::flow::failure::{self, Stage};
+use crate::flow::{
     AuthenticationFlow, ChallengeResult, DeviceData, Handle, MethodOutcome, Notification, Step,
 };
-use crate::adapters::{normalize_value, Context, Draft, Normalized};
 use crate::model::{AuthenticationStatus, DocumentKind, NextAction, NextStep, Provider};
-use crate::request::checkout::CheckoutCodec;
+use crate::normalize::{normalize_value, Context, Draft, Normalized};
+use crate::psp::checkout::request::CheckoutCodec;
 use crate::request::{AuthenticationRequest, RequestCodec};
 use crate::Catalog;
 use async_trait::async_trait;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine;
 use serde_json::{json, Value};
+use std::sync::Arc;
 use std::time::Duration;
 use threeds_checkout::client::{Auth, Client, ClientError, Config, Environment};
 use threeds_checkout::{
@@ -65,7 +66,7 @@ use threeds_wire::oauth::TokenError;
 use threeds_wire::signature::verify_hex;
 use threeds_wire::{Secret, Validate};
 
-const P: Provider = Provider::Checkout;
+const P: Provider = Provider::CHECKOUT;
 
 /// Merchant settings the session requests need and the normalized request does not carry.
 #[derive(Clone)]
@@ -129,7 +130,7 @@ impl std::fmt::Debug for CheckoutSettings {
 pub struct CheckoutFlow {
     client: Client,
     settings: CheckoutSettings,
-    catalog: Catalog,
+    catalog: Arc<Catalog>,
 }
 
 /// A call's normalized outcome and, for a 2xx session body, the session itself.
@@ -141,7 +142,7 @@ struct Answer {
 }
 
 impl CheckoutFlow {
-    pub fn new(client: Client, settings: CheckoutSettings, catalog: Catalog) -> Self {
+    pub fn new(client: Client, settings: CheckoutSettings, catalog: Arc<Catalog>) -> Self {
         CheckoutFlow {
             client,
             settings,
@@ -156,6 +157,7 @@ impl CheckoutFlow {
         base: &str,
         http: threeds_wire::http::HttpSettings,
         mut settings: CheckoutSettings,
+        catalog: Arc<Catalog>,
     ) -> Result<Self, ClientError> {
         use threeds_checkout::sandbox as sbx;
         let mut config = Config::new(
@@ -170,7 +172,6 @@ impl CheckoutFlow {
         if settings.webhook_signature_key.is_none() {
             settings.webhook_signature_key = Some(Secret::new(sbx::WEBHOOK_SIGNATURE_KEY));
         }
-        let catalog = Catalog::builtin().map_err(|e| ClientError::Config(e.to_string()))?;
         Ok(CheckoutFlow::new(Client::new(config)?, settings, catalog))
     }
 
@@ -428,7 +429,7 @@ fn local_failure(reason: &str, next: NextStep, message: String) -> Normalized {
     let mut d = Draft::new(P, DocumentKind::Error, "checkout.flow");
     d.set_status(AuthenticationStatus::Error, next, format!("flow.{reason}"));
     d.auth.reason = Some(reason.to_owned());
-    d.auth.raw.message = Some(crate::adapters::scrub(&message));
+    d.auth.raw.message = Some(crate::normalize::scrub(&message));
     d.finish()
 }
 

@@ -15,13 +15,13 @@
 //! A status and a `response_code` that contradict each other never give a more positive
 //! outcome than either ([`verdict`]).
 
-use super::{parse_as, Context, Document, Draft, NormalizeError, Normalized};
 use crate::liability::{Category, Enrollment};
 use crate::model::reason::{emv_reason, normalize_code};
 use crate::model::{
     timestamp, AuthenticationStatus as St, DocumentKind, Eci, Money, Network, NextAction, NextStep,
     Provider, Retry, TransStatus,
 };
+use crate::normalize::{parse_as, Context, Document, Draft, NormalizeError, Normalized};
 use serde_json::Value;
 use threeds_checkout::{
     AuthenticationCategory, ChallengeIndicator, ErrorDetails, ErrorResponse, ExemptionApplied,
@@ -30,7 +30,7 @@ use threeds_checkout::{
 };
 use threeds_wire::{excerpt, NumOrStr};
 
-const P: Provider = Provider::Checkout;
+const P: Provider = Provider::CHECKOUT;
 
 /// The Checkout document a JSON value is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -264,7 +264,8 @@ fn verdict(status: &TransStatus, code: &ResponseCode) -> Verdict {
 /// A contradiction is `unknown`: a session says `investigate`; a webhook says `wait`, as the
 /// session it notifies about is the authority and is fetched again.
 fn check_response_code(d: &mut Draft, code: Option<&ResponseCode>, by: Reporter) {
-    let (Some(code), Some(status)) = (code, super::implied_trans_status(d.auth.status)) else {
+    let (Some(code), Some(status)) = (code, crate::normalize::implied_trans_status(d.auth.status))
+    else {
         return;
     };
     let what = match by {
@@ -379,7 +380,7 @@ fn set_authenticated_at(d: &mut Draft, value: Option<&str>, field: &str) {
 /// `challenge_indicator`), mapped as the request translation maps them.
 fn set_challenge_indicator(d: &mut Draft, indicator: Option<&ChallengeIndicator>) {
     let Some(indicator) = indicator else { return };
-    match crate::request::checkout::challenge_to_model(indicator) {
+    match crate::psp::checkout::request::challenge_to_model(indicator) {
         Ok(preference) => d.facts.challenge_indicator = Some(preference.emv_code().to_owned()),
         Err(_) => d.warn(format!(
             "checkout challenge_indicator '{}' is not a documented value; left out of the \
@@ -1615,10 +1616,11 @@ mod tests {
     #[test]
     fn cartes_bancaires_challenge_indicator_rule_fires_for_every_indicator() {
         for indicator in threeds_checkout::ChallengeIndicator::KNOWN {
-            let code =
-                crate::request::checkout::challenge_to_model(&ChallengeIndicator::from(*indicator))
-                    .unwrap()
-                    .emv_code();
+            let code = crate::psp::checkout::request::challenge_to_model(
+                &ChallengeIndicator::from(*indicator),
+            )
+            .unwrap()
+            .emv_code();
             let asked_no_challenge = crate::liability::NO_CHALLENGE_REQUESTED.contains(&code);
             let frictionless = run(session(
                 "approved",

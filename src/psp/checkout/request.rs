@@ -18,13 +18,13 @@
 //! `iframe_payment_allowed`, `user_agent_client_hint`, and
 //! `initial_transaction.initial_session_id`.
 
-use super::{
+use crate::model::{currency_exponent, Network, Provider};
+use crate::request::{
     quoted, AccountInfo, Address, AuthenticationRequest, Browser, Card, CardReference, Cardholder,
     ChallengePreference, Channel, DeliveryTimeframe, GiftCard, MerchantRisk, MessageCategory,
     PriorAuthentication, PriorMethod, Purpose, Recency, RequestCodec, RequestError,
     ShippingIndicator, TransactionType, Urls,
 };
-use crate::model::{currency_exponent, Network, Provider};
 use threeds_checkout as cko;
 use threeds_checkout::{
     AuthenticationCategory as Cat, AuthenticationType as AType, ChallengeIndicator as CI,
@@ -36,7 +36,7 @@ use threeds_wire::{NumOrStr, Secret};
 /// Reads and writes Checkout authentication requests.
 pub struct CheckoutCodec;
 
-const P: Provider = Provider::Checkout;
+const P: Provider = Provider::CHECKOUT;
 
 fn value_error(path: &str, message: impl Into<String>) -> RequestError {
     RequestError::Value {
@@ -146,7 +146,7 @@ impl RequestCodec for CheckoutCodec {
         // Checkout ignores `recurring` unless the type is recurring, and `installment` unless
         // it is installment; the model has one set of terms.
         if let Some(i) = &w.installment {
-            m.recurring = Some(super::Recurring {
+            m.recurring = Some(crate::request::Recurring {
                 frequency_days: i.days_between_payments,
                 expiry_date: i
                     .expiry
@@ -156,7 +156,7 @@ impl RequestCodec for CheckoutCodec {
                 max_payments: i.number_of_payments,
             });
         } else if let Some(r) = &w.recurring {
-            m.recurring = Some(super::Recurring {
+            m.recurring = Some(crate::request::Recurring {
                 frequency_days: r.days_between_payments,
                 expiry_date: r
                     .expiry

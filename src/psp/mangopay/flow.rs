@@ -32,15 +32,17 @@
 //! credited wallet and the platform fee come from a [`Payer`], the flow's default or one
 //! given to [`MangopayFlow::start_for`].
 
-use super::failure::{self, Resolvable, Stage};
-use super::{AuthenticationFlow, ChallengeResult, DeviceData, Handle, Notification, Step};
-use crate::adapters::{mangopay as adapter, Context, Draft, Normalized};
 use crate::catalog::Catalog;
+use crate::flow::failure::{self, Resolvable, Stage};
+use crate::flow::{AuthenticationFlow, ChallengeResult, DeviceData, Handle, Notification, Step};
 use crate::model::{AuthenticationStatus, DocumentKind, NextStep, Provider};
-use crate::request::mangopay::MangopayCodec;
+use crate::normalize::{Context, Draft, Normalized};
+use crate::psp::mangopay::normalize as adapter;
+use crate::psp::mangopay::request::MangopayCodec;
 use crate::request::{AuthenticationRequest, RequestCodec};
 use async_trait::async_trait;
 use serde_json::json;
+use std::sync::Arc;
 use threeds_mangopay::client::{
     is_unsure, new_idempotency_key, CardDetails, CardRegistration, CardRegistrationRequest,
     CardRegistrationUpdate, Client, ClientError, Recovery,
@@ -50,7 +52,7 @@ use threeds_wire::http::Response;
 use threeds_wire::oauth::TokenError;
 use threeds_wire::Validate;
 
-const P: Provider = Provider::Mangopay;
+const P: Provider = Provider::MANGOPAY;
 const CREATE: &str = "mangopay.create_card_payin";
 
 /// Who pays and who is credited: Mangopay objects the normalized request cannot hold.
@@ -67,12 +69,12 @@ pub struct Payer {
 /// The Mangopay flow.
 pub struct MangopayFlow {
     client: Client,
-    catalog: Catalog,
+    catalog: Arc<Catalog>,
     payer: Payer,
 }
 
 impl MangopayFlow {
-    pub fn new(client: Client, catalog: Catalog, payer: Payer) -> Self {
+    pub fn new(client: Client, catalog: Arc<Catalog>, payer: Payer) -> Self {
         MangopayFlow {
             client,
             catalog,
@@ -86,7 +88,8 @@ impl MangopayFlow {
     pub fn local_sandbox(
         base: &str,
         http: threeds_wire::http::HttpSettings,
-    ) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        catalog: Arc<Catalog>,
+    ) -> Result<Self, threeds_wire::http::TransportError> {
         use threeds_mangopay::client::{Config, Environment};
         use threeds_mangopay::sandbox as sbx;
         let mut config = Config::new(
@@ -97,7 +100,7 @@ impl MangopayFlow {
         config.http = http;
         Ok(MangopayFlow::new(
             Client::new(config)?,
-            Catalog::builtin()?,
+            catalog,
             Payer {
                 author_id: sbx::SEEDED_USER_ID.to_owned(),
                 credited_wallet_id: sbx::SEEDED_WALLET_ID.to_owned(),

@@ -18,20 +18,20 @@
 //! `{Type, null, Message}` (Mangopay error bodies have no code besides `Type`); OAuth error
 //! `{error, null, error_description}`; hook `{EventType, null, null}`.
 
-use super::{parse_as, Context, Document, Draft, NormalizeError, Normalized};
 use crate::liability::Category;
 use crate::model::timestamp::from_unix_seconds;
 use crate::model::{
     AuthenticationStatus as Status, DocumentKind, Money, Network, NextAction, NextStep as Step,
     Provider,
 };
+use crate::normalize::{parse_as, Context, Document, Draft, NormalizeError, Normalized};
 use serde_json::Value;
 use threeds_mangopay::{
     ApiError, ExecutionType, HookQuery, OAuthError, PayIn, PayInStatus, PaymentCategory,
     PaymentType, ThreeDsVersion, TransactionType,
 };
 
-const P: Provider = Provider::Mangopay;
+const P: Provider = Provider::MANGOPAY;
 
 const FRICTIONLESS_SOURCE: &str = "https://docs.mangopay.com/guides/payment-methods/card/3ds \
      (How does it work: a frictionless flow is the issuer not requiring SCA, which Mangopay calls \

@@ -8,11 +8,11 @@
 //! `Culture`, `PaymentCategory`, `ProfilingAttemptReference` or `Requested3DSVersion`;
 //! `translate` reports those as not carried.
 
-use super::{
+use crate::model::{Network, Provider};
+use crate::request::{
     quoted, Address, AuthenticationRequest, Browser, Card, CardReference, ChallengePreference,
     Channel, MessageCategory, Purpose, RequestCodec, RequestError,
 };
-use crate::model::{Network, Provider};
 use threeds_mangopay::common::as_i64;
 use threeds_mangopay::{
     Address as MpAddress, BillingOrShipping, BrowserInfo, CardNetwork, DirectCardPayInRequest,
@@ -28,7 +28,7 @@ pub const CARD_ID_KIND: &str = "card_id";
 
 fn value_error(path: &str, message: impl Into<String>) -> RequestError {
     RequestError::Value {
-        provider: Provider::Mangopay,
+        provider: Provider::MANGOPAY,
         path: path.to_owned(),
         message: message.into(),
     }
@@ -36,7 +36,7 @@ fn value_error(path: &str, message: impl Into<String>) -> RequestError {
 
 impl RequestCodec for MangopayCodec {
     type Wire = DirectCardPayInRequest;
-    const PROVIDER: Provider = Provider::Mangopay;
+    const PROVIDER: Provider = Provider::MANGOPAY;
     const DOCUMENT: &'static str = "mangopay.payin_request";
     /// The Direct Card PayIn's required fields.
     const IDENTIFYING: &'static [&'static str] = &[
@@ -73,7 +73,7 @@ impl RequestCodec for MangopayCodec {
             };
         }
         m.card_reference = wire.card_id.as_ref().map(|id| CardReference {
-            provider: Provider::Mangopay,
+            provider: Provider::MANGOPAY,
             kind: CARD_ID_KIND.to_owned(),
             value: Secret::new(id.clone()),
         });
@@ -127,7 +127,7 @@ impl RequestCodec for MangopayCodec {
         w.card_id = request
             .card_reference
             .as_ref()
-            .filter(|r| r.provider == Provider::Mangopay && r.kind == CARD_ID_KIND)
+            .filter(|r| r.provider == Provider::MANGOPAY && r.kind == CARD_ID_KIND)
             .map(|r| r.value.expose().to_owned());
         // Mangopay routes co-branded cards on VISA, MASTERCARD, CB or MAESTRO only; another
         // preferred network is left out and reported by translation.
@@ -379,7 +379,7 @@ mod tests {
     fn foreign_card_references_are_left_out() {
         let m = AuthenticationRequest {
             card_reference: Some(CardReference {
-                provider: Provider::Checkout,
+                provider: Provider::CHECKOUT,
                 kind: "instrument".into(),
                 value: Secret::new("src_x"),
             }),

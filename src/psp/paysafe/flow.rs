@@ -37,12 +37,12 @@
 //! `TRANSACTION_TIMED_OUT_ACS`, which the adapter normalizes to `expired` (see
 //! `adapters::paysafe` and the simulator's notes).
 
-use super::failure::{self, Stage};
-use super::{AuthenticationFlow, ChallengeResult, DeviceData, Handle, Notification, Step};
-use crate::adapters::{normalize_value, Context, Draft, Normalized};
 use crate::catalog::Catalog;
+use crate::flow::failure::{self, Stage};
+use crate::flow::{AuthenticationFlow, ChallengeResult, DeviceData, Handle, Notification, Step};
 use crate::model::{AuthenticationStatus, DocumentKind, NextStep, Provider};
-use crate::request::paysafe::PaysafeCodec;
+use crate::normalize::{normalize_value, Context, Draft, Normalized};
+use crate::psp::paysafe::request::PaysafeCodec;
 use crate::request::{AuthenticationRequest, RequestCodec, RequestError};
 use async_trait::async_trait;
 use base64::Engine;
@@ -53,7 +53,7 @@ use threeds_paysafe::sdk::FinalizeRequest;
 use threeds_wire::http::{decode_form, Response, TransportError};
 use threeds_wire::{signature, Secret};
 
-const PROVIDER: Provider = Provider::Paysafe;
+const PROVIDER: Provider = Provider::PAYSAFE;
 const START: Stage = Stage::Start { moves_money: false };
 
 /// How the webhook HMAC key is written.

@@ -18,12 +18,12 @@
 //! statusReason}` for an authentication and `{status or null, error.code, error.message}`
 //! for an error.
 
-use super::{parse_as, Context, Document, Draft, NormalizeError, Normalized};
 use crate::liability::{Category, Enrollment};
 use crate::model::{
     timestamp, AuthenticationStatus, DocumentKind, Eci, Money, Network, NextAction, NextStep,
     Provider, Retry, TransStatus,
 };
+use crate::normalize::{parse_as, Context, Document, Draft, NormalizeError, Normalized};
 use serde_json::Value;
 use std::fmt::Write as _;
 use threeds_paysafe::response::{Authentication, ErrorBody, ErrorObject};
@@ -104,13 +104,13 @@ pub fn normalize<'a>(
     let doc = doc.into();
     let value = doc.peek;
     if is_bare_error_body(value) {
-        let body: ErrorBody = parse_as(doc, Provider::Paysafe, ERROR)?;
-        let mut d = Draft::new(Provider::Paysafe, DocumentKind::Error, ERROR);
+        let body: ErrorBody = parse_as(doc, Provider::PAYSAFE, ERROR)?;
+        let mut d = Draft::new(Provider::PAYSAFE, DocumentKind::Error, ERROR);
         let error = body.error.unwrap_or_default();
         apply_error(&mut d, ctx, &error, body.status.as_ref());
         return Ok(d.finish_in(ctx));
     }
-    let a: Authentication = parse_as(doc, Provider::Paysafe, AUTHENTICATION)?;
+    let a: Authentication = parse_as(doc, Provider::PAYSAFE, AUTHENTICATION)?;
     Ok(normalize_authentication(&a, ctx))
 }
 
@@ -134,7 +134,7 @@ fn apply_error(d: &mut Draft, ctx: &Context<'_>, error: &ErrorObject, status: Op
         Some(code)
             if ctx
                 .catalog
-                .lookup(Provider::Paysafe, "error_code", code)
+                .lookup(Provider::PAYSAFE, "error_code", code)
                 .is_some() =>
         {
             d.apply_catalog(ctx, "error_code", code);
@@ -181,7 +181,7 @@ fn unknown_error_code(d: &mut Draft, code: &str) {
 
 fn normalize_authentication(a: &Authentication, ctx: &Context<'_>) -> Normalized {
     let mut d = Draft::new(
-        Provider::Paysafe,
+        Provider::PAYSAFE,
         DocumentKind::Authentication,
         AUTHENTICATION,
     );
@@ -1323,7 +1323,7 @@ mod tests {
     fn every_error_code_row_follows_the_retry_rules_of_its_reason() {
         let catalog = Catalog::builtin().unwrap();
         for row in catalog
-            .rows(Provider::Paysafe)
+            .rows(Provider::PAYSAFE)
             .filter(|r| r.table == "error_code")
         {
             let meaning = (row.next_step, row.retry);
@@ -1419,7 +1419,7 @@ mod tests {
         assert_eq!(STATUS_REASON_EMV_CODES.len(), 26);
         for (name, code) in STATUS_REASON_EMV_CODES {
             let row = catalog
-                .lookup(Provider::Paysafe, "status_reason", name)
+                .lookup(Provider::PAYSAFE, "status_reason", name)
                 .unwrap_or_else(|| panic!("no status_reason row for {name}"));
             assert_eq!(row.reason.as_deref(), emv_reason(code), "{name} ({code})");
             assert_eq!(
@@ -1440,7 +1440,7 @@ mod tests {
         ];
         for (table, known) in tables {
             let rows: Vec<&str> = catalog
-                .rows(Provider::Paysafe)
+                .rows(Provider::PAYSAFE)
                 .filter(|e| e.table == table)
                 .map(|e| e.code.as_str())
                 .collect();
@@ -1486,16 +1486,16 @@ mod tests {
         );
         for code in &codes {
             let row = catalog
-                .lookup(Provider::Paysafe, "error_code", code)
+                .lookup(Provider::PAYSAFE, "error_code", code)
                 .unwrap_or_else(|| panic!("no error_code row for {code}"));
             assert!(row.status.is_some() && row.next_step.is_some(), "{code}");
         }
         let row = catalog
-            .lookup(Provider::Paysafe, "error_code", "3060")
+            .lookup(Provider::PAYSAFE, "error_code", "3060")
             .unwrap();
         assert_eq!(row.reason.as_deref(), Some("sca_required"));
         let row = catalog
-            .lookup(Provider::Paysafe, "error_code", "5107")
+            .lookup(Provider::PAYSAFE, "error_code", "5107")
             .unwrap();
         assert_eq!(row.status, Some(AuthenticationStatus::Rejected));
     }

@@ -15,13 +15,13 @@
 //! A challenge preference outside Paysafe's three values, a card reference that is not a
 //! Paysafe payment token, or a colour depth outside Paysafe's enum are errors.
 
-use super::{
+use crate::model::Provider;
+use crate::request::{
     quoted, AccountInfo, Address, AuthenticationRequest, Browser, Card, CardReference, Cardholder,
     ChallengePreference, Channel, DeliveryTimeframe, GiftCard, Merchant, MerchantRisk,
     MessageCategory, PriorAuthentication, PriorMethod, Purpose, Recency, Recurring, RequestCodec,
     RequestError, ShippingIndicator, TransactionType,
 };
-use crate::model::Provider;
 use threeds_paysafe::enums as ps;
 use threeds_paysafe::request as wire;
 use threeds_wire::NumOrStr;
@@ -31,7 +31,7 @@ pub struct PaysafeCodec;
 
 fn value_error(path: &str, message: impl Into<String>) -> RequestError {
     RequestError::Value {
-        provider: Provider::Paysafe,
+        provider: Provider::PAYSAFE,
         path: path.to_owned(),
         message: message.into(),
     }
@@ -52,7 +52,7 @@ fn number<T: TryFrom<u64>>(path: &str, value: Option<u64>) -> Result<Option<T>, 
 
 impl RequestCodec for PaysafeCodec {
     type Wire = wire::AuthenticationRequest;
-    const PROVIDER: Provider = Provider::Paysafe;
+    const PROVIDER: Provider = Provider::PAYSAFE;
     const DOCUMENT: &'static str = "paysafe.authentication_request";
     /// The required fields only Paysafe's request has (`amount`, `currency` and `card` are
     /// other PSPs' too), and its own objects.
@@ -82,7 +82,7 @@ impl RequestCodec for PaysafeCodec {
             .as_ref()
             .and_then(|c| c.payment_token.clone())
             .map(|value| CardReference {
-                provider: Provider::Paysafe,
+                provider: Provider::PAYSAFE,
                 kind: "payment_token".to_owned(),
                 value,
             });
@@ -233,7 +233,7 @@ impl RequestCodec for PaysafeCodec {
         if let Some(reference) = r
             .card_reference
             .as_ref()
-            .filter(|c| c.provider == Provider::Paysafe && c.kind == "payment_token")
+            .filter(|c| c.provider == Provider::PAYSAFE && c.kind == "payment_token")
         {
             card.get_or_insert_with(wire::Card::default).payment_token =
                 Some(reference.value.clone());

@@ -33,14 +33,14 @@
 //!   wrong signature): never trusted;
 //!   the `authenticationId` in the body only names what to re-fetch.
 
-use crate::adapters::{normalize_value, scrub, Context, Draft, Normalized};
-use crate::catalog::{Catalog, CatalogError};
+use crate::catalog::Catalog;
 use crate::flow::failure::{self, Stage};
 use crate::flow::{
     AuthenticationFlow, ChallengeResult, DeviceData, Handle, MethodOutcome, Notification, Step,
 };
 use crate::model::{AuthenticationStatus as S, DocumentKind, NextStep as N, Provider};
-use crate::request::pxp::{browser_data, PxpCodec};
+use crate::normalize::{normalize_value, scrub, Context, Draft, Normalized};
+use crate::psp::pxp::request::{browser_data, PxpCodec};
 use crate::request::{AuthenticationRequest, RequestCodec};
 use async_trait::async_trait;
 use base64::engine::general_purpose::STANDARD;
@@ -54,7 +54,7 @@ use threeds_pxp::request::BrowserAuthenticationRequest;
 use threeds_wire::http::{Response, TransportError};
 use threeds_wire::{Secret, Validate};
 
-const P: Provider = Provider::Pxp;
+const P: Provider = Provider::PXP;
 const START: Stage = Stage::Start { moves_money: false };
 /// The key of the initiate body in [`Handle::state`].
 const STATE_KEY: &str = "browserAuthentication";
@@ -95,14 +95,12 @@ impl std::fmt::Debug for PxpFlowConfig {
 pub enum PxpFlowError {
     #[error("pxp flow: {0}")]
     Transport(#[from] TransportError),
-    #[error("pxp flow: {0}")]
-    Catalog(#[from] CatalogError),
 }
 
 /// The PXP authentication flow.
 pub struct PxpFlow {
     client: Client,
-    catalog: Catalog,
+    catalog: Arc<Catalog>,
     merchant_group: String,
     acquirer_profile_id: String,
     acquirer_merchant_id: Option<String>,
@@ -121,10 +119,11 @@ pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 pub const WEBHOOK_MAX_AGE: Duration = Duration::from_secs(300);
 
 impl PxpFlow {
-    pub fn new(config: PxpFlowConfig) -> Result<Self, PxpFlowError> {
+    /// A flow over `config`'s account sharing `catalog` (so `--codes` overrides reach it).
+    pub fn new(config: PxpFlowConfig, catalog: Arc<Catalog>) -> Result<Self, PxpFlowError> {
         Ok(PxpFlow {
             client: Client::new(config.client)?,
-            catalog: Catalog::builtin()?,
+            catalog,
             merchant_group: config.merchant_group,
             acquirer_profile_id: config.acquirer_profile_id,
             acquirer_merchant_id: config.acquirer_merchant_id,

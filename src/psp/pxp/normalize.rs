@@ -26,20 +26,20 @@
 //! `raw` is `{status: state, code: stateData.code, message: stateData.reason}`; for a webhook
 //! without an authentication, `{status: eventCategory, code: event name}`.
 
-use super::{parse_as, Context, Document, Draft, NormalizeError, Normalized, Source};
 use crate::model::reason::{emv_reason_retry, normalize_code};
 use crate::model::timestamp::from_rfc3339;
 use crate::model::{
     major_to_minor, AuthenticationStatus as S, DocumentKind, Eci, Money, Network, NextAction,
     NextStep as N, Provider, Retry, TransStatus,
 };
+use crate::normalize::{parse_as, Context, Document, Draft, NormalizeError, Normalized, Source};
 use serde_json::Value;
 use threeds_pxp::fingerprint;
 use threeds_pxp::response::{Authentication, AuthenticationState};
 use threeds_pxp::webhook::{EventCategory, WebhookEvent};
 use threeds_wire::{excerpt, Secret};
 
-const P: Provider = Provider::Pxp;
+const P: Provider = Provider::PXP;
 
 /// Whether `value` looks like a PXP document: an authentication (`authenticationId`, or a
 /// `state` string with `stateData` / `threeDSecureVersion`) or a webhook envelope

@@ -14,11 +14,11 @@
 //! a date in the model and an end-of-day UTC date-time at PXP (the documented example sends
 //! `2024-12-31T23:59:59Z`).
 
-use super::{
+use crate::model::{major_to_minor, minor_to_major, Provider};
+use crate::request::{
     quoted, Address, AuthenticationRequest, Browser, Card, CardReference, ChallengePreference,
     Channel, Purpose, Recurring, RequestCodec, RequestError,
 };
-use crate::model::{major_to_minor, minor_to_major, Provider};
 use threeds_pxp::country;
 use threeds_pxp::request::{
     Address as PxpAddress, Amount, AuthenticationRequests, BrowserAuthenticationRequest,
@@ -31,7 +31,7 @@ use threeds_wire::excerpt;
 /// Reads and writes PXP authentication requests (the two-call envelope).
 pub struct PxpCodec;
 
-const P: Provider = Provider::Pxp;
+const P: Provider = Provider::PXP;
 
 fn value_error(path: &str, message: impl Into<String>) -> RequestError {
     RequestError::Value {
@@ -43,7 +43,7 @@ fn value_error(path: &str, message: impl Into<String>) -> RequestError {
 
 impl RequestCodec for PxpCodec {
     type Wire = AuthenticationRequests;
-    const PROVIDER: Provider = Provider::Pxp;
+    const PROVIDER: Provider = Provider::PXP;
     const DOCUMENT: &'static str = "pxp.request";
     /// The envelope's two keys, and the pre-initiate body's own fields (`amount` and `card`
     /// are other PSPs' too).

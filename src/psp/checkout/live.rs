@@ -1,0 +1,173 @@
+//! Checkout.com accounts, its simulator and its demo.
+
+use super::flow::{CheckoutFlow, CheckoutSettings};
+use super::Checkout;
+use crate::catalog::Catalog;
+use crate::flow::{Account, AccountError, AuthenticationFlow};
+use crate::psp::LivePsp;
+use std::sync::Arc;
+use threeds_checkout::client::{Client, Config, Environment};
+use threeds_wire::Secret;
+
+const ACCESS_KEY_ID: &str = "access_key_id";
+const ACCESS_KEY_SECRET: &str = "access_key_secret";
+const WEBHOOK_SIGNATURE_KEY: &str = "webhook_signature_key";
+const PROCESSING_CHANNEL_ID: &str = "processing_channel_id";
+const TOKEN_URL: &str = "token_url";
+const CALLBACK_URL: &str = "callback_url";
+const CHALLENGE_NOTIFICATION_URL: &str = "challenge_notification_url";
+const METHOD_NOTIFICATION_URL: &str = "method_notification_url";
+
+/// The OAuth token endpoint for an API base: Checkout's `access.` host beside each `api.`
+/// host (Checkout.com API reference, "Authentication": `https://access.sandbox.checkout.com/connect/token`),
+/// else `{base}/connect/token` (the local sandbox).
+fn token_url(base: &str) -> String {
+    let base = base.trim_end_matches('/');
+    if let Some(host) = base.strip_prefix("https://") {
+        if host.ends_with(".checkout.com") && !host.contains('/') {
+            let labels: Vec<&str> = host
+                .split('.')
+                .map(|label| if label == "api" { "access" } else { label })
+                .collect();
+            return format!("https://{}/connect/token", labels.join("."));
+        }
+    }
+    format!("{base}/connect/token")
+}
+
+#[async_trait::async_trait]
+impl LivePsp for Checkout {
+    fn credentials(&self) -> &'static [&'static str] {
+        &[ACCESS_KEY_ID, ACCESS_KEY_SECRET, WEBHOOK_SIGNATURE_KEY]
+    }
+
+    fn settings(&self) -> &'static [&'static str] {
+        &[
+            PROCESSING_CHANNEL_ID,
+            TOKEN_URL,
+            CALLBACK_URL,
+            CHALLENGE_NOTIFICATION_URL,
+            METHOD_NOTIFICATION_URL,
+        ]
+    }
+
+    fn flow(
+        &self,
+        account: &Account,
+        catalog: Arc<Catalog>,
+    ) -> Result<Box<dyn AuthenticationFlow>, AccountError> {
+        account.check_names(self.credentials(), self.settings())?;
+        let key_id = account.required_credential(ACCESS_KEY_ID)?;
+        let environment = Environment::Custom {
+            api_base: account.base_url.trim_end_matches('/').to_owned(),
+            token_url: account
+                .optional_setting(TOKEN_URL)
+                .map_or_else(|| token_url(&account.base_url), str::to_owned),
+        };
+        let mut config = Config::new(
+            key_id.expose().to_owned(),
+            account.required_credential(ACCESS_KEY_SECRET)?,
+            environment,
+        );
+        config.http = account.http.clone();
+        let settings = CheckoutSettings {
+            processing_channel_id: account
+                .optional_setting(PROCESSING_CHANNEL_ID)
+                .map(Into::into),
+            callback_url: account.optional_setting(CALLBACK_URL).map(Into::into),
+            challenge_notification_url: account
+                .optional_setting(CHALLENGE_NOTIFICATION_URL)
+                .map(Into::into),
+            method_notification_url: account
+                .optional_setting(METHOD_NOTIFICATION_URL)
+                .map(Into::into),
+            webhook_signature_key: account.optional_credential(WEBHOOK_SIGNATURE_KEY),
+            ..CheckoutSettings::default()
+        };
+        let client = Client::new(config).map_err(|e| account.client_error(e))?;
+        Ok(Box::new(CheckoutFlow::new(client, settings, catalog)))
+    }
+
+    #[cfg(feature = "sandbox")]
+    fn simulator(
+        &self,
+        settings: threeds_wire::sandbox::SimSettings,
+    ) -> Option<Arc<dyn threeds_wire::sandbox::Simulator>> {
+        Some(Arc::new(threeds_checkout::sandbox::CheckoutSimulator::new(
+            settings,
+        )))
+    }
+
+    #[cfg(feature = "sandbox")]
+    fn sandbox_account(&self, base: &str) -> Option<Account> {
+        use threeds_checkout::sandbox as sim;
+        Some(
+            Account::new("checkout-sandbox", super::Provider::CHECKOUT, base)
+                .credential(ACCESS_KEY_ID, Secret::new(sim::ACCESS_KEY_ID))
+                .credential(ACCESS_KEY_SECRET, Secret::new(sim::ACCESS_KEY_SECRET))
+                .credential(
+                    WEBHOOK_SIGNATURE_KEY,
+                    Secret::new(sim::WEBHOOK_SIGNATURE_KEY),
+                )
+                .setting(PROCESSING_CHANNEL_ID, sim::PROCESSING_CHANNEL_ID),
+        )
+    }
+
+    /// The complete callback goes to the demo's receiver: Checkout fails `complete` when
+    /// the callback URL does not answer 2xx.
+    #[cfg(feature = "demo")]
+    async fn demo(
+        &self,
+        sandbox: &crate::sandbox::RunningSandbox,
+        receiver: &crate::demo::merchant::Receiver,
+        catalog: Arc<Catalog>,
+    ) -> Option<Result<crate::demo::setup::Demo, crate::demo::DemoError>> {
+        use crate::demo::setup::{cardholder, request, scenario, Demo};
+        let pass = threeds_checkout::sandbox::CHALLENGE_PASSWORD;
+        let with_callback = |pan: &str| {
+            let mut r = request(pan, 6540, "GBP");
+            r.urls.callback_url = Some(receiver.url("/checkout/callback"));
+            r
+        };
+        let scenarios = vec![
+            scenario("frictionless", with_callback("4485040371536584"), None),
+            scenario(
+                "challenge passed",
+                with_callback("4242424242424242"),
+                cardholder(pass, "submit"),
+            ),
+            scenario(
+                "challenge failed",
+                with_callback("4243754271700719"),
+                cardholder(pass, "submit"),
+            ),
+            scenario(
+                "frictionless failure",
+                with_callback("4539628347117863"),
+                None,
+            ),
+        ];
+        Some(Demo::for_sandbox(self, sandbox, catalog, scenarios))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::token_url;
+
+    #[test]
+    fn the_token_endpoint_sits_beside_the_api_host() {
+        assert_eq!(
+            token_url("https://api.sandbox.checkout.com"),
+            "https://access.sandbox.checkout.com/connect/token"
+        );
+        assert_eq!(
+            token_url("https://pl-abc123.api.checkout.com/"),
+            "https://pl-abc123.access.checkout.com/connect/token"
+        );
+        assert_eq!(
+            token_url("http://127.0.0.1:8480/checkout"),
+            "http://127.0.0.1:8480/checkout/connect/token"
+        );
+    }
+}

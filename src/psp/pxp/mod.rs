@@ -1,0 +1,66 @@
+//! PXP Unity 3DS (browser authentication).
+//!
+//! Everything the bridge knows about PXP: [`normalize`] (its documents to the model),
+//! [`request`] (its request body to and from the normalized request), [`flow`] (the live
+//! sequence; feature `live`) and `live` (accounts, simulator and demo). The wire types,
+//! client, catalog and simulator are the `threeds-pxp` crate's.
+
+pub mod normalize;
+pub mod request;
+
+#[cfg(feature = "live")]
+pub mod flow;
+#[cfg(feature = "live")]
+mod live;
+
+use crate::model::Provider;
+use crate::normalize::{Context, Document, NormalizeError, Normalized};
+use crate::psp::Psp;
+use crate::request::{Codec, DynCodec};
+use serde_json::Value;
+
+impl Provider {
+    /// PXP.
+    pub const PXP: Provider = Provider::new("pxp");
+}
+
+/// PXP in the registry.
+#[derive(Debug, Clone, Copy)]
+pub struct Pxp;
+
+static CODEC: Codec<request::PxpCodec> = Codec::new();
+
+impl Psp for Pxp {
+    fn id(&self) -> Provider {
+        Provider::PXP
+    }
+
+    fn name(&self) -> &'static str {
+        "PXP"
+    }
+
+    fn catalog_csv(&self) -> &'static str {
+        threeds_pxp::CATALOG_CSV
+    }
+
+    fn matches(&self, peek: &Value) -> bool {
+        normalize::matches(peek)
+    }
+
+    fn normalize(
+        &self,
+        doc: Document<'_>,
+        ctx: &Context<'_>,
+    ) -> Result<Normalized, NormalizeError> {
+        normalize::normalize(doc, ctx)
+    }
+
+    fn codec(&self) -> &'static dyn DynCodec {
+        &CODEC
+    }
+
+    #[cfg(feature = "live")]
+    fn live(&self) -> Option<&dyn crate::psp::LivePsp> {
+        Some(self)
+    }
+}
