@@ -1,7 +1,7 @@
 //! The normalized authentication model: the contract every adapter produces.
 //!
 //! Field names and value spellings here are the public contract of `normalize` (see the
-//! README's contract table); tests, golden files and downstream jobs rely on them.
+//! contract in `docs/contract.md`); tests, golden files and downstream jobs rely on them.
 
 mod authentication;
 mod emv;
