@@ -17,8 +17,7 @@ fn root() -> &'static Path {
 /// `UPDATE_DOCS`, otherwise fails when any section differs from its body.
 fn check_generated(relative: &str, sections: &[(String, String)]) {
     let path = root().join(relative);
-    let original =
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{relative}: {e}"));
+    let original = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{relative}: {e}"));
     let mut doc = original.clone();
     for (name, body) in sections {
         doc = replace_section(&doc, name, body)
@@ -84,11 +83,7 @@ fn link_targets(page: &str) -> Vec<(usize, String)> {
             continue;
         }
         // Code spans are the odd-numbered pieces between backticks.
-        let prose: String = line
-            .split('`')
-            .step_by(2)
-            .collect::<Vec<_>>()
-            .join(" ");
+        let prose: String = line.split('`').step_by(2).collect::<Vec<_>>().join(" ");
         let mut rest = prose.as_str();
         while let Some(i) = rest.find("](") {
             rest = &rest[i + 2..];
