@@ -1,5 +1,6 @@
 //! Markdown tables generated from the data that drives the bridge (catalogs and liability
-//! rules), so the README cannot drift from the code: a test compares them.
+//! rules), so `docs/catalogs.md` and `docs/liability.md` cannot drift from the code:
+//! `tests/docs.rs` compares them.
 
 use crate::catalog::Catalog;
 use crate::liability::{Cavv, Cond, NetworkSel, Protocol, Ymd, RULES};

@@ -4,7 +4,8 @@ use super::{AuthenticationStatus, Eci, Money, Network, NextStep, Provider, Retry
 use serde::{Deserialize, Serialize};
 use threeds_wire::Secret;
 
-/// What the PSP document was.
+/// What the PSP document was (`kind`): it tells a consumer whether `status` describes an
+/// authentication the PSP holds, a failed API call, or a notification about one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentKind {
@@ -12,32 +13,54 @@ pub enum DocumentKind {
     Authentication,
     /// An API error body.
     Error,
-    /// An asynchronous notification (webhook, hook).
+    /// An asynchronous notification (webhook, hook). Some carry no outcome (a Mangopay hook
+    /// only names the pay-in): those are `pending` / `wait`, and the authentication is
+    /// fetched again.
     Webhook,
 }
 
-/// What the front end must do next.
+/// What the front end must do next (`next_action`, tagged by `type`). Present only while
+/// the authentication waits for the browser: with `next_step` `complete_device_data` or
+/// `challenge_cardholder`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum NextAction {
-    /// Send the cardholder's browser to `url` (full page).
-    Redirect { url: String },
-    /// Post `data` as `threeDSMethodData` to `url` in a hidden iframe.
-    ThreeDsMethod { url: String, data: Option<String> },
+    /// Send the cardholder's browser to `url` (full page); the PSP or ACS sends it back to
+    /// the merchant's return URL when the cardholder is done.
+    Redirect {
+        /// The page to open, as the PSP gave it.
+        url: String,
+    },
+    /// Post `data` as `threeDSMethodData` to `url` in a hidden iframe (the EMV 3DS Method,
+    /// which lets the ACS fingerprint the browser before it decides on a challenge).
+    ThreeDsMethod {
+        /// The ACS's 3DS Method URL.
+        url: String,
+        /// The base64url `threeDSMethodData`; null when the PSP's client SDK builds it.
+        data: Option<String>,
+    },
     /// Post the CReq to the ACS at `url`. `creq` is null when the PSP's client SDK builds it.
     Challenge {
+        /// The ACS challenge URL; null when the PSP's client SDK opens the challenge itself.
         url: Option<String>,
+        /// The base64url challenge request (CReq) to post as `creq`.
         creq: Option<String>,
     },
-    /// Collect browser or app data and send it to the PSP.
+    /// Collect browser or app data and send it to the PSP (`submit_device_data`).
     CollectDeviceData,
 }
 
-/// The PSP's own status, code and message, verbatim.
+/// The PSP's own status, code and message, verbatim (`raw`), so a person or a
+/// reconciliation job can see what the PSP said beside what it was normalized to. Which PSP
+/// field fills which slot is listed per PSP in `docs/mapping.md`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Raw {
+    /// The PSP's status or state word (Checkout `status`, Paysafe `status`, Mangopay
+    /// `Status`, PXP `state`; the event type of a webhook); null when the document has none.
     pub status: Option<String>,
+    /// The PSP's code beside the status (a transStatus, result code or error code).
     pub code: Option<String>,
+    /// The PSP's message or reason text; null when the document has none.
     pub message: Option<String>,
 }
 
@@ -47,25 +70,51 @@ pub struct Raw {
 /// [`Secret`]: it serializes as a redaction marker unless the caller reveals secrets.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Authentication {
+    /// Which PSP the document came from.
     pub provider: Provider,
+    /// What the document was: an authentication, an error body or a notification.
     pub kind: DocumentKind,
+    /// The PSP's id of the authentication, session or pay-in; null when the document
+    /// carries none (most error bodies).
     pub id: Option<String>,
+    /// The merchant's own reference for the payment, as sent to the PSP.
     pub reference: Option<String>,
+    /// Where the authentication stands: the one status enum.
     pub status: AuthenticationStatus,
+    /// Why, in normalized snake_case words (EMV transStatusReason words are shared by every
+    /// PSP, e.g. `card_authentication_failed`); null when the PSP gives no reason.
     pub reason: Option<String>,
+    /// True when fraud-chargeback liability sits with the issuer, false when it stays with
+    /// the merchant, null while the authentication is not final or when the rules cannot
+    /// know (an unknown network, a region-dependent rule, a value the PSP does not report).
     pub liability_shift: Option<bool>,
+    /// What the merchant should do now.
     pub next_step: NextStep,
+    /// The EMV transStatus as the PSP reported it; null when the PSP reports none (never
+    /// inferred from the status).
     pub trans_status: Option<TransStatus>,
+    /// The EMV transStatusReason, two digits; null when none was reported.
     pub trans_status_reason: Option<String>,
+    /// The Electronic Commerce Indicator the authorization must carry, two characters.
     pub eci: Option<Eci>,
+    /// The card network, from the PSP's brand or scheme field; null when not reported or
+    /// not one this version knows.
     pub network: Option<Network>,
+    /// The 3-D Secure protocol version used (`2.2.0`, `1.0.2`, ...).
     pub protocol_version: Option<String>,
+    /// Whether the cardholder was challenged; null when the PSP does not say.
     pub challenged: Option<bool>,
+    /// The amount authenticated, in minor units.
     pub amount: Option<Money>,
+    /// The directory server's transaction id (`dsTransID`), which the authorization carries.
     pub ds_trans_id: Option<String>,
+    /// The 3DS Server's transaction id (`threeDSServerTransID`).
     pub three_ds_server_trans_id: Option<String>,
+    /// The ACS's transaction id (`acsTransID`).
     pub acs_trans_id: Option<String>,
+    /// What the front end must do next, while the browser has work to do; null otherwise.
     pub next_action: Option<NextAction>,
+    /// The PSP's own status, code and message, verbatim.
     pub raw: Raw,
     /// Whether a new attempt can help, and where; null for a success, a pending state or an
     /// unknown value.

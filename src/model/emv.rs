@@ -27,7 +27,10 @@ threeds_wire::open_enum! {
     }
 }
 
-/// An Electronic Commerce Indicator, normalized to two characters.
+/// An Electronic Commerce Indicator, normalized to two characters: the value the
+/// authorization must carry, which tells the network how the cardholder was authenticated
+/// (Visa, Amex, Discover: 05 authenticated, 06 attempted, 07 not authenticated; Mastercard:
+/// 02, 01, 00; 06 and 07 mark exemptions at Mastercard).
 ///
 /// PSPs send `5`, `"5"` or `"05"`; all become `"05"`. Non-numeric values that schemes define
 /// (`N0`, `N2` for Mastercard non-payment) are kept upper-cased.
@@ -47,6 +50,7 @@ impl Eci {
         Some(Self(t.to_ascii_uppercase()))
     }
 
+    /// The normalized two-character spelling (`"05"`).
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -64,22 +68,33 @@ impl Serialize for Eci {
     }
 }
 
-/// A card network, in the contract's spelling.
+/// A card network, in the contract's spelling (`network`). The liability rules are chosen
+/// by it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Network {
+    /// Visa (`visa`).
     Visa,
+    /// Mastercard (`mastercard`).
     Mastercard,
+    /// American Express (`amex`).
     Amex,
+    /// Discover (`discover`); shares Discover's liability rules with Diners.
     Discover,
+    /// Diners Club (`diners`).
     Diners,
+    /// JCB (`jcb`): no public liability table, so its 3DS2 successes give null.
     Jcb,
+    /// Cartes Bancaires (`cartes_bancaires`).
     CartesBancaires,
+    /// UnionPay (`unionpay`): no public liability table, so its 3DS2 successes give null.
     Unionpay,
+    /// Maestro (`maestro`); follows Mastercard's liability rules.
     Maestro,
 }
 
 impl Network {
+    /// Every network, in declaration order.
     pub const ALL: &'static [Network] = &[
         Network::Visa,
         Network::Mastercard,
@@ -92,6 +107,7 @@ impl Network {
         Network::Maestro,
     ];
 
+    /// The contract spelling (`cartes_bancaires`).
     pub fn as_str(self) -> &'static str {
         match self {
             Network::Visa => "visa",

@@ -5,21 +5,30 @@ use serde::{Deserialize, Serialize};
 /// An amount in minor units of an ISO 4217 currency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Money {
+    /// The amount in the currency's minor units (cents for EUR, yen for JPY).
     pub value: u64,
+    /// The ISO 4217 alphabetic code, as the PSP gave it (`EUR`).
     pub currency: String,
 }
 
 /// A major-unit amount that cannot be carried exactly in minor units.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {
+    /// The text is not an unsigned decimal (a sign, an exponent or a letter); holds it.
     #[error("'{0}' is not a decimal amount")]
     NotDecimal(String),
+    /// The amount has more decimals than the currency has minor units, so it cannot be
+    /// carried without rounding money.
     #[error("'{amount}' has more decimals than {currency} allows ({exponent})")]
     TooPrecise {
+        /// The amount as given.
         amount: String,
+        /// The currency it was read in.
         currency: String,
+        /// The currency's number of minor-unit digits.
         exponent: u32,
     },
+    /// The amount in minor units does not fit in 64 bits; holds the amount as given.
     #[error("'{0}' is too large")]
     Overflow(String),
 }

@@ -4,57 +4,95 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-/// Where an authentication stands, in one vocabulary for every PSP.
+/// Where an authentication stands, in one vocabulary for every PSP (`status`).
 ///
-/// `attempted` is never folded into `failed` and `exempted` never into `pending`: both are
-/// final outcomes that usually allow authorization.
+/// Each variant says what happened; what the merchant does is [`NextStep`] beside it, and
+/// whether a new attempt can help is [`Retry`]. `attempted` is never folded into `failed`
+/// and `exempted` never into `pending`: both are final outcomes that usually allow
+/// authorization. [`AuthenticationStatus::is_final`] separates the two waiting states from
+/// the outcomes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AuthenticationStatus {
-    /// Started; waiting for device data, the 3DS Method, or the PSP.
+    /// Started; waiting for device data, the 3DS Method, or the PSP. The merchant completes
+    /// the device data step (`complete_device_data`, with `next_action`) or waits for the
+    /// PSP (`wait`: fetch again or await its webhook). Liability is null until final.
     Pending,
-    /// The cardholder must complete a challenge.
+    /// The issuer asks for a challenge: the merchant shows it to the cardholder
+    /// (`challenge_cardholder`, `next_action` says how) and then reports it to the flow.
     ChallengeRequired,
-    /// EMV `Y`.
+    /// EMV `Y`: the cardholder was authenticated. The merchant authorizes with the
+    /// authentication value and ECI (`authorize`; `none` when the PSP already took the
+    /// payment); liability usually shifts to the issuer, per the network's rule.
     Authenticated,
-    /// EMV `A`: attempts processing, proof of attempt provided.
+    /// EMV `A`: attempts processing, proof of attempt provided (the issuer or its ACS did
+    /// not authenticate, but the network stood in). The merchant may authorize; whether
+    /// liability shifts depends on the network and the date.
     Attempted,
-    /// EMV `I`, or an honoured exemption: no authentication took place.
+    /// EMV `I`, or an exemption the issuer honoured: no authentication took place. The
+    /// merchant may authorize; liability generally stays with the merchant.
     Exempted,
-    /// EMV `N`.
+    /// EMV `N`: the cardholder was not authenticated. The merchant does not authorize
+    /// (`do_not_authorize`); `retry` says whether a new attempt can help.
     Failed,
-    /// EMV `R`: the issuer asks that authorization not be attempted.
+    /// EMV `R`: the issuer rejected the authentication and asks that authorization not be
+    /// attempted (`do_not_authorize`).
     Rejected,
-    /// EMV `U`: authentication could not be performed.
+    /// EMV `U`: authentication could not be performed (a technical problem at the ACS or
+    /// directory server). The merchant may authorize at its own risk
+    /// (`authorize_at_own_risk`: no liability shift) or retry later.
     Unavailable,
-    /// The session or challenge timed out or was abandoned.
+    /// The session or challenge timed out or was abandoned (also EMV `N` with
+    /// transStatusReason 14). A new authentication with the cardholder present may succeed.
     Expired,
-    /// The card or issuer does not take part in 3DS.
+    /// The card or issuer does not take part in 3-D Secure. The merchant may authorize,
+    /// usually at its own risk; retrying will not enrol the card.
     NotEnrolled,
-    /// The PSP authorized in the same call and the payment was declined.
+    /// The PSP authorized in the same call and the payment was declined (Mangopay pay-ins).
+    /// Nothing is left to authorize; `next_step` says whether to retry with a challenge.
     Declined,
-    /// The request or the PSP failed.
+    /// The request or the PSP failed: no authentication outcome exists. `next_step` says
+    /// whether to fix the request, retry, wait or investigate.
     Error,
-    /// A PSP value this version does not know. Never guessed as success.
+    /// A PSP value this version does not know, or a contradiction between the PSP's
+    /// fields. Never guessed as success: a person investigates (`investigate`), and the
+    /// value is kept in `raw`.
     Unknown,
 }
 
-/// What the merchant should do now.
+/// What the merchant should do now with this authentication (`next_step`). The same EMV
+/// meaning gets the same next step at every PSP.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NextStep {
+    /// Run the 3DS Method or collect the browser's data as `next_action` says, then submit
+    /// the device data to the PSP.
     CompleteDeviceData,
+    /// Show the challenge `next_action` describes to the cardholder, then report it.
     ChallengeCardholder,
+    /// Nothing to do now: the PSP or the cardholder has not finished. Fetch the
+    /// authentication again later or await the PSP's webhook; do not start a new one.
     Wait,
+    /// Authorize the payment with this authentication's value, ECI and `ds_trans_id`.
     Authorize,
+    /// Authorization is possible but no liability shift protects it: the merchant decides
+    /// whether to take the fraud risk.
     AuthorizeAtOwnRisk,
+    /// Start a new authentication; `retry` says whether at the same PSP, another, or later.
     RetryAuthentication,
+    /// Start a new authentication asking for a challenge (the issuer's soft decline "SCA
+    /// required").
     RetryWithChallenge,
+    /// Do not send this payment to authorization.
     DoNotAuthorize,
+    /// The PSP refused the request as invalid: correct it (`reason` and `raw` name the
+    /// problem) before trying again.
     FixRequest,
-    /// The PSP already completed the payment.
+    /// Nothing to do: the PSP already completed the payment (Mangopay pay-ins), or the
+    /// authentication was not for a payment.
     None,
-    /// An unknown value: a person should look.
+    /// An unknown value, a contradiction or an unsure outcome: a person should look before
+    /// anything else is done.
     Investigate,
 }
 
@@ -84,7 +122,9 @@ pub enum Retry {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("'{word}' is not a known {what}")]
 pub struct UnknownWord {
+    /// Which vocabulary was expected (`authentication status`, `next step`, `retry`).
     pub what: &'static str,
+    /// The word as it was given.
     pub word: String,
 }
 

@@ -366,9 +366,9 @@ impl Draft {
 }
 
 const NOT_FINAL_SOURCE: &str =
-    "threeds-bridge contract (README, The normalized authentication): liability_shift is null while the authentication is not final";
+    "threeds-bridge contract (docs/contract.md, The normalized authentication): liability_shift is null while the authentication is not final";
 const NO_OUTCOME_SOURCE: &str =
-    "threeds-bridge contract (README, The normalized authentication): an error, an unknown value or a declined payment carries no authentication outcome";
+    "threeds-bridge contract (docs/contract.md, The normalized authentication): an error, an unknown value or a declined payment carries no authentication outcome";
 
 /// The transStatus a final normalized status stands for, used for liability when the PSP
 /// reports none (or, for Checkout, reports one that contradicts the status that won).
