@@ -7,7 +7,6 @@ use crate::flow::{Account, AccountError, AuthenticationFlow};
 use crate::psp::LivePsp;
 use std::sync::Arc;
 use threeds_checkout::client::{Client, Config, Environment};
-use threeds_wire::Secret;
 
 const ACCESS_KEY_ID: &str = "access_key_id";
 const ACCESS_KEY_SECRET: &str = "access_key_secret";
@@ -101,6 +100,7 @@ impl LivePsp for Checkout {
     #[cfg(feature = "sandbox")]
     fn sandbox_account(&self, base: &str) -> Option<Account> {
         use threeds_checkout::sandbox as sim;
+        use threeds_wire::Secret;
         Some(
             Account::new("checkout-sandbox", super::Provider::CHECKOUT, base)
                 .credential(ACCESS_KEY_ID, Secret::new(sim::ACCESS_KEY_ID))
