@@ -10,14 +10,14 @@
 //! authentication is read again with `GET` (`report_challenge`, `fetch` and `complete` are
 //! all that read).
 
-use crate::acme::{AcmeCodec, Acme, ACME};
+use crate::acme::{Acme, AcmeCodec, ACME};
 use async_trait::async_trait;
 use reqwest::Method;
 use std::sync::Arc;
 use threeds_bridge::flow::failure::{self, Stage};
 use threeds_bridge::flow::{
-    Account, AccountError, AuthenticationFlow, ChallengeResult, DeviceData, Handle,
-    Notification, Step,
+    Account, AccountError, AuthenticationFlow, ChallengeResult, DeviceData, Handle, Notification,
+    Step,
 };
 use threeds_bridge::model::{AuthenticationStatus, DocumentKind, NextStep, Provider};
 use threeds_bridge::normalize::{Context, Draft, Normalized};
@@ -106,10 +106,9 @@ impl AcmeFlow {
     /// `GET /v1/authentications/{id}`.
     async fn read(&self, id: &str) -> Step {
         const OP: &str = "acme.get_authentication";
-        let request = path_segment(OP, "authentication id", id)
-            .and_then(|segment| {
-                self.request(Method::GET, &format!("v1/authentications/{segment}"), OP)
-            });
+        let request = path_segment(OP, "authentication id", id).and_then(|segment| {
+            self.request(Method::GET, &format!("v1/authentications/{segment}"), OP)
+        });
         match request {
             Ok(request) => self.send(Stage::Later, request, Some(id)).await,
             Err(error) => step(failure::transport(ACME, Stage::Later, &error), Some(id)),

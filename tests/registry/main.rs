@@ -76,7 +76,10 @@ fn registering_takes_the_id_once() {
     assert_eq!(psp::register(Acme), Err(RegistryError::Taken(ACME)));
     // The built-in PSPs come first, then the registered ones.
     assert_eq!(
-        psp::providers().iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+        psp::providers()
+            .iter()
+            .map(|p| p.as_str())
+            .collect::<Vec<_>>(),
         ["checkout", "paysafe", "mangopay", "pxp", "acme"]
     );
     assert_eq!(
@@ -99,7 +102,10 @@ fn a_frictionless_success_is_authenticated_with_the_rule_engines_liability() {
     assert_eq!(a.network, Some(Network::Visa));
     assert_eq!(a.challenged, Some(false));
     assert_eq!(a.amount.as_ref().map(|m| m.value), Some(2500));
-    assert_eq!(n.explain.status_rule, "catalog:acme/status/frictionless_success");
+    assert_eq!(
+        n.explain.status_rule,
+        "catalog:acme/status/frictionless_success"
+    );
     // The liability is the rule engine's for these facts, not something Acme decided.
     let facts = LiabilityFacts {
         network: Some(Network::Visa),
@@ -117,7 +123,10 @@ fn a_frictionless_success_is_authenticated_with_the_rule_engines_liability() {
     assert_eq!(n.explain.liability.rule, expected.rule);
     // The CAVV is a secret in the output too.
     let out = render(&n, Options::default());
-    assert!(out.contains(r#""authentication_value":"[redacted]""#), "{out}");
+    assert!(
+        out.contains(r#""authentication_value":"[redacted]""#),
+        "{out}"
+    );
     assert!(!out.contains("AAABBEg0VhI0VniQEjRWAAAAAAA="), "{out}");
 }
 
@@ -143,7 +152,11 @@ fn a_mastercard_attempt_gets_mastercards_rule() {
     let expected = decide(&facts);
     assert_eq!(a.liability_shift, expected.liability_shift);
     assert_eq!(n.explain.liability.rule, expected.rule);
-    assert!(n.explain.liability.rule.starts_with("mastercard"), "{}", n.explain.liability.rule);
+    assert!(
+        n.explain.liability.rule.starts_with("mastercard"),
+        "{}",
+        n.explain.liability.rule
+    );
 }
 
 #[test]
@@ -255,7 +268,11 @@ fn an_error_body_is_an_error_and_its_shared_shape_is_not_guessed() {
     let n = normalize_text(&unknown.to_string(), Some(ACME), &ctx(&catalog)).expect("normalizes");
     assert_eq!(n.authentication.status, S::Error);
     assert_eq!(n.authentication.next_step, NextStep::Investigate);
-    assert!(n.explain.warnings.iter().any(|w| w.contains("card_on_fire")));
+    assert!(n
+        .explain
+        .warnings
+        .iter()
+        .any(|w| w.contains("card_on_fire")));
 }
 
 #[test]
@@ -264,7 +281,10 @@ fn a_malformed_acme_document_names_the_path() {
     doc["amount"] = json!("a lot");
     let err = normalize(&doc).expect_err("amount is not a number");
     let text = err.to_string();
-    assert!(text.starts_with("acme acme.authentication: at amount: "), "{text}");
+    assert!(
+        text.starts_with("acme acme.authentication: at amount: "),
+        "{text}"
+    );
 }
 
 /// Registering a PSP changes nothing for the others: a Checkout fixture still normalizes to
@@ -348,8 +368,7 @@ fn acme_parses_as_a_provider_everywhere_text_becomes_one() {
     #[cfg(feature = "live")]
     {
         let handle: threeds_bridge::flow::Handle =
-            serde_json::from_value(json!({"provider": "acme", "id": "auth_7f3a"}))
-                .expect("handle");
+            serde_json::from_value(json!({"provider": "acme", "id": "auth_7f3a"})).expect("handle");
         assert_eq!(handle.provider, ACME);
         let unknown = serde_json::from_value::<threeds_bridge::flow::Handle>(
             json!({"provider": "acme_pay", "id": "auth_7f3a"}),
@@ -391,11 +410,23 @@ fn checkout_translates_to_acme() {
     let shown = format!("{t:?}");
     assert!(!shown.contains("4485040371536584"), "{shown}");
     assert!(shown.contains("448504"), "{shown}");
-    assert!(!t.rendered(false).expect("renders").to_string().contains("4485040371536584"));
+    assert!(!t
+        .rendered(false)
+        .expect("renders")
+        .to_string()
+        .contains("4485040371536584"));
     // The model has no processing channel, and Acme takes no shipping address or failure
     // URL: both are reported, not silently lost.
-    assert!(t.dropped.iter().any(|d| d.path == "processing_channel_id"), "{:?}", t.dropped);
-    let lost: Vec<&str> = t.not_representable.iter().map(|d| d.path.as_str()).collect();
+    assert!(
+        t.dropped.iter().any(|d| d.path == "processing_channel_id"),
+        "{:?}",
+        t.dropped
+    );
+    let lost: Vec<&str> = t
+        .not_representable
+        .iter()
+        .map(|d| d.path.as_str())
+        .collect();
     assert!(lost.contains(&"shipping_address.city"), "{lost:?}");
     assert!(lost.contains(&"urls.failure_url"), "{lost:?}");
     assert!(t.violations.is_empty(), "{:?}", t.violations);
@@ -430,7 +461,9 @@ fn acme_translates_to_checkout() {
     assert_eq!(dropped, ["statement_descriptor"]);
     // Checkout wants a processing channel the Acme request cannot supply.
     assert!(
-        t.violations.iter().any(|v| v.path == "processing_channel_id"),
+        t.violations
+            .iter()
+            .any(|v| v.path == "processing_channel_id"),
         "{:?}",
         t.violations
     );
@@ -439,11 +472,18 @@ fn acme_translates_to_checkout() {
 #[test]
 fn a_request_of_another_psp_is_not_read_as_acmes() {
     acme();
-    let err = translate(&json!({"merchantRefNum": "r1"}), ACME, Provider::CHECKOUT, &[])
-        .expect_err("not an acme request");
+    let err = translate(
+        &json!({"merchantRefNum": "r1"}),
+        ACME,
+        Provider::CHECKOUT,
+        &[],
+    )
+    .expect_err("not an acme request");
     let text = err.to_string();
     assert!(
-        text.starts_with("not a acme.authentication_request: it has none of amount, currency, card, return_url"),
+        text.starts_with(
+            "not a acme.authentication_request: it has none of amount, currency, card, return_url"
+        ),
         "{text}"
     );
     assert!(text.contains("it looks like a paysafe request"), "{text}");
