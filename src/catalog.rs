@@ -68,7 +68,7 @@ impl Catalog {
         let mut catalog = Catalog::default();
         for psp in crate::psp::all() {
             let provider = psp.id();
-            let origin = format!("providers/{provider}/catalog.csv");
+            let origin = format!("the {provider} catalog ({})", psp.name());
             for row in catalog::parse(&origin, psp.catalog_csv())? {
                 catalog.insert(provider, row, "builtin")?;
             }

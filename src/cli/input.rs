@@ -339,7 +339,9 @@ fn read_bounded_line(
 
 fn is_document_line(line: &str) -> bool {
     serde_json::from_str::<IgnoredAny>(line).is_ok()
-        || crate::psp::mangopay::normalize::looks_like_hook_query(line)
+        || crate::psp::all()
+            .iter()
+            .any(|psp| psp.is_text_document(line))
 }
 
 #[cfg(test)]

@@ -586,11 +586,11 @@ pub fn normalize_text(
                 Some(p) => vec![psp(p)?],
                 None => crate::psp::all(),
             };
-            if let Some(normalized) = candidates
+            if let Some(psp) = candidates
                 .into_iter()
-                .find_map(|psp| psp.normalize_text(text, ctx))
+                .find(|psp| psp.is_text_document(text))
             {
-                return normalized;
+                return psp.normalize_text(text, ctx);
             }
             Err(NormalizeError::NotJson {
                 line: e.line(),

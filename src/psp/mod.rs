@@ -51,15 +51,21 @@ pub trait Psp: Send + Sync + 'static {
     fn normalize(&self, doc: Document<'_>, ctx: &Context<'_>)
         -> Result<Normalized, NormalizeError>;
 
-    /// Normalizes a document that is not JSON (Mangopay delivers its hooks as a query
-    /// string), or `None` when `text` is not one of this PSP's non-JSON documents.
-    fn normalize_text(
-        &self,
-        text: &str,
-        ctx: &Context<'_>,
-    ) -> Option<Result<Normalized, NormalizeError>> {
+    /// Whether `text`, which is not JSON, is one of this PSP's documents (Mangopay delivers
+    /// its hooks as a query string). The CLI reads such a line as a document, and
+    /// [`Psp::normalize_text`] normalizes it.
+    fn is_text_document(&self, text: &str) -> bool {
+        let _ = text;
+        false
+    }
+
+    /// Normalizes a document [`Psp::is_text_document`] accepted.
+    fn normalize_text(&self, text: &str, ctx: &Context<'_>) -> Result<Normalized, NormalizeError> {
         let _ = (text, ctx);
-        None
+        Err(NormalizeError::Unsupported {
+            provider: self.id(),
+            message: "has no documents other than JSON".to_owned(),
+        })
     }
 
     /// The codec between this PSP's authentication request and the normalized request

@@ -56,12 +56,12 @@ impl Psp for Mangopay {
     }
 
     /// Mangopay delivers its hooks as a GET query string (`EventType=...&RessourceId=...`).
-    fn normalize_text(
-        &self,
-        text: &str,
-        ctx: &Context<'_>,
-    ) -> Option<Result<Normalized, NormalizeError>> {
-        normalize::looks_like_hook_query(text).then(|| normalize::normalize_hook_query(text, ctx))
+    fn is_text_document(&self, text: &str) -> bool {
+        normalize::looks_like_hook_query(text)
+    }
+
+    fn normalize_text(&self, text: &str, ctx: &Context<'_>) -> Result<Normalized, NormalizeError> {
+        normalize::normalize_hook_query(text, ctx)
     }
 
     fn codec(&self) -> &'static dyn DynCodec {
