@@ -89,6 +89,9 @@ use threeds_wire::Validate;
 use crate::request::AuthenticationRequest;
 use crate::DeviceChannel;
 
+/// How the simulator's JWT key is named in a key error.
+const JWT_KEY: &str = "sandbox JWT key";
+
 /// The sandbox API key's "Key Username".
 pub const API_KEY_USER: &str = "paysafe-sandbox-merchant";
 /// The sandbox API key's "Key Password" (Paysafe's test keys start `B-tst1-0-`).
@@ -427,10 +430,15 @@ impl Inner {
     fn sign_jwt(&self, claims: &Value) -> String {
         let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
         let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
+        // The key is 43 random characters, so it is never empty and signing cannot fail;
+        // were it to, the all-zero MAC would verify under no key ([`Self::verify_jwt`]
+        // refuses a key error too), so the token would be refused, never accepted.
         let mac = signature::hmac_sha256(
+            JWT_KEY,
             &self.jwt_key,
             &[header.as_bytes(), b".", payload.as_bytes()],
-        );
+        )
+        .unwrap_or_default();
         format!("{header}.{payload}.{}", URL_SAFE_NO_PAD.encode(mac))
     }
 
@@ -442,11 +450,13 @@ impl Inner {
             return None;
         }
         let sig = STANDARD.encode(URL_SAFE_NO_PAD.decode(sig).ok()?);
-        if !signature::verify_base64(
+        let verified = signature::verify_base64(
+            JWT_KEY,
             &self.jwt_key,
             &[header.as_bytes(), b".", payload.as_bytes()],
             &sig,
-        ) {
+        );
+        if verified != Ok(true) {
             return None;
         }
         serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()
@@ -486,12 +496,12 @@ fn caller(headers: &HeaderMap) -> Result<Caller, Refusal> {
     let decoded = STANDARD.decode(token.trim()).map_err(|_| invalid)?;
     let decoded = String::from_utf8(decoded).map_err(|_| invalid)?;
     // Compared in constant time: a sandbox, but the habit is the point.
+    const WHICH: &str = "sandbox credential comparison key";
+    const KEY: &[u8] = b"paysafe-sandbox-credentials";
     let same = |expected: String| {
-        signature::verify_base64(
-            b"paysafe-sandbox-credentials",
-            &[decoded.as_bytes()],
-            &signature::sign_base64(b"paysafe-sandbox-credentials", &[expected.as_bytes()]),
-        )
+        signature::sign_base64(WHICH, KEY, &[expected.as_bytes()])
+            .and_then(|mac| signature::verify_base64(WHICH, KEY, &[decoded.as_bytes()], &mac))
+            == Ok(true)
     };
     if same(format!("{API_KEY_USER}:{API_KEY_PASSWORD}")) {
         Ok(Caller::Server)

@@ -187,7 +187,11 @@ impl Client {
             &request_id,
             &timestamp,
             body.as_deref().unwrap_or_default(),
-        );
+        )
+        .map_err(|e| TransportError::Build {
+            operation,
+            detail: e.to_string(),
+        })?;
         let mut request = Request::new(method, url, operation)
             .header("authorization", &authorization)?
             .header("x-request-id", &request_id)?
