@@ -41,7 +41,7 @@
 //!   callback has no documented signature in `sessions@{id}@complete.yaml`), is never trusted: only its `session_id` is
 //!   read and the session is fetched with OAuth.
 
-use super::failure::{self, Stage};
+use super::failure::{self, Resolvable, Stage};
 use super::{
     AuthenticationFlow, ChallengeResult, DeviceData, Handle, MethodOutcome, Notification, Step,
 };
@@ -448,6 +448,8 @@ fn client_failure(stage: Stage, e: &ClientError) -> Normalized {
             )
         }
         ClientError::Token(t) => t.as_ref(),
+        // A kind of client error this flow does not know yet: what happened is not known.
+        other => return failure::unresolved(P, Resolvable::No, "client_error", other.to_string()),
     };
     match token {
         TokenError::Transport(t) => failure::transport(P, stage, t),
@@ -491,6 +493,7 @@ fn client_failure(stage: Stage, e: &ClientError) -> Normalized {
         TokenError::Unreadable(response, why) => {
             failure::unreadable(P, stage, "checkout.oauth_token", response, why)
         }
+        other => failure::unresolved(P, Resolvable::No, "token_error", other.to_string()),
     }
 }
 

@@ -31,6 +31,7 @@ use threeds_wire::{with_secrets_revealed, Secret};
 
 /// Where the API lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Environment {
     /// `https://api-services.test.pxp.io/api/v1/`
     Sandbox,
