@@ -398,7 +398,6 @@ fn lenient_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<bool>, 
 mod tests {
     use super::*;
 
-
     #[test]
     fn dates_and_date_times() {
         assert!(is_date("2014-01-26"));
