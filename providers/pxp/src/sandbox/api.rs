@@ -2,8 +2,7 @@
 //! `PXP-UST1` signature, the client id, and body parsing with PXP's problem answers.
 
 use super::acs::creq;
-use super::cards;
-use super::cards::{Scenario, Scheme};
+use super::cards::{self, Scenario, Scheme};
 use super::problem::{problem, FieldError};
 use super::{
     Challenge, Final, PxpSimulator, Record, ACQUIRER_PROFILE_ID, API, CLIENT_ID, MERCHANT_GROUP,
