@@ -484,7 +484,8 @@ fn verify(
         .header("x-signature-timestamp")
         .ok_or("X-Signature-Timestamp missing")?;
     let signature = n.header("x-signature").ok_or("X-Signature missing")?;
-    signing_unverified::webhook_headers_well_formed(request_id, timestamp)?;
+    signing_unverified::webhook_headers_well_formed(request_id, timestamp)
+        .map_err(signing_unverified::HeaderFormError::reason)?;
     if !signing_unverified::timestamp_within(timestamp, now, max_age) {
         return Err("X-Signature-Timestamp is outside the accepted window (stale or replayed)");
     }

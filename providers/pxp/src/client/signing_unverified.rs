@@ -175,14 +175,36 @@ pub fn is_uuid(text: &str) -> bool {
         })
 }
 
+/// Which webhook header does not have its exact form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.reason())]
+#[non_exhaustive]
+pub enum HeaderFormError {
+    RequestIdNotUuid,
+    TimestampNotUnixSeconds,
+}
+
+impl HeaderFormError {
+    /// The message, for callers that report reasons as static text.
+    pub fn reason(self) -> &'static str {
+        match self {
+            HeaderFormError::RequestIdNotUuid => "X-Request-Id is not a UUID",
+            HeaderFormError::TimestampNotUnixSeconds => "X-Signature-Timestamp is not Unix seconds",
+        }
+    }
+}
+
 /// Checks the form of a webhook's `X-Request-Id` (a UUID) and `X-Signature-Timestamp`
 /// (Unix seconds), so that no character can move between them under one signature.
-pub fn webhook_headers_well_formed(request_id: &str, timestamp: &str) -> Result<(), &'static str> {
+pub fn webhook_headers_well_formed(
+    request_id: &str,
+    timestamp: &str,
+) -> Result<(), HeaderFormError> {
     if !is_uuid(request_id) {
-        return Err("X-Request-Id is not a UUID");
+        return Err(HeaderFormError::RequestIdNotUuid);
     }
     if !is_unix_seconds(timestamp) {
-        return Err("X-Signature-Timestamp is not Unix seconds");
+        return Err(HeaderFormError::TimestampNotUnixSeconds);
     }
     Ok(())
 }
