@@ -837,6 +837,9 @@ impl AuthenticationFlow for CheckoutFlow {
             }
         }
         let why = match (signature, &self.settings.webhook_signature_key) {
+            (Some(_), Some(key)) if key.is_empty() => {
+                "the configured webhook signature key is empty"
+            }
             (Some(_), Some(_)) => "Cko-Signature did not verify",
             (Some(_), None) => "no webhook signature key is configured",
             (None, _) => "no Cko-Signature (a complete callback carries none)",
