@@ -274,7 +274,7 @@ async fn queue_fault(
             queue.push(fault, order.times.unwrap_or(1), order.path);
             (StatusCode::CREATED, "queued".to_owned())
         }
-        Err(e) => (StatusCode::BAD_REQUEST, e.to_string()),
+        Err(error) => (StatusCode::BAD_REQUEST, error.to_string()),
     }
 }
 

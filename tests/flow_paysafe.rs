@@ -689,7 +689,7 @@ async fn notifications_are_re_fetched_never_trusted() {
         method: "POST".into(),
         headers: vec![(
             "Signature".into(),
-            signature::sign_base64(b"webhook-hmac-key", &[body.as_bytes()]),
+            signature::sign_base64("webhook key", b"webhook-hmac-key", &[body.as_bytes()]).unwrap(),
         )],
         query: String::new(),
         body: body.clone().into_bytes(),

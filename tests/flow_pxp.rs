@@ -635,7 +635,8 @@ fn signed(body: serde_json::Value) -> Notification {
     let body = body.to_string().into_bytes();
     let request_id = "0f8fad5b-d9cb-469f-a165-70867728950e";
     let timestamp = signing::webhook_timestamp_now();
-    let sig = signing::webhook_signature(sim::WEBHOOK_HMAC_KEY, request_id, &timestamp, &body);
+    let sig =
+        signing::webhook_signature(sim::WEBHOOK_HMAC_KEY, request_id, &timestamp, &body).unwrap();
     Notification {
         method: "POST".into(),
         headers: vec![
@@ -697,7 +698,8 @@ async fn webhook_headers_cannot_trade_characters_and_old_webhooks_are_refused() 
             &forged_ts,
             &genuine.body,
             &sig
-        ));
+        )
+        .unwrap());
         let forged = with_header(
             &with_header(&genuine, "x-request-id", forged_id),
             "x-signature-timestamp",

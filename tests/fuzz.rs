@@ -504,20 +504,26 @@ fn fuzz_webhook_signatures() {
         let body = rest.as_bytes();
         let ts = "1700000000";
         for sig in [text, id, rest] {
-            let _ = verify_hex(key.as_bytes(), &[body], sig);
-            let _ = verify_base64(text.as_bytes(), &[body], sig);
+            let _ = verify_hex("key", key.as_bytes(), &[body], sig);
+            let _ = verify_base64("key", text.as_bytes(), &[body], sig);
             let _ = verify_webhook(key, id, sig, body, sig);
             let _ = timestamp_fresh(sig, std::time::SystemTime::now());
         }
-        let hex = sign_hex(key.as_bytes(), &[body]);
-        assert!(verify_hex(key.as_bytes(), &[body], &hex));
-        let b64 = sign_base64(key.as_bytes(), &[body]);
-        assert!(verify_base64(key.as_bytes(), &[body], &b64));
-        let pxp = webhook_signature(key, id, ts, body);
-        assert!(verify_webhook(key, id, ts, body, &pxp));
+        let hex = sign_hex("key", key.as_bytes(), &[body]).unwrap();
+        assert_eq!(verify_hex("key", key.as_bytes(), &[body], &hex), Ok(true));
+        let b64 = sign_base64("key", key.as_bytes(), &[body]).unwrap();
+        assert_eq!(
+            verify_base64("key", key.as_bytes(), &[body], &b64),
+            Ok(true)
+        );
+        let pxp = webhook_signature(key, id, ts, body).unwrap();
+        assert_eq!(verify_webhook(key, id, ts, body, &pxp), Ok(true));
         let tampered: Vec<u8> = body.iter().copied().chain(*b" ").collect();
-        assert!(!verify_hex(key.as_bytes(), &[&tampered], &hex));
-        assert!(!verify_webhook(key, id, ts, &tampered, &pxp));
+        assert_eq!(
+            verify_hex("key", key.as_bytes(), &[&tampered], &hex),
+            Ok(false)
+        );
+        assert_eq!(verify_webhook(key, id, ts, &tampered, &pxp), Ok(false));
     });
     assert!(!seeds.is_empty());
 }

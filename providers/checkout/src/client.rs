@@ -42,6 +42,7 @@ pub const DEFAULT_SCOPES: &[&str] = &["sessions:browser", "sessions:app"];
 
 /// Where the API and the token endpoint are.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Environment {
     /// `https://{prefix}.api.sandbox.checkout.com`; without a prefix the legacy
     /// `https://api.sandbox.checkout.com`.
@@ -158,6 +159,7 @@ impl fmt::Debug for Config {
 
 /// How a call on an existing session authenticates.
 #[derive(Clone, Copy)]
+#[non_exhaustive]
 pub enum Auth<'a> {
     /// The back end's OAuth token (sees `eci`, `cryptogram`, `session_secret`).
     OAuth,
@@ -175,28 +177,20 @@ impl fmt::Debug for Auth<'_> {
 }
 
 /// Why a call produced no API response.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
 pub enum ClientError {
     /// The API could not be reached, or answered too late or too much.
+    #[error("{0}")]
     Transport(TransportError),
     /// No OAuth token: the token endpoint was unreachable or refused the credentials
     /// (boxed: it carries the token endpoint's whole answer).
+    #[error("checkout.oauth_token: {0}")]
     Token(Box<TokenError>),
     /// The client was configured wrongly (an account prefix Checkout never issues).
+    #[error("checkout client configuration: {0}")]
     Config(String),
 }
-
-impl fmt::Display for ClientError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ClientError::Transport(e) => write!(f, "{e}"),
-            ClientError::Token(e) => write!(f, "checkout.oauth_token: {e}"),
-            ClientError::Config(m) => write!(f, "checkout client configuration: {m}"),
-        }
-    }
-}
-
-impl std::error::Error for ClientError {}
 
 impl From<TransportError> for ClientError {
     fn from(e: TransportError) -> Self {

@@ -6,6 +6,7 @@
 //! ([`response`]), the `authentication_*` workflow webhooks ([`webhook`]), and the code
 //! catalog. Nothing here knows the bridge's normalized model.
 
+#[cfg(feature = "client")]
 pub mod client;
 pub mod enums;
 pub mod request;

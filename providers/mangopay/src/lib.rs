@@ -12,6 +12,7 @@
 //! Mangopay's own examples omit fields (the 2015 SDK mock has no `Applied3DSVersion`, Web
 //! pay-ins have no `SecureModeNeeded`).
 
+#[cfg(feature = "client")]
 pub mod client;
 pub mod common;
 pub mod error;

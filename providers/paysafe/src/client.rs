@@ -39,6 +39,7 @@ use threeds_wire::{with_secrets_revealed, Secret};
 
 /// Where the API lives (Paysafe 3D Secure 2 API blueprint).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Environment {
     /// Paysafe's test environment (`TEST` in its SDKs): `https://api.test.paysafe.com`.
     Sandbox,

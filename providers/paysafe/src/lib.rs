@@ -13,6 +13,7 @@
 //! 2022-03-14), the developer-portal pages and Paysafe's 2024 mobile SDKs, as listed in
 //! `docs/sources.md`. The 3DS server behind Paysafe is CardinalCommerce.
 
+#[cfg(feature = "client")]
 pub mod client;
 pub mod enums;
 pub mod request;

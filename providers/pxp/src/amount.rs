@@ -16,16 +16,9 @@ use std::fmt;
 pub struct MajorAmount(String);
 
 /// A decimal that a JSON number (an IEEE double) cannot carry exactly.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{}' cannot be written exactly as a JSON number", threeds_wire::excerpt(.0))]
 pub struct NotRepresentable(pub String);
-
-impl fmt::Display for NotRepresentable {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "'{}' cannot be written exactly as a JSON number", self.0)
-    }
-}
-
-impl std::error::Error for NotRepresentable {}
 
 impl MajorAmount {
     /// Wraps decimal text, checking that it survives being written as a JSON number

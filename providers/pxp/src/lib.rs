@@ -17,6 +17,7 @@
 //! accepted when present and never required.
 
 pub mod amount;
+#[cfg(feature = "client")]
 pub mod client;
 pub mod country;
 pub mod fingerprint;

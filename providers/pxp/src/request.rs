@@ -118,7 +118,8 @@ pub struct Card {
     pub scheme_token_cryptogram: Option<Secret>,
 }
 
-/// Which of the `card` variants a [`Card`] holds.
+/// Which of the `card` variants a [`Card`] holds. Exhaustive on purpose: code that maps
+/// each kind fails to compile when PXP documents another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CardKind {
     Direct,
@@ -227,7 +228,8 @@ pub struct PreInitiateRequest {
     pub site: Option<String>,
 }
 
-/// Standalone or integrated, from the fields present.
+/// Standalone or integrated, from the fields present. Exhaustive on purpose, like
+/// [`CardKind`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Standalone,

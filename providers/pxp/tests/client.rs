@@ -110,13 +110,10 @@ fn assert_signed(r: &Request) {
     let auth = signing::parse_authorization(header(r, "authorization")).unwrap();
     assert_eq!(auth.token_id, TOKEN_ID);
     assert!(signing::timestamp_fresh(auth.timestamp, SystemTime::now()));
-    assert!(signing::verify_request(
-        TOKEN_VALUE,
-        request_id,
-        auth.timestamp,
-        &r.body,
-        auth.mac
-    ));
+    assert!(
+        signing::verify_request(TOKEN_VALUE, request_id, auth.timestamp, &r.body, auth.mac)
+            .unwrap()
+    );
 }
 
 async fn received(server: &MockServer) -> Vec<Request> {
@@ -344,4 +341,33 @@ async fn an_unreachable_host_is_not_sent_and_retried_even_for_writes() {
         "{e}"
     );
     assert!(e.not_sent());
+}
+
+/// An empty token value cannot sign: every call fails before anything is sent, with an
+/// error that names the key and shows no value (never a request signed with an empty key).
+#[tokio::test]
+async fn an_empty_token_value_sends_nothing_and_names_the_key() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(GET_RESPONSE, "application/json"))
+        .mount(&server)
+        .await;
+    let c = Client::new(Config {
+        environment: Environment::Custom(format!("{}/api/v1", server.uri())),
+        client_id: CLIENT_ID.into(),
+        token_id: TOKEN_ID.into(),
+        token_value: Secret::new(""),
+        http: settings(),
+    })
+    .unwrap();
+    let refused = c
+        .get_authentication("550e8400-e29b-41d4-a716-446655440000")
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, TransportError::Build { .. }), "{refused}");
+    assert!(
+        refused.to_string().contains("PXP token value is empty"),
+        "{refused}"
+    );
+    assert!(received(&server).await.is_empty(), "nothing was sent");
 }

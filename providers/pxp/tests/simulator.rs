@@ -170,7 +170,8 @@ fn signed_headers(body: &str, token_value: &str, timestamp: &str) -> Vec<(&'stat
         ("x-request-id", rid.clone()),
         (
             "authorization",
-            signing::authorization(sim::TOKEN_ID, token_value, &rid, timestamp, body.as_bytes()),
+            signing::authorization(sim::TOKEN_ID, token_value, &rid, timestamp, body.as_bytes())
+                .unwrap(),
         ),
     ]
 }
@@ -515,7 +516,8 @@ async fn challenge_uses_the_primary_field_names_and_ends_with_a_signed_webhook()
         h("x-signature-timestamp"),
         &d.body,
         h("x-signature")
-    ));
+    )
+    .unwrap());
     let envelope: Value = serde_json::from_slice(&d.body).unwrap();
     assert_eq!(envelope["eventCategory"], "Authentication");
     assert_eq!(envelope["eventName"], "challenge-completed");

@@ -57,6 +57,7 @@ impl Default for HttpSettings {
 
 /// Whether a request may be sent a second time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Replay {
     /// A GET, or a POST whose idempotency key makes a duplicate harmless.
     Safe,
@@ -160,6 +161,7 @@ impl Response {
 /// Why no HTTP answer came back. The messages name the call and the host, never a
 /// header or body.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum TransportError {
     #[error("{operation}: could not connect to {host} after {attempts} attempt(s) ({detail}); the request was not sent")]
     NotSent {

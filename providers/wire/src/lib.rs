@@ -13,17 +13,25 @@
 //! * [`ids`]: random identifiers (UUIDs for request ids and idempotency keys);
 //! * [`signature`]: HMAC-SHA256 webhook signatures, checked in constant time;
 //! * `sandbox` (feature): building blocks of the local PSP simulators.
+//!
+//! [`http`], [`ids`], [`oauth`] and [`signature`] need the `client` feature (on by default);
+//! without it the crate is the offline part only and pulls no async runtime, HTTP stack,
+//! random-number generator or MAC implementation.
 
 pub mod catalog;
+#[cfg(feature = "client")]
 pub mod http;
+#[cfg(feature = "client")]
 pub mod ids;
 pub mod lenient;
+#[cfg(feature = "client")]
 pub mod oauth;
 pub mod open_enum;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod scrub;
 pub mod secret;
+#[cfg(feature = "client")]
 pub mod signature;
 pub mod validate;
 

@@ -12,15 +12,19 @@ use std::time::Duration;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-/// Why no token could be had. Its `Debug` shows the HTTP status only: a token endpoint's
-/// body may hold a token.
-#[derive(Clone)]
+/// Why no token could be had. Its `Debug` and its message show the HTTP status only: a
+/// token endpoint's body may hold a token.
+#[derive(Clone, thiserror::Error)]
+#[non_exhaustive]
 pub enum TokenError {
     /// The token endpoint could not be reached.
+    #[error("{0}")]
     Transport(TransportError),
     /// The token endpoint answered with an error status (bad credentials, locked account).
+    #[error("token endpoint answered HTTP {}", .0.status)]
     Rejected(Response),
     /// A 2xx answer without a usable `access_token`.
+    #[error("token endpoint answered HTTP {status} without a usable token: {why}", status = .0.status, why = .1)]
     Unreadable(Response, String),
 }
 
@@ -37,22 +41,6 @@ impl std::fmt::Debug for TokenError {
                 .field("status", &r.status)
                 .field("problem", why)
                 .finish(),
-        }
-    }
-}
-
-impl std::fmt::Display for TokenError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            TokenError::Transport(e) => write!(f, "{e}"),
-            TokenError::Rejected(r) => write!(f, "token endpoint answered HTTP {}", r.status),
-            TokenError::Unreadable(r, why) => {
-                write!(
-                    f,
-                    "token endpoint answered HTTP {} without a usable token: {why}",
-                    r.status
-                )
-            }
         }
     }
 }

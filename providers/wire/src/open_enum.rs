@@ -1,11 +1,17 @@
 //! String enums that keep values the PSP adds later.
 //!
 //! A PSP adding a status must never break parsing (the failure Hyperswitch users hit in
-//! production) and must never be guessed into a known value. [`open_enum!`] generates an enum
+//! production) and must never be guessed into a known value. [`open_enum!`](crate::open_enum!) generates an enum
 //! with one variant per documented value plus `Unknown(String)`, which keeps the value
 //! verbatim so the bridge can report it.
+//!
+//! These enums are deliberately exhaustive (no `#[non_exhaustive]`, unlike the crates'
+//! error and configuration enums): the bridge maps wire values one by one, so a documented
+//! value it does not map is a compile error there instead of a silent default, while a
+//! value the PSP adds later arrives in `Unknown` at run time. Every generated enum says so
+//! in its own documentation.
 
-/// What every [`open_enum!`] type offers, for code generic over them (request validation
+/// What every [`open_enum!`](crate::open_enum!) type offers, for code generic over them (request validation
 /// insists on documented values even though responses keep unknown ones).
 pub trait OpenEnum {
     /// Every documented spelling.
@@ -33,6 +39,10 @@ macro_rules! open_enum {
         }
     ) => {
         $(#[$meta])*
+        ///
+        /// Exhaustive on purpose (an [open enum](threeds_wire::open_enum)): a documented
+        /// value the bridge does not map is a compile error there; a value the PSP adds
+        /// later arrives in `Unknown`, kept verbatim.
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         $vis enum $name {
             $( $(#[$vmeta])* $variant, )+

@@ -6,7 +6,8 @@
 
 use std::fmt;
 
-/// What is wrong with one field.
+/// What is wrong with one field. Exhaustive on purpose: the simulators word each kind the
+/// way their PSP does, so a new kind must be a compile error there, not a default message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
     /// The PSP requires the field and it is absent.

@@ -41,7 +41,7 @@
 //!   callback has no documented signature in `sessions@{id}@complete.yaml`), is never trusted: only its `session_id` is
 //!   read and the session is fetched with OAuth.
 
-use crate::flow::failure::{self, Stage};
+use crate::flow::failure::{self, Resolvable, Stage};
 use crate::flow::{
     AuthenticationFlow, ChallengeResult, DeviceData, Handle, MethodOutcome, Notification, Step,
 };
@@ -449,6 +449,8 @@ fn client_failure(stage: Stage, e: &ClientError) -> Normalized {
             )
         }
         ClientError::Token(t) => t.as_ref(),
+        // A kind of client error this flow does not know yet: what happened is not known.
+        other => return failure::unresolved(P, Resolvable::No, "client_error", other.to_string()),
     };
     match token {
         TokenError::Transport(t) => failure::transport(P, stage, t),
@@ -492,6 +494,7 @@ fn client_failure(stage: Stage, e: &ClientError) -> Normalized {
         TokenError::Unreadable(response, why) => {
             failure::unreadable(P, stage, "checkout.oauth_token", response, why)
         }
+        other => failure::unresolved(P, Resolvable::No, "token_error", other.to_string()),
     }
 }
 
@@ -744,7 +747,13 @@ impl AuthenticationFlow for CheckoutFlow {
         let signature = notification.header("cko-signature");
         let verified = match (signature, &self.settings.webhook_signature_key) {
             (Some(sig), Some(key)) => {
-                verify_hex(key.expose().as_bytes(), &[&notification.body], sig)
+                // An unusable (empty) key verifies nothing: the notification is not trusted.
+                verify_hex(
+                    "Checkout webhook signature key",
+                    key.expose().as_bytes(),
+                    &[&notification.body],
+                    sig,
+                ) == Ok(true)
             }
             _ => false,
         };
@@ -829,6 +838,9 @@ impl AuthenticationFlow for CheckoutFlow {
             }
         }
         let why = match (signature, &self.settings.webhook_signature_key) {
+            (Some(_), Some(key)) if key.is_empty() => {
+                "the configured webhook signature key is empty"
+            }
             (Some(_), Some(_)) => "Cko-Signature did not verify",
             (Some(_), None) => "no webhook signature key is configured",
             (None, _) => "no Cko-Signature (a complete callback carries none)",

@@ -179,6 +179,8 @@ impl MangopayFlow {
                 normalized: failure::transport(P, Stage::Start { moves_money: false }, &e),
                 handle: None,
             },
+            // A kind of client error this flow does not know yet: the outcome is unknown.
+            Err(other) => self.unresolved(pending, other.to_string()),
         }
     }
 
@@ -349,6 +351,7 @@ impl MangopayFlow {
             TokenError::Unreadable(response, why) => {
                 failure::unreadable(P, stage, OP, response, why)
             }
+            other => failure::unresolved(P, Resolvable::No, "token_error", other.to_string()),
         }
     }
 
@@ -356,6 +359,7 @@ impl MangopayFlow {
         let normalized = match error {
             ClientError::Transport(e) => failure::transport(P, stage, e),
             ClientError::Token(e) => self.token_failure(stage, e),
+            other => failure::unresolved(P, Resolvable::No, "client_error", other.to_string()),
         };
         Step {
             normalized,

@@ -310,10 +310,15 @@ impl PaysafeFlow {
                 }
             }
         };
-        if signature::verify_base64(&key_bytes, &[&n.body], signature_header) {
-            Verification::Verified
-        } else {
-            Verification::Unverified("its Signature does not match the body")
+        match signature::verify_base64(
+            "Paysafe webhook key",
+            &key_bytes,
+            &[&n.body],
+            signature_header,
+        ) {
+            Ok(true) => Verification::Verified,
+            Ok(false) => Verification::Unverified("its Signature does not match the body"),
+            Err(_) => Verification::Unverified("the configured webhook key is empty"),
         }
     }
 }

@@ -483,14 +483,21 @@ fn verify(
         .header("x-signature-timestamp")
         .ok_or("X-Signature-Timestamp missing")?;
     let signature = n.header("x-signature").ok_or("X-Signature missing")?;
-    signing_unverified::webhook_headers_well_formed(request_id, timestamp)?;
+    signing_unverified::webhook_headers_well_formed(request_id, timestamp)
+        .map_err(signing_unverified::HeaderFormError::reason)?;
     if !signing_unverified::timestamp_within(timestamp, now, max_age) {
         return Err("X-Signature-Timestamp is outside the accepted window (stale or replayed)");
     }
-    if signing_unverified::verify_webhook(key.expose(), request_id, timestamp, &n.body, signature) {
-        Ok(())
-    } else {
-        Err("X-Signature does not match")
+    match signing_unverified::verify_webhook(
+        key.expose(),
+        request_id,
+        timestamp,
+        &n.body,
+        signature,
+    ) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err("X-Signature does not match"),
+        Err(_) => Err("the configured webhook key is empty"),
     }
 }
 
@@ -626,7 +633,7 @@ mod tests {
         const RID: &str = "0f8fad5b-d9cb-469f-a165-70867728950e";
         let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         let body = br#"{"eventCategory":"Authentication"}"#.to_vec();
-        let sig = signing_unverified::webhook_signature("k", RID, "1700000000", &body);
+        let sig = signing_unverified::webhook_signature("k", RID, "1700000000", &body).unwrap();
         let n = |headers: Vec<(&str, &str)>| Notification {
             method: "POST".into(),
             headers: headers
@@ -648,6 +655,10 @@ mod tests {
         assert_eq!(
             check(Some(&Secret::new("other")), &full),
             Err("X-Signature does not match")
+        );
+        assert_eq!(
+            check(Some(&Secret::new("")), &full),
+            Err("the configured webhook key is empty")
         );
         let missing = n(vec![("X-Request-Id", RID), ("X-Signature", &sig)]);
         assert_eq!(

@@ -21,17 +21,29 @@ pub fn b64url(json: &Value) -> String {
     URL_SAFE_NO_PAD.encode(json.to_string())
 }
 
+/// Why a CReq or CRes is not strict EMV base64url of a JSON object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EmvDecodeError {
+    #[error("base64url with '=' padding (EMV base64url carries none)")]
+    Padded,
+    #[error("not base64url")]
+    NotBase64Url,
+    #[error("not a JSON object")]
+    NotAnObject,
+}
+
 /// Strict EMV decoding: base64url, no padding, a JSON object.
-pub fn decode_strict(text: &str) -> Result<Value, &'static str> {
+pub fn decode_strict(text: &str) -> Result<Value, EmvDecodeError> {
     if text.contains('=') {
-        return Err("base64url with '=' padding (EMV base64url carries none)");
+        return Err(EmvDecodeError::Padded);
     }
     let bytes = URL_SAFE_NO_PAD
         .decode(text.trim())
-        .map_err(|_| "not base64url")?;
+        .map_err(|_| EmvDecodeError::NotBase64Url)?;
     match serde_json::from_slice::<Value>(&bytes) {
         Ok(v) if v.is_object() => Ok(v),
-        _ => Err("not a JSON object"),
+        _ => Err(EmvDecodeError::NotAnObject),
     }
 }
 

@@ -71,6 +71,7 @@ pub const TOKEN_RENEWAL_MARGIN: Duration = Duration::from_secs(30);
 
 /// Where the API is.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Environment {
     /// `https://api.sandbox.mangopay.com`
     Sandbox,
@@ -127,25 +128,17 @@ impl Config {
 }
 
 /// Why a call got no HTTP answer to return.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
 pub enum ClientError {
     /// The API itself could not be reached, or the request could not be built.
+    #[error("{0}")]
     Transport(TransportError),
     /// No token could be had: the token endpoint was unreachable, refused the credentials
     /// (its answer is kept in [`TokenError::Rejected`]), or answered garbage.
+    #[error("mangopay.oauth_token: {0}")]
     Token(TokenError),
 }
-
-impl std::fmt::Display for ClientError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ClientError::Transport(e) => write!(f, "{e}"),
-            ClientError::Token(e) => write!(f, "mangopay.oauth_token: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for ClientError {}
 
 impl From<TransportError> for ClientError {
     fn from(e: TransportError) -> Self {

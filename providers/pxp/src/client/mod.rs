@@ -31,6 +31,7 @@ use threeds_wire::{with_secrets_revealed, Secret};
 
 /// Where the API lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Environment {
     /// `https://api-services.test.pxp.io/api/v1/`
     Sandbox,
@@ -187,7 +188,11 @@ impl Client {
             &request_id,
             &timestamp,
             body.as_deref().unwrap_or_default(),
-        );
+        )
+        .map_err(|e| TransportError::Build {
+            operation,
+            detail: e.to_string(),
+        })?;
         let mut request = Request::new(method, url, operation)
             .header("authorization", &authorization)?
             .header("x-request-id", &request_id)?

@@ -45,7 +45,12 @@
 //! window), so a captured webhook cannot be replayed later.
 
 use std::time::{SystemTime, UNIX_EPOCH};
-use threeds_wire::signature::{sign_base64, verify_base64};
+use threeds_wire::signature::{sign_base64, verify_base64, KeyError};
+
+/// How the request-signing key (the token value) is named in a [`KeyError`].
+pub const TOKEN_KEY: &str = "PXP token value";
+/// How the webhook key is named in a [`KeyError`].
+pub const WEBHOOK_KEY: &str = "PXP webhook HMAC key";
 
 /// The `Authorization` scheme name (confirmed).
 pub const SCHEME: &str = "PXP-UST1";
@@ -71,19 +76,21 @@ pub fn string_to_sign<'a>(
     [request_id.as_bytes(), timestamp.as_bytes(), body]
 }
 
-/// The full `Authorization` header value for one request.
+/// The full `Authorization` header value for one request; an error when the token value
+/// is empty.
 pub fn authorization(
     token_id: &str,
     token_value: &str,
     request_id: &str,
     timestamp: &str,
     body: &[u8],
-) -> String {
+) -> Result<String, KeyError> {
     let mac = sign_base64(
+        TOKEN_KEY,
         token_value.as_bytes(),
         &string_to_sign(request_id, timestamp, body),
-    );
-    format!("{SCHEME} {token_id}:{timestamp}:{mac}")
+    )?;
+    Ok(format!("{SCHEME} {token_id}:{timestamp}:{mac}"))
 }
 
 /// The parts of a `PXP-UST1` header.
@@ -111,15 +118,16 @@ pub fn parse_authorization(header: &str) -> Option<ParsedAuthorization<'_>> {
     })
 }
 
-/// Checks a request MAC in constant time.
+/// Checks a request MAC in constant time; an error when the token value is empty.
 pub fn verify_request(
     token_value: &str,
     request_id: &str,
     timestamp: &str,
     body: &[u8],
     mac: &str,
-) -> bool {
+) -> Result<bool, KeyError> {
     verify_base64(
+        TOKEN_KEY,
         token_value.as_bytes(),
         &string_to_sign(request_id, timestamp, body),
         mac,
@@ -167,14 +175,36 @@ pub fn is_uuid(text: &str) -> bool {
         })
 }
 
+/// Which webhook header does not have its exact form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.reason())]
+#[non_exhaustive]
+pub enum HeaderFormError {
+    RequestIdNotUuid,
+    TimestampNotUnixSeconds,
+}
+
+impl HeaderFormError {
+    /// The message, for callers that report reasons as static text.
+    pub fn reason(self) -> &'static str {
+        match self {
+            HeaderFormError::RequestIdNotUuid => "X-Request-Id is not a UUID",
+            HeaderFormError::TimestampNotUnixSeconds => "X-Signature-Timestamp is not Unix seconds",
+        }
+    }
+}
+
 /// Checks the form of a webhook's `X-Request-Id` (a UUID) and `X-Signature-Timestamp`
 /// (Unix seconds), so that no character can move between them under one signature.
-pub fn webhook_headers_well_formed(request_id: &str, timestamp: &str) -> Result<(), &'static str> {
+pub fn webhook_headers_well_formed(
+    request_id: &str,
+    timestamp: &str,
+) -> Result<(), HeaderFormError> {
     if !is_uuid(request_id) {
-        return Err("X-Request-Id is not a UUID");
+        return Err(HeaderFormError::RequestIdNotUuid);
     }
     if !is_unix_seconds(timestamp) {
-        return Err("X-Signature-Timestamp is not Unix seconds");
+        return Err(HeaderFormError::TimestampNotUnixSeconds);
     }
     Ok(())
 }
@@ -185,23 +215,30 @@ pub fn webhook_timestamp_now() -> String {
 }
 
 /// `X-Signature` for a webhook: base64(HMAC-SHA256(key, requestId + timestamp + rawBody)).
-/// The construction is PXP's; the hash is assumed.
-pub fn webhook_signature(key: &str, request_id: &str, timestamp: &str, body: &[u8]) -> String {
+/// The construction is PXP's; the hash is assumed. An error when the key is empty.
+pub fn webhook_signature(
+    key: &str,
+    request_id: &str,
+    timestamp: &str,
+    body: &[u8],
+) -> Result<String, KeyError> {
     sign_base64(
+        WEBHOOK_KEY,
         key.as_bytes(),
         &[request_id.as_bytes(), timestamp.as_bytes(), body],
     )
 }
 
-/// Checks a webhook's `X-Signature` in constant time.
+/// Checks a webhook's `X-Signature` in constant time; an error when the key is empty.
 pub fn verify_webhook(
     key: &str,
     request_id: &str,
     timestamp: &str,
     body: &[u8],
     signature: &str,
-) -> bool {
+) -> Result<bool, KeyError> {
     verify_base64(
+        WEBHOOK_KEY,
         key.as_bytes(),
         &[request_id.as_bytes(), timestamp.as_bytes(), body],
         signature,
@@ -215,55 +252,23 @@ mod tests {
 
     #[test]
     fn authorization_round_trips_and_rejects_tampering() {
-        let header = authorization("tok-1", "value", "req-1", "1700000000", b"{\"a\":1}");
+        let header = authorization("tok-1", "value", "req-1", "1700000000", b"{\"a\":1}").unwrap();
         let p = parse_authorization(&header).unwrap();
         assert_eq!(p.token_id, "tok-1");
         assert_eq!(p.timestamp, "1700000000");
-        assert!(verify_request(
-            "value",
-            "req-1",
-            p.timestamp,
-            b"{\"a\":1}",
-            p.mac
-        ));
-        assert!(!verify_request(
-            "value",
-            "req-2",
-            p.timestamp,
-            b"{\"a\":1}",
-            p.mac
-        ));
-        assert!(!verify_request(
-            "value",
-            "req-1",
-            "1700000001",
-            b"{\"a\":1}",
-            p.mac
-        ));
-        assert!(!verify_request(
-            "value",
-            "req-1",
-            p.timestamp,
-            b"{\"a\":2}",
-            p.mac
-        ));
-        assert!(!verify_request(
-            "other",
-            "req-1",
-            p.timestamp,
-            b"{\"a\":1}",
-            p.mac
-        ));
+        assert!(verify_request("value", "req-1", p.timestamp, b"{\"a\":1}", p.mac).unwrap());
+        assert!(!verify_request("value", "req-2", p.timestamp, b"{\"a\":1}", p.mac).unwrap());
+        assert!(!verify_request("value", "req-1", "1700000001", b"{\"a\":1}", p.mac).unwrap());
+        assert!(!verify_request("value", "req-1", p.timestamp, b"{\"a\":2}", p.mac).unwrap());
+        assert!(!verify_request("other", "req-1", p.timestamp, b"{\"a\":1}", p.mac).unwrap());
     }
 
     #[test]
     fn the_mac_is_hmac_sha256_of_id_timestamp_body() {
         // Pins the assumed construction: changing it must be a deliberate edit here.
-        let header = authorization("t", "key", "id", "ts", b"body");
-        assert_eq!(
-            header,
-            format!("PXP-UST1 t:ts:{}", sign_base64(b"key", &[b"idtsbody"]))
-        );
+        let header = authorization("t", "key", "id", "ts", b"body").unwrap();
+        let mac = sign_base64(TOKEN_KEY, b"key", &[b"idtsbody"]).unwrap();
+        assert_eq!(header, format!("PXP-UST1 t:ts:{mac}"));
     }
 
     #[test]
@@ -296,10 +301,26 @@ mod tests {
 
     #[test]
     fn webhook_signature_is_the_documented_concatenation() {
-        let sig = webhook_signature("k", "rid", "123", b"{}");
-        assert!(verify_webhook("k", "rid", "123", b"{}", &sig));
-        assert!(!verify_webhook("k", "rid", "124", b"{}", &sig));
-        assert!(!verify_webhook("k2", "rid", "123", b"{}", &sig));
-        assert_eq!(sig, sign_base64(b"k", &[b"rid123{}"]));
+        let sig = webhook_signature("k", "rid", "123", b"{}").unwrap();
+        assert_eq!(verify_webhook("k", "rid", "123", b"{}", &sig), Ok(true));
+        assert_eq!(verify_webhook("k", "rid", "124", b"{}", &sig), Ok(false));
+        assert_eq!(verify_webhook("k2", "rid", "123", b"{}", &sig), Ok(false));
+        assert_eq!(sig, sign_base64(WEBHOOK_KEY, b"k", &[b"rid123{}"]).unwrap());
+    }
+
+    #[test]
+    fn empty_keys_are_errors_naming_the_key() {
+        let token = Err(KeyError::Empty { which: TOKEN_KEY });
+        assert_eq!(authorization("t", "", "id", "ts", b"body"), token);
+        assert_eq!(
+            verify_request("", "id", "ts", b"body", "AAAA"),
+            token.map(|_: String| true)
+        );
+        let webhook = Err(KeyError::Empty { which: WEBHOOK_KEY });
+        assert_eq!(webhook_signature("", "rid", "123", b"{}"), webhook);
+        assert_eq!(
+            verify_webhook("", "rid", "123", b"{}", "AAAA"),
+            webhook.map(|_: String| true)
+        );
     }
 }

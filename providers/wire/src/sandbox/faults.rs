@@ -57,39 +57,61 @@ pub enum Fault {
     HoldAfter,
 }
 
+/// Why a fault value does not parse. The value is quoted as a short excerpt only.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FaultError {
+    /// A fault that takes a number got something else.
+    #[error("fault '{fault}' needs a number of {unit}, got '{got}'")]
+    NotANumber {
+        fault: &'static str,
+        unit: &'static str,
+        got: String,
+    },
+    /// `status=` got no HTTP status code.
+    #[error("fault 'status' needs an HTTP status 100-599, got '{got}'")]
+    NotAStatus { got: String },
+    /// A name the grammar does not have.
+    #[error("unknown fault '{got}' (expected latency=MS, status=CODE, rate_limit=SECS, timeout, malformed, reset, late=MS, reset_after or hold_after)")]
+    Unknown { got: String },
+}
+
 impl FromStr for Fault {
-    type Err = String;
-    fn from_str(text: &str) -> Result<Self, String> {
+    type Err = FaultError;
+    fn from_str(text: &str) -> Result<Self, FaultError> {
         let text = text.trim();
         let (name, arg) = text.split_once('=').unwrap_or((text, ""));
-        let number = |what: &str| {
-            arg.parse::<u64>().map_err(|_| {
-                format!(
-                    "fault '{name}' needs a number of {what}, got '{}'",
-                    crate::excerpt(arg)
-                )
+        let number = |fault: &'static str, unit: &'static str| {
+            arg.parse::<u64>().map_err(|_| FaultError::NotANumber {
+                fault,
+                unit,
+                got: crate::excerpt(arg).into_owned(),
             })
         };
         match name {
-            "latency" => Ok(Fault::Latency(Duration::from_millis(number("milliseconds")?))),
+            "latency" => Ok(Fault::Latency(Duration::from_millis(number(
+                "latency",
+                "milliseconds",
+            )?))),
             "status" => match arg.parse::<u16>() {
                 Ok(code) if (100..600).contains(&code) => Ok(Fault::Status(code)),
-                _ => Err(format!(
-                    "fault 'status' needs an HTTP status 100-599, got '{}'",
-                    crate::excerpt(arg)
-                )),
+                _ => Err(FaultError::NotAStatus {
+                    got: crate::excerpt(arg).into_owned(),
+                }),
             },
-            "rate_limit" => Ok(Fault::RateLimit(number("seconds")?)),
+            "rate_limit" => Ok(Fault::RateLimit(number("rate_limit", "seconds")?)),
             "timeout" => Ok(Fault::Timeout),
             "malformed" => Ok(Fault::Malformed),
             "reset" => Ok(Fault::Reset),
-            "late" => Ok(Fault::Late(Duration::from_millis(number("milliseconds")?))),
+            "late" => Ok(Fault::Late(Duration::from_millis(number(
+                "late",
+                "milliseconds",
+            )?))),
             "reset_after" => Ok(Fault::ResetAfter),
             "hold_after" => Ok(Fault::HoldAfter),
-            _ => Err(format!(
-                "unknown fault '{}' (expected latency=MS, status=CODE, rate_limit=SECS, timeout, malformed, reset, late=MS, reset_after or hold_after)",
-                crate::excerpt(text)
-            )),
+            _ => Err(FaultError::Unknown {
+                got: crate::excerpt(text).into_owned(),
+            }),
         }
     }
 }
@@ -246,7 +268,7 @@ pub async fn inject(State(faults): State<Faults>, request: Request, next: Next) 
         .map(Fault::from_str);
     let fault = match from_header {
         Some(Ok(fault)) => Some(fault),
-        Some(Err(message)) => return (StatusCode::BAD_REQUEST, message).into_response(),
+        Some(Err(error)) => return (StatusCode::BAD_REQUEST, error.to_string()).into_response(),
         None => faults.take(request.uri().path()),
     };
     match fault {
@@ -358,12 +380,23 @@ mod tests {
         );
         assert_eq!("reset_after".parse(), Ok(Fault::ResetAfter));
         assert_eq!("hold_after".parse(), Ok(Fault::HoldAfter));
-        assert!("late".parse::<Fault>().is_err());
-        assert!("status=99".parse::<Fault>().is_err());
+        assert_eq!(
+            "late".parse::<Fault>(),
+            Err(FaultError::NotANumber {
+                fault: "late",
+                unit: "milliseconds",
+                got: String::new()
+            })
+        );
+        assert_eq!(
+            "status=99".parse::<Fault>().unwrap_err().to_string(),
+            "fault 'status' needs an HTTP status 100-599, got '99'"
+        );
         assert!("explode"
             .parse::<Fault>()
             .unwrap_err()
-            .contains("unknown fault"));
+            .to_string()
+            .starts_with("unknown fault 'explode'"));
     }
 
     #[test]

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 pub use crate::ids;
 pub use clock::Clock;
-pub use faults::{Fault, Faults};
+pub use faults::{Fault, FaultError, Faults};
 pub use listener::{ConnectionLimits, TimedListener};
 pub use outbox::{Delivery, Outbox};
 pub use pages::{html_escape, Form};
