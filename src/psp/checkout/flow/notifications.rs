@@ -12,8 +12,8 @@ use super::errors::local_failure;
 use super::{CheckoutFlow, P};
 
 impl CheckoutFlow {
-    /// [`AuthenticationFlow::handle_notification`]: what a notification says, trusted only
-    /// as far as its signature allows.
+    /// What a notification says, trusted only as far as its signature allows: the body of
+    /// [`handle_notification`](crate::flow::AuthenticationFlow::handle_notification).
     pub(super) async fn answer_notification(&self, notification: &Notification) -> Step {
         let body: Option<Value> = serde_json::from_slice(&notification.body).ok();
         let session_id = body.as_ref().and_then(notification_session_id);
