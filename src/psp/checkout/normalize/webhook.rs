@@ -14,10 +14,10 @@ use threeds_checkout::{ResponseCode, WebhookEvent, WebhookType};
 use threeds_wire::excerpt;
 
 /// A workflow webhook. The event type decides through the catalog; `response_code` is
-/// cross-checked ([`verdict`]). `authentication_failed` is Checkout's one event for every
-/// unsuccessful result, so `U` and `R` beside it refine it (`unavailable`, `rejected`). A
-/// webhook never carries the cryptogram, so its presence is not known (`None`): Visa
-/// liability stays null until the session is fetched.
+/// cross-checked ([`verdict`](super::verdict)). `authentication_failed` is Checkout's one
+/// event for every unsuccessful result, so `U` and `R` beside it refine it (`unavailable`,
+/// `rejected`). A webhook never carries the cryptogram, so its presence is not known
+/// (`None`): Visa liability stays null until the session is fetched.
 pub(super) fn normalize_webhook(e: &WebhookEvent, ctx: &Context<'_>) -> Normalized {
     let mut d = Draft::new(P, DocumentKind::Webhook, "checkout.webhook");
     let data = e.data.clone().unwrap_or_default();
