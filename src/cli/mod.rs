@@ -126,15 +126,29 @@ fn provider_parser() -> impl clap::builder::TypedValueParser<Value = Provider> {
         .map(|psp| PossibleValue::new(psp.id().as_str()).help(psp.name()));
     clap::builder::PossibleValuesParser::new(ids)
         .map(|id| crate::psp::find(&id).map(|psp| psp.id()))
-        .try_map(|found| found.ok_or("not a registered PSP"))
+        .try_map(|found| found.ok_or(FlagError::UnregisteredPsp))
+}
+
+/// Why a flag's value was refused. clap prints it after the flag and the value it quotes
+/// (`invalid value '0' for '--max-line-bytes <BYTES>': must be at least 1`), which say
+/// where; these say what.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum FlagError {
+    #[error("not a registered PSP")]
+    UnregisteredPsp,
+    #[error("must be at least 1")]
+    Zero,
+    #[error("not a number of bytes: {0}")]
+    NotANumber(#[from] std::num::ParseIntError),
+    #[error("expected a date as YYYY-MM-DD, e.g. 2026-12-01")]
+    NotADate,
 }
 
 /// `--max-line-bytes`: a positive number of bytes.
-fn parse_max_bytes(s: &str) -> Result<usize, String> {
-    match s.parse::<usize>() {
-        Ok(0) => Err("must be at least 1".to_owned()),
-        Ok(n) => Ok(n),
-        Err(e) => Err(e.to_string()),
+fn parse_max_bytes(s: &str) -> Result<usize, FlagError> {
+    match s.parse::<usize>()? {
+        0 => Err(FlagError::Zero),
+        n => Ok(n),
     }
 }
 
@@ -166,9 +180,8 @@ fn diagnostic(err: &mut dyn std::io::Write, kind: &str, place: &str, message: &d
 }
 
 /// `--as-of`: a calendar date, `YYYY-MM-DD`.
-fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| "expected a date as YYYY-MM-DD, e.g. 2026-12-01".to_owned())
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, FlagError> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| FlagError::NotADate)
 }
 
 /// `-` or no file means stdin.
