@@ -51,6 +51,10 @@ Exit codes:
     after_help = AFTER_HELP
 )]
 pub struct Cli {
+    /// Log more on stderr: -v info, -vv debug, -vvv trace (default: warnings only, or what
+    /// RUST_LOG says when it is set and no -v is given). Output on stdout is unchanged.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
     #[command(subcommand)]
     command: Command,
 }
@@ -84,6 +88,7 @@ pub fn run() -> ExitCode {
     let mut out = std::io::BufWriter::new(stdout.lock());
     // Not locked for the whole run: the sandbox logs requests from its worker threads.
     let mut err = std::io::stderr();
+    install_logging(cli.verbose, &mut err);
     let code = match cli.command {
         Command::Normalize(args) => normalize::run(&args, &mut out, &mut err),
         Command::Translate(args) => translate::run(&args, &mut out, &mut err),
@@ -101,6 +106,32 @@ pub fn run() -> ExitCode {
         }
     }
     ExitCode::from(code)
+}
+
+/// Sends `tracing` events to stderr, never stdout, which carries only the command's output.
+/// `-v`s choose the level when given (an explicit flag wins over the environment);
+/// otherwise `RUST_LOG` does when set, with the usual `target=level` directives; otherwise
+/// warnings only. A `RUST_LOG` that cannot be read is reported and warnings are logged.
+fn install_logging(verbose: u8, err: &mut dyn std::io::Write) {
+    use tracing_subscriber::EnvFilter;
+    let filter = match (verbose, std::env::var("RUST_LOG")) {
+        (0, Ok(directives)) if !directives.trim().is_empty() => {
+            EnvFilter::try_new(&directives).unwrap_or_else(|e| {
+                let message = format!("cannot be read ({e}); logging warnings only");
+                diagnostic(err, "warning", "RUST_LOG", &message);
+                EnvFilter::new("warn")
+            })
+        }
+        (0, _) => EnvFilter::new("warn"),
+        (1, _) => EnvFilter::new("info"),
+        (2, _) => EnvFilter::new("debug"),
+        _ => EnvFilter::new("trace"),
+    };
+    // Fails only when a subscriber is already installed, which then keeps logging.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 /// The async runtime of `sandbox` and `demo`; `None` after reporting why it could not start.
