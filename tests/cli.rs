@@ -760,11 +760,18 @@ fn verbose_logs_go_to_stderr_and_leave_stdout_alone() {
     }
 
     let from_env = std::process::Command::new(env!("CARGO_BIN_EXE_threeds-bridge"))
-        .args(["normalize", "fixtures/checkout/session_approved_frictionless_node.json"])
+        .args([
+            "normalize",
+            "fixtures/checkout/session_approved_frictionless_node.json",
+        ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("RUST_LOG", "threeds_bridge=debug")
         .output()
         .expect("binary runs");
     assert_eq!(from_env.stdout, quiet.stdout);
-    assert!(stderr(&from_env).contains("normalized place="), "{}", stderr(&from_env));
+    assert!(
+        stderr(&from_env).contains("normalized place="),
+        "{}",
+        stderr(&from_env)
+    );
 }

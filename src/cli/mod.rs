@@ -115,13 +115,12 @@ pub fn run() -> ExitCode {
 fn install_logging(verbose: u8, err: &mut dyn std::io::Write) {
     use tracing_subscriber::EnvFilter;
     let filter = match (verbose, std::env::var("RUST_LOG")) {
-        (0, Ok(directives)) if !directives.trim().is_empty() => {
-            EnvFilter::try_new(&directives).unwrap_or_else(|e| {
+        (0, Ok(directives)) if !directives.trim().is_empty() => EnvFilter::try_new(&directives)
+            .unwrap_or_else(|e| {
                 let message = format!("cannot be read ({e}); logging warnings only");
                 diagnostic(err, "warning", "RUST_LOG", &message);
                 EnvFilter::new("warn")
-            })
-        }
+            }),
         (0, _) => EnvFilter::new("warn"),
         (1, _) => EnvFilter::new("info"),
         (2, _) => EnvFilter::new("debug"),

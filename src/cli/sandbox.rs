@@ -4,8 +4,8 @@ use crate::sandbox::{start, SandboxOptions};
 use clap::Args as ClapArgs;
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
-use threeds_wire::excerpt;
 use std::time::Duration;
+use threeds_wire::excerpt;
 use threeds_wire::sandbox::ConnectionLimits;
 
 #[derive(Debug, ClapArgs)]
