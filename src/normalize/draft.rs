@@ -178,7 +178,7 @@ impl Draft {
     }
 
     /// Records a warning. The message goes through [`bounded`] as a backstop: a template
-    /// that quotes a PSP value without [`excerpt`] still cannot print a card number or a
+    /// that quotes a PSP value without [`excerpt`](threeds_wire::excerpt) still cannot print a card number or a
     /// 5 MB field.
     pub fn warn(&mut self, message: impl Into<String>) {
         let message = message.into();

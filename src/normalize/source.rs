@@ -9,7 +9,7 @@ use serde_json::Value;
 use threeds_wire::scrub;
 
 /// Where a document's wire types are read from: its text, or a value already parsed (library
-/// callers of [`normalize_value`]). Reading from the text skips the members a wire type does
+/// callers of [`normalize_value`](super::normalize_value)). Reading from the text skips the members a wire type does
 /// not know without building them, so a document costs a small multiple of its size.
 #[derive(Debug, Clone, Copy)]
 pub enum Source<'a> {
@@ -30,7 +30,7 @@ impl<'a> From<Document<'a>> for Source<'a> {
 }
 
 /// A document as the adapters see it: `peek`, what classification looks at (the top-level
-/// members and the keys of top-level objects: see [`skeleton`]), and the `source` its wire
+/// members and the keys of top-level objects: see `normalize::skeleton`), and the `source` its wire
 /// types are read from.
 #[derive(Debug, Clone, Copy)]
 pub struct Document<'a> {
