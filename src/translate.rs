@@ -27,6 +27,7 @@ pub const MAX_DEPTH: usize = 128;
 
 /// One side of a translation: a PSP's request body, or the normalized model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Format {
     Psp(Provider),
     Model,
@@ -213,6 +214,7 @@ fn as_text<S: Serializer>(format: &Format, s: S) -> Result<S::Ok, S::Error> {
 /// Why a translation could not be made.
 /// `--set` errors are the caller's (usage), the others the source document's.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum TranslateError {
     #[error(transparent)]
     Request(#[from] RequestError),

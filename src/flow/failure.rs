@@ -40,6 +40,7 @@ use threeds_wire::http::{Response, TransportError};
 
 /// Where in the flow the failed call was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Stage {
     /// The call that creates the authentication. `moves_money` is true when it may also
     /// have charged the card (a Mangopay pay-in), so an unsure outcome must be looked into
@@ -76,6 +77,7 @@ fn draft(provider: Provider, document: &'static str) -> Draft {
 
 /// Whether anything can still settle an [`unresolved`] creation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Resolvable {
     /// The handle can find out (ask again later): `wait`.
     Yes,

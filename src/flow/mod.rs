@@ -126,6 +126,7 @@ impl Step {
 /// follows Checkout.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum MethodOutcome {
     /// The ACS posted back to the notification URL; `data` is the `threeDSMethodData` it
     /// posted (PXP forwards it as `fingerprintNotification`).

@@ -89,6 +89,7 @@ pub struct LiabilityExplain {
 /// whoever built the error: the PSP values and keys they may quote never reach a message
 /// whole.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum NormalizeError {
     #[error("not JSON: {} (line {line}, column {column})", bounded(.message))]
     NotJson {

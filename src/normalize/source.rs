@@ -12,6 +12,7 @@ use threeds_wire::scrub;
 /// callers of [`normalize_value`](super::normalize_value)). Reading from the text skips the members a wire type does
 /// not know without building them, so a document costs a small multiple of its size.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub enum Source<'a> {
     Text(&'a str),
     Value(&'a Value),
