@@ -40,6 +40,7 @@ impl Entry {
 
 /// A catalog file or row that cannot be used.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum CatalogError {
     #[error(transparent)]
     Csv(#[from] catalog::CatalogError),

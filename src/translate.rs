@@ -15,6 +15,7 @@
 
 use crate::model::Provider;
 use crate::request::{codec, AuthenticationRequest, ModelCodec, RequestError};
+use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -26,6 +27,7 @@ pub const MAX_DEPTH: usize = 128;
 
 /// One side of a translation: a PSP's request body, or the normalized model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Format {
     Psp(Provider),
     Model,
@@ -95,7 +97,7 @@ impl Format {
 }
 
 /// A source field that did not make it into the target.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Dropped {
     /// JSON path in the source request.
     pub path: String,
@@ -104,13 +106,69 @@ pub struct Dropped {
     pub changed: bool,
 }
 
-/// The result of a translation. Its `Debug` shows the request as [`Translation::rendered`]
-/// does (card number to BIN and last four, CVV and tokens redacted): the built request holds
-/// them in clear for sending.
-#[derive(Clone)]
+/// The built target request. It holds the card number, CVV and tokens in clear, because
+/// it is what would be sent, so it never shows them by accident: `Debug`, `Display` and
+/// `Serialize` give the request as the target PSP's typed request redacts it (card number
+/// to BIN and last four, CVV and tokens to `[redacted]`). Serializing inside
+/// [`with_secrets_revealed`] writes the real values, as for every secret; [`expose`]
+/// hands out the request itself (grep for `expose` to audit where secrets leave).
+///
+/// [`expose`]: TargetRequest::expose
+#[derive(Clone, PartialEq)]
+pub struct TargetRequest {
+    value: Value,
+    target: Format,
+}
+
+impl TargetRequest {
+    /// The request with its secrets, as it would be sent.
+    pub fn expose(&self) -> &Value {
+        &self.value
+    }
+
+    /// The request with secrets redacted, or in clear inside [`with_secrets_revealed`].
+    pub fn rendered(&self) -> Result<Value, RequestError> {
+        self.target.render(&self.value)
+    }
+
+    /// What `Debug` and `Display` show: the redacted request, or only the marker when it
+    /// cannot be rendered (it always can: it was built by rendering). Like a [`Secret`]'s,
+    /// it is redacted even inside a reveal scope.
+    ///
+    /// [`Secret`]: threeds_wire::Secret
+    fn redacted(&self) -> Value {
+        threeds_wire::with_secrets_redacted(|| self.rendered())
+            .unwrap_or_else(|_| Value::String(threeds_wire::secret::REDACTED.into()))
+    }
+}
+
+impl fmt::Debug for TargetRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.redacted())
+    }
+}
+
+impl fmt::Display for TargetRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.redacted())
+    }
+}
+
+impl Serialize for TargetRequest {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.rendered()
+            .map_err(serde::ser::Error::custom)?
+            .serialize(s)
+    }
+}
+
+/// The result of a translation. Secrets stay typed in every field ([`TargetRequest`],
+/// the model's `CardNumber` and `Secret`s), so `Debug` and `Serialize` of a translation
+/// never show the card number or CVV; [`Translation::rendered`] with `reveal` does.
+#[derive(Debug, Clone, Serialize)]
 pub struct Translation {
     /// The target request, secrets included; render it with [`Translation::rendered`].
-    pub request: Value,
+    pub request: TargetRequest,
     pub model: AuthenticationRequest,
     pub dropped: Vec<Dropped>,
     /// Paths of the normalized request model the target request cannot express (for
@@ -118,7 +176,9 @@ pub struct Translation {
     pub not_representable: Vec<Dropped>,
     /// The target's violations after `--set` values were applied: missing required fields
     /// and limits.
+    #[serde(serialize_with = "as_messages")]
     pub violations: Vec<FieldViolation>,
+    #[serde(serialize_with = "as_text")]
     target: Format,
 }
 
@@ -126,32 +186,26 @@ impl Translation {
     /// The target request for printing: secrets redacted unless `reveal`.
     pub fn rendered(&self, reveal: bool) -> Result<Value, RequestError> {
         if reveal {
-            with_secrets_revealed(|| self.target.render(&self.request))
+            with_secrets_revealed(|| self.request.rendered())
         } else {
-            self.target.render(&self.request)
+            self.request.rendered()
         }
     }
 }
 
-impl fmt::Debug for Translation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let request = self
-            .rendered(false)
-            .unwrap_or_else(|_| Value::String("[redacted]".into()));
-        f.debug_struct("Translation")
-            .field("request", &request)
-            .field("model", &self.model)
-            .field("dropped", &self.dropped)
-            .field("not_representable", &self.not_representable)
-            .field("violations", &self.violations)
-            .field("target", &self.target)
-            .finish()
-    }
+/// Violations serialize as their messages (`path: problem`).
+fn as_messages<S: Serializer>(violations: &[FieldViolation], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(violations.iter().map(ToString::to_string))
+}
+
+fn as_text<S: Serializer>(format: &Format, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(format)
 }
 
 /// Why a translation could not be made.
 /// `--set` errors are the caller's (usage), the others the source document's.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum TranslateError {
     #[error(transparent)]
     Request(#[from] RequestError),
@@ -235,7 +289,10 @@ pub fn translate_formats(
     }
     let violations = to.validate(&typed)?;
     Ok(Translation {
-        request: typed,
+        request: TargetRequest {
+            value: typed,
+            target: to,
+        },
         model,
         dropped,
         not_representable,

@@ -237,14 +237,20 @@ fn translate_masks_card_data_unless_revealed() {
 }
 
 /// The built request holds the card number, CVV and tokens in clear (it is what would be
-/// sent); `Translation`'s `Debug` must show them as `rendered` does.
+/// sent); `Translation`'s `Debug`, `Display` of its request and its serialization must show
+/// them as `rendered` does, also `Debug` inside a reveal scope. Only the explicit calls
+/// (`rendered(true)`, `request.expose()`, serializing inside `with_secrets_revealed`) give
+/// them back.
 #[test]
-fn translation_debug_shows_no_secrets() {
+fn translation_shows_no_secrets_unless_revealed() {
     let requests = root().join("fixtures").join("requests");
     let doc: Value = serde_json::from_str(
         &std::fs::read_to_string(requests.join("pxp_standalone_request_docs.json")).unwrap(),
     )
     .unwrap();
+    const PAN: &str = "4111111111111111";
+    const CVV: &str = "\"123\"";
+    let (mut pan_revealed_somewhere, mut cvv_revealed_somewhere) = (false, false);
     for to in threeds_bridge::psp::providers() {
         let t = threeds_bridge::translate::translate(
             &doc,
@@ -253,10 +259,35 @@ fn translation_debug_shows_no_secrets() {
             &[],
         )
         .unwrap();
-        let debug = format!("{t:?}");
-        assert!(!debug.contains("4111111111111111"), "{to}: {debug}");
-        assert!(!debug.contains("\"123\""), "{to}: the CVV in {debug}");
+        let json = serde_json::to_string(&t).unwrap();
+        let shown = [
+            format!("{t:?}"),
+            t.request.to_string(),
+            json.clone(),
+            threeds_wire::with_secrets_revealed(|| format!("{t:?} {}", t.request)),
+        ];
+        for text in &shown {
+            assert!(!text.contains(PAN), "{to}: {text}");
+            assert!(!text.contains(CVV), "{to}: the CVV in {text}");
+        }
+        assert!(json.contains("\"dropped\""), "{to}: {json}");
+        // Mangopay's pay-in takes a registered card's id, not its number.
+        let revealed = t.rendered(true).unwrap().to_string();
+        let exposed = t.request.expose().to_string();
+        let serialized =
+            threeds_wire::with_secrets_revealed(|| serde_json::to_string(&t.request)).unwrap();
+        for secret in [PAN, CVV] {
+            let carried = revealed.contains(secret);
+            assert_eq!(exposed.contains(secret), carried, "{to}: {exposed}");
+            assert_eq!(serialized.contains(secret), carried, "{to}: {serialized}");
+        }
+        pan_revealed_somewhere |= revealed.contains(PAN);
+        cvv_revealed_somewhere |= revealed.contains(CVV);
     }
+    assert!(
+        pan_revealed_somewhere && cvv_revealed_somewhere,
+        "the revealed request of a PSP that takes the card number and CVV carries them"
+    );
 }
 
 /// Runs `threeds-bridge args FILE` with `input` in a temporary file: large inputs would fill

@@ -733,3 +733,45 @@ fn help_lists_flag_values_and_exit_codes() {
     let out = bin(&["normalize", "--no-such-flag"], "");
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `-v` (repeatable, anywhere on the line) and `RUST_LOG` choose what is logged; logs go to
+/// stderr only, so stdout is the same normalized output with or without them, and the
+/// default logs nothing for a clean run.
+#[test]
+fn verbose_logs_go_to_stderr_and_leave_stdout_alone() {
+    let input = compact("fixtures/checkout/session_approved_frictionless_node.json");
+    let quiet = bin(&["normalize"], &input);
+    let verbose = bin(&["normalize", "-vv"], &input);
+    let before = bin(&["-vv", "normalize"], &input);
+    let info = bin(&["normalize", "-v"], &input);
+    for out in [&quiet, &verbose, &before, &info] {
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(out));
+        assert_eq!(out.stdout, quiet.stdout);
+    }
+    assert_eq!(stderr(&quiet), "");
+    assert_eq!(stderr(&info), "", "the event is a debug one");
+    for out in [&verbose, &before] {
+        let log = stderr(out);
+        assert!(log.contains("DEBUG"), "{log}");
+        assert!(
+            log.contains("normalized place=-:1 provider=checkout status=authenticated"),
+            "{log}"
+        );
+    }
+
+    let from_env = std::process::Command::new(env!("CARGO_BIN_EXE_threeds-bridge"))
+        .args([
+            "normalize",
+            "fixtures/checkout/session_approved_frictionless_node.json",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("RUST_LOG", "threeds_bridge=debug")
+        .output()
+        .expect("binary runs");
+    assert_eq!(from_env.stdout, quiet.stdout);
+    assert!(
+        stderr(&from_env).contains("normalized place="),
+        "{}",
+        stderr(&from_env)
+    );
+}

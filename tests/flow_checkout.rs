@@ -250,6 +250,43 @@ impl World {
     }
 }
 
+/// A merchant keeps the handle in a session store between the browser's round trips: the
+/// stored form keeps the `client_secret` (the front end needs it) and the handle read back
+/// drives the next call; the handle's own serialization and `Debug` redact it, and a
+/// plainly serialized handle is refused as a stored one rather than read with a dead secret.
+#[tokio::test]
+async fn a_stored_handle_keeps_its_client_secret_and_plain_serde_does_not() {
+    use threeds_bridge::flow::{Handle, StoredHandle};
+    let w = world(Duration::from_secs(60)).await;
+    let step = w.authenticate("4485040371536584").await;
+    let handle = step.handle.clone().unwrap();
+    let secret = handle.client_secret.as_ref().unwrap().expose().to_owned();
+    assert!(secret.starts_with("sek_"), "{secret}");
+
+    let plain = serde_json::to_string(&handle).unwrap();
+    assert!(!plain.contains(&secret), "{plain}");
+    assert!(!format!("{handle:?}").contains(&secret));
+    assert!(!format!("{:?}", handle.to_stored()).contains(&secret));
+    let refused = serde_json::from_str::<StoredHandle>(&plain).unwrap_err();
+    assert!(
+        refused.to_string().contains("client_secret is redacted"),
+        "{refused}"
+    );
+
+    let stored = serde_json::to_string(&handle.to_stored()).unwrap();
+    assert!(stored.contains(&secret), "{stored}");
+    let restored = Handle::from_stored(serde_json::from_str(&stored).unwrap());
+    assert_eq!(restored, handle);
+    assert_eq!(restored.client_secret.as_ref().unwrap().expose(), secret);
+    let done = w.flow.complete(&restored).await;
+    assert_eq!(
+        done.authentication().status,
+        St::Authenticated,
+        "{:?}",
+        done.authentication()
+    );
+}
+
 #[tokio::test]
 async fn frictionless_then_complete() {
     let w = world(Duration::from_secs(60)).await;

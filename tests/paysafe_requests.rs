@@ -544,7 +544,7 @@ fn risk_data_goes_to_checkout_and_back() {
     use threeds_bridge::translate::translate;
     let original = documented();
     let to_checkout = translate(&original, Provider::PAYSAFE, Provider::CHECKOUT, &[]).unwrap();
-    let cko = &to_checkout.request;
+    let cko = to_checkout.request.expose();
     let a = &cko["account_info"];
     assert_eq!(a["add_card_attempts"], 1);
     assert_eq!(a["account_change"], "2014-01-26T00:00:00Z");
@@ -598,7 +598,7 @@ fn risk_data_goes_to_checkout_and_back() {
         let revealed = to_checkout.rendered(true).unwrap();
         translate(&revealed, Provider::CHECKOUT, Provider::PAYSAFE, &[]).unwrap()
     });
-    let p = &back.request;
+    let p = back.request.expose();
     let u = &p["userAccountDetails"];
     for (field, value) in [
         ("addCardAttemptsForLastDay", json!(1)),
@@ -641,7 +641,7 @@ fn electronic_delivery_is_the_electronic_timeframe() {
     v["electronicDelivery"] = json!({"isElectronicDelivery": true, "email": "buyer@example.com"});
     let t = threeds_bridge::translate::translate(&v, Provider::PAYSAFE, Provider::CHECKOUT, &[])
         .unwrap();
-    let r = &t.request["merchant_risk_info"];
+    let r = &t.request.expose()["merchant_risk_info"];
     assert_eq!(r["delivery_timeframe"], "electronic_delivery");
     assert_eq!(r["delivery_email"], "buyer@example.com");
     assert!(

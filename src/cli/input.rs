@@ -10,7 +10,6 @@
 //! costs the limit, not 200 MB. A UTF-8 byte order mark at the start is accepted.
 
 use serde::de::IgnoredAny;
-use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
@@ -26,10 +25,12 @@ pub struct Document {
     pub text: String,
 }
 
-/// A part of the input that is not handed over as a document, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A part of the input that is not handed over as a document, and why. The caller names
+/// the file and [`Skipped::line`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Skipped {
     /// A line (JSON Lines) or a pretty-printed document longer than the limit.
+    #[error("{what} of {bytes} bytes is longer than --max-line-bytes {max}; skipped")]
     TooLong {
         line: usize,
         bytes: usize,
@@ -37,6 +38,7 @@ pub enum Skipped {
         what: &'static str,
     },
     /// A line that is not UTF-8.
+    #[error("the line is not UTF-8; skipped")]
     NotUtf8 { line: usize },
 }
 
@@ -44,20 +46,6 @@ impl Skipped {
     pub fn line(&self) -> usize {
         match self {
             Self::TooLong { line, .. } | Self::NotUtf8 { line } => *line,
-        }
-    }
-}
-
-impl fmt::Display for Skipped {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::TooLong {
-                bytes, max, what, ..
-            } => write!(
-                f,
-                "{what} of {bytes} bytes is longer than --max-line-bytes {max}; skipped"
-            ),
-            Self::NotUtf8 { .. } => write!(f, "the line is not UTF-8; skipped"),
         }
     }
 }

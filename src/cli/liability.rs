@@ -4,6 +4,7 @@ use crate::liability::{decide, Category, Enrollment, LiabilityFacts};
 use crate::model::{Eci, Network, TransStatus};
 use clap::builder::PossibleValuesParser;
 use std::io::Write;
+use threeds_wire::excerpt;
 
 /// `--network` values: every network's contract spelling, and `unknown`.
 fn network_values() -> PossibleValuesParser {
@@ -78,25 +79,48 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     }
 }
 
-fn facts(args: &Args) -> Result<LiabilityFacts, String> {
+/// A flag value clap's own checks let through but the facts cannot hold; the message names
+/// the flag.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum FactsError {
+    #[error("--network: unknown network '{}'", excerpt(.0))]
+    UnknownNetwork(String),
+    #[error("--{flag}: '{}' is not one of {}", excerpt(.value), .allowed.join(", "))]
+    NotAllowed {
+        flag: &'static str,
+        value: String,
+        allowed: &'static [&'static str],
+    },
+    #[error("--category: '{}' is not payment or non_payment", excerpt(.0))]
+    Category(String),
+    #[error("--eci: empty value")]
+    EmptyEci,
+}
+
+/// `value` when it is one of `allowed`.
+fn letter(
+    flag: &'static str,
+    value: &Option<String>,
+    allowed: &'static [&'static str],
+) -> Result<Option<String>, FactsError> {
+    match value.as_deref() {
+        None => Ok(None),
+        Some(x) if allowed.contains(&x) => Ok(Some(x.to_owned())),
+        Some(x) => Err(FactsError::NotAllowed {
+            flag,
+            value: x.to_owned(),
+            allowed,
+        }),
+    }
+}
+
+fn facts(args: &Args) -> Result<LiabilityFacts, FactsError> {
     let network = match args.network.as_str() {
         "unknown" => None,
         other => Some(
-            Network::from_psp(other)
-                .ok_or_else(|| format!("--network: unknown network '{other}'"))?,
+            Network::from_psp(other).ok_or_else(|| FactsError::UnknownNetwork(other.to_owned()))?,
         ),
     };
-    let letter =
-        |flag: &str, v: &Option<String>, allowed: &[&str]| -> Result<Option<String>, String> {
-            match v.as_deref() {
-                None => Ok(None),
-                Some(x) if allowed.contains(&x) => Ok(Some(x.to_owned())),
-                Some(x) => Err(format!(
-                    "--{flag}: '{x}' is not one of {}",
-                    allowed.join(", ")
-                )),
-            }
-        };
     let trans_status = letter("trans-status", &args.trans_status, TransStatus::KNOWN)?
         .map(|s| TransStatus::from(s.as_str()));
     let enrollment = letter("enrollment", &args.enrollment, Enrollment::KNOWN)?
@@ -105,15 +129,11 @@ fn facts(args: &Args) -> Result<LiabilityFacts, String> {
     let category = match args.category.as_deref() {
         None | Some("payment") => Some(Category::Payment),
         Some("non_payment") => Some(Category::NonPayment),
-        Some(other) => {
-            return Err(format!(
-                "--category: '{other}' is not payment or non_payment"
-            ))
-        }
+        Some(other) => return Err(FactsError::Category(other.to_owned())),
     };
     let eci = match args.eci.as_deref() {
         None => None,
-        Some(e) => Some(Eci::parse(e).ok_or("--eci: empty value")?),
+        Some(e) => Some(Eci::parse(e).ok_or(FactsError::EmptyEci)?),
     };
     Ok(LiabilityFacts {
         network,

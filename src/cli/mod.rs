@@ -51,6 +51,10 @@ Exit codes:
     after_help = AFTER_HELP
 )]
 pub struct Cli {
+    /// Log more on stderr: -v info, -vv debug, -vvv trace (default: warnings only, or what
+    /// RUST_LOG says when it is set and no -v is given). Output on stdout is unchanged.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
     #[command(subcommand)]
     command: Command,
 }
@@ -84,6 +88,7 @@ pub fn run() -> ExitCode {
     let mut out = std::io::BufWriter::new(stdout.lock());
     // Not locked for the whole run: the sandbox logs requests from its worker threads.
     let mut err = std::io::stderr();
+    install_logging(cli.verbose, &mut err);
     let code = match cli.command {
         Command::Normalize(args) => normalize::run(&args, &mut out, &mut err),
         Command::Translate(args) => translate::run(&args, &mut out, &mut err),
@@ -101,6 +106,31 @@ pub fn run() -> ExitCode {
         }
     }
     ExitCode::from(code)
+}
+
+/// Sends `tracing` events to stderr, never stdout, which carries only the command's output.
+/// `-v`s choose the level when given (an explicit flag wins over the environment);
+/// otherwise `RUST_LOG` does when set, with the usual `target=level` directives; otherwise
+/// warnings only. A `RUST_LOG` that cannot be read is reported and warnings are logged.
+fn install_logging(verbose: u8, err: &mut dyn std::io::Write) {
+    use tracing_subscriber::EnvFilter;
+    let filter = match (verbose, std::env::var("RUST_LOG")) {
+        (0, Ok(directives)) if !directives.trim().is_empty() => EnvFilter::try_new(&directives)
+            .unwrap_or_else(|e| {
+                let message = format!("cannot be read ({e}); logging warnings only");
+                diagnostic(err, "warning", "RUST_LOG", &message);
+                EnvFilter::new("warn")
+            }),
+        (0, _) => EnvFilter::new("warn"),
+        (1, _) => EnvFilter::new("info"),
+        (2, _) => EnvFilter::new("debug"),
+        _ => EnvFilter::new("trace"),
+    };
+    // Fails only when a subscriber is already installed, which then keeps logging.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 /// The async runtime of `sandbox` and `demo`; `None` after reporting why it could not start.
@@ -126,15 +156,29 @@ fn provider_parser() -> impl clap::builder::TypedValueParser<Value = Provider> {
         .map(|psp| PossibleValue::new(psp.id().as_str()).help(psp.name()));
     clap::builder::PossibleValuesParser::new(ids)
         .map(|id| crate::psp::find(&id).map(|psp| psp.id()))
-        .try_map(|found| found.ok_or("not a registered PSP"))
+        .try_map(|found| found.ok_or(FlagError::UnregisteredPsp))
+}
+
+/// Why a flag's value was refused. clap prints it after the flag and the value it quotes
+/// (`invalid value '0' for '--max-line-bytes <BYTES>': must be at least 1`), which say
+/// where; these say what.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum FlagError {
+    #[error("not a registered PSP")]
+    UnregisteredPsp,
+    #[error("must be at least 1")]
+    Zero,
+    #[error("not a number of bytes: {0}")]
+    NotANumber(#[from] std::num::ParseIntError),
+    #[error("expected a date as YYYY-MM-DD, e.g. 2026-12-01")]
+    NotADate,
 }
 
 /// `--max-line-bytes`: a positive number of bytes.
-fn parse_max_bytes(s: &str) -> Result<usize, String> {
-    match s.parse::<usize>() {
-        Ok(0) => Err("must be at least 1".to_owned()),
-        Ok(n) => Ok(n),
-        Err(e) => Err(e.to_string()),
+fn parse_max_bytes(s: &str) -> Result<usize, FlagError> {
+    match s.parse::<usize>()? {
+        0 => Err(FlagError::Zero),
+        n => Ok(n),
     }
 }
 
@@ -166,9 +210,8 @@ fn diagnostic(err: &mut dyn std::io::Write, kind: &str, place: &str, message: &d
 }
 
 /// `--as-of`: a calendar date, `YYYY-MM-DD`.
-fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| "expected a date as YYYY-MM-DD, e.g. 2026-12-01".to_owned())
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, FlagError> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| FlagError::NotADate)
 }
 
 /// `-` or no file means stdin.

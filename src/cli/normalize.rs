@@ -79,6 +79,14 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             match normalize_document(&doc, args.provider, &ctx) {
                 Ok(n) => {
                     let place = format!("{name}:{}", doc.line);
+                    // What was decided, never a value of the document.
+                    tracing::debug!(
+                        place = %threeds_wire::excerpt(&place),
+                        provider = %n.authentication.provider,
+                        status = %n.authentication.status,
+                        next_step = %n.authentication.next_step,
+                        "normalized"
+                    );
                     for w in &n.explain.warnings {
                         diagnostic(err, "warning", &place, w);
                     }

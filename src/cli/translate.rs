@@ -120,11 +120,14 @@ fn translate_one(
         }
     };
     report_losses(&t, from, to, err);
-    match t
-        .rendered(args.reveal_secrets)
-        .map_err(|e| e.to_string())
-        .and_then(|v| serde_json::to_string_pretty(&v).map_err(|e| e.to_string()))
-    {
+    let rendered = match t.rendered(args.reveal_secrets) {
+        Ok(v) => v,
+        Err(e) => {
+            diagnostic(err, "error", place, &e);
+            return exit::BAD_INPUT;
+        }
+    };
+    match serde_json::to_string_pretty(&rendered) {
         Ok(json) => {
             let _ = writeln!(out, "{json}");
         }

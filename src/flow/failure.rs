@@ -35,11 +35,12 @@
 //! valid, so it is never `fix_request`.
 
 use crate::model::{AuthenticationStatus, DocumentKind, NextStep, Provider, Retry};
-use crate::normalize::{normalize_value, scrub, Context, Draft, Normalized};
+use crate::normalize::{normalize_value, scrub, Context, Draft, NormalizeError, Normalized};
 use threeds_wire::http::{Response, TransportError};
 
 /// Where in the flow the failed call was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Stage {
     /// The call that creates the authentication. `moves_money` is true when it may also
     /// have charged the card (a Mangopay pay-in), so an unsure outcome must be looked into
@@ -76,6 +77,7 @@ fn draft(provider: Provider, document: &'static str) -> Draft {
 
 /// Whether anything can still settle an [`unresolved`] creation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Resolvable {
     /// The handle can find out (ask again later): `wait`.
     Yes,
@@ -241,8 +243,21 @@ pub fn normalize_body(
     response: &Response,
     ctx: &Context<'_>,
 ) -> Normalized {
-    read_body(provider, response, ctx)
-        .unwrap_or_else(|problem| unreadable(provider, stage, operation, response, &problem))
+    read_body(provider, response, ctx).unwrap_or_else(|problem| {
+        unreadable(provider, stage, operation, response, &problem.to_string())
+    })
+}
+
+/// Why a 2xx body could not be normalized: [`unreadable`] quotes it after the operation
+/// and HTTP status, which say where.
+#[derive(Debug, thiserror::Error)]
+enum BodyError {
+    /// The body is not JSON (the parser's message, with its line and column).
+    #[error(transparent)]
+    NotJson(#[from] serde_json::Error),
+    /// JSON, but not a document the PSP's adapter can read.
+    #[error(transparent)]
+    Normalize(#[from] NormalizeError),
 }
 
 /// The body normalized by the PSP's adapter, or why it could not be.
@@ -250,10 +265,9 @@ fn read_body(
     provider: Provider,
     response: &Response,
     ctx: &Context<'_>,
-) -> Result<Normalized, String> {
-    let value: serde_json::Value =
-        serde_json::from_slice(&response.body).map_err(|e| e.to_string())?;
-    normalize_value(&value, Some(provider), ctx).map_err(|e| e.to_string())
+) -> Result<Normalized, BodyError> {
+    let value: serde_json::Value = serde_json::from_slice(&response.body)?;
+    Ok(normalize_value(&value, Some(provider), ctx)?)
 }
 
 /// The outcome of any answered call: [`normalize_body`] for 2xx, [`http_error`] otherwise.

@@ -18,8 +18,11 @@
 //! bodies become normalized outcomes with status `error` (or the PSP's own outcome) and a
 //! `next_step` that says what to do ([`failure`]).
 //!
-//! The handle is plain data (serializable), so a merchant can keep it in a session store
-//! between the browser's round trips; it holds no card data.
+//! The handle is plain data, so a merchant can keep it in a session store between the
+//! browser's round trips; it holds no card data. Its `Debug` and plain serialization redact
+//! the `client_secret` like every secret (logs and error reports are safe by default), so a
+//! session store keeps [`Handle::to_stored`] instead, which serializes with the secret, and
+//! reads it back with [`Handle::from_stored`].
 
 mod account;
 pub mod failure;
@@ -57,6 +60,50 @@ impl Handle {
             state: serde_json::Value::Null,
         }
     }
+
+    /// The handle as a session store keeps it: serializing the result writes the
+    /// `client_secret` in clear, so that the handle read back still works. Store it where
+    /// the session's other credentials are kept; never log it.
+    pub fn to_stored(&self) -> StoredHandle {
+        StoredHandle(self.clone())
+    }
+
+    /// The handle a session store kept through [`Handle::to_stored`].
+    pub fn from_stored(stored: StoredHandle) -> Handle {
+        stored.0
+    }
+}
+
+/// A [`Handle`] for a session store. Unlike the handle's own, its serialization includes
+/// the `client_secret` (the only reason it exists); its `Debug` still redacts it.
+/// Reading one whose secret is the redaction marker (a handle serialized the plain way) is
+/// an error, so a secret that was lost is found when the session is read, not when the
+/// front end's call to the PSP fails.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredHandle(Handle);
+
+impl Serialize for StoredHandle {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        threeds_wire::with_secrets_revealed(|| self.0.serialize(s))
+    }
+}
+
+impl<'de> Deserialize<'de> for StoredHandle {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let handle = Handle::deserialize(d)?;
+        if handle
+            .client_secret
+            .as_ref()
+            .is_some_and(|s| s.expose() == threeds_wire::secret::REDACTED)
+        {
+            return Err(serde::de::Error::custom(format!(
+                "{} handle {}: client_secret is redacted; store the handle with Handle::to_stored",
+                handle.provider,
+                threeds_wire::excerpt(&handle.id)
+            )));
+        }
+        Ok(StoredHandle(handle))
+    }
 }
 
 /// The result of one flow call.
@@ -79,6 +126,7 @@ impl Step {
 /// follows Checkout.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum MethodOutcome {
     /// The ACS posted back to the notification URL; `data` is the `threeDSMethodData` it
     /// posted (PXP forwards it as `fingerprintNotification`).

@@ -19,6 +19,7 @@ pub use rules::{
 
 threeds_wire::open_enum! {
     /// 3DS 1.0.2 VERes `enrolled`.
+    #[non_exhaustive]
     pub enum Enrollment {
         /// Authentication available.
         Y = "Y",
@@ -32,6 +33,7 @@ threeds_wire::open_enum! {
 /// What the authentication was for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Category {
     /// A payment authentication: an authorization follows.
     Payment,

@@ -11,6 +11,7 @@ use crate::model::{Network, TransStatus};
 
 /// Which networks a row applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum NetworkSel {
     /// Every network, known or not.
     All,
@@ -29,6 +30,7 @@ pub enum NetworkSel {
 
 /// 3DS2 or the 3DS 1.0.2 fallback.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Protocol {
     Any,
     V2,
@@ -37,6 +39,7 @@ pub enum Protocol {
 
 /// A condition on one fact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Cond {
     /// The fact is not looked at.
     Any,
@@ -50,6 +53,7 @@ pub enum Cond {
 
 /// A condition on the authentication value (CAVV).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Cavv {
     Any,
     Present,

@@ -8,6 +8,7 @@ use threeds_wire::Secret;
 /// authentication the PSP holds, a failed API call, or a notification about one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum DocumentKind {
     /// An authentication, session or pay-in object (API response or callback body).
     Authentication,
@@ -24,6 +25,7 @@ pub enum DocumentKind {
 /// `challenge_cardholder`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum NextAction {
     /// Send the cardholder's browser to `url` (full page); the PSP or ACS sends it back to
     /// the merchant's return URL when the cardholder is done.

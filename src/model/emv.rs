@@ -5,6 +5,7 @@ use std::fmt;
 
 threeds_wire::open_enum! {
     /// EMVCo `transStatus`, as the PSP reported it.
+    #[non_exhaustive]
     pub enum TransStatus {
         /// Authentication / account verification successful.
         Y = "Y",
@@ -72,6 +73,7 @@ impl Serialize for Eci {
 /// by it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Network {
     /// Visa (`visa`).
     Visa,

@@ -13,6 +13,7 @@ pub struct Money {
 
 /// A major-unit amount that cannot be carried exactly in minor units.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum MoneyError {
     /// The text is not an unsigned decimal (a sign, an exponent or a letter); holds it.
     #[error("'{0}' is not a decimal amount")]

@@ -13,6 +13,7 @@ use std::str::FromStr;
 /// the outcomes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum AuthenticationStatus {
     /// Started; waiting for device data, the 3DS Method, or the PSP. The merchant completes
     /// the device data step (`complete_device_data`, with `next_action`) or waits for the
@@ -64,6 +65,7 @@ pub enum AuthenticationStatus {
 /// meaning gets the same next step at every PSP.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum NextStep {
     /// Run the 3DS Method or collect the browser's data as `next_action` says, then submit
     /// the device data to the PSP.
@@ -101,6 +103,7 @@ pub enum NextStep {
 /// needs. Null (`None`) for a success, a pending state or an unknown value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Retry {
     /// A new attempt at the same PSP may succeed, with the cardholder present (challenge
     /// abandoned or expired, ACS timeout, card authentication failed).

@@ -63,6 +63,7 @@ pub struct AuthenticationRequest {
 /// `shipAddressUsageInd`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Recency {
     /// No account (guest checkout) for ages; no change for the password.
     Never,
@@ -115,6 +116,7 @@ pub struct AccountInfo {
 /// EMV `shipIndicator`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ShippingIndicator {
     /// 01: to the cardholder's billing address.
     BillingAddress,
@@ -135,6 +137,7 @@ pub enum ShippingIndicator {
 /// EMV `deliveryTimeframe`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum DeliveryTimeframe {
     Electronic,
     SameDay,
@@ -233,6 +236,7 @@ pub struct Browser {
 /// EMV device channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Channel {
     Browser,
     App,
@@ -243,6 +247,7 @@ pub enum Channel {
 /// Why the authentication is made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Purpose {
     Payment,
     Recurring,
@@ -255,6 +260,7 @@ pub enum Purpose {
 /// EMV message category.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum MessageCategory {
     Payment,
     NonPayment,
@@ -263,6 +269,7 @@ pub enum MessageCategory {
 /// EMV `threeDSRequestorChallengeInd`, with its two-digit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ChallengePreference {
     /// 01
     NoPreference,
@@ -324,6 +331,7 @@ impl ChallengePreference {
 /// EMV transaction type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum TransactionType {
     GoodsService,
     CheckAcceptance,
@@ -383,6 +391,7 @@ pub struct PriorAuthentication {
 /// How the prior authentication was done.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum PriorMethod {
     Frictionless,
     Challenge,
@@ -392,6 +401,7 @@ pub enum PriorMethod {
 
 /// Why a request cannot be read or built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum RequestError {
     #[error(transparent)]
     Parse(#[from] NormalizeError),

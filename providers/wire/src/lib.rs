@@ -38,5 +38,5 @@ pub mod validate;
 pub use catalog::{CatalogError, CatalogRow};
 pub use lenient::NumOrStr;
 pub use scrub::{bounded, excerpt, mask_pans, scrub, EXCERPT_CHARS, MESSAGE_BYTES};
-pub use secret::{luhn_valid, with_secrets_revealed, CardNumber, Secret};
+pub use secret::{luhn_valid, with_secrets_redacted, with_secrets_revealed, CardNumber, Secret};
 pub use validate::{FieldViolation, Problem, Validate, Violations};

@@ -23,13 +23,23 @@ thread_local! {
 /// The previous setting is restored afterwards, also when `f` panics, so a reveal scope can
 /// never leak into unrelated serialization.
 pub fn with_secrets_revealed<R>(f: impl FnOnce() -> R) -> R {
+    with_reveal(true, f)
+}
+
+/// Runs `f` with secrets redacted on this thread, even inside a reveal scope: for what is
+/// printed (`Debug`, `Display`, logs), which must never show a secret whoever calls it.
+pub fn with_secrets_redacted<R>(f: impl FnOnce() -> R) -> R {
+    with_reveal(false, f)
+}
+
+fn with_reveal<R>(reveal: bool, f: impl FnOnce() -> R) -> R {
     struct Restore(bool);
     impl Drop for Restore {
         fn drop(&mut self) {
             REVEAL.with(|r| r.set(self.0));
         }
     }
-    let _restore = Restore(REVEAL.with(|r| r.replace(true)));
+    let _restore = Restore(REVEAL.with(|r| r.replace(reveal)));
     f()
 }
 

@@ -1,0 +1,89 @@
+//! What adapters read: a [`Document`] (what classification peeks at, and the [`Source`]
+//! its wire types are read from), and [`parse_as`], which names the JSON path of a shape
+//! error.
+
+use super::NormalizeError;
+use crate::model::Provider;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use threeds_wire::scrub;
+
+/// Where a document's wire types are read from: its text, or a value already parsed (library
+/// callers of [`normalize_value`](super::normalize_value)). Reading from the text skips the members a wire type does
+/// not know without building them, so a document costs a small multiple of its size.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum Source<'a> {
+    Text(&'a str),
+    Value(&'a Value),
+}
+
+impl<'a> From<&'a Value> for Source<'a> {
+    fn from(value: &'a Value) -> Self {
+        Source::Value(value)
+    }
+}
+
+impl<'a> From<Document<'a>> for Source<'a> {
+    fn from(doc: Document<'a>) -> Self {
+        doc.source
+    }
+}
+
+/// A document as the adapters see it: `peek`, what classification looks at (the top-level
+/// members and the keys of top-level objects: see `normalize::skeleton`), and the `source` its wire
+/// types are read from.
+#[derive(Debug, Clone, Copy)]
+pub struct Document<'a> {
+    pub peek: &'a Value,
+    pub source: Source<'a>,
+}
+
+impl<'a> From<&'a Value> for Document<'a> {
+    /// A parsed value is both what is peeked at and what is read.
+    fn from(value: &'a Value) -> Self {
+        Self {
+            peek: value,
+            source: Source::Value(value),
+        }
+    }
+}
+
+/// Deserializes a PSP wire type from `source`, naming the JSON path on failure. Values are
+/// scrubbed from serde's message so a secret in a malformed field never reaches an error.
+/// The message is the same whichever the source: the position serde_json appends when
+/// reading text is dropped (the path says where).
+pub fn parse_as<'a, T: DeserializeOwned>(
+    source: impl Into<Source<'a>>,
+    provider: Provider,
+    document: &'static str,
+) -> Result<T, NormalizeError> {
+    let result = match source.into() {
+        Source::Value(value) => serde_path_to_error::deserialize(value),
+        Source::Text(text) => {
+            serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(text))
+        }
+    };
+    result.map_err(|e| {
+        let path = e.path().to_string();
+        NormalizeError::Shape {
+            provider,
+            document,
+            path,
+            message: scrub(&message_of(&e.into_inner())),
+        }
+    })
+}
+
+/// serde_json's message without the ` at line L column C` it ends with when reading text.
+pub(super) fn message_of(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    if e.line() == 0 {
+        return message;
+    }
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    match message.strip_suffix(&position) {
+        Some(bare) => bare.to_owned(),
+        None => message,
+    }
+}
