@@ -18,3 +18,8 @@ if [ -n "$live" ]; then
   echo "error: the offline core pulls in the live stack:" $live >&2
   exit 1
 fi
+
+# Each feature builds on its own (a user may take `live` without the sandbox).
+for feature in live sandbox; do
+  cargo check -p threeds-bridge --no-default-features --features "$feature" --lib
+done

@@ -76,7 +76,7 @@ enum Command {
     /// Run authentications through every PSP against the in-process sandbox.
     #[command(after_help = AFTER_HELP)]
     Demo(demo::Args),
-    /// Serve local simulators of the four PSP APIs on one loopback listener.
+    /// Serve the local simulator of every PSP API on one loopback listener.
     #[command(after_help = AFTER_HELP)]
     Sandbox(sandbox::Args),
 }

@@ -1,4 +1,4 @@
-//! `threeds-bridge sandbox`: serve the four PSP simulators until interrupted.
+//! `threeds-bridge sandbox`: serve every PSP simulator until interrupted.
 
 use crate::sandbox::{start, SandboxOptions};
 use clap::Args as ClapArgs;

@@ -1,4 +1,4 @@
-//! Live authentication flows: one async interface over the four PSPs' real sequences.
+//! Live authentication flows: one async interface over every PSP's real sequence.
 //!
 //! A merchant's back end drives an authentication through [`AuthenticationFlow`]:
 //!

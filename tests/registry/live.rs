@@ -12,7 +12,6 @@
 
 use crate::acme::{Acme, AcmeCodec, ACME};
 use async_trait::async_trait;
-use reqwest::Method;
 use std::sync::Arc;
 use threeds_bridge::flow::failure::{self, Stage};
 use threeds_bridge::flow::{
@@ -24,6 +23,7 @@ use threeds_bridge::normalize::{Context, Draft, Normalized};
 use threeds_bridge::psp::LivePsp;
 use threeds_bridge::request::{AuthenticationRequest, RequestCodec, RequestError};
 use threeds_bridge::Catalog;
+use threeds_wire::http::Method;
 use threeds_wire::http::{join_url, path_segment, Request, Response, Transport};
 use threeds_wire::{with_secrets_revealed, Secret};
 

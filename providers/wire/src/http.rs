@@ -22,7 +22,9 @@
 
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use reqwest::Method;
+/// The HTTP method of a [`Request`], re-exported so a PSP written outside this workspace
+/// needs no direct dependency on reqwest to build one.
+pub use reqwest::Method;
 use std::time::{Duration, SystemTime};
 
 /// Timeouts, retry counts and limits for one client.

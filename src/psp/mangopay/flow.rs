@@ -85,6 +85,7 @@ impl MangopayFlow {
     /// A flow against `threeds-bridge sandbox` at `base` (`http://ADDR/mangopay`) with the
     /// sandbox's printed credentials, paying from its seeded payer into its seeded EUR wallet
     /// without fees.
+    #[cfg(feature = "sandbox")]
     pub fn local_sandbox(
         base: &str,
         http: threeds_wire::http::HttpSettings,

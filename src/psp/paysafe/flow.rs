@@ -35,7 +35,7 @@
 //!
 //! An abandoned 3DS2 challenge ends, at the ACS's timeout, as `COMPLETED` / `N` /
 //! `TRANSACTION_TIMED_OUT_ACS`, which the adapter normalizes to `expired` (see
-//! `adapters::paysafe` and the simulator's notes).
+//! [`crate::psp::paysafe::normalize`] and the simulator's notes).
 
 use crate::catalog::Catalog;
 use crate::flow::failure::{self, Stage};
@@ -58,6 +58,7 @@ const START: Stage = Stage::Start { moves_money: false };
 
 /// How the webhook HMAC key is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum KeyEncoding {
     /// The key's bytes are the text as given (Payment Scheduler, Paysafe Checkout).
     Raw,

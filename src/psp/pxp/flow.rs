@@ -92,6 +92,7 @@ impl std::fmt::Debug for PxpFlowConfig {
 
 /// Why a [`PxpFlow`] could not be built.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum PxpFlowError {
     #[error("pxp flow: {0}")]
     Transport(#[from] TransportError),

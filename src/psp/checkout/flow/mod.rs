@@ -68,13 +68,13 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::{json, Value};
 use std::sync::Arc;
-use threeds_checkout::client::{Auth, Client, ClientError, Config, Environment};
+use threeds_checkout::client::{Auth, Client, ClientError};
 use threeds_checkout::{
     Completion, CompletionType, IssuerFingerprintRequest, NextActionType, SessionRequest,
     SessionResponse, SessionStatus,
 };
 use threeds_wire::http::Response;
-use threeds_wire::{Secret, Validate};
+use threeds_wire::Validate;
 
 use device_data::{browser_channel, method_completion};
 use errors::{boxed_failure, client_failure};
@@ -109,13 +109,16 @@ impl CheckoutFlow {
     /// A flow against `threeds-bridge sandbox` at `base` (`http://ADDR/checkout`) with the
     /// sandbox's printed test credentials; `settings` fields left `None` for the processing
     /// channel and the webhook key get the sandbox's values.
+    #[cfg(feature = "sandbox")]
     pub fn local_sandbox(
         base: &str,
         http: threeds_wire::http::HttpSettings,
         mut settings: CheckoutSettings,
         catalog: Arc<Catalog>,
     ) -> Result<Self, ClientError> {
+        use threeds_checkout::client::{Config, Environment};
         use threeds_checkout::sandbox as sbx;
+        use threeds_wire::Secret;
         let mut config = Config::new(
             sbx::ACCESS_KEY_ID,
             Secret::new(sbx::ACCESS_KEY_SECRET),
