@@ -123,11 +123,17 @@ fn checkout_block_has_the_published_fields_and_the_ds_id_in_xid() {
     same_shape(&built, &schema, "");
     let three_ds = &built["3ds"];
     for required in ["enabled", "eci", "cryptogram", "xid", "version"] {
-        assert!(three_ds.get(required).is_some(), "3ds.{required} is required");
+        assert!(
+            three_ds.get(required).is_some(),
+            "3ds.{required} is required"
+        );
     }
     // The published request example has exactly the required fields; ours has them too.
     for key in docs["3ds"].as_object().expect("object").keys() {
-        assert!(three_ds.get(key).is_some(), "3ds.{key} of the published example");
+        assert!(
+            three_ds.get(key).is_some(),
+            "3ds.{key} of the published example"
+        );
     }
     assert_eq!(three_ds["enabled"], true);
     assert_eq!(three_ds["eci"], "05");
@@ -141,7 +147,9 @@ fn checkout_block_has_the_published_fields_and_the_ds_id_in_xid() {
     assert_eq!(three_ds["xid"], auth.ds_trans_id.as_deref().expect("ds id"));
     assert_ne!(
         three_ds["xid"],
-        auth.three_ds_server_trans_id.as_deref().expect("3DS server id")
+        auth.three_ds_server_trans_id
+            .as_deref()
+            .expect("3DS server id")
     );
 }
 
@@ -183,7 +191,10 @@ fn adyen_block_has_mpidata_fields_and_a_frictionless_ares_status() {
     assert_eq!(mpi["cavv"], CHECKOUT_CRYPTOGRAM);
     assert_eq!(mpi["eci"], "05");
     assert_eq!(mpi["threeDSVersion"], "2.1.0");
-    assert_eq!(mpi["dsTransID"], auth.ds_trans_id.as_deref().expect("ds id"));
+    assert_eq!(
+        mpi["dsTransID"],
+        auth.ds_trans_id.as_deref().expect("ds id")
+    );
     // Frictionless: the ARes carried the final Y, and there was no challenge result.
     assert_eq!(mpi["directoryResponse"], "Y");
     assert!(mpi.get("authenticationResponse").is_none());
@@ -216,7 +227,10 @@ fn stripe_block_has_the_documented_fields_and_values() {
     let t = &built["payment_method_options"]["card"]["three_d_secure"];
     assert_eq!(t["cryptogram"], CHECKOUT_CRYPTOGRAM);
     assert_eq!(t["electronic_commerce_indicator"], "05");
-    assert_eq!(t["transaction_id"], auth.ds_trans_id.as_deref().expect("ds id"));
+    assert_eq!(
+        t["transaction_id"],
+        auth.ds_trans_id.as_deref().expect("ds id")
+    );
     assert_eq!(t["version"], "2.1.0");
     assert_eq!(t["ares_trans_status"], "Y");
     // Unknown flow: the optional ARes status is left out, never guessed.
@@ -233,8 +247,11 @@ fn stripe_block_has_the_documented_fields_and_values() {
 fn a_status_other_than_authenticated_or_attempted_is_refused_with_its_reason() {
     let auth = normalized("fixtures/paysafe/auth_not_authenticated_n_mastercard_variant.json");
     assert_eq!(auth.status, AuthenticationStatus::Failed);
-    let err = export(&auth, &Options::new(Target::Checkout, at("2024-01-01T11:00:00Z")))
-        .expect_err("refused");
+    let err = export(
+        &auth,
+        &Options::new(Target::Checkout, at("2024-01-01T11:00:00Z")),
+    )
+    .expect_err("refused");
     let text = err.to_string();
     assert!(text.contains("status is failed"), "{text}");
     assert!(text.contains("card_authentication_failed"), "{text}");
@@ -245,7 +262,10 @@ fn a_status_other_than_authenticated_or_attempted_is_refused_with_its_reason() {
 fn every_failed_check_is_listed_at_once() {
     // Checkout's approved webhook: no authentication value, and ECI 02 for a Visa card.
     let auth = normalized("fixtures/checkout/webhook_authentication_approved_docs.json");
-    let checks = refused(&auth, &Options::new(Target::Stripe, at("2023-04-27T00:00:00Z")));
+    let checks = refused(
+        &auth,
+        &Options::new(Target::Stripe, at("2023-04-27T00:00:00Z")),
+    );
     assert_eq!(checks, vec![Check::Value, Check::Eci]);
 }
 
@@ -254,7 +274,9 @@ fn an_eci_that_contradicts_the_network_is_refused() {
     let mut auth = normalized(CHECKOUT_Y);
     auth.eci = threeds_bridge::model::Eci::parse("02");
     let err = export(&auth, &undated(Target::Paysafe)).expect_err("refused");
-    assert!(err.to_string().contains("ECI 02 does not say authenticated at visa (expected 05)"));
+    assert!(err
+        .to_string()
+        .contains("ECI 02 does not say authenticated at visa (expected 05)"));
     // The same ECI is Mastercard's "authenticated".
     auth.network = Some(threeds_bridge::model::Network::Mastercard);
     assert!(export(&auth, &undated(Target::Paysafe)).is_ok());
@@ -271,7 +293,10 @@ fn a_result_older_than_the_window_is_refused() {
     assert!(export(&auth, &Options::new(Target::Checkout, day_89)).is_ok());
     let day_91 = at("2019-04-22T17:00:00Z");
     let err = export(&auth, &Options::new(Target::Checkout, day_91)).expect_err("too old");
-    assert!(err.to_string().contains("validity window of 90 days"), "{err}");
+    assert!(
+        err.to_string().contains("validity window of 90 days"),
+        "{err}"
+    );
     // A configured window wins.
     let mut options = Options::new(Target::Checkout, paysafe_now());
     options.max_age = Some(Duration::hours(1));
@@ -336,7 +361,10 @@ fn mangopay_and_pxp_say_why_not() {
 fn the_block_keeps_the_value_secret_until_written() {
     let export = export(&normalized(CHECKOUT_Y), &undated(Target::Checkout)).expect("export");
     assert!(!format!("{export:?}").contains(CHECKOUT_CRYPTOGRAM));
-    assert!(export.to_json().expect("json").contains(CHECKOUT_CRYPTOGRAM));
+    assert!(export
+        .to_json()
+        .expect("json")
+        .contains(CHECKOUT_CRYPTOGRAM));
 }
 
 // The command line.
@@ -352,8 +380,16 @@ fn cli_exports_json_lines_and_exits_0() {
         revealed_line(&normalized(PAYSAFE_A)),
         revealed_line(&normalized(PAYSAFE_A))
     );
-    let out = bin(&["export-3ds", "--to", "paysafe", "--now", &now_flag()], &input);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = bin(
+        &["export-3ds", "--to", "paysafe", "--now", &now_flag()],
+        &input,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(stdout.lines().count(), 2);
     for line in stdout.lines() {
@@ -368,8 +404,16 @@ fn cli_reads_what_normalize_reveal_secrets_prints() {
     let normalized = bin(&["normalize", "--reveal-secrets", CHECKOUT_Y], "");
     assert_eq!(normalized.status.code(), Some(0));
     let input = String::from_utf8_lossy(&normalized.stdout).into_owned();
-    let out = bin(&["export-3ds", "--to", "checkout", "--allow-undated", "-"], &input);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = bin(
+        &["export-3ds", "--to", "checkout", "--allow-undated", "-"],
+        &input,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(v["3ds"]["cryptogram"], CHECKOUT_CRYPTOGRAM);
 }
@@ -386,17 +430,36 @@ fn cli_refused_documents_exit_1_and_never_print_the_value() {
         revealed_line(&good),
         revealed_line(&failed)
     );
-    let out = bin(&["export-3ds", "--to", "stripe", "--now", &now_flag()], &input);
+    let out = bin(
+        &["export-3ds", "--to", "stripe", "--now", &now_flag()],
+        &input,
+    );
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(stdout.lines().count(), 1, "only the good document is exported");
+    assert_eq!(
+        stdout.lines().count(),
+        1,
+        "only the good document is exported"
+    );
     assert!(stdout.contains(PAYSAFE_CAVV));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(stderr.lines().count(), 3, "{stderr}");
-    assert!(stderr.contains("-:2: refused for stripe: status: status is failed"), "{stderr}");
-    assert!(stderr.contains("-:3: refused for stripe: redacted:"), "{stderr}");
-    assert!(stderr.contains("-:4: not a normalized authentication"), "{stderr}");
-    assert!(!stderr.contains(PAYSAFE_CAVV), "stderr never carries the value: {stderr}");
+    assert!(
+        stderr.contains("-:2: refused for stripe: status: status is failed"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("-:3: refused for stripe: redacted:"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("-:4: not a normalized authentication"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains(PAYSAFE_CAVV),
+        "stderr never carries the value: {stderr}"
+    );
 }
 
 #[test]
@@ -429,9 +492,31 @@ fn cli_usage_errors_exit_2() {
 fn cli_max_age_flag_sets_the_window() {
     let input = revealed_line(&normalized(PAYSAFE_A));
     let now = now_flag();
-    let ok = bin(&["export-3ds", "--to", "checkout", "--now", &now, "--max-age", "2d"], &input);
+    let ok = bin(
+        &[
+            "export-3ds",
+            "--to",
+            "checkout",
+            "--now",
+            &now,
+            "--max-age",
+            "2d",
+        ],
+        &input,
+    );
     assert_eq!(ok.status.code(), Some(0));
-    let old = bin(&["export-3ds", "--to", "checkout", "--now", &now, "--max-age", "12h"], &input);
+    let old = bin(
+        &[
+            "export-3ds",
+            "--to",
+            "checkout",
+            "--now",
+            &now,
+            "--max-age",
+            "12h",
+        ],
+        &input,
+    );
     assert_eq!(old.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&old.stderr).contains("age: authenticated 23 hours ago"));
 }

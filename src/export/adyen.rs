@@ -33,7 +33,10 @@ pub struct Request {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MpiData {
     /// The challenge result's transStatus; absent for a frictionless flow.
-    #[serde(rename = "authenticationResponse", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "authenticationResponse",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub authentication_response: Option<String>,
     /// The CAVV, base64 of 20 bytes.
     pub cavv: Secret,

@@ -58,7 +58,12 @@ pub struct ThreeDs {
 }
 
 /// The schema's `maxLength` of each field this builder writes.
-const LIMITS: &[(&str, usize)] = &[("eci", 2), ("cryptogram", 50), ("xid", 100), ("version", 10)];
+const LIMITS: &[(&str, usize)] = &[
+    ("eci", 2),
+    ("cryptogram", 50),
+    ("xid", 100),
+    ("version", 10),
+];
 
 /// Checkout's length limits.
 pub fn check(auth: &Authentication, failures: &mut Vec<Failure>) {

@@ -97,7 +97,10 @@ impl<'a> Facts<'a> {
     /// The facts of `auth`, when all are present.
     pub fn of(auth: &'a Authentication) -> Option<Self> {
         Some(Self {
-            value: auth.authentication_value.as_ref().filter(|v| !v.is_empty())?,
+            value: auth
+                .authentication_value
+                .as_ref()
+                .filter(|v| !v.is_empty())?,
             eci: auth.eci.as_ref()?,
             version: auth.protocol_version.as_deref()?,
             ds_trans_id: auth.ds_trans_id.as_deref().filter(|id| !id.is_empty())?,
@@ -176,7 +179,11 @@ fn eci(auth: &Authentication, failures: &mut Vec<Failure>) {
         return;
     };
     let attempted = auth.status == AuthenticationStatus::Attempted;
-    let what = if attempted { "attempted" } else { "authenticated" };
+    let what = if attempted {
+        "attempted"
+    } else {
+        "authenticated"
+    };
     let shown = excerpt(eci.as_str());
     match network_ecis(auth.network) {
         Some((authenticated, attempt)) => {
@@ -191,7 +198,11 @@ fn eci(auth: &Authentication, failures: &mut Vec<Failure>) {
         }
         // Unknown network: the ECI must mean the status at one of the tables at least.
         None => {
-            let allowed: &[&str] = if attempted { &["06", "01"] } else { &["05", "02"] };
+            let allowed: &[&str] = if attempted {
+                &["06", "01"]
+            } else {
+                &["05", "02"]
+            };
             if !allowed.contains(&eci.as_str()) {
                 failures.push(Failure::new(
                     Check::Eci,
@@ -215,7 +226,10 @@ fn version(auth: &Authentication, failures: &mut Vec<Failure>) {
              2022: its result is not carried",
             excerpt(v)
         ),
-        Some(v) => format!("protocol version {} is not a 3-D Secure 2 version", excerpt(v)),
+        Some(v) => format!(
+            "protocol version {} is not a 3-D Secure 2 version",
+            excerpt(v)
+        ),
     };
     failures.push(Failure::new(Check::Version, message));
 }
