@@ -8,6 +8,7 @@
 //! * [`liability`]: liability-shift rule tables per network;
 //! * [`catalog`]: PSP code catalogs (data in the provider crates);
 //! * [`request`] and [`translate`]: the normalized request and PSP-to-PSP translation;
+//! * [`export`]: a normalized authentication's result as another PSP's external-3DS fields;
 //! * `flow` (feature `live`): live flows, one async interface over every PSP's API;
 //! * `sandbox` (feature `sandbox`): every PSP's simulator on one loopback listener.
 //!
@@ -181,6 +182,7 @@ pub mod cli;
 #[doc(hidden)]
 pub mod demo;
 pub mod docs;
+pub mod export;
 #[cfg(feature = "live")]
 pub mod flow;
 pub mod liability;

@@ -1,5 +1,5 @@
 //! The `threeds-bridge` command line: `normalize`, `translate`, `liability`, `summary`,
-//! `sandbox`, `demo`.
+//! `sandbox`, `demo`, `export-3ds`.
 //!
 //! Every command writes results to stdout and diagnostics to stderr, one line each, naming
 //! the file and line. A diagnostic quotes at most [`threeds_wire::EXCERPT_CHARS`] characters
@@ -11,6 +11,7 @@
 //! translation under `--strict`.
 
 mod demo;
+mod export;
 mod input;
 mod liability;
 mod normalize;
@@ -79,6 +80,9 @@ enum Command {
     /// Serve the local simulator of every PSP API on one loopback listener.
     #[command(after_help = AFTER_HELP)]
     Sandbox(sandbox::Args),
+    /// Write a normalized authentication's 3DS result as another PSP's external-3DS fields.
+    #[command(name = "export-3ds", after_help = export::AFTER_HELP)]
+    Export3ds(export::Args),
 }
 
 /// Parses `std::env::args` and runs the command.
@@ -96,6 +100,7 @@ pub fn run() -> ExitCode {
         Command::Summary(args) => summary::run(&args, &mut out, &mut err),
         Command::Sandbox(args) => sandbox::run(&args, &mut out, &mut err),
         Command::Demo(args) => demo::run(&args, &mut out, &mut err),
+        Command::Export3ds(args) => export::run(&args, &mut out, &mut err),
     };
     if let Err(e) = std::io::Write::flush(&mut out) {
         // A closed pipe (`| head`) is not an error worth a message.
@@ -172,6 +177,10 @@ enum FlagError {
     NotANumber(#[from] std::num::ParseIntError),
     #[error("expected a date as YYYY-MM-DD, e.g. 2026-12-01")]
     NotADate,
+    #[error("expected a positive number and a unit (d, h, m or s), e.g. 90d or 36h")]
+    NotAnAge,
+    #[error("expected an RFC 3339 time, e.g. 2026-05-01T12:00:00Z")]
+    NotATime,
 }
 
 /// `--max-line-bytes`: a positive number of bytes.

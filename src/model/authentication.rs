@@ -70,7 +70,10 @@ pub struct Raw {
 ///
 /// Field order is the output order. The authentication value (CAVV / cryptogram) is a
 /// [`Secret`]: it serializes as a redaction marker unless the caller reveals secrets.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+///
+/// It also reads back from `normalize`'s output (`export-3ds` takes it as input); a value
+/// printed without `--reveal-secrets` reads back as the redaction marker itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Authentication {
     /// Which PSP the document came from.
     pub provider: Provider,
