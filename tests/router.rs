@@ -460,3 +460,41 @@ async fn a_request_no_route_covers_is_investigated() {
     assert_eq!(a.reason.as_deref(), Some("no_route"));
     sb.shutdown().await;
 }
+
+/// A Mangopay hook names only the pay-in: the router finds the account that created it
+/// and gives the handle back with the routed id.
+#[tokio::test]
+async fn a_notification_reaches_the_account_that_created_the_payin() {
+    let sb = sandbox().await;
+    let r = router(&sb, &["mangopay-eu", "checkout-eu"], "");
+    let routed = r.route(&request(MANGOPAY_FRICTIONLESS)).await;
+    let payin = routed.step.handle.clone().unwrap().id;
+    let hook = threeds_bridge::flow::Notification {
+        method: "GET".into(),
+        query: format!("EventType=PAYIN_NORMAL_SUCCEEDED&RessourceId={payin}&Date=1700000000"),
+        ..Default::default()
+    };
+    let step = r.handle_notification(&hook).await;
+    assert_eq!(
+        step.authentication().status,
+        S::Authenticated,
+        "{:?}",
+        step.authentication()
+    );
+    let handle = step.handle.unwrap();
+    assert_eq!(handle.id, payin);
+    let routing = Routing::of(&handle).unwrap();
+    assert_eq!(
+        (routing.id.as_str(), routing.account.as_str()),
+        (routed.id.as_str(), "mangopay-eu")
+    );
+    // The named account gets it too, whatever the router remembers.
+    let direct = r.handle_notification_for("mangopay-eu", &hook).await;
+    assert_eq!(direct.authentication().status, S::Authenticated);
+    let unknown = r.handle_notification_for("nope", &hook).await;
+    assert_eq!(
+        unknown.authentication().reason.as_deref(),
+        Some("unknown_account")
+    );
+    sb.shutdown().await;
+}
