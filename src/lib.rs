@@ -10,6 +10,7 @@
 //! * [`request`] and [`translate`]: the normalized request and PSP-to-PSP translation;
 //! * [`export`]: a normalized authentication's result as another PSP's external-3DS fields;
 //! * `flow` (feature `live`): live flows, one async interface over every PSP's API;
+//! * `router` (feature `router`): several PSP accounts behind one flow, with failover;
 //! * `sandbox` (feature `sandbox`): every PSP's simulator on one loopback listener.
 //!
 //! Features: `default-features = false` is the offline core (normalize, translate,
@@ -191,6 +192,8 @@ pub mod normalize;
 pub mod output;
 pub mod psp;
 pub mod request;
+#[cfg(feature = "router")]
+pub mod router;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod translate;
