@@ -9,6 +9,7 @@
 //! * [`catalog`]: PSP code catalogs (data in the provider crates);
 //! * [`request`] and [`translate`]: the normalized request and PSP-to-PSP translation;
 //! * `flow` (feature `live`): live flows, one async interface over every PSP's API;
+//! * `router` (feature `router`): several PSP accounts behind one flow, with failover;
 //! * `sandbox` (feature `sandbox`): every PSP's simulator on one loopback listener.
 //!
 //! Features: `default-features = false` is the offline core (normalize, translate,
@@ -189,6 +190,8 @@ pub mod normalize;
 pub mod output;
 pub mod psp;
 pub mod request;
+#[cfg(feature = "router")]
+pub mod router;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod translate;
