@@ -15,6 +15,7 @@ mod input;
 mod liability;
 mod normalize;
 mod sandbox;
+mod simulate;
 mod summary;
 mod translate;
 
@@ -79,6 +80,9 @@ enum Command {
     /// Serve the local simulator of every PSP API on one loopback listener.
     #[command(after_help = AFTER_HELP)]
     Sandbox(sandbox::Args),
+    /// Route authentications through an outage against the sandbox, with failover and without.
+    #[command(name = "simulate-routing", after_help = AFTER_HELP)]
+    SimulateRouting(simulate::Args),
 }
 
 /// Parses `std::env::args` and runs the command.
@@ -96,6 +100,7 @@ pub fn run() -> ExitCode {
         Command::Summary(args) => summary::run(&args, &mut out, &mut err),
         Command::Sandbox(args) => sandbox::run(&args, &mut out, &mut err),
         Command::Demo(args) => demo::run(&args, &mut out, &mut err),
+        Command::SimulateRouting(args) => simulate::run(&args, &mut out, &mut err),
     };
     if let Err(e) = std::io::Write::flush(&mut out) {
         // A closed pipe (`| head`) is not an error worth a message.
