@@ -81,8 +81,9 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     };
     let simulation = match runtime.block_on(simulate::simulate(&config, &plan)) {
         Ok(s) => s,
-        Err(e @ (simulate::SimulateError::UnknownAccount { .. }
-        | simulate::SimulateError::Rate(_))) => {
+        Err(
+            e @ (simulate::SimulateError::UnknownAccount { .. } | simulate::SimulateError::Rate(_)),
+        ) => {
             super::diagnostic(err, "error", "", &e);
             return super::exit::USAGE;
         }

@@ -218,20 +218,38 @@ mod tests {
             request(7, "a", ms(200), false),
         ];
         let records = vec![
-            record("b", Some("r00001"), RecordOutcome::Authenticated, false, ms(31)),
+            record(
+                "b",
+                Some("r00001"),
+                RecordOutcome::Authenticated,
+                false,
+                ms(31),
+            ),
             record("a", Some("r00002"), RecordOutcome::Open, true, ms(101)),
             record("b", Some("r00002"), RecordOutcome::Attempted, true, ms(151)),
-            record("a", Some("r00003"), RecordOutcome::NotAuthenticated, false, ms(201)),
+            record(
+                "a",
+                Some("r00003"),
+                RecordOutcome::NotAuthenticated,
+                false,
+                ms(201),
+            ),
         ];
         let counted = count(&windows, &records, &requests);
         let [one, two, three] = counted.seen.as_slice() else {
             panic!("{:?}", counted.seen)
         };
         assert_eq!(one.simulators, vec!["a", "b"]);
-        assert_eq!((one.failovers(), one.added_ms, one.succeeded), (1, Some(30), true));
+        assert_eq!(
+            (one.failovers(), one.added_ms, one.succeeded),
+            (1, Some(30), true)
+        );
         assert!(!one.after_cardholder_step);
         assert!(two.after_cardholder_step && two.succeeded);
-        assert_eq!((three.failovers(), three.added_ms, three.succeeded), (0, None, false));
+        assert_eq!(
+            (three.failovers(), three.added_ms, three.succeeded),
+            (0, None, false)
+        );
         assert!(!three.after_cardholder_step);
         // r00002 has two pay-ins that may move money: one duplicate. r00003's failed.
         assert_eq!(counted.duplicate_payins, 1);

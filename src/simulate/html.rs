@@ -125,7 +125,13 @@ fn chart(n: usize, width: usize, with: &[f64], without: &[f64], s: &Simulation) 
     ));
     for (id, label, color, dash, values) in [
         ("with_failover", "with failover", "#1f6feb", "", with),
-        ("without_failover", "without failover", "#d1242f", " stroke-dasharray=\"6 4\"", without),
+        (
+            "without_failover",
+            "without failover",
+            "#d1242f",
+            " stroke-dasharray=\"6 4\"",
+            without,
+        ),
     ] {
         svg.push_str(&format!(
             "<polyline id=\"{id}\" class=\"series\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2\"{dash} points=\"{}\"><title>{label}</title></polyline>\n",

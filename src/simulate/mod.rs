@@ -157,7 +157,10 @@ impl Simulation {
                 ));
             }
             if r.duplicate_payins > 0 {
-                found.push(format!("{name}: {} duplicate pay-in(s)", r.duplicate_payins));
+                found.push(format!(
+                    "{name}: {} duplicate pay-in(s)",
+                    r.duplicate_payins
+                ));
             }
         }
         found
@@ -245,7 +248,11 @@ async fn cast(
         };
         for scenario in &demo.scenarios {
             if scenario.name == FRICTIONLESS || scenario.name == CHALLENGE_PASSED {
-                cast.requests.push(scenario.request.clone());
+                let mut request = scenario.request.clone();
+                // Whichever account answers, its callbacks reach a real endpoint (Checkout's
+                // `complete` fails unless the callback URL answers 2xx).
+                request.urls.callback_url = Some(receiver.url("/3ds/callback"));
+                cast.requests.push(request);
             }
             if let (CHALLENGE_PASSED, Some(cardholder)) = (scenario.name, &scenario.cardholder) {
                 cast.cardholders.push((provider, cardholder.clone()));
@@ -281,7 +288,11 @@ fn run_config(config: &RouterConfig, sandbox: &RunningSandbox, failover: bool) -
 }
 
 /// One run on a fresh sandbox.
-async fn run(config: &RouterConfig, plan: &Plan, failover: bool) -> Result<RunResult, SimulateError> {
+async fn run(
+    config: &RouterConfig,
+    plan: &Plan,
+    failover: bool,
+) -> Result<RunResult, SimulateError> {
     let start = |what: &'static str| {
         move |e: std::io::Error| SimulateError::Start {
             what,
@@ -324,17 +335,29 @@ async fn run_on(
             reads: 3,
             delay: Duration::from_millis(100),
         });
-    let browser = Browser::new(&format!("http://{}/", sandbox.addr))
-        .map_err(|e| SimulateError::Start {
+    let browser =
+        Browser::new(&format!("http://{}/", sandbox.addr)).map_err(|e| SimulateError::Start {
             what: "browser",
             message: e.to_string(),
         })?;
     let providers: Vec<Provider> = config.accounts.iter().map(|a| a.account.provider).collect();
-    let drawn = schedule::draw(plan.seed, plan.authentications, providers.len(), plan.fault_rate);
+    let drawn = schedule::draw(
+        plan.seed,
+        plan.authentications,
+        providers.len(),
+        plan.fault_rate,
+    );
     let cardholder = |action: &NextAction| cardholder_for(sandbox, &cast.cardholders, action);
     let mut windows = Vec::with_capacity(plan.authentications);
     for k in 0..plan.authentications {
-        inject(sandbox, config, plan, &providers, drawn.get(k).and_then(Option::as_ref), k);
+        inject(
+            sandbox,
+            config,
+            plan,
+            &providers,
+            drawn.get(k).and_then(Option::as_ref),
+            k,
+        );
         let Some(template) = cast.requests.get(k % cast.requests.len()) else {
             break;
         };
@@ -344,7 +367,13 @@ async fn run_on(
             start: sandbox.clock.now(),
             reference: reference(k),
         });
-        let _ = drive_as(&router as &dyn AuthenticationFlow, &browser, &request, &cardholder).await;
+        let _ = drive_as(
+            &router as &dyn AuthenticationFlow,
+            &browser,
+            &request,
+            &cardholder,
+        )
+        .await;
         clock.advance(ARRIVAL);
     }
     clear_faults(sandbox);
@@ -378,7 +407,7 @@ fn inject(
             .get(d.account)
             .and_then(|p| sandbox.faults(p.as_str()));
         if let Some(queue) = queue {
-            queue.push(d.fault.clone(), 1, None);
+            queue.push_after(d.skip, d.fault.clone(), 1, None);
         }
     }
 }
@@ -443,7 +472,11 @@ pub fn rows(with: &RunReport, without: &RunReport) -> Vec<(&'static str, String,
             succeeded(with),
             succeeded(without),
         ),
-        ("failovers", with.failovers.to_string(), without.failovers.to_string()),
+        (
+            "failovers",
+            with.failovers.to_string(),
+            without.failovers.to_string(),
+        ),
         (
             "failovers after a cardholder-facing step",
             with.failovers_after_cardholder_step.to_string(),
@@ -482,7 +515,10 @@ pub fn text(simulation: &Simulation) -> String {
         .unwrap_or(0)
         .max(headers.1.len());
     let mut out = format!("simulate-routing: {}\n\n", html::describe(simulation));
-    out.push_str(&format!("{:<w0$}  {:<w1$}  {}\n", headers.0, headers.1, headers.2));
+    out.push_str(&format!(
+        "{:<w0$}  {:<w1$}  {}\n",
+        headers.0, headers.1, headers.2
+    ));
     for (label, a, b) in &rows {
         out.push_str(&format!("{label:<w0$}  {a:<w1$}  {b}\n"));
     }
@@ -496,9 +532,11 @@ pub fn text(simulation: &Simulation) -> String {
     for (i, (a, b)) in with.iter().zip(&without).enumerate() {
         let first = i * width + 1;
         let last = ((i + 1) * width).min(n);
-        let marked = simulation.plan.outage.as_ref().is_some_and(|o| {
-            (first..=last).any(|k| o.active(k))
-        });
+        let marked = simulation
+            .plan
+            .outage
+            .as_ref()
+            .is_some_and(|o| (first..=last).any(|k| o.active(k)));
         out.push_str(&format!(
             "  {first:>5}-{last:<5} {a:>5.1}%  {b:>5.1}%{}\n",
             if marked { "  outage" } else { "" }

@@ -96,7 +96,10 @@ impl Outage {
             None => (1, usize::MAX),
             Some(range) => {
                 let (a, b) = range.split_once('-').ok_or_else(|| fail("no range"))?;
-                let a: usize = a.trim().parse().map_err(|_| fail("START is not a number"))?;
+                let a: usize = a
+                    .trim()
+                    .parse()
+                    .map_err(|_| fail("START is not a number"))?;
                 let b: usize = b.trim().parse().map_err(|_| fail("END is not a number"))?;
                 if a == 0 || b < a {
                     return Err(fail("the range must be 1 or more and START <= END"));
@@ -182,8 +185,14 @@ impl Rng {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Drawn {
     pub account: usize,
+    /// The account's requests within the authentication let through before the fault:
+    /// 0 hits its first call, later ones its 3DS Method, device data, challenge or pay-in.
+    pub skip: u32,
     pub fault: Fault,
 }
+
+/// The most requests a drawn fault lets through first.
+pub const MAX_SKIP: usize = 5;
 
 /// Draws the random faults of a run of `n` authentications over `accounts` accounts at
 /// `rate` (0 to 1). The same arguments draw the same faults.
@@ -191,13 +200,15 @@ pub fn draw(seed: u64, n: usize, accounts: usize, rate: f64) -> Vec<Option<Drawn
     let mut rng = Rng::new(seed);
     (0..n)
         .map(|_| {
-            // Three draws per authentication whatever the outcome, so the faults of
+            // Four draws per authentication whatever the outcome, so the faults of
             // authentication k do not depend on the rate's effect on earlier ones.
             let hit = rng.unit() < rate;
             let account = rng.below(accounts);
             let kind = rng.below(RANDOM_FAULTS.len());
+            let skip = u32::try_from(rng.below(MAX_SKIP + 1)).unwrap_or(0);
             (hit && accounts > 0).then(|| Drawn {
                 account,
+                skip,
                 fault: RANDOM_FAULTS
                     .get(kind)
                     .cloned()
@@ -214,7 +225,10 @@ mod tests {
     #[test]
     fn outages_parse_with_and_without_a_range() {
         let o = Outage::parse("checkout-eu:20-60", OutageMode::Down).unwrap();
-        assert_eq!((o.account.as_str(), o.first, o.last), ("checkout-eu", 20, 60));
+        assert_eq!(
+            (o.account.as_str(), o.first, o.last),
+            ("checkout-eu", 20, 60)
+        );
         assert!(!o.active(19) && o.active(20) && o.active(60) && !o.active(61));
         let whole = Outage::parse("pxp-eu", OutageMode::Down).unwrap();
         assert!(whole.active(1) && whole.active(100_000));
@@ -248,5 +262,10 @@ mod tests {
         assert!(draw(7, 100, 2, 0.0).iter().all(Option::is_none));
         assert!(draw(7, 100, 2, 1.0).iter().all(Option::is_some));
         assert!(a.iter().flatten().all(|d| d.account < 2));
+        assert!(a.iter().flatten().any(|d| d.skip > 0));
+        assert!(a
+            .iter()
+            .flatten()
+            .all(|d| usize::try_from(d.skip).unwrap() <= MAX_SKIP));
     }
 }
