@@ -6,6 +6,8 @@
 //! [`AuthenticationFlow`] interface, so the same loop runs every PSP.
 
 pub mod browser;
+#[cfg(feature = "router")]
+pub mod failover;
 pub mod merchant;
 pub mod setup;
 pub mod table;
