@@ -70,7 +70,7 @@ fn an_outage_of_the_first_account_costs_nothing_with_failover_and_its_window_wit
         .map(String::as_str)
         .collect();
     assert_eq!(top, ["with_failover", "without_failover"], "{report}");
-    // Printed in the design's order.
+    // Printed in the documented order.
     let at: Vec<usize> = KEYS
         .iter()
         .map(|k| printed.find(&format!("\"{k}\"")).unwrap())

@@ -32,7 +32,17 @@ pub async fn row(
         .iter()
         .find(|s| s.name == "frictionless")
         .or(up.scenarios.first())?;
-    Some(run(sandbox, browser, down.provider, up.provider, scenario, catalog).await)
+    Some(
+        run(
+            sandbox,
+            browser,
+            down.provider,
+            up.provider,
+            scenario,
+            catalog,
+        )
+        .await,
+    )
 }
 
 async fn run(
