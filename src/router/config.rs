@@ -391,7 +391,7 @@ fn route(
         }
     }
     let filters = Filters {
-        networks: each(r.networks, "networks", |s| Network::from_psp(s)).map_err(&fail)?,
+        networks: each(r.networks, "networks", Network::from_psp).map_err(&fail)?,
         currencies: each(r.currencies, "currencies", |s| code(s, 3)).map_err(&fail)?,
         countries: each(r.countries, "countries", |s| code(s, 2)).map_err(&fail)?,
         bin_ranges: each(r.bin_ranges, "bin_ranges", BinRange::parse).map_err(&fail)?,

@@ -426,14 +426,14 @@ impl Router {
     }
 
     /// The member and routing a handle belongs to, and the PSP's own handle.
-    fn resolve(&self, handle: &Handle) -> Result<(usize, Option<Routing>, Handle), Step> {
+    fn resolve(&self, handle: &Handle) -> Result<(usize, Option<Routing>, Handle), Box<Step>> {
         let routing = Routing::of(handle);
         let member = match &routing {
             Some(r) => self.member(&r.account),
             None => self.only_member_of(handle.provider),
         };
         let Some(member) = member else {
-            return Err(own_outcome(
+            return Err(Box::new(own_outcome(
                 AuthenticationStatus::Error,
                 NextStep::Investigate,
                 None,
@@ -448,7 +448,7 @@ impl Router {
                         handle.provider
                     ),
                 },
-            ));
+            )));
         };
         let mut inner = handle.clone();
         if routing.is_some() {
@@ -480,7 +480,7 @@ impl Router {
     {
         let (member, routing, inner) = match self.resolve(handle) {
             Ok(found) => found,
-            Err(step) => return step,
+            Err(step) => return *step,
         };
         let m = &self.members[member];
         let mut step = call(m.flow.as_ref(), inner).await;
