@@ -606,6 +606,43 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_records_list_requests_with_their_answers_even_when_a_fault_answered() {
+        let sandbox = start(SandboxOptions::default()).await.unwrap();
+        let client = reqwest::Client::new();
+        let monitor = format!("{}/threedsecure/monitor", sandbox.base("paysafe"));
+        sandbox
+            .faults("paysafe")
+            .unwrap()
+            .push(Fault::Status(503), 1, None);
+        assert_eq!(client.get(&monitor).send().await.unwrap().status(), 503);
+        assert_eq!(client.get(&monitor).send().await.unwrap().status(), 200);
+        let listed: serde_json::Value = client
+            .get(format!("http://{}/_sandbox/records", sandbox.addr))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let answers: Vec<&str> = listed["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["answer"].as_str().unwrap_or("none"))
+            .collect();
+        assert_eq!(answers, ["503", "200"], "{listed}");
+        assert_eq!(listed["requests"][0]["simulator"], "paysafe");
+        assert_eq!(listed["requests"][0]["page"], false);
+        assert_eq!(
+            listed["objects"],
+            serde_json::json!([]),
+            "nothing was created"
+        );
+        assert_eq!(sandbox.requests().len(), 2);
+        sandbox.shutdown().await;
+    }
+
+    #[tokio::test]
     async fn shutdown_does_not_wait_for_a_hung_request() {
         let sandbox = start(SandboxOptions::default()).await.unwrap();
         let url = format!("{}/threedsecure/monitor", sandbox.base("paysafe"));
