@@ -12,6 +12,12 @@
 //!   status; `POST /_sandbox/deliveries/{seq}/redeliver` sends one again (a duplicate);
 //! * `POST /_sandbox/clock` `{"advance_secs": 3600}` moves every simulator's clock forward
 //!   (challenge expiry, token lifetime and retention without waiting).
+//! * `GET /_sandbox/records` lists what the simulators created (`objects`: every
+//!   authentication, session and pay-in still kept, with its PSP state, its merchant
+//!   reference and whether it moves money) and the requests they received (`requests`:
+//!   method, path, the answer's status or what a fault did to it, and whether it was an
+//!   HTML page, i.e. a step the cardholder's browser shows or runs). Reports that must
+//!   not trust a client's own account (the routing simulation) count from these.
 //!
 //! A long run stays bounded: what clients created is forgotten after
 //! [`SandboxOptions::retention`], and each connection must send its request header within
@@ -23,14 +29,14 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
-use std::collections::BTreeMap;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, VecDeque};
 use std::net::SocketAddr;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use threeds_wire::sandbox::{
-    faults, Clock, ConnectionLimits, Fault, Faults, Outbox, SimSettings, Simulator, TimedListener,
-    DEFAULT_RETENTION,
+    faults, Clock, ConnectionLimits, Fault, Faults, Outbox, Record, SimSettings, Simulator,
+    TimedListener, DEFAULT_RETENTION,
 };
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -72,6 +78,101 @@ impl Default for SandboxOptions {
     }
 }
 
+/// How many requests the log keeps; older ones are dropped first, so a long run stays
+/// bounded.
+pub const LOGGED_REQUESTS: usize = 100_000;
+
+/// One request a simulator received, as the sandbox's log keeps it. Neither bodies,
+/// headers nor queries are kept: they carry card data and secrets.
+#[derive(Debug, Clone, Serialize)]
+pub struct LoggedRequest {
+    /// Its place among all requests the sandbox received (gaps: dropped from the log).
+    pub seq: u64,
+    /// The simulator it went to.
+    pub simulator: &'static str,
+    pub method: String,
+    /// Below the simulator's prefix, without the query.
+    pub path: String,
+    /// The status sent, or what an injected fault did to it (`200, then reset (injected
+    /// reset)`); null while the request is held, or when the client left before an answer.
+    pub answer: Option<String>,
+    /// Whether the answer was an HTML page: a page the cardholder's browser shows or runs
+    /// (a 3DS Method frame, a challenge), never an API answer.
+    pub page: bool,
+    /// When it arrived (the simulators' clock).
+    #[serde(skip)]
+    pub at: Instant,
+    /// When it arrived, in milliseconds since the sandbox started.
+    pub at_ms: u64,
+}
+
+/// The request log every simulator writes to.
+#[derive(Clone)]
+struct RequestLog {
+    entries: Arc<Mutex<LogEntries>>,
+    clock: Clock,
+    started: Instant,
+}
+
+#[derive(Default)]
+struct LogEntries {
+    next_seq: u64,
+    kept: VecDeque<LoggedRequest>,
+}
+
+impl RequestLog {
+    fn new(clock: Clock) -> Self {
+        RequestLog {
+            started: clock.now(),
+            clock,
+            entries: Arc::default(),
+        }
+    }
+
+    /// Logs a request as it arrives and returns its number.
+    fn arrived(&self, simulator: &'static str, method: &str, path: &str) -> u64 {
+        let at = self.clock.now();
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let seq = entries.next_seq;
+        entries.next_seq += 1;
+        if entries.kept.len() >= LOGGED_REQUESTS {
+            entries.kept.pop_front();
+        }
+        entries.kept.push_back(LoggedRequest {
+            seq,
+            simulator,
+            method: method.to_owned(),
+            path: path.to_owned(),
+            answer: None,
+            page: false,
+            at,
+            at_ms: u64::try_from(at.saturating_duration_since(self.started).as_millis())
+                .unwrap_or(u64::MAX),
+        });
+        seq
+    }
+
+    /// Notes the answer request `seq` got.
+    fn answered(&self, seq: u64, answer: String, page: bool) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let first = entries.kept.front().map_or(0, |e| e.seq);
+        let index = seq.checked_sub(first).and_then(|i| usize::try_from(i).ok());
+        if let Some(entry) = index.and_then(|i| entries.kept.get_mut(i)) {
+            entry.answer = Some(answer);
+            entry.page = page;
+        }
+    }
+
+    fn requests(&self) -> Vec<LoggedRequest> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries.kept.iter().cloned().collect()
+    }
+
+    fn millis(&self, at: Instant) -> u64 {
+        u64::try_from(at.saturating_duration_since(self.started).as_millis()).unwrap_or(u64::MAX)
+    }
+}
+
 /// A sandbox serving in the background of the current tokio runtime.
 pub struct RunningSandbox {
     pub addr: SocketAddr,
@@ -79,6 +180,8 @@ pub struct RunningSandbox {
     pub outbox: Outbox,
     /// The simulators' clock.
     pub clock: Clock,
+    simulators: Arc<Vec<Arc<dyn Simulator>>>,
+    log: RequestLog,
     faults: BTreeMap<&'static str, Faults>,
     banners: Vec<(&'static str, Vec<(String, String)>)>,
     shutdown: Option<oneshot::Sender<()>>,
@@ -95,6 +198,28 @@ impl RunningSandbox {
     /// The fault queue of one simulator.
     pub fn faults(&self, provider: &str) -> Option<&Faults> {
         self.faults.get(provider)
+    }
+
+    /// What every simulator created and still keeps, each simulator's in creation order.
+    pub fn records(&self) -> Vec<Record> {
+        self.simulators
+            .iter()
+            .flat_map(|sim| sim.records())
+            .collect()
+    }
+
+    /// The requests the simulators received, in arrival order (the last
+    /// [`LOGGED_REQUESTS`]).
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.log.requests()
+    }
+
+    /// Waits until every request a fault delayed or whose answer it withheld has been
+    /// processed by its simulator, so that the records are final.
+    pub async fn settled(&self) {
+        for queue in self.faults.values() {
+            queue.settled().await;
+        }
     }
 
     /// What `threeds-bridge sandbox` prints at start: base URLs and test credentials.
@@ -138,6 +263,8 @@ struct Control {
     faults: Arc<BTreeMap<&'static str, Faults>>,
     outbox: Outbox,
     clock: Clock,
+    simulators: Arc<Vec<Arc<dyn Simulator>>>,
+    log: RequestLog,
 }
 
 #[derive(Deserialize)]
@@ -168,20 +295,30 @@ pub async fn start(options: SandboxOptions) -> std::io::Result<RunningSandbox> {
         s.retention = options.retention;
         s
     };
-    let simulators: Vec<Arc<dyn Simulator>> = crate::psp::all()
-        .into_iter()
-        .filter_map(|psp| psp.live()?.simulator(settings(psp.id().as_str())))
-        .collect();
+    let simulators: Arc<Vec<Arc<dyn Simulator>>> = Arc::new(
+        crate::psp::all()
+            .into_iter()
+            .filter_map(|psp| psp.live()?.simulator(settings(psp.id().as_str())))
+            .collect(),
+    );
+    let log = RequestLog::new(clock.clone());
 
     let mut app = Router::new();
     let mut fault_map = BTreeMap::new();
     let mut banners = Vec::new();
-    for sim in &simulators {
+    for sim in simulators.iter() {
         let queue = Faults::default();
-        let router = sim.router().layer(axum::middleware::from_fn_with_state(
-            queue.clone(),
-            faults::inject,
-        ));
+        // The log sits outside the faults, so a request a fault answers is logged too.
+        let router = sim
+            .router()
+            .layer(axum::middleware::from_fn_with_state(
+                queue.clone(),
+                faults::inject,
+            ))
+            .layer(axum::middleware::from_fn_with_state(
+                (log.clone(), sim.name()),
+                log_to_records,
+            ));
         app = app.nest(&format!("/{}", sim.name()), router);
         fault_map.insert(sim.name(), queue);
         banners.push((sim.name(), sim.banner()));
@@ -190,6 +327,8 @@ pub async fn start(options: SandboxOptions) -> std::io::Result<RunningSandbox> {
         faults: Arc::new(fault_map.clone()),
         outbox: outbox.clone(),
         clock: clock.clone(),
+        simulators: simulators.clone(),
+        log: log.clone(),
     };
     let control_routes = Router::new()
         .route("/_sandbox/health", get(|| async { "ok" }))
@@ -197,6 +336,7 @@ pub async fn start(options: SandboxOptions) -> std::io::Result<RunningSandbox> {
         .route("/_sandbox/deliveries", get(list_deliveries))
         .route("/_sandbox/deliveries/{seq}/redeliver", post(redeliver))
         .route("/_sandbox/clock", post(advance_clock))
+        .route("/_sandbox/records", get(list_records))
         .with_state(control);
     let mut app = app.merge(control_routes);
     if options.log_requests {
@@ -213,11 +353,12 @@ pub async fn start(options: SandboxOptions) -> std::io::Result<RunningSandbox> {
             tracing::error!(error = %e, "sandbox server stopped");
         }
     });
+    let swept = simulators.clone();
     let sweeper = tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_millis(200));
         loop {
             tick.tick().await;
-            for sim in &simulators {
+            for sim in swept.iter() {
                 sim.sweep();
             }
         }
@@ -226,6 +367,8 @@ pub async fn start(options: SandboxOptions) -> std::io::Result<RunningSandbox> {
         addr,
         outbox,
         clock,
+        simulators,
+        log,
         faults: fault_map,
         banners,
         shutdown: Some(tx),
@@ -247,6 +390,23 @@ async fn log_request(
         faults::logged_status(&response),
         started.elapsed().as_millis()
     );
+    response
+}
+
+/// Logs each request a simulator receives, and the answer it got.
+async fn log_to_records(
+    State((log, simulator)): State<(RequestLog, &'static str)>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let seq = log.arrived(simulator, request.method().as_str(), request.uri().path());
+    let response = next.run(request).await;
+    let page = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("text/html"));
+    log.answered(seq, faults::logged_status(&response), page);
     response
 }
 
@@ -287,6 +447,26 @@ async fn clear_faults(State(control): State<Control>) -> StatusCode {
 
 async fn list_deliveries(State(control): State<Control>) -> Json<serde_json::Value> {
     Json(serde_json::to_value(control.outbox.deliveries()).unwrap_or_default())
+}
+
+async fn list_records(State(control): State<Control>) -> Json<serde_json::Value> {
+    let objects: Vec<serde_json::Value> = control
+        .simulators
+        .iter()
+        .flat_map(|sim| sim.records())
+        .map(|record| {
+            let created_ms = control.log.millis(record.created);
+            let mut value = serde_json::to_value(record).unwrap_or_default();
+            if let Some(object) = value.as_object_mut() {
+                object.insert("created_ms".into(), created_ms.into());
+            }
+            value
+        })
+        .collect();
+    Json(serde_json::json!({
+        "objects": objects,
+        "requests": control.log.requests(),
+    }))
 }
 
 async fn advance_clock(
@@ -422,6 +602,43 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(bad.status().as_u16(), 404);
+        sandbox.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn the_records_list_requests_with_their_answers_even_when_a_fault_answered() {
+        let sandbox = start(SandboxOptions::default()).await.unwrap();
+        let client = reqwest::Client::new();
+        let monitor = format!("{}/threedsecure/monitor", sandbox.base("paysafe"));
+        sandbox
+            .faults("paysafe")
+            .unwrap()
+            .push(Fault::Status(503), 1, None);
+        assert_eq!(client.get(&monitor).send().await.unwrap().status(), 503);
+        assert_eq!(client.get(&monitor).send().await.unwrap().status(), 200);
+        let listed: serde_json::Value = client
+            .get(format!("http://{}/_sandbox/records", sandbox.addr))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let answers: Vec<&str> = listed["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["answer"].as_str().unwrap_or("none"))
+            .collect();
+        assert_eq!(answers, ["503", "200"], "{listed}");
+        assert_eq!(listed["requests"][0]["simulator"], "paysafe");
+        assert_eq!(listed["requests"][0]["page"], false);
+        assert_eq!(
+            listed["objects"],
+            serde_json::json!([]),
+            "nothing was created"
+        );
+        assert_eq!(sandbox.requests().len(), 2);
         sandbox.shutdown().await;
     }
 

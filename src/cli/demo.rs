@@ -42,7 +42,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                 return 1;
             }
         };
-        let demos = match setup::all(&sandbox, &receiver, catalog).await {
+        let demos = match setup::all(&sandbox, &receiver, catalog.clone()).await {
             Ok(d) => d,
             Err(e) => {
                 let _ = writeln!(err, "error: {e}");
@@ -54,7 +54,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             "threeds-bridge demo: sandbox on http://{} (in-process), one authentication per row\n",
             sandbox.addr
         );
-        let mut results: Vec<(crate::model::Provider, &'static str, Run)> = Vec::new();
+        let mut results: Vec<(crate::model::Provider, String, Run)> = Vec::new();
         let mut code = 0;
         for demo in &demos {
             let browser = match Browser::new(&sandbox.base(demo.provider.as_str())) {
@@ -74,8 +74,27 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                     );
                     code = 1;
                 }
-                results.push((demo.provider, scenario.name, run));
+                results.push((demo.provider, scenario.name.to_owned(), run));
             }
+        }
+        // One more row: the first PSP's account down, the router failing over to the second.
+        let failover = match Browser::new(&format!("http://{}/", sandbox.addr)) {
+            Ok(browser) => {
+                crate::demo::failover::row(&sandbox, &browser, &demos, catalog.clone()).await
+            }
+            Err(e) => {
+                let _ = writeln!(err, "warning: failover row: {e}");
+                code = 1;
+                None
+            }
+        };
+        match failover {
+            Some(Ok(row)) => results.push(row),
+            Some(Err(e)) => {
+                let _ = writeln!(err, "warning: failover row: {e}");
+                code = 1;
+            }
+            None => {}
         }
         let rows: Vec<Row<'_>> = results
             .iter()

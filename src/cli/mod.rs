@@ -16,6 +16,7 @@ mod input;
 mod liability;
 mod normalize;
 mod sandbox;
+mod simulate;
 mod summary;
 mod translate;
 
@@ -83,6 +84,9 @@ enum Command {
     /// Write a normalized authentication's 3DS result as another PSP's external-3DS fields.
     #[command(name = "export-3ds", after_help = export::AFTER_HELP)]
     Export3ds(export::Args),
+    /// Route authentications through an outage against the sandbox, with failover and without.
+    #[command(name = "simulate-routing", after_help = AFTER_HELP)]
+    SimulateRouting(simulate::Args),
 }
 
 /// Parses `std::env::args` and runs the command.
@@ -101,6 +105,7 @@ pub fn run() -> ExitCode {
         Command::Sandbox(args) => sandbox::run(&args, &mut out, &mut err),
         Command::Demo(args) => demo::run(&args, &mut out, &mut err),
         Command::Export3ds(args) => export::run(&args, &mut out, &mut err),
+        Command::SimulateRouting(args) => simulate::run(&args, &mut out, &mut err),
     };
     if let Err(e) = std::io::Write::flush(&mut out) {
         // A closed pipe (`| head`) is not an error worth a message.

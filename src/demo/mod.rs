@@ -6,6 +6,8 @@
 //! [`AuthenticationFlow`] interface, so the same loop runs every PSP.
 
 pub mod browser;
+#[cfg(feature = "router")]
+pub mod failover;
 pub mod merchant;
 pub mod setup;
 pub mod table;
@@ -54,8 +56,23 @@ pub struct Run {
 
 /// Runs `scenario` through `flow`, acting as front end and cardholder.
 pub async fn drive(flow: &dyn AuthenticationFlow, browser: &Browser, scenario: &Scenario) -> Run {
+    drive_as(flow, browser, &scenario.request, &|_: &NextAction| {
+        scenario.cardholder.clone()
+    })
+    .await
+}
+
+/// Runs `request` through `flow`; at a challenge, `cardholder` says what the cardholder
+/// does on that page (`None`: walks away). A flow that routes between PSPs learns only at
+/// the challenge which PSP's page the cardholder faces, hence a choice per page.
+pub async fn drive_as(
+    flow: &dyn AuthenticationFlow,
+    browser: &Browser,
+    request: &AuthenticationRequest,
+    cardholder: &(dyn Fn(&NextAction) -> Option<CardholderAction> + Sync),
+) -> Run {
     let mut calls = vec!["start"];
-    let mut step = flow.start(&scenario.request).await;
+    let mut step = flow.start(request).await;
     let mut browser_error = None;
     // A flow needs at most: device data, 3DS Method, challenge, complete.
     for _ in 0..6 {
@@ -72,7 +89,7 @@ pub async fn drive(flow: &dyn AuthenticationFlow, browser: &Browser, scenario: &
                     }
                 };
                 let data = DeviceData {
-                    browser: scenario.request.browser.clone(),
+                    browser: request.browser.clone(),
                     method,
                 };
                 Some((
@@ -82,7 +99,7 @@ pub async fn drive(flow: &dyn AuthenticationFlow, browser: &Browser, scenario: &
             }
             Some(NextAction::CollectDeviceData) => {
                 let data = DeviceData {
-                    browser: scenario.request.browser.clone(),
+                    browser: request.browser.clone(),
                     method: MethodOutcome::NotRun,
                 };
                 Some((
@@ -91,8 +108,8 @@ pub async fn drive(flow: &dyn AuthenticationFlow, browser: &Browser, scenario: &
                 ))
             }
             Some(action @ (NextAction::Challenge { .. } | NextAction::Redirect { .. })) => {
-                let result = match &scenario.cardholder {
-                    Some(cardholder) => match browser.run_challenge(&action, cardholder).await {
+                let result = match cardholder(&action) {
+                    Some(cardholder) => match browser.run_challenge(&action, &cardholder).await {
                         Ok(result) => result,
                         Err(e) => {
                             browser_error = Some(e.to_string());

@@ -442,6 +442,7 @@ pub async fn create_session(
         challenge_notification_url: completion.challenge_notification_url.clone(),
         channel: if hosted { Some(Chan::Browser) } else { channel },
         method_completion: None,
+        created: sim.settings.clock.now(),
     });
     if let Some(data) = &request.channel_data {
         if !hosted {

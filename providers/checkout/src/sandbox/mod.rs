@@ -270,6 +270,12 @@ impl Simulator for CheckoutSimulator {
         ]
     }
 
+    fn records(&self) -> Vec<threeds_wire::sandbox::Record> {
+        let mut records: Vec<_> = self.lock().sessions.values().map(Session::record).collect();
+        records.sort_by_key(|r| r.created);
+        records
+    }
+
     fn sweep(&self) {
         let mut inner = self.lock();
         let now = self.settings.clock.now();

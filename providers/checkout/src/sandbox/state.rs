@@ -154,6 +154,8 @@ pub struct Session {
     pub busy: bool,
     pub authentication_date: Option<String>,
     pub cardholder_info: Option<String>,
+    /// When the session was created (the simulator's clock), for the sandbox's records.
+    pub created: Instant,
 }
 
 /// What the card and request decided when the session was created.
@@ -171,6 +173,7 @@ pub struct NewSession {
     pub challenge_notification_url: Option<String>,
     pub channel: Option<Chan>,
     pub method_completion: Option<String>,
+    pub created: Instant,
 }
 
 impl Session {
@@ -217,6 +220,28 @@ impl Session {
             busy: false,
             authentication_date: None,
             cardholder_info: None,
+            created: n.created,
+        }
+    }
+
+    /// The session as the sandbox's records list it.
+    pub fn record(&self) -> threeds_wire::sandbox::Record {
+        use threeds_wire::sandbox::{Record, RecordKind, RecordOutcome};
+        let outcome = match self.status {
+            Status::Pending | Status::Challenged => RecordOutcome::Open,
+            Status::Approved => RecordOutcome::Authenticated,
+            Status::Attempted => RecordOutcome::Attempted,
+            _ => RecordOutcome::NotAuthenticated,
+        };
+        Record {
+            simulator: "checkout",
+            kind: RecordKind::Authentication,
+            id: self.id.clone(),
+            reference: self.reference.clone(),
+            state: self.status.as_str().to_owned(),
+            outcome,
+            moves_money: false,
+            created: self.created,
         }
     }
 

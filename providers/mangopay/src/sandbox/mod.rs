@@ -250,6 +250,13 @@ impl Simulator for MangopaySimulator {
         lines
     }
 
+    fn records(&self) -> Vec<threeds_wire::sandbox::Record> {
+        let state = self.shared.lock();
+        let mut records: Vec<_> = state.payins.values().map(model::PayIn::record).collect();
+        records.sort_by_key(|r| r.created);
+        records
+    }
+
     fn sweep(&self) {
         let events = {
             let mut state = self.shared.lock();

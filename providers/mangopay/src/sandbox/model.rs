@@ -325,9 +325,31 @@ pub struct PayIn {
     pub deadline: Option<Instant>,
     /// A decline to apply after a successful challenge (legacy amounts, mocks).
     pub decline_after_challenge: Option<String>,
+    /// When the pay-in was created (the simulator's clock).
+    pub created: Instant,
 }
 
 impl PayIn {
+    /// The pay-in as the sandbox's records list it. A pay-in that did not fail has taken
+    /// the funds, or may still take them once its challenge ends.
+    pub fn record(&self) -> threeds_wire::sandbox::Record {
+        use threeds_wire::sandbox::{Record, RecordKind, RecordOutcome};
+        Record {
+            simulator: "mangopay",
+            kind: RecordKind::PayIn,
+            id: self.id.clone(),
+            reference: self.tag.clone(),
+            state: self.status.as_str().to_owned(),
+            outcome: match self.status {
+                PayInStatus::Created => RecordOutcome::Open,
+                PayInStatus::Succeeded => RecordOutcome::Authenticated,
+                PayInStatus::Failed => RecordOutcome::NotAuthenticated,
+            },
+            moves_money: self.status != PayInStatus::Failed,
+            created: self.created,
+        }
+    }
+
     pub fn view(&self) -> PayInView<'_> {
         PayInView {
             id: &self.id,

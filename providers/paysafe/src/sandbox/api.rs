@@ -247,6 +247,7 @@ pub(super) async fn create_authentication(
             card_type,
             sdk,
             challenge,
+            created: inner.now(),
         },
     );
     json(StatusCode::OK, answer)

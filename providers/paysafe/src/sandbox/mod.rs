@@ -215,6 +215,34 @@ struct Auth {
     /// `deviceChannel` `SDK` (or the portal's `APP`): the challenge ends with a server JWT.
     sdk: bool,
     challenge: Option<Challenge>,
+    /// When the authentication was created (the simulator's clock).
+    created: Instant,
+}
+
+impl Auth {
+    /// The authentication as the sandbox's records list it: `status` and `threeDResult`
+    /// of the document a `GET` returns.
+    fn record(&self, id: &str) -> threeds_wire::sandbox::Record {
+        use threeds_wire::sandbox::{Record, RecordKind, RecordOutcome};
+        let text = |key: &str| self.doc.get(key).and_then(Value::as_str);
+        let status = text("status").unwrap_or_default();
+        let outcome = match (status, text("threeDResult")) {
+            ("COMPLETED", Some("Y")) => RecordOutcome::Authenticated,
+            ("COMPLETED", Some("A")) => RecordOutcome::Attempted,
+            ("PENDING", _) => RecordOutcome::Open,
+            _ => RecordOutcome::NotAuthenticated,
+        };
+        Record {
+            simulator: "paysafe",
+            kind: RecordKind::Authentication,
+            id: id.to_owned(),
+            reference: text("merchantRefNum").map(str::to_owned),
+            state: status.to_owned(),
+            outcome,
+            moves_money: false,
+            created: self.created,
+        }
+    }
 }
 
 struct Challenge {
@@ -340,6 +368,17 @@ impl Simulator for PaysafeSimulator {
                 "none (Paysafe's 3DS2 API documents none)".into(),
             ),
         ]
+    }
+
+    fn records(&self) -> Vec<threeds_wire::sandbox::Record> {
+        let state = self.inner.lock();
+        let mut records: Vec<_> = state
+            .authentications
+            .iter()
+            .map(|(id, auth)| auth.record(id))
+            .collect();
+        records.sort_by_key(|r| r.created);
+        records
     }
 
     fn sweep(&self) {

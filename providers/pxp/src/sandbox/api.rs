@@ -220,6 +220,7 @@ pub(super) async fn pre_initiate(
         flow: None,
         challenge: None,
         pending_events: Vec::new(),
+        created: sim.inner.settings.clock.now(),
     };
     let response = sim.inner.respond(&record);
     let mut records = sim.inner.lock();

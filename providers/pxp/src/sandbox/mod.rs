@@ -171,6 +171,8 @@ struct Record {
     challenge: Option<Challenge>,
     /// Webhook bodies produced under the lock, sent after it is released.
     pending_events: Vec<&'static str>,
+    /// When the authentication was created (the simulator's clock).
+    created: Instant,
 }
 
 /// How a challenge or a frictionless authentication ended.
@@ -190,6 +192,29 @@ enum Final {
 }
 
 impl Record {
+    /// The authentication as the sandbox's records list it. PXP's standalone 3DS API
+    /// carries no merchant reference, so the record has none.
+    fn listed(&self) -> threeds_wire::sandbox::Record {
+        use threeds_wire::sandbox::{Record as Listed, RecordKind, RecordOutcome};
+        let outcome = match (&self.state, self.trans_status) {
+            (AuthenticationState::PendingClientData, _)
+            | (AuthenticationState::PendingCustomerChallenge, _) => RecordOutcome::Open,
+            (_, Some("Y")) => RecordOutcome::Authenticated,
+            (_, Some("A")) => RecordOutcome::Attempted,
+            _ => RecordOutcome::NotAuthenticated,
+        };
+        Listed {
+            simulator: "pxp",
+            kind: RecordKind::Authentication,
+            id: self.id.clone(),
+            reference: None,
+            state: self.state.as_str().to_owned(),
+            outcome,
+            moves_money: false,
+            created: self.created,
+        }
+    }
+
     fn finish(&mut self, outcome: Final) {
         let challenged = self.challenge.is_some();
         match outcome {
@@ -312,6 +337,12 @@ impl Simulator for PxpSimulator {
                     .into(),
             ),
         ]
+    }
+
+    fn records(&self) -> Vec<threeds_wire::sandbox::Record> {
+        let mut records: Vec<_> = self.inner.lock().map.values().map(Record::listed).collect();
+        records.sort_by_key(|r| r.created);
+        records
     }
 
     fn sweep(&self) {

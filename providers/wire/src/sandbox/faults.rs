@@ -135,6 +135,8 @@ pub fn logged_status(response: &Response) -> String {
 #[derive(Debug, Clone)]
 struct Queued {
     fault: Fault,
+    /// Matching requests to let through before the fault applies.
+    skip: u32,
     remaining: u32,
     /// Only requests whose path contains this are affected.
     path_contains: Option<String>,
@@ -165,12 +167,20 @@ impl Faults {
     /// Applies `fault` to the next `times` requests whose path contains `path_contains`
     /// (all requests when `None`).
     pub fn push(&self, fault: Fault, times: u32, path_contains: Option<String>) {
+        self.push_after(0, fault, times, path_contains);
+    }
+
+    /// Like [`Faults::push`], but lets the first `skip` matching requests through: a
+    /// fault in the middle of a flow (after its 3DS Method, at its pay-in) rather than at
+    /// its first call.
+    pub fn push_after(&self, skip: u32, fault: Fault, times: u32, path_contains: Option<String>) {
         if times == 0 {
             return;
         }
         if let Ok(mut q) = self.queue.lock() {
             q.push_back(Queued {
                 fault,
+                skip,
                 remaining: times,
                 path_contains,
             });
@@ -208,6 +218,10 @@ impl Faults {
                 .is_none_or(|needle| path.contains(needle))
         })?;
         let entry = q.get_mut(index)?;
+        if entry.skip > 0 {
+            entry.skip -= 1;
+            return None;
+        }
         entry.remaining = entry.remaining.saturating_sub(1);
         let fault = entry.fault.clone();
         if entry.remaining == 0 {
@@ -407,5 +421,16 @@ mod tests {
         assert_eq!(faults.take("/sessions/sid_1"), Some(Fault::Status(502)));
         assert_eq!(faults.take("/sessions"), Some(Fault::Status(502)));
         assert_eq!(faults.take("/sessions"), None);
+    }
+
+    #[test]
+    fn a_fault_can_wait_for_later_requests() {
+        let faults = Faults::default();
+        faults.push_after(2, Fault::Reset, 1, Some("/payins".into()));
+        assert_eq!(faults.take("/token"), None);
+        assert_eq!(faults.take("/payins/1"), None);
+        assert_eq!(faults.take("/payins/2"), None);
+        assert_eq!(faults.take("/payins/3"), Some(Fault::Reset));
+        assert_eq!(faults.take("/payins/4"), None);
     }
 }

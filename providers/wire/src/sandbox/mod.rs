@@ -10,6 +10,7 @@ pub mod faults;
 pub mod listener;
 pub mod outbox;
 pub mod pages;
+pub mod records;
 pub mod retention;
 
 use std::time::Duration;
@@ -20,6 +21,7 @@ pub use faults::{Fault, FaultError, Faults};
 pub use listener::{ConnectionLimits, TimedListener};
 pub use outbox::{Delivery, Outbox};
 pub use pages::{html_escape, Form};
+pub use records::{Record, RecordKind, RecordOutcome};
 pub use retention::{Retention, DEFAULT_RETENTION};
 
 /// One PSP's simulated API, as the sandbox server mounts it.
@@ -45,6 +47,13 @@ pub trait Simulator: Send + Sync + 'static {
     /// shape, naming the method and path, so a client is not misled by a 404 (which says
     /// "no such resource") or a 405 for an endpoint the real PSP has.
     fn not_simulated(&self, method: &str, path: &str) -> axum::response::Response;
+
+    /// What the simulator created and still keeps (see [`SimSettings::retention`]), with
+    /// each object's current state, in creation order. A simulator that lists nothing
+    /// keeps the default.
+    fn records(&self) -> Vec<Record> {
+        Vec::new()
+    }
 }
 
 /// The sentence every "not simulated" answer carries.

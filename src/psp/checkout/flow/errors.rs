@@ -2,7 +2,7 @@
 //! errors (transport, configuration, the OAuth token endpoint).
 
 use crate::flow::failure::{self, Resolvable, Stage};
-use crate::model::{AuthenticationStatus, DocumentKind, NextStep};
+use crate::model::{AuthenticationStatus, DocumentKind, NextStep, Retry};
 use crate::normalize::{Draft, Normalized};
 use serde_json::Value;
 use threeds_checkout::client::ClientError;
@@ -74,6 +74,13 @@ pub(super) fn client_failure(stage: Stage, e: &ClientError) -> Normalized {
                     },
                     format!("http.{}", response.status),
                 );
+                // As for any 5xx or 429 (crate::flow::failure's table): no session exists
+                // yet, so a new authentication may go to another PSP, or later.
+                d.auth.retry = match stage {
+                    Stage::Start { .. } if response.status == 429 => Some(Retry::Later),
+                    Stage::Start { .. } => Some(Retry::OtherPsp),
+                    Stage::Later => None,
+                };
             }
             d.finish()
         }

@@ -223,6 +223,7 @@ fn build_payin(shared: &Shared, state: &mut State, b: &Value) -> Result<Outcome,
         challenge_token: ids::lower_alnum(32),
         deadline: None,
         decline_after_challenge: None,
+        created: shared.now(),
     };
     let mut events: Vec<Event> = vec![("PAYIN_NORMAL_CREATED", id.clone())];
     match code.map(|c| (c, cards::stage_of(c))) {
