@@ -414,6 +414,41 @@ async fn an_open_breaker_skips_the_account_until_a_probe_succeeds() {
     sb.shutdown().await;
 }
 
+/// Without failover an open breaker does not move the authentication to the next account
+/// either: that would be a failover by another name.
+#[tokio::test]
+async fn without_failover_an_open_breaker_is_not_routed_around() {
+    let sb = sandbox().await;
+    sb.faults("checkout")
+        .unwrap()
+        .push(Fault::Status(503), 2, Some("/sessions".into()));
+    let r = router(
+        &sb,
+        &["checkout-eu", "mangopay-eu"],
+        "[breaker]\nfailures = 2\ncool_down_secs = 60\n",
+    )
+    .with_clock(Arc::new(ManualClock::default()))
+    .with_failover(false);
+    for _ in 0..2 {
+        let routed = r.route(&request(MANGOPAY_FRICTIONLESS)).await;
+        assert_eq!(
+            decisions(&routed.attempts),
+            [("checkout-eu", Decision::Stopped, Why::FailoverDisabled)]
+        );
+    }
+    let skipped = r.route(&request(MANGOPAY_FRICTIONLESS)).await;
+    assert_eq!(
+        decisions(&skipped.attempts),
+        [("checkout-eu", Decision::Skipped, Why::BreakerOpen)]
+    );
+    assert_eq!(
+        skipped.step.authentication().reason.as_deref(),
+        Some("accounts_unavailable")
+    );
+    assert_eq!(payins(&sb).await, 0, "Mangopay was never called");
+    sb.shutdown().await;
+}
+
 /// Mangopay's soft decline 101305 (the simulator's mock: amount 33501, `AddressLine2`
 /// `01305`) is retried once at Mangopay asking for a challenge, never sent elsewhere.
 #[tokio::test]

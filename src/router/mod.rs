@@ -205,9 +205,12 @@ impl Router {
         })
     }
 
-    /// With `false`, the router never fails over (`simulate-routing` compares both); a
-    /// failure that would have been failed over is the routed outcome, with
-    /// [`Why::FailoverDisabled`]. Step-ups still happen.
+    /// With `false`, the router never fails over (`simulate-routing` compares both): only
+    /// the first account of the route's order is tried, and a failure that would have been
+    /// failed over is the routed outcome, with [`Why::FailoverDisabled`]. An open breaker
+    /// does not move the authentication to the next account either (that would be a
+    /// failover by another name): it is skipped and the outcome is `accounts_unavailable`.
+    /// Step-ups still happen.
     pub fn with_failover(mut self, failover: bool) -> Self {
         self.failover = failover;
         self
@@ -261,6 +264,7 @@ impl Router {
             routes::order(&route.accounts, weight, &mut rng)
                 .into_iter()
                 .filter_map(|name| self.member(name))
+                .take(if self.failover { usize::MAX } else { 1 })
                 .collect()
         };
         let mut attempts = Vec::new();

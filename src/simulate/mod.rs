@@ -10,9 +10,9 @@
 //! that account's simulator), and random faults can hit any account ([`schedule::draw`]).
 //!
 //! The plan runs twice on fresh sandboxes with the same requests and faults: with
-//! failover, and without it (`Router::with_failover(false)`, each route reduced to its
-//! first account, so that an open circuit breaker cannot move an authentication to another
-//! account either: the merchant who has one PSP per route). Every number in the report is
+//! failover, and without it (`Router::with_failover(false)`: only the route's first account
+//! is tried, and an open circuit breaker does not move an authentication to another account
+//! either: the merchant who has one PSP per route). Every number in the report is
 //! counted from the sandbox's records ([`count`]), not from the router's `attempts`.
 //!
 //! Time: authentications arrive one [`ARRIVAL`] apart in the circuit breakers' clock (a
@@ -272,17 +272,11 @@ pub fn reference(k: usize) -> String {
 }
 
 /// The config one run's router is built from: pointed at `sandbox`, with the
-/// simulation's HTTP settings, and for the run without failover each route cut to its
-/// first account.
-fn run_config(config: &RouterConfig, sandbox: &RunningSandbox, failover: bool) -> RouterConfig {
+/// simulation's HTTP settings.
+fn run_config(config: &RouterConfig, sandbox: &RunningSandbox) -> RouterConfig {
     let mut config = config.clone().against_sandbox(sandbox);
     for entry in &mut config.accounts {
         entry.account.http = attempt_http();
-    }
-    if !failover {
-        for route in &mut config.table.routes {
-            route.accounts.truncate(1);
-        }
     }
     config
 }
@@ -325,7 +319,7 @@ async fn run_on(
     catalog: Arc<crate::Catalog>,
 ) -> Result<RunResult, SimulateError> {
     let cast = cast(config, sandbox, receiver, catalog.clone()).await?;
-    let routed = run_config(config, sandbox, failover);
+    let routed = run_config(config, sandbox);
     let clock = ManualClock::default();
     let router = Router::new(&routed, catalog)?
         .with_failover(failover)
