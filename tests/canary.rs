@@ -293,7 +293,12 @@ fn translation_shows_no_secrets_unless_revealed() {
 /// Runs `threeds-bridge args FILE` with `input` in a temporary file: large inputs would fill
 /// the pipes if written to stdin while the binary writes its output.
 fn bin_on_file(args: &[&str], input: &str, name: &str) -> Output {
-    let path = std::env::temp_dir().join(format!("canary-{}-{name}.jsonl", std::process::id()));
+    // Tests run on parallel threads of one process: each call gets its own file, or one
+    // test's input would be overwritten or removed under another's run.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path =
+        std::env::temp_dir().join(format!("canary-{}-{call}-{name}.jsonl", std::process::id()));
     std::fs::write(&path, input).expect("input written");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_threeds-bridge"))
         .args(args)
