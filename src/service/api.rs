@@ -18,8 +18,8 @@
 pub use crate::flow::{ChallengeResult, DeviceData, MethodOutcome};
 
 use crate::model::{
-    Authentication, AuthenticationStatus, DocumentKind, Eci, Money, Network, NextAction,
-    NextStep, Provider, Raw, Retry, TransStatus,
+    Authentication, AuthenticationStatus, DocumentKind, Eci, Money, Network, NextAction, NextStep,
+    Provider, Raw, Retry, TransStatus,
 };
 use crate::request::AuthenticationRequest;
 use crate::router::Attempt;
@@ -54,8 +54,26 @@ pub struct CreateAuthentication {
 impl CreateAuthentication {
     /// Reads and checks a create body: unknown fields, a bad value (with its JSON path),
     /// both `psp_account` and `route`, or an empty `route` are `invalid_request` errors.
+    ///
+    /// The request part is read as the model on its own, because serde loses the JSON
+    /// path of an error inside a flattened struct; the two selectors are read beside it.
     pub fn from_json(value: &Value) -> Result<Self, ApiError> {
-        let body: CreateAuthentication = read_body(value)?;
+        let Some(fields) = value.as_object() else {
+            return Err(ApiError::invalid("the body is not a JSON object", None));
+        };
+        let (selectors, model): (
+            serde_json::Map<String, Value>,
+            serde_json::Map<String, Value>,
+        ) = fields
+            .clone()
+            .into_iter()
+            .partition(|(key, _)| key == "psp_account" || key == "route");
+        let selection: Selection = read_body(&Value::Object(selectors))?;
+        let body = CreateAuthentication {
+            request: read_body(&Value::Object(model))?,
+            psp_account: selection.psp_account,
+            route: selection.route,
+        };
         if body.psp_account.is_some() && body.route.is_some() {
             return Err(ApiError::invalid(
                 "give psp_account or route, not both",
@@ -72,6 +90,15 @@ impl CreateAuthentication {
     }
 }
 
+/// The account selectors of a create body.
+#[derive(Serialize, Deserialize)]
+struct Selection {
+    #[serde(default)]
+    psp_account: Option<String>,
+    #[serde(default)]
+    route: Option<Vec<String>>,
+}
+
 /// Reads a JSON body as `T`. A value of the wrong type names its JSON path; a field `T`
 /// does not have is refused too. The unknown-field check compares the body with `T`
 /// serialized again, so it follows the types without a field list to keep up to date
@@ -79,13 +106,15 @@ impl CreateAuthentication {
 pub fn read_body<T: DeserializeOwned + Serialize>(value: &Value) -> Result<T, ApiError> {
     let body: T = serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
-        ApiError::invalid(
-            format!(
-                "the body's field {path} is not valid: {}",
-                crate::normalize::scrub(&e.into_inner().to_string())
-            ),
-            Some(&path),
-        )
+        let message = crate::normalize::scrub(&e.into_inner().to_string());
+        if path == "." {
+            ApiError::invalid(format!("the body is not valid: {message}"), None)
+        } else {
+            ApiError::invalid(
+                format!("the body's field {path} is not valid: {message}"),
+                Some(&path),
+            )
+        }
     })?;
     let known = serde_json::to_value(&body)
         .map_err(|e| ApiError::internal(format!("body written back: {e}")))?;

@@ -292,7 +292,10 @@ fn model_schemas() -> Vec<(&'static str, Value)> {
         .collect();
     vec![
         ("Provider", json!({"type": "string", "enum": providers})),
-        ("DocumentKind", words(["authentication", "error", "webhook"])),
+        (
+            "DocumentKind",
+            words(["authentication", "error", "webhook"]),
+        ),
         (
             "AuthenticationStatus",
             words(AuthenticationStatus::ALL.iter().map(|s| s.as_str())),
