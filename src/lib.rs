@@ -196,6 +196,8 @@ pub mod request;
 pub mod router;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
+#[cfg(feature = "service")]
+pub mod service;
 #[cfg(all(feature = "demo", feature = "router"))]
 pub mod simulate;
 pub mod translate;
