@@ -199,7 +199,11 @@ ThreedsBridge.run({{baseUrl: location.origin, authentication: {auth},
 }
 
 async fn script() -> Response {
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], THREEDS_JS).into_response()
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        THREEDS_JS,
+    )
+        .into_response()
 }
 
 /// The service's step endpoints: the client secret must come as the bearer token.
@@ -209,10 +213,17 @@ async fn step(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    w.record("service", format!("/v1/authentications/{id}/{step}"), &headers, &body);
+    w.record(
+        "service",
+        format!("/v1/authentications/{id}/{step}"),
+        &headers,
+        &body,
+    );
     let scenario = id.strip_prefix("auth_").unwrap_or(&id);
     let expected = format!("Bearer {}", secret(scenario));
-    let authorized = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let authorized = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
     if authorized != Some(expected.as_str()) {
         let error = json!({"error": {"type": "authentication", "message": "bad client secret"}});
         return (StatusCode::UNAUTHORIZED, Json(error)).into_response();
@@ -285,9 +296,11 @@ async fn acs_submit(State(w): State<World>, headers: HeaderMap, body: Bytes) -> 
     w.record("acs", "/acs/challenge/submit".into(), &headers, &body);
     let form = decode_form(&String::from_utf8_lossy(&body));
     let creq = unb64url(&field(&form, "creq"));
-    let cres = b64url(&json!({"threeDSServerTransID": creq["threeDSServerTransID"],
+    let cres = b64url(
+        &json!({"threeDSServerTransID": creq["threeDSServerTransID"],
         "acsTransID": "acs-1", "messageType": "CRes", "messageVersion": "2.2.0",
-        "challengeCompletionInd": "Y", "transStatus": "Y"}));
+        "challengeCompletionInd": "Y", "transStatus": "Y"}),
+    );
     html(pages::auto_post(
         "Test ACS",
         &format!("{}/notify/challenge", w.service),
@@ -322,7 +335,10 @@ fn start(runtime: &tokio::runtime::Runtime) -> World {
         .route("/notify/{kind}", post(notify))
         // Chromium asks every top-level page's origin for one; a 404 would be a page error.
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
-        .route("/landing", get(|| async { Html("<h1>Back at the merchant</h1>") }))
+        .route(
+            "/landing",
+            get(|| async { Html("<h1>Back at the merchant</h1>") }),
+        )
         .with_state(world.clone());
     let acs_routes = Router::new()
         .route("/acs/method", post(acs_method))
@@ -429,7 +445,11 @@ fn step_body(received: &[Received], scenario: &str, step: &str) -> Value {
         Some(format!("Bearer {}", secret(scenario)).as_str()),
         "{path}"
     );
-    assert_eq!(hit.content_type.as_deref(), Some("application/json"), "{path}");
+    assert_eq!(
+        hit.content_type.as_deref(),
+        Some("application/json"),
+        "{path}"
+    );
     serde_json::from_str(&hit.body).unwrap_or_else(|e| panic!("{path}: body not JSON: {e}"))
 }
 
@@ -478,7 +498,10 @@ fn threeds_js_is_small_and_never_names_the_authentication_value() {
         .unwrap_or_else(|e| panic!("gzip: {e}"));
     assert!(output.status.success());
     let size = output.stdout.len();
-    assert!(size > 0 && size <= 5 * 1024, "threeds.js is {size} bytes gzipped");
+    assert!(
+        size > 0 && size <= 5 * 1024,
+        "threeds.js is {size} bytes gzipped"
+    );
 }
 
 #[test]
@@ -519,7 +542,10 @@ fn threeds_js_performs_every_next_action_in_chromium() {
     // 3DS Method with the server's data: posted as is, then the notification completes it.
     let given = reports["method"]["requests"]
         .as_array()
-        .and_then(|r| r.iter().find(|r| r["url"] == format!("{}/acs/method", world.acs)))
+        .and_then(|r| {
+            r.iter()
+                .find(|r| r["url"] == format!("{}/acs/method", world.acs))
+        })
         .map(|r| r["body"].as_str().unwrap_or_default().to_owned())
         .unwrap_or_else(|| panic!("method: the page posted nothing to the ACS"));
     let posted = decode_form(&given);
@@ -542,10 +568,18 @@ fn threeds_js_performs_every_next_action_in_chromium() {
     assert_eq!(browser["screen_width"], 1440);
     assert_eq!(browser["screen_height"], 900);
     assert_eq!(browser["user_agent"], "threeds-bridge-browser-test/1");
-    assert!(browser["color_depth"].as_u64().is_some_and(|d| d > 0), "{browser}");
+    assert!(
+        browser["color_depth"].as_u64().is_some_and(|d| d > 0),
+        "{browser}"
+    );
     // JavaScript cannot read the Accept header: without the page's option, none is sent.
     assert!(browser.get("accept_header").is_none(), "{browser}");
-    assert_eq!(reports["method"]["result"]["updates"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        reports["method"]["result"]["updates"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
 
     // Without data, the helper builds it from the transaction id and notification URL.
     let built: Vec<Value> = acs_posts(&received, "/acs/method")
@@ -569,16 +603,23 @@ fn threeds_js_performs_every_next_action_in_chromium() {
     // No data and nothing to build it from: not run, and the ACS never sees the browser.
     let body = step_body(&received, "method_missing", "device_data");
     assert_eq!(body["method"], json!({"outcome": "not_run"}));
-    let acs_hits = reports["method_missing"]["requests"]
-        .as_array()
-        .map(|r| r.iter().filter(|r| r["url"].as_str().is_some_and(|u| u.starts_with(&world.acs))).count());
+    let acs_hits = reports["method_missing"]["requests"].as_array().map(|r| {
+        r.iter()
+            .filter(|r| r["url"].as_str().is_some_and(|u| u.starts_with(&world.acs)))
+            .count()
+    });
     assert_eq!(acs_hits, Some(0));
 
     // Device data collection, then the challenge the answer asks for (window 01).
     let body = step_body(&received, "collect", "device_data");
     assert_eq!(body["method"], json!({"outcome": "not_run"}));
     assert_eq!(body["browser"]["language"], "de-DE");
-    assert_eq!(reports["collect"]["result"]["updates"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        reports["collect"]["result"]["updates"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
 
     // The challenge: the CReq posted as is; the CRes and every posted field reported.
     for (name, window, size) in [
@@ -594,7 +635,11 @@ fn threeds_js_performs_every_next_action_in_chromium() {
         assert_base64url(cres, "cres");
         let decoded = unb64url(cres);
         assert_eq!(decoded["transStatus"], "Y", "{name}");
-        assert_eq!(decoded["threeDSServerTransID"], format!("tx-{window}"), "{name}");
+        assert_eq!(
+            decoded["threeDSServerTransID"],
+            format!("tx-{window}"),
+            "{name}"
+        );
         assert_eq!(
             body["params"],
             json!([["cres", cres], ["threeDSSessionData", SESSION_DATA]]),
@@ -617,8 +662,12 @@ fn threeds_js_performs_every_next_action_in_chromium() {
     );
     assert!(!received.iter().any(|r| r.path.contains("auth_redirect")));
 
-    let png = std::fs::read(&screenshot)
-        .unwrap_or_else(|e| panic!("{}: {e}", screenshot.display()));
-    assert!(png.len() > 1000 && png.starts_with(b"\x89PNG"), "{} bytes", png.len());
+    let png =
+        std::fs::read(&screenshot).unwrap_or_else(|e| panic!("{}: {e}", screenshot.display()));
+    assert!(
+        png.len() > 1000 && png.starts_with(b"\x89PNG"),
+        "{} bytes",
+        png.len()
+    );
     drop(runtime);
 }
