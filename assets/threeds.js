@@ -224,9 +224,11 @@
   }
 
   /** For the notification page the ACS posts to (inside the helper's iframe): hands the
-   * posted fields, [[name, value], ...], to the page running ThreedsBridge.run. */
+   * posted fields, [[name, value], ...], to the page running ThreedsBridge.run. That page
+   * is the merchant's, often another origin, hence '*': the fields are no secret, and the
+   * receiver checks the sender's window and origin. */
   function notify(kind, params) {
-    root.parent.postMessage({ threedsBridge: kind, params: params }, root.location.origin);
+    root.parent.postMessage({ threedsBridge: kind, params: params }, '*');
   }
 
   root.ThreedsBridge = { run: run, notify: notify, version: '1' };
