@@ -11,7 +11,8 @@
 //! * [`export`]: a normalized authentication's result as another PSP's external-3DS fields;
 //! * `flow` (feature `live`): live flows, one async interface over every PSP's API;
 //! * `router` (feature `router`): several PSP accounts behind one flow, with failover;
-//! * `sandbox` (feature `sandbox`): every PSP's simulator on one loopback listener.
+//! * `sandbox` (feature `sandbox`): every PSP's simulator on one loopback listener;
+//! * [`browser`]: `threeds.js`, the browser helper that performs `next_action`.
 //!
 //! Features: `default-features = false` is the offline core (normalize, translate,
 //! liability, catalogs); `live` adds the HTTP clients and flows, `sandbox` the simulators,
@@ -175,6 +176,7 @@
 //! # fn main() {}
 //! ```
 
+pub mod browser;
 pub mod catalog;
 #[cfg(feature = "cli")]
 #[doc(hidden)]
