@@ -11,7 +11,8 @@
 //! * [`export`]: a normalized authentication's result as another PSP's external-3DS fields;
 //! * `flow` (feature `live`): live flows, one async interface over every PSP's API;
 //! * `router` (feature `router`): several PSP accounts behind one flow, with failover;
-//! * `sandbox` (feature `sandbox`): every PSP's simulator on one loopback listener.
+//! * `sandbox` (feature `sandbox`): every PSP's simulator on one loopback listener;
+//! * `store` (feature `store`): the service's durable store on SQLite or PostgreSQL.
 //!
 //! Features: `default-features = false` is the offline core (normalize, translate,
 //! liability, catalogs); `live` adds the HTTP clients and flows, `sandbox` the simulators,
@@ -198,6 +199,8 @@ pub mod router;
 pub mod sandbox;
 #[cfg(all(feature = "demo", feature = "router"))]
 pub mod simulate;
+#[cfg(feature = "store")]
+pub mod store;
 pub mod translate;
 
 pub use catalog::Catalog;
