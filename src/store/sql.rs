@@ -85,7 +85,9 @@ pub(super) struct Loaded {
     pub attempts: Vec<String>,
 }
 
+/// `seq` first: the order events were written in.
 pub(super) type EventRow = (
+    i64,
     String,
     String,
     String,
@@ -97,7 +99,7 @@ pub(super) type EventRow = (
     Option<String>,
 );
 
-const EVENT_COLUMNS: &str = "id, authentication_id, type, payload, created_at, delivered_at, \
+const EVENT_COLUMNS: &str = "seq, id, authentication_id, type, payload, created_at, delivered_at, \
                              attempts, next_attempt_at, last_error";
 
 pub(super) trait IntoEvent {
@@ -106,7 +108,7 @@ pub(super) trait IntoEvent {
 
 impl IntoEvent for EventRow {
     fn into_event(self) -> Result<Event, StoreError> {
-        let (id, authentication_id, kind, payload, created_at, delivered_at, attempts, next, err) =
+        let (_, id, authentication_id, kind, payload, created_at, delivered_at, attempts, next, err) =
             self;
         let payload = super::from_json(&format!("event {id}"), payload.as_bytes())?;
         Ok(Event {
@@ -138,13 +140,13 @@ const INSERT_ATTEMPT: &str = "INSERT INTO attempts (authentication_id, ordinal, 
 const CLAIM_SQLITE: &str = "UPDATE events SET attempts = attempts + 1, next_attempt_at = $2 \
      WHERE seq IN (SELECT seq FROM events WHERE delivered_at IS NULL AND next_attempt_at <= $1 \
      ORDER BY next_attempt_at, seq LIMIT $3) \
-     RETURNING id, authentication_id, type, payload, created_at, delivered_at, attempts, \
+     RETURNING seq, id, authentication_id, type, payload, created_at, delivered_at, attempts, \
      next_attempt_at, last_error";
 
 const CLAIM_POSTGRES: &str = "UPDATE events SET attempts = attempts + 1, next_attempt_at = $2 \
      WHERE seq IN (SELECT seq FROM events WHERE delivered_at IS NULL AND next_attempt_at <= $1 \
      ORDER BY next_attempt_at, seq LIMIT $3 FOR UPDATE SKIP LOCKED) \
-     RETURNING id, authentication_id, type, payload, created_at, delivered_at, attempts, \
+     RETURNING seq, id, authentication_id, type, payload, created_at, delivered_at, attempts, \
      next_attempt_at, last_error";
 
 impl Backend {
@@ -516,7 +518,7 @@ impl Backend {
                 .map_err(db("claim events"))?
         });
         // RETURNING gives no order: oldest first, as they were written.
-        rows.sort_by(|a, b| (a.4, &a.0).cmp(&(b.4, &b.0)));
+        rows.sort_by_key(|row| row.0);
         Ok(rows)
     }
 
