@@ -11,8 +11,8 @@ use std::time::Duration;
 use threeds_bridge::flow::Handle;
 use threeds_bridge::model::{Authentication, AuthenticationStatus, Provider};
 use threeds_bridge::store::{
-    new_authentication_id, Attempt, Begin, Change, NewAuthentication, Store, StoreError,
-    StoreKey, StoredResponse,
+    new_authentication_id, Attempt, Begin, Change, NewAuthentication, Store, StoreError, StoreKey,
+    StoredResponse,
 };
 use threeds_bridge::{normalize_text, Catalog, Context};
 use threeds_wire::Secret;
@@ -21,7 +21,9 @@ const CLIENT_SECRET: &str = "sek_canary_7f3a9c1e5b";
 const CAVV: &str = "BwAQATkhGAEAABVIFSEYEGkybeU=";
 
 fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2030, 1, 2, 3, 4, 5).single().unwrap_or_default()
+    Utc.with_ymd_and_hms(2030, 1, 2, 3, 4, 5)
+        .single()
+        .unwrap_or_default()
         + Span::microseconds(123_456)
 }
 
@@ -201,12 +203,18 @@ async fn restart_loses_nothing(db: &Db) {
         )
         .await
         .expect("updates");
-    assert_eq!(store.idempotency_begin("k1", "h1", t0()).await.ok(), Some(Begin::Started));
+    assert_eq!(
+        store.idempotency_begin("k1", "h1", t0()).await.ok(),
+        Some(Begin::Started)
+    );
     let response = StoredResponse {
         status: 201,
         body: json!({"id": new.id}),
     };
-    store.idempotency_finish("k1", &response).await.expect("finishes");
+    store
+        .idempotency_finish("k1", &response)
+        .await
+        .expect("finishes");
     store.close().await;
 
     let store = open(db).await;
@@ -214,9 +222,16 @@ async fn restart_loses_nothing(db: &Db) {
     assert_eq!(again, updated);
     assert_eq!(again.version, 2);
     assert_eq!(again.updated_at, t0() + Span::seconds(1));
-    assert_eq!(again.authentication.status, AuthenticationStatus::Authenticated);
     assert_eq!(
-        again.authentication.authentication_value.as_ref().map(|v| v.expose()),
+        again.authentication.status,
+        AuthenticationStatus::Authenticated
+    );
+    assert_eq!(
+        again
+            .authentication
+            .authentication_value
+            .as_ref()
+            .map(|v| v.expose()),
         Some(CAVV)
     );
     assert_eq!(again.handle.as_ref(), new.handle.as_ref());
@@ -236,10 +251,22 @@ async fn two_stores_see_each_others_writes_and_conflict_on_version(db: &Db) {
     let one = open(db).await;
     let other = open(db).await;
     let new = new_authentication();
-    one.create(&new, &json!({}), t0()).await.expect("creates on one");
-    let seen = other.get(&new.id).await.expect("reads").expect("other sees it");
+    one.create(&new, &json!({}), t0())
+        .await
+        .expect("creates on one");
+    let seen = other
+        .get(&new.id)
+        .await
+        .expect("reads")
+        .expect("other sees it");
     other
-        .update(&new.id, seen.version, &change("COMPLETED"), &json!({}), t0())
+        .update(
+            &new.id,
+            seen.version,
+            &change("COMPLETED"),
+            &json!({}),
+            t0(),
+        )
         .await
         .expect("updates on the other");
     // One still holds version 1: its write is refused, and it sees the other's.
@@ -248,15 +275,31 @@ async fn two_stores_see_each_others_writes_and_conflict_on_version(db: &Db) {
         .await
         .expect_err("a stale version is refused");
     assert!(
-        matches!(&err, StoreError::VersionConflict { expected: 1, actual: 2, .. }),
+        matches!(
+            &err,
+            StoreError::VersionConflict {
+                expected: 1,
+                actual: 2,
+                ..
+            }
+        ),
         "{err}"
     );
     assert!(err.to_string().contains("version 1 was read"), "{err}");
     let now = one.get(&new.id).await.expect("reads").expect("is there");
-    assert_eq!(now.authentication.status, AuthenticationStatus::Authenticated);
+    assert_eq!(
+        now.authentication.status,
+        AuthenticationStatus::Authenticated
+    );
     assert_eq!(now.version, 2);
     // The refused write left no event behind.
-    assert_eq!(one.list_events(Some(&new.id), 10).await.expect("lists").len(), 2);
+    assert_eq!(
+        one.list_events(Some(&new.id), 10)
+            .await
+            .expect("lists")
+            .len(),
+        2
+    );
     let missing = one
         .update("auth_nope", 1, &change("FAILED"), &json!({}), t0())
         .await
@@ -268,7 +311,12 @@ async fn idempotency_replays_conflicts_and_mismatches(db: &Db) {
     let store = open(db).await;
     let begin = |key: &'static str, hash: &'static str, at| {
         let store = &store;
-        async move { store.idempotency_begin(key, hash, at).await.expect("begins") }
+        async move {
+            store
+                .idempotency_begin(key, hash, at)
+                .await
+                .expect("begins")
+        }
     };
     assert_eq!(begin("k", "h", t0()).await, Begin::Started);
     assert_eq!(begin("k", "h", t0()).await, Begin::InProgress);
@@ -277,17 +325,32 @@ async fn idempotency_replays_conflicts_and_mismatches(db: &Db) {
         status: 201,
         body: json!({"id": "auth_1", "client_secret": "cs_1"}),
     };
-    store.idempotency_finish("k", &response).await.expect("finishes");
-    assert_eq!(begin("k", "h", t0() + Span::hours(23)).await, Begin::Replay(response));
+    store
+        .idempotency_finish("k", &response)
+        .await
+        .expect("finishes");
+    assert_eq!(
+        begin("k", "h", t0() + Span::hours(23)).await,
+        Begin::Replay(response)
+    );
     assert_eq!(begin("k", "other", t0()).await, Begin::Mismatch);
     // After 24 hours the key is forgotten: it starts anew, with any body.
-    assert_eq!(begin("k", "other", t0() + Span::hours(25)).await, Begin::Started);
+    assert_eq!(
+        begin("k", "other", t0() + Span::hours(25)).await,
+        Begin::Started
+    );
     // A request that did nothing releases its key, so a retry runs.
     assert_eq!(begin("r", "h", t0()).await, Begin::Started);
     store.idempotency_release("r").await.expect("releases");
     assert_eq!(begin("r", "h", t0()).await, Begin::Started);
     let err = store
-        .idempotency_finish("never", &StoredResponse { status: 200, body: json!({}) })
+        .idempotency_finish(
+            "never",
+            &StoredResponse {
+                status: 200,
+                body: json!({}),
+            },
+        )
         .await
         .expect_err("nothing running");
     assert!(matches!(err, StoreError::NotRunning(_)), "{err}");
@@ -307,12 +370,22 @@ async fn client_secrets_are_sealed_at_rest(db: &Db) {
                  FROM psp_handles h JOIN authentications a ON a.id = h.authentication_id";
     let rows: Vec<(String, Option<Vec<u8>>, String, Vec<u8>)> = match &db.file {
         Some(_) => {
-            let mut c = sqlx::SqliteConnection::connect(&db.url).await.expect("raw sqlite");
-            sqlx::query_as(query).fetch_all(&mut c).await.expect("raw rows")
+            let mut c = sqlx::SqliteConnection::connect(&db.url)
+                .await
+                .expect("raw sqlite");
+            sqlx::query_as(query)
+                .fetch_all(&mut c)
+                .await
+                .expect("raw rows")
         }
         None => {
-            let mut c = sqlx::PgConnection::connect(&db.url).await.expect("raw postgres");
-            sqlx::query_as(query).fetch_all(&mut c).await.expect("raw rows")
+            let mut c = sqlx::PgConnection::connect(&db.url)
+                .await
+                .expect("raw postgres");
+            sqlx::query_as(query)
+                .fetch_all(&mut c)
+                .await
+                .expect("raw rows")
         }
     };
     assert_eq!(rows.len(), 1);
@@ -323,7 +396,10 @@ async fn client_secrets_are_sealed_at_rest(db: &Db) {
         String::from_utf8_lossy(sealed)
     );
     assert!(sealed_secret.is_some());
-    assert!(handle.contains("sid_y3oqhf46pyzuxjbcn2giaqnb44"), "{handle}");
+    assert!(
+        handle.contains("sid_y3oqhf46pyzuxjbcn2giaqnb44"),
+        "{handle}"
+    );
     for canary in [CLIENT_SECRET, CAVV] {
         assert!(!raw.contains(canary), "{canary} is stored in clear");
     }
@@ -331,7 +407,10 @@ async fn client_secrets_are_sealed_at_rest(db: &Db) {
         for suffix in ["", "-wal"] {
             let bytes = std::fs::read(format!("{}{suffix}", file.display())).unwrap_or_default();
             let text = String::from_utf8_lossy(&bytes);
-            assert!(!text.contains(CLIENT_SECRET) && !text.contains(CAVV), "file{suffix}");
+            assert!(
+                !text.contains(CLIENT_SECRET) && !text.contains(CAVV),
+                "file{suffix}"
+            );
         }
     }
 }
@@ -341,8 +420,14 @@ async fn a_wrong_key_fails_clearly(db: &Db) {
     let store = open(db).await;
     let first = new_authentication();
     let second = new_authentication();
-    store.create(&first, &json!({}), t0()).await.expect("creates");
-    store.create(&second, &json!({}), t0()).await.expect("creates");
+    store
+        .create(&first, &json!({}), t0())
+        .await
+        .expect("creates");
+    store
+        .create(&second, &json!({}), t0())
+        .await
+        .expect("creates");
     store.close().await;
 
     let err = Store::open(&db.url, &StoreKey::from_bytes([8; 32]))
@@ -361,16 +446,23 @@ async fn a_wrong_key_fails_clearly(db: &Db) {
     );
     match &db.file {
         Some(_) => {
-            let mut c = sqlx::SqliteConnection::connect(&db.url).await.expect("raw sqlite");
+            let mut c = sqlx::SqliteConnection::connect(&db.url)
+                .await
+                .expect("raw sqlite");
             sqlx::query(&swap).execute(&mut c).await.expect("swaps");
         }
         None => {
-            let mut c = sqlx::PgConnection::connect(&db.url).await.expect("raw postgres");
+            let mut c = sqlx::PgConnection::connect(&db.url)
+                .await
+                .expect("raw postgres");
             sqlx::query(&swap).execute(&mut c).await.expect("swaps");
         }
     }
     let store = open(db).await;
-    let err = store.get(&second.id).await.expect_err("the moved secret does not open");
+    let err = store
+        .get(&second.id)
+        .await
+        .expect_err("the moved secret does not open");
     assert!(matches!(err, StoreError::Sealed { .. }), "{err}");
     assert!(err.to_string().contains(&second.id), "{err}");
     assert!(store.get(&first.id).await.is_ok());
@@ -379,7 +471,10 @@ async fn a_wrong_key_fails_clearly(db: &Db) {
 async fn outbox_claims_delivers_and_reschedules(db: &Db) {
     let store = open(db).await;
     let new = new_authentication();
-    store.create(&new, &json!({"n": 1}), t0()).await.expect("creates");
+    store
+        .create(&new, &json!({"n": 1}), t0())
+        .await
+        .expect("creates");
     store
         .update(&new.id, 1, &change("COMPLETED"), &json!({"n": 2}), t0())
         .await
@@ -388,13 +483,22 @@ async fn outbox_claims_delivers_and_reschedules(db: &Db) {
     let claimed = store.claim_due(t0(), 10, lease).await.expect("claims");
     let order: Vec<_> = claimed.iter().map(|e| e.payload["n"].clone()).collect();
     assert_eq!(order, [json!(1), json!(2)]);
-    assert!(claimed.iter().all(|e| e.attempts == 1 && e.kind == "authentication.updated"));
+    assert!(claimed
+        .iter()
+        .all(|e| e.attempts == 1 && e.kind == "authentication.updated"));
     assert!(claimed.iter().all(|e| e.id.starts_with("evt_")));
     assert_eq!(claimed[0].body()["id"], json!(claimed[0].id));
     // Leased: nobody else gets them meanwhile.
-    assert!(store.claim_due(t0(), 10, lease).await.expect("claims").is_empty());
+    assert!(store
+        .claim_due(t0(), 10, lease)
+        .await
+        .expect("claims")
+        .is_empty());
 
-    store.mark_delivered(&claimed[0].id, t0()).await.expect("delivered");
+    store
+        .mark_delivered(&claimed[0].id, t0())
+        .await
+        .expect("delivered");
     let due = store
         .reschedule(&claimed[1], t0(), "HTTP 503 from the merchant")
         .await
@@ -412,13 +516,25 @@ async fn outbox_claims_delivers_and_reschedules(db: &Db) {
     assert_eq!(retry.len(), 1);
     assert_eq!(retry[0].id, claimed[1].id);
     assert_eq!(retry[0].attempts, 2);
-    assert_eq!(retry[0].last_error.as_deref(), Some("HTTP 503 from the merchant"));
+    assert_eq!(
+        retry[0].last_error.as_deref(),
+        Some("HTTP 503 from the merchant")
+    );
 
     // The claimer dies: once the lease runs out the same event (same id) comes back.
     let after_lease = t0() + Span::seconds(1) + Span::seconds(30);
-    let back = store.claim_due(after_lease, 10, lease).await.expect("claims");
-    assert_eq!(back.iter().map(|e| &e.id).collect::<Vec<_>>(), [&claimed[1].id]);
-    store.mark_delivered(&back[0].id, after_lease).await.expect("delivered");
+    let back = store
+        .claim_due(after_lease, 10, lease)
+        .await
+        .expect("claims");
+    assert_eq!(
+        back.iter().map(|e| &e.id).collect::<Vec<_>>(),
+        [&claimed[1].id]
+    );
+    store
+        .mark_delivered(&back[0].id, after_lease)
+        .await
+        .expect("delivered");
     assert!(store
         .claim_due(after_lease + Span::days(1), 10, lease)
         .await

@@ -161,7 +161,9 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("the store key does not open this database's sealed values: it was created with another key")]
     WrongKey,
-    #[error("{what}: does not open with the store key (another key, or the stored bytes were altered)")]
+    #[error(
+        "{what}: does not open with the store key (another key, or the stored bytes were altered)"
+    )]
     Sealed { what: String },
     #[error("{what}: stored JSON does not read back: {source}")]
     Corrupt {
@@ -319,12 +321,11 @@ impl Store {
     /// The handle without its client secret, and the secret sealed apart.
     fn seal_handle(&self, id: &str, handle: &Handle) -> Result<HandleRow, StoreError> {
         let what = format!("PSP handle of {id}");
-        let mut stored = serde_json::to_value(handle.to_stored()).map_err(|source| {
-            StoreError::Corrupt {
+        let mut stored =
+            serde_json::to_value(handle.to_stored()).map_err(|source| StoreError::Corrupt {
                 what: what.clone(),
                 source,
-            }
-        })?;
+            })?;
         let secret = stored
             .as_object_mut()
             .and_then(|o| o.remove("client_secret"))
@@ -531,10 +532,7 @@ impl Store {
         }
         match (state.as_str(), response) {
             ("done", Some(sealed)) => {
-                let what = format!(
-                    "idempotent response of key {}",
-                    threeds_wire::excerpt(key)
-                );
+                let what = format!("idempotent response of key {}", threeds_wire::excerpt(key));
                 let text = self
                     .sealer
                     .open(&format!("idempotency.response:{key}"), &sealed)
@@ -558,7 +556,9 @@ impl Store {
         if self.backend.idempotency_finish(key, sealed).await? {
             Ok(())
         } else {
-            Err(StoreError::NotRunning(threeds_wire::excerpt(key).into_owned()))
+            Err(StoreError::NotRunning(
+                threeds_wire::excerpt(key).into_owned(),
+            ))
         }
     }
 
@@ -588,7 +588,11 @@ impl Store {
     }
 
     /// Marks a claimed event delivered: it is never claimed again.
-    pub async fn mark_delivered(&self, event_id: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn mark_delivered(
+        &self,
+        event_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         self.backend.mark_delivered(event_id, micros(now)).await
     }
 

@@ -108,8 +108,18 @@ pub(super) trait IntoEvent {
 
 impl IntoEvent for EventRow {
     fn into_event(self) -> Result<Event, StoreError> {
-        let (_, id, authentication_id, kind, payload, created_at, delivered_at, attempts, next, err) =
-            self;
+        let (
+            _,
+            id,
+            authentication_id,
+            kind,
+            payload,
+            created_at,
+            delivered_at,
+            attempts,
+            next,
+            err,
+        ) = self;
         let payload = super::from_json(&format!("event {id}"), payload.as_bytes())?;
         Ok(Event {
             id,

@@ -24,7 +24,11 @@ pub fn bin(args: &[&str], stdin: &str) -> Output {
     // A binary that stops before reading its input (a usage error) closes the pipe: what
     // it printed and its exit code are the answer, so that is not a test failure.
     if let Err(e) = written {
-        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "stdin written: {e}");
+        assert_eq!(
+            e.kind(),
+            std::io::ErrorKind::BrokenPipe,
+            "stdin written: {e}"
+        );
     }
     child.wait_with_output().expect("binary finishes")
 }
