@@ -356,6 +356,9 @@ async fn idempotency_replays_conflicts_and_mismatches(db: &Db) {
     assert!(matches!(err, StoreError::NotRunning(_)), "{err}");
 }
 
+/// A handle's JSON and sealed secret, the authentication's redacted JSON and sealed copy.
+type RawRow = (String, Option<Vec<u8>>, String, Vec<u8>);
+
 async fn client_secrets_are_sealed_at_rest(db: &Db) {
     use sqlx::Connection;
     let store = open(db).await;
@@ -368,7 +371,7 @@ async fn client_secrets_are_sealed_at_rest(db: &Db) {
 
     let query = "SELECT h.handle, h.client_secret, a.normalized, a.sealed \
                  FROM psp_handles h JOIN authentications a ON a.id = h.authentication_id";
-    let rows: Vec<(String, Option<Vec<u8>>, String, Vec<u8>)> = match &db.file {
+    let rows: Vec<RawRow> = match &db.file {
         Some(_) => {
             let mut c = sqlx::SqliteConnection::connect(&db.url)
                 .await

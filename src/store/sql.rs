@@ -85,6 +85,9 @@ pub(super) struct Loaded {
     pub attempts: Vec<String>,
 }
 
+/// `account, sealed, created_at, updated_at, version` of `authentications`.
+type AuthenticationColumns = (String, Vec<u8>, DateTime<Utc>, DateTime<Utc>, i64);
+
 /// `seq` first: the order events were written in.
 pub(super) type EventRow = (
     i64,
@@ -376,7 +379,7 @@ impl Backend {
     pub(super) async fn load(&self, id: &str) -> Result<Option<Loaded>, StoreError> {
         on_pool!(self, pool => {
             let mut tx = pool.begin().await.map_err(db("begin read"))?;
-            let row: Option<(String, Vec<u8>, DateTime<Utc>, DateTime<Utc>, i64)> = sqlx::query_as(
+            let row: Option<AuthenticationColumns> = sqlx::query_as(
                 "SELECT account, sealed, created_at, updated_at, version \
                  FROM authentications WHERE id = $1",
             )
