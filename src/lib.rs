@@ -13,6 +13,7 @@
 //! * `router` (feature `router`): several PSP accounts behind one flow, with failover;
 //! * `sandbox` (feature `sandbox`): every PSP's simulator on one loopback listener;
 //! * [`browser`]: `threeds.js`, the browser helper that performs `next_action`.
+//! * `store` (feature `store`): the service's durable store on SQLite or PostgreSQL.
 //!
 //! Features: `default-features = false` is the offline core (normalize, translate,
 //! liability, catalogs); `live` adds the HTTP clients and flows, `sandbox` the simulators,
@@ -202,6 +203,8 @@ pub mod sandbox;
 pub mod service;
 #[cfg(all(feature = "demo", feature = "router"))]
 pub mod simulate;
+#[cfg(feature = "store")]
+pub mod store;
 pub mod translate;
 
 pub use catalog::Catalog;

@@ -1,0 +1,574 @@
+//! The SQL of the store, the same text for SQLite and PostgreSQL wherever the two agree
+//! (both take `$1` parameters, `ON CONFLICT` and `RETURNING`): each query is written once
+//! and run on whichever pool the store has ([`on_pool!`]). Only the outbox claim differs:
+//! PostgreSQL locks the claimed rows and skips rows another claimer holds.
+
+use super::{AttemptRow, AuthenticationRow, Event, HandleRow, StoreError};
+use chrono::{DateTime, Utc};
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use std::borrow::Cow;
+use std::str::FromStr;
+use std::time::Duration;
+
+pub(super) enum Backend {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to the backend's pool, whichever it is: the body is
+/// compiled once per database, so one query text serves both.
+macro_rules! on_pool {
+    ($backend:expr, $pool:ident => $body:expr) => {
+        match $backend {
+            Backend::Sqlite($pool) => $body,
+            Backend::Postgres($pool) => $body,
+        }
+    };
+}
+
+fn db(operation: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
+    move |source| StoreError::Database { operation, source }
+}
+
+fn migrator(sql: &'static str) -> Migrator {
+    Migrator {
+        migrations: Cow::Owned(vec![Migration::new(
+            1,
+            Cow::Borrowed("initial"),
+            MigrationType::Simple,
+            Cow::Borrowed(sql),
+            false,
+        )]),
+        ..Migrator::DEFAULT
+    }
+}
+
+pub(super) struct NewEvent {
+    pub id: String,
+    pub authentication_id: String,
+    pub payload: String,
+    pub at: DateTime<Utc>,
+}
+
+pub(super) struct Create<'a> {
+    pub id: &'a str,
+    pub account: &'a str,
+    pub provider: String,
+    pub row: AuthenticationRow,
+    pub handle: Option<HandleRow>,
+    pub attempts: Vec<AttemptRow>,
+    pub event: NewEvent,
+    pub now: DateTime<Utc>,
+}
+
+pub(super) struct Update<'a> {
+    pub id: &'a str,
+    pub expected_version: i64,
+    pub row: AuthenticationRow,
+    pub handle: Option<HandleRow>,
+    pub attempts: Vec<AttemptRow>,
+    pub event: NewEvent,
+    pub now: DateTime<Utc>,
+}
+
+pub(super) struct Loaded {
+    pub account: String,
+    pub sealed: Vec<u8>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+    /// The handle's JSON and its sealed client secret.
+    pub handle: Option<(String, Option<Vec<u8>>)>,
+    /// Each attempt's JSON, in order.
+    pub attempts: Vec<String>,
+}
+
+/// `account, sealed, created_at, updated_at, version` of `authentications`.
+type AuthenticationColumns = (String, Vec<u8>, DateTime<Utc>, DateTime<Utc>, i64);
+
+/// `seq` first: the order events were written in.
+pub(super) type EventRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+    i64,
+    DateTime<Utc>,
+    Option<String>,
+);
+
+const EVENT_COLUMNS: &str = "seq, id, authentication_id, type, payload, created_at, delivered_at, \
+                             attempts, next_attempt_at, last_error";
+
+pub(super) trait IntoEvent {
+    fn into_event(self) -> Result<Event, StoreError>;
+}
+
+impl IntoEvent for EventRow {
+    fn into_event(self) -> Result<Event, StoreError> {
+        let (
+            _,
+            id,
+            authentication_id,
+            kind,
+            payload,
+            created_at,
+            delivered_at,
+            attempts,
+            next,
+            err,
+        ) = self;
+        let payload = super::from_json(&format!("event {id}"), payload.as_bytes())?;
+        Ok(Event {
+            id,
+            authentication_id,
+            kind,
+            payload,
+            created_at,
+            delivered_at,
+            attempts,
+            next_attempt_at: next,
+            last_error: err,
+        })
+    }
+}
+
+const INSERT_EVENT: &str = "INSERT INTO events (id, authentication_id, type, payload, created_at, \
+     attempts, next_attempt_at) VALUES ($1, $2, $3, $4, $5, 0, $5)";
+
+const UPSERT_HANDLE: &str = "INSERT INTO psp_handles (authentication_id, provider, psp_id, \
+     handle, client_secret, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+     ON CONFLICT (authentication_id) DO UPDATE SET provider = excluded.provider, \
+     psp_id = excluded.psp_id, handle = excluded.handle, \
+     client_secret = excluded.client_secret, updated_at = excluded.updated_at";
+
+const INSERT_ATTEMPT: &str = "INSERT INTO attempts (authentication_id, ordinal, account, \
+     provider, psp_id, status, detail, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+const CLAIM_SQLITE: &str = "UPDATE events SET attempts = attempts + 1, next_attempt_at = $2 \
+     WHERE seq IN (SELECT seq FROM events WHERE delivered_at IS NULL AND next_attempt_at <= $1 \
+     ORDER BY next_attempt_at, seq LIMIT $3) \
+     RETURNING seq, id, authentication_id, type, payload, created_at, delivered_at, attempts, \
+     next_attempt_at, last_error";
+
+const CLAIM_POSTGRES: &str = "UPDATE events SET attempts = attempts + 1, next_attempt_at = $2 \
+     WHERE seq IN (SELECT seq FROM events WHERE delivered_at IS NULL AND next_attempt_at <= $1 \
+     ORDER BY next_attempt_at, seq LIMIT $3 FOR UPDATE SKIP LOCKED) \
+     RETURNING seq, id, authentication_id, type, payload, created_at, delivered_at, attempts, \
+     next_attempt_at, last_error";
+
+impl Backend {
+    pub(super) async fn connect(url: &str) -> Result<Backend, StoreError> {
+        let bad = |reason: String| StoreError::Url {
+            url: threeds_wire::excerpt(url).into_owned(),
+            reason,
+        };
+        if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)
+                .map_err(|e| bad(e.to_string()))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5));
+            // One connection: SQLite has one writer, and a single connection makes every
+            // transaction (the outbox claim included) run alone without busy retries.
+            let pool = SqlitePoolOptions::new()
+                .max_connections(1)
+                .connect_with(options)
+                .await
+                .map_err(db("open SQLite"))?;
+            migrator(include_str!("migrations/sqlite/0001_initial.sql"))
+                .run(&pool)
+                .await?;
+            Ok(Backend::Sqlite(pool))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await
+                .map_err(db("connect to PostgreSQL"))?;
+            // sqlx's migrator holds an advisory lock: instances starting together migrate once.
+            migrator(include_str!("migrations/postgres/0001_initial.sql"))
+                .run(&pool)
+                .await?;
+            Ok(Backend::Postgres(pool))
+        } else {
+            Err(bad(
+                "expected sqlite:PATH or postgres://USER@HOST:PORT/DATABASE".into(),
+            ))
+        }
+    }
+
+    pub(super) fn name(&self) -> &'static str {
+        match self {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    pub(super) async fn close(&self) {
+        on_pool!(self, pool => pool.close().await)
+    }
+
+    /// Inserts `candidate` as the key check unless one is there; returns the stored one.
+    pub(super) async fn key_check(&self, candidate: Vec<u8>) -> Result<Vec<u8>, StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO store_meta (name, value) VALUES ('key_check', $1) \
+                 ON CONFLICT (name) DO NOTHING",
+            )
+            .bind(candidate)
+            .execute(pool)
+            .await
+            .map_err(db("write the key check"))?;
+            let (value,): (Vec<u8>,) =
+                sqlx::query_as("SELECT value FROM store_meta WHERE name = 'key_check'")
+                    .fetch_one(pool)
+                    .await
+                    .map_err(db("read the key check"))?;
+            Ok(value)
+        })
+    }
+
+    pub(super) async fn create(&self, c: Create<'_>) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await.map_err(db("begin create"))?;
+            sqlx::query(
+                "INSERT INTO authentications (id, account, provider, status, next_step, \
+                 normalized, sealed, created_at, updated_at, version) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, 1)",
+            )
+            .bind(c.id)
+            .bind(c.account)
+            .bind(&c.provider)
+            .bind(&c.row.status)
+            .bind(&c.row.next_step)
+            .bind(&c.row.normalized)
+            .bind(&c.row.sealed)
+            .bind(c.now)
+            .execute(&mut *tx)
+            .await
+            .map_err(db("insert authentication"))?;
+            if let Some(h) = &c.handle {
+                sqlx::query(UPSERT_HANDLE)
+                    .bind(c.id)
+                    .bind(&h.provider)
+                    .bind(&h.psp_id)
+                    .bind(&h.handle)
+                    .bind(&h.client_secret)
+                    .bind(c.now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db("write PSP handle"))?;
+            }
+            for (ordinal, a) in (0i64..).zip(&c.attempts) {
+                sqlx::query(INSERT_ATTEMPT)
+                    .bind(c.id)
+                    .bind(ordinal)
+                    .bind(&a.account)
+                    .bind(&a.provider)
+                    .bind(&a.psp_id)
+                    .bind(&a.status)
+                    .bind(&a.detail)
+                    .bind(c.now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db("insert attempt"))?;
+            }
+            sqlx::query(INSERT_EVENT)
+                .bind(&c.event.id)
+                .bind(&c.event.authentication_id)
+                .bind(super::AUTHENTICATION_UPDATED)
+                .bind(&c.event.payload)
+                .bind(c.event.at)
+                .execute(&mut *tx)
+                .await
+                .map_err(db("insert event"))?;
+            tx.commit().await.map_err(db("commit create"))
+        })
+    }
+
+    pub(super) async fn update(&self, u: Update<'_>) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await.map_err(db("begin update"))?;
+            let done = sqlx::query(
+                "UPDATE authentications SET status = $1, next_step = $2, normalized = $3, \
+                 sealed = $4, updated_at = $5, version = version + 1 \
+                 WHERE id = $6 AND version = $7",
+            )
+            .bind(&u.row.status)
+            .bind(&u.row.next_step)
+            .bind(&u.row.normalized)
+            .bind(&u.row.sealed)
+            .bind(u.now)
+            .bind(u.id)
+            .bind(u.expected_version)
+            .execute(&mut *tx)
+            .await
+            .map_err(db("update authentication"))?;
+            if done.rows_affected() == 0 {
+                let actual: Option<(i64,)> =
+                    sqlx::query_as("SELECT version FROM authentications WHERE id = $1")
+                        .bind(u.id)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(db("read version"))?;
+                return Err(match actual {
+                    None => StoreError::NotFound(u.id.to_string()),
+                    Some((actual,)) => StoreError::VersionConflict {
+                        id: u.id.to_string(),
+                        expected: u.expected_version,
+                        actual,
+                    },
+                });
+            }
+            if let Some(h) = &u.handle {
+                sqlx::query(UPSERT_HANDLE)
+                    .bind(u.id)
+                    .bind(&h.provider)
+                    .bind(&h.psp_id)
+                    .bind(&h.handle)
+                    .bind(&h.client_secret)
+                    .bind(u.now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db("write PSP handle"))?;
+            }
+            if !u.attempts.is_empty() {
+                let (next,): (i64,) = sqlx::query_as(
+                    "SELECT COALESCE(MAX(ordinal) + 1, 0) FROM attempts WHERE authentication_id = $1",
+                )
+                .bind(u.id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db("count attempts"))?;
+                for (ordinal, a) in (next..).zip(&u.attempts) {
+                    sqlx::query(INSERT_ATTEMPT)
+                        .bind(u.id)
+                        .bind(ordinal)
+                        .bind(&a.account)
+                        .bind(&a.provider)
+                        .bind(&a.psp_id)
+                        .bind(&a.status)
+                        .bind(&a.detail)
+                        .bind(u.now)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db("insert attempt"))?;
+                }
+            }
+            sqlx::query(INSERT_EVENT)
+                .bind(&u.event.id)
+                .bind(&u.event.authentication_id)
+                .bind(super::AUTHENTICATION_UPDATED)
+                .bind(&u.event.payload)
+                .bind(u.event.at)
+                .execute(&mut *tx)
+                .await
+                .map_err(db("insert event"))?;
+            tx.commit().await.map_err(db("commit update"))
+        })
+    }
+
+    pub(super) async fn load(&self, id: &str) -> Result<Option<Loaded>, StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await.map_err(db("begin read"))?;
+            let row: Option<AuthenticationColumns> = sqlx::query_as(
+                "SELECT account, sealed, created_at, updated_at, version \
+                 FROM authentications WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db("read authentication"))?;
+            let Some((account, sealed, created_at, updated_at, version)) = row else {
+                return Ok(None);
+            };
+            let handle: Option<(String, Option<Vec<u8>>)> = sqlx::query_as(
+                "SELECT handle, client_secret FROM psp_handles WHERE authentication_id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db("read PSP handle"))?;
+            let attempts: Vec<(String,)> = sqlx::query_as(
+                "SELECT detail FROM attempts WHERE authentication_id = $1 ORDER BY ordinal",
+            )
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db("read attempts"))?;
+            tx.commit().await.map_err(db("end read"))?;
+            Ok(Some(Loaded {
+                account,
+                sealed,
+                created_at,
+                updated_at,
+                version,
+                handle,
+                attempts: attempts.into_iter().map(|(d,)| d).collect(),
+            }))
+        })
+    }
+
+    pub(super) async fn list_events(
+        &self,
+        authentication_id: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<EventRow>, StoreError> {
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM events \
+             WHERE ($1 IS NULL OR authentication_id = $1) ORDER BY seq DESC LIMIT $2"
+        );
+        on_pool!(self, pool => {
+            sqlx::query_as(&sql)
+                .bind(authentication_id)
+                .bind(i64::from(limit))
+                .fetch_all(pool)
+                .await
+                .map_err(db("list events"))
+        })
+    }
+
+    /// Forgets the key's record if it expired, then inserts a running one; `None` when it
+    /// was inserted, else the existing record's hash, state and sealed response.
+    #[allow(clippy::type_complexity)]
+    pub(super) async fn idempotency_begin(
+        &self,
+        key: &str,
+        request_hash: &str,
+        now: DateTime<Utc>,
+        expired_before: DateTime<Utc>,
+    ) -> Result<Option<(String, String, Option<Vec<u8>>)>, StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await.map_err(db("begin idempotency"))?;
+            sqlx::query("DELETE FROM idempotency WHERE idempotency_key = $1 AND created_at < $2")
+                .bind(key)
+                .bind(expired_before)
+                .execute(&mut *tx)
+                .await
+                .map_err(db("expire idempotency key"))?;
+            let inserted = sqlx::query(
+                "INSERT INTO idempotency (idempotency_key, request_hash, state, created_at) \
+                 VALUES ($1, $2, 'running', $3) ON CONFLICT (idempotency_key) DO NOTHING",
+            )
+            .bind(key)
+            .bind(request_hash)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(db("insert idempotency key"))?;
+            let found = if inserted.rows_affected() == 1 {
+                None
+            } else {
+                sqlx::query_as(
+                    "SELECT request_hash, state, response FROM idempotency \
+                     WHERE idempotency_key = $1",
+                )
+                .bind(key)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db("read idempotency key"))?
+            };
+            tx.commit().await.map_err(db("commit idempotency"))?;
+            Ok(found)
+        })
+    }
+
+    pub(super) async fn idempotency_finish(
+        &self,
+        key: &str,
+        sealed: Vec<u8>,
+    ) -> Result<bool, StoreError> {
+        on_pool!(self, pool => {
+            let done = sqlx::query(
+                "UPDATE idempotency SET state = 'done', response = $2 \
+                 WHERE idempotency_key = $1 AND state = 'running'",
+            )
+            .bind(key)
+            .bind(sealed)
+            .execute(pool)
+            .await
+            .map_err(db("finish idempotency key"))?;
+            Ok(done.rows_affected() == 1)
+        })
+    }
+
+    pub(super) async fn idempotency_release(&self, key: &str) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("DELETE FROM idempotency WHERE idempotency_key = $1 AND state = 'running'")
+                .bind(key)
+                .execute(pool)
+                .await
+                .map_err(db("release idempotency key"))?;
+            Ok(())
+        })
+    }
+
+    pub(super) async fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<EventRow>, StoreError> {
+        let sql = match self {
+            Backend::Sqlite(_) => CLAIM_SQLITE,
+            Backend::Postgres(_) => CLAIM_POSTGRES,
+        };
+        let mut rows: Vec<EventRow> = on_pool!(self, pool => {
+            sqlx::query_as(sql)
+                .bind(now)
+                .bind(lease_until)
+                .bind(i64::from(limit))
+                .fetch_all(pool)
+                .await
+                .map_err(db("claim events"))?
+        });
+        // RETURNING gives no order: oldest first, as they were written.
+        rows.sort_by_key(|row| row.0);
+        Ok(rows)
+    }
+
+    pub(super) async fn mark_delivered(
+        &self,
+        event_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("UPDATE events SET delivered_at = $2 WHERE id = $1 AND delivered_at IS NULL")
+                .bind(event_id)
+                .bind(now)
+                .execute(pool)
+                .await
+                .map_err(db("mark event delivered"))?;
+            Ok(())
+        })
+    }
+
+    pub(super) async fn reschedule(
+        &self,
+        event_id: &str,
+        due: DateTime<Utc>,
+        error: &str,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE events SET next_attempt_at = $2, last_error = $3 \
+                 WHERE id = $1 AND delivered_at IS NULL",
+            )
+            .bind(event_id)
+            .bind(due)
+            .bind(error)
+            .execute(pool)
+            .await
+            .map_err(db("reschedule event"))?;
+            Ok(())
+        })
+    }
+}
