@@ -28,6 +28,60 @@ macro_rules! on_pool {
     };
 }
 
+/// The writes `create` and `update` share, inside their transaction `$tx` (a macro because
+/// the transaction's type differs per database, as in [`on_pool`]).
+macro_rules! write_handle {
+    ($tx:expr, $id:expr, $handle:expr, $now:expr) => {
+        if let Some(h) = $handle {
+            sqlx::query(UPSERT_HANDLE)
+                .bind($id)
+                .bind(&h.provider)
+                .bind(&h.psp_id)
+                .bind(&h.handle)
+                .bind(&h.client_secret)
+                .bind($now)
+                .execute(&mut *$tx)
+                .await
+                .map_err(db("write PSP handle"))?;
+        }
+    };
+}
+
+/// Appends `$attempts` from ordinal `$first` on (see [`write_handle`]).
+macro_rules! write_attempts {
+    ($tx:expr, $id:expr, $first:expr, $attempts:expr, $now:expr) => {
+        for (ordinal, a) in ($first..).zip($attempts) {
+            sqlx::query(INSERT_ATTEMPT)
+                .bind($id)
+                .bind(ordinal)
+                .bind(&a.account)
+                .bind(&a.provider)
+                .bind(&a.psp_id)
+                .bind(&a.status)
+                .bind(&a.detail)
+                .bind($now)
+                .execute(&mut *$tx)
+                .await
+                .map_err(db("insert attempt"))?;
+        }
+    };
+}
+
+/// Writes the change's `authentication.updated` event (see [`write_handle`]).
+macro_rules! write_event {
+    ($tx:expr, $event:expr) => {
+        sqlx::query(INSERT_EVENT)
+            .bind(&$event.id)
+            .bind(&$event.authentication_id)
+            .bind(super::AUTHENTICATION_UPDATED)
+            .bind(&$event.payload)
+            .bind($event.at)
+            .execute(&mut *$tx)
+            .await
+            .map_err(db("insert event"))?;
+    };
+}
+
 fn db(operation: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
     move |source| StoreError::Database { operation, source }
 }
@@ -255,41 +309,9 @@ impl Backend {
             .execute(&mut *tx)
             .await
             .map_err(db("insert authentication"))?;
-            if let Some(h) = &c.handle {
-                sqlx::query(UPSERT_HANDLE)
-                    .bind(c.id)
-                    .bind(&h.provider)
-                    .bind(&h.psp_id)
-                    .bind(&h.handle)
-                    .bind(&h.client_secret)
-                    .bind(c.now)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db("write PSP handle"))?;
-            }
-            for (ordinal, a) in (0i64..).zip(&c.attempts) {
-                sqlx::query(INSERT_ATTEMPT)
-                    .bind(c.id)
-                    .bind(ordinal)
-                    .bind(&a.account)
-                    .bind(&a.provider)
-                    .bind(&a.psp_id)
-                    .bind(&a.status)
-                    .bind(&a.detail)
-                    .bind(c.now)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db("insert attempt"))?;
-            }
-            sqlx::query(INSERT_EVENT)
-                .bind(&c.event.id)
-                .bind(&c.event.authentication_id)
-                .bind(super::AUTHENTICATION_UPDATED)
-                .bind(&c.event.payload)
-                .bind(c.event.at)
-                .execute(&mut *tx)
-                .await
-                .map_err(db("insert event"))?;
+            write_handle!(tx, c.id, &c.handle, c.now);
+            write_attempts!(tx, c.id, 0i64, &c.attempts, c.now);
+            write_event!(tx, c.event);
             tx.commit().await.map_err(db("commit create"))
         })
     }
@@ -328,18 +350,7 @@ impl Backend {
                     },
                 });
             }
-            if let Some(h) = &u.handle {
-                sqlx::query(UPSERT_HANDLE)
-                    .bind(u.id)
-                    .bind(&h.provider)
-                    .bind(&h.psp_id)
-                    .bind(&h.handle)
-                    .bind(&h.client_secret)
-                    .bind(u.now)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db("write PSP handle"))?;
-            }
+            write_handle!(tx, u.id, &u.handle, u.now);
             if !u.attempts.is_empty() {
                 let (next,): (i64,) = sqlx::query_as(
                     "SELECT COALESCE(MAX(ordinal) + 1, 0) FROM attempts WHERE authentication_id = $1",
@@ -348,30 +359,9 @@ impl Backend {
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(db("count attempts"))?;
-                for (ordinal, a) in (next..).zip(&u.attempts) {
-                    sqlx::query(INSERT_ATTEMPT)
-                        .bind(u.id)
-                        .bind(ordinal)
-                        .bind(&a.account)
-                        .bind(&a.provider)
-                        .bind(&a.psp_id)
-                        .bind(&a.status)
-                        .bind(&a.detail)
-                        .bind(u.now)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db("insert attempt"))?;
-                }
+                write_attempts!(tx, u.id, next, &u.attempts, u.now);
             }
-            sqlx::query(INSERT_EVENT)
-                .bind(&u.event.id)
-                .bind(&u.event.authentication_id)
-                .bind(super::AUTHENTICATION_UPDATED)
-                .bind(&u.event.payload)
-                .bind(u.event.at)
-                .execute(&mut *tx)
-                .await
-                .map_err(db("insert event"))?;
+            write_event!(tx, u.event);
             tx.commit().await.map_err(db("commit update"))
         })
     }
