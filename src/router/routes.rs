@@ -211,8 +211,8 @@ pub fn order<'a>(
     ordered
 }
 
-/// A small seedable generator (SplitMix64): weighted orders and routed ids. Not for
-/// secrets.
+/// A small seedable generator (SplitMix64), reproducible from its seed on every platform:
+/// weighted orders, routed ids and `simulate-routing`'s fault draws. Not for secrets.
 #[derive(Debug, Clone)]
 pub struct Rng(u64);
 
@@ -241,6 +241,18 @@ impl Rng {
     /// A number in `0..n` (`n` > 0).
     pub fn below(&mut self, n: u64) -> u64 {
         self.next_u64() % n.max(1)
+    }
+
+    /// An index into a slice of `len` items (`len` > 0).
+    pub fn index(&mut self, len: usize) -> usize {
+        let len = u64::try_from(len).unwrap_or(u64::MAX);
+        usize::try_from(self.below(len)).unwrap_or(0)
+    }
+
+    /// A number in `[0, 1)`.
+    pub fn unit(&mut self) -> f64 {
+        // The top 53 bits make an exactly representable fraction.
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 }
 

@@ -149,36 +149,7 @@ pub const RANDOM_FAULTS: [Fault; 4] = [
     Fault::HoldAfter,
 ];
 
-/// A small seeded generator (SplitMix64): reproducible from its seed on every platform,
-/// which is all the schedule needs of it.
-#[derive(Debug, Clone)]
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Self {
-        Rng(seed)
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `[0, 1)`.
-    pub fn unit(&mut self) -> f64 {
-        // The top 53 bits make an exactly representable fraction.
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// A number in `0..n` (`n` > 0).
-    pub fn below(&mut self, n: usize) -> usize {
-        let n = u64::try_from(n.max(1)).unwrap_or(u64::MAX);
-        usize::try_from(self.next_u64() % n).unwrap_or(0)
-    }
-}
+use crate::router::routes::Rng;
 
 /// The random fault drawn for one authentication: which of the route's accounts (by
 /// index) and what.
@@ -197,15 +168,15 @@ pub const MAX_SKIP: usize = 5;
 /// Draws the random faults of a run of `n` authentications over `accounts` accounts at
 /// `rate` (0 to 1). The same arguments draw the same faults.
 pub fn draw(seed: u64, n: usize, accounts: usize, rate: f64) -> Vec<Option<Drawn>> {
-    let mut rng = Rng::new(seed);
+    let mut rng = Rng::seeded(seed);
     (0..n)
         .map(|_| {
             // Four draws per authentication whatever the outcome, so the faults of
             // authentication k do not depend on the rate's effect on earlier ones.
             let hit = rng.unit() < rate;
-            let account = rng.below(accounts);
-            let kind = rng.below(RANDOM_FAULTS.len());
-            let skip = u32::try_from(rng.below(MAX_SKIP + 1)).unwrap_or(0);
+            let account = rng.index(accounts);
+            let kind = rng.index(RANDOM_FAULTS.len());
+            let skip = u32::try_from(rng.index(MAX_SKIP + 1)).unwrap_or(0);
             (hit && accounts > 0).then(|| Drawn {
                 account,
                 skip,
