@@ -34,8 +34,8 @@ const ACCOUNTS: &str = r#"
 name = "checkout-eu"
 provider = "checkout"
 base_url = "https://api.sandbox.checkout.com"
-access_key_id_env = "CKO_ID"
-access_key_secret_env = "CKO_SECRET"
+client_id_env = "CKO_ID"
+client_secret_env = "CKO_SECRET"
 http = { timeout_ms = 400, connect_timeout_ms = 300, max_attempts = 1 }
 
 [[account]]

@@ -5,8 +5,8 @@
 //! name = "checkout-eu"                 # the merchant's name for one PSP account
 //! provider = "checkout"                # a registered PSP id
 //! base_url = "https://api.sandbox.checkout.com"
-//! access_key_id_env = "CKO_ACCESS_KEY_ID"          # <credential>_env: the variable holding it
-//! access_key_secret_env = "CKO_ACCESS_KEY_SECRET"
+//! client_id_env = "CKO_CLIENT_ID"          # <credential>_env: the variable holding it
+//! client_secret_env = "CKO_CLIENT_SECRET"
 //! processing_channel_id = "pc_..."     # any other key: a setting the PSP reads
 //! weight = 3                           # optional: weighted order within a route
 //! http = { timeout_ms = 5000, connect_timeout_ms = 1000, max_attempts = 2 }  # optional
@@ -455,8 +455,8 @@ mod tests {
         name = "checkout-eu"
         provider = "checkout"
         base_url = "https://api.sandbox.checkout.com"
-        access_key_id_env = "CKO_ID"
-        access_key_secret_env = "CKO_SECRET"
+        client_id_env = "CKO_ID"
+        client_secret_env = "CKO_SECRET"
         processing_channel_id = "pc_abc"
         weight = 3
         http = { timeout_ms = 1500, max_attempts = 1 }
@@ -508,7 +508,7 @@ mod tests {
         assert_eq!(cko.account.provider, Provider::CHECKOUT);
         assert_eq!(
             cko.account
-                .optional_credential("access_key_id")
+                .optional_credential("client_id")
                 .unwrap()
                 .expose(),
             "value-of-CKO_ID"

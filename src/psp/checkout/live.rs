@@ -8,8 +8,9 @@ use crate::psp::LivePsp;
 use std::sync::Arc;
 use threeds_checkout::client::{Client, Config, Environment};
 
-const ACCESS_KEY_ID: &str = "access_key_id";
-const ACCESS_KEY_SECRET: &str = "access_key_secret";
+/// The OAuth client credentials Checkout calls the access key ID and secret.
+const CLIENT_ID: &str = "client_id";
+const CLIENT_SECRET: &str = "client_secret";
 const WEBHOOK_SIGNATURE_KEY: &str = "webhook_signature_key";
 const PROCESSING_CHANNEL_ID: &str = "processing_channel_id";
 const TOKEN_URL: &str = "token_url";
@@ -17,27 +18,37 @@ const CALLBACK_URL: &str = "callback_url";
 const CHALLENGE_NOTIFICATION_URL: &str = "challenge_notification_url";
 const METHOD_NOTIFICATION_URL: &str = "method_notification_url";
 
-/// The OAuth token endpoint for an API base: Checkout's `access.` host beside each `api.`
-/// host (Checkout.com API reference, "Authentication": `https://access.sandbox.checkout.com/connect/token`),
-/// else `{base}/connect/token` (the local sandbox).
-fn token_url(base: &str) -> String {
+/// The client crate's environment for an account's API base: Checkout's own hosts
+/// (`https://[prefix.]api[.sandbox].checkout.com`, whose OAuth endpoint is the `access.` host
+/// beside them) by name, anything else (the local sandbox, a proxy) with its token endpoint
+/// at `{base}/connect/token` unless the account's `token_url` says otherwise.
+fn environment(base: &str, token_url: Option<&str>) -> Environment {
     let base = base.trim_end_matches('/');
-    if let Some(host) = base.strip_prefix("https://") {
-        if host.ends_with(".checkout.com") && !host.contains('/') {
-            let labels: Vec<&str> = host
-                .split('.')
-                .map(|label| if label == "api" { "access" } else { label })
-                .collect();
-            return format!("https://{}/connect/token", labels.join("."));
+    if token_url.is_none() {
+        let host = base.strip_prefix("https://").unwrap_or("");
+        let (prefix, rest) = match host.split_once('.') {
+            Some((first, rest)) if first != "api" => (Some(first.to_owned()), rest),
+            _ => (None, host),
+        };
+        match rest {
+            "api.sandbox.checkout.com" => return Environment::Sandbox { prefix },
+            "api.checkout.com" => return Environment::Live { prefix },
+            _ => {}
         }
     }
-    format!("{base}/connect/token")
+    match token_url {
+        Some(token_url) => Environment::Custom {
+            api_base: base.to_owned(),
+            token_url: token_url.to_owned(),
+        },
+        None => Environment::local(base),
+    }
 }
 
 #[async_trait::async_trait]
 impl LivePsp for Checkout {
     fn credentials(&self) -> &'static [&'static str] {
-        &[ACCESS_KEY_ID, ACCESS_KEY_SECRET, WEBHOOK_SIGNATURE_KEY]
+        &[CLIENT_ID, CLIENT_SECRET, WEBHOOK_SIGNATURE_KEY]
     }
 
     fn settings(&self) -> &'static [&'static str] {
@@ -56,16 +67,11 @@ impl LivePsp for Checkout {
         catalog: Arc<Catalog>,
     ) -> Result<Box<dyn AuthenticationFlow>, AccountError> {
         account.check_names(self.credentials(), self.settings())?;
-        let key_id = account.required_credential(ACCESS_KEY_ID)?;
-        let environment = Environment::Custom {
-            api_base: account.base_url.trim_end_matches('/').to_owned(),
-            token_url: account
-                .optional_setting(TOKEN_URL)
-                .map_or_else(|| token_url(&account.base_url), str::to_owned),
-        };
+        let key_id = account.required_credential(CLIENT_ID)?;
+        let environment = environment(&account.base_url, account.optional_setting(TOKEN_URL));
         let mut config = Config::new(
             key_id.expose().to_owned(),
-            account.required_credential(ACCESS_KEY_SECRET)?,
+            account.required_credential(CLIENT_SECRET)?,
             environment,
         );
         config.http = account.http.clone();
@@ -103,8 +109,8 @@ impl LivePsp for Checkout {
         use threeds_wire::Secret;
         Some(
             Account::new("checkout-sandbox", super::Provider::CHECKOUT, base)
-                .credential(ACCESS_KEY_ID, Secret::new(sim::ACCESS_KEY_ID))
-                .credential(ACCESS_KEY_SECRET, Secret::new(sim::ACCESS_KEY_SECRET))
+                .credential(CLIENT_ID, Secret::new(sim::ACCESS_KEY_ID))
+                .credential(CLIENT_SECRET, Secret::new(sim::ACCESS_KEY_SECRET))
                 .credential(
                     WEBHOOK_SIGNATURE_KEY,
                     Secret::new(sim::WEBHOOK_SIGNATURE_KEY),
@@ -153,21 +159,40 @@ impl LivePsp for Checkout {
 
 #[cfg(test)]
 mod tests {
-    use super::token_url;
+    use super::environment;
+
+    fn urls(base: &str, token_url: Option<&str>) -> (String, String) {
+        let env = environment(base, token_url);
+        (env.api_base(), env.token_url())
+    }
 
     #[test]
-    fn the_token_endpoint_sits_beside_the_api_host() {
+    fn checkout_hosts_are_named_and_others_get_a_local_token_endpoint() {
         assert_eq!(
-            token_url("https://api.sandbox.checkout.com"),
-            "https://access.sandbox.checkout.com/connect/token"
+            urls("https://api.sandbox.checkout.com", None),
+            (
+                "https://api.sandbox.checkout.com".to_owned(),
+                "https://access.sandbox.checkout.com/connect/token".to_owned()
+            )
         );
         assert_eq!(
-            token_url("https://pl-abc123.api.checkout.com/"),
-            "https://pl-abc123.access.checkout.com/connect/token"
+            urls("https://pl-abc123.api.checkout.com/", None),
+            (
+                "https://pl-abc123.api.checkout.com".to_owned(),
+                "https://pl-abc123.access.checkout.com/connect/token".to_owned()
+            )
         );
         assert_eq!(
-            token_url("http://127.0.0.1:8480/checkout"),
+            urls("http://127.0.0.1:8480/checkout", None).1,
             "http://127.0.0.1:8480/checkout/connect/token"
+        );
+        assert_eq!(
+            urls(
+                "https://proxy.example/cko",
+                Some("https://proxy.example/token")
+            )
+            .1,
+            "https://proxy.example/token"
         );
     }
 }
