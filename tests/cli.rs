@@ -660,7 +660,7 @@ fn translate_writes_and_reads_the_model() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let model: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(model["amount"], 123);
-    assert_eq!(model["account"]["purchases_last_6_months"], 1);
+    assert_eq!(model["cardholder_account"]["purchases_last_6_months"], 1);
     assert_eq!(
         model["merchant_risk"]["shipping_indicator"],
         "billing_address"

@@ -347,7 +347,7 @@ fn request_fixtures_as_create_bodies_fit_the_schema_and_read_back() {
     for (name, request) in fixtures {
         let body = CreateAuthentication {
             request,
-            psp_account: Some("checkout-eu".into()),
+            account: Some("checkout-eu".into()),
             route: None,
         };
         let value = with_secrets_revealed(|| serde_json::to_value(&body)).expect("json");
@@ -398,7 +398,7 @@ fn required_fields_of_the_bodies_are_what_serde_needs() {
     let create = with_secrets_revealed(|| {
         serde_json::to_value(CreateAuthentication {
             request,
-            psp_account: None,
+            account: None,
             route: Some(vec!["checkout-eu".into(), "paysafe-eu".into()]),
         })
     })
@@ -474,7 +474,7 @@ fn unknown_fields_and_bad_values_are_refused_with_their_path() {
     assert!(!accepts("CreateAuthentication", &bad));
 
     let both =
-        json!({"cardholder": {}, "merchant": {}, "urls": {}, "psp_account": "a", "route": ["b"]});
+        json!({"cardholder": {}, "merchant": {}, "urls": {}, "account": "a", "route": ["b"]});
     let e = CreateAuthentication::from_json(&both).expect_err("refused");
     assert_eq!(e.body.error.param.as_deref(), Some("route"));
     assert!(

@@ -583,7 +583,7 @@ fn risk_data_goes_to_checkout_and_back() {
         .collect();
     // Checkout has no payment-account age indicator, and keeps whole dollars only.
     assert!(
-        not_representable.contains(&"account.payment_account_age"),
+        not_representable.contains(&"cardholder_account.payment_account_age"),
         "{not_representable:?}"
     );
     assert!(

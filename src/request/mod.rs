@@ -50,8 +50,9 @@ pub struct AuthenticationRequest {
     #[serde(default)]
     pub device_session_id: Option<String>,
     /// The cardholder's account with the merchant (EMV `acctInfo`): what issuers score for
-    /// risk-based (frictionless) decisions.
-    #[serde(default)]
+    /// risk-based (frictionless) decisions. Written `cardholder_account` in JSON: the
+    /// service's create body uses `account` for the PSP account to authenticate at.
+    #[serde(default, rename = "cardholder_account")]
     pub account: Option<AccountInfo>,
     /// The order's risk indicators (EMV `merchantRiskIndicator`).
     #[serde(default)]
@@ -605,7 +606,7 @@ const MODEL_FIELDS: &[&str] = &[
     "urls",
     "prior_authentication",
     "device_session_id",
-    "account",
+    "cardholder_account",
     "merchant_risk",
 ];
 

@@ -33,7 +33,7 @@ use threeds_wire::{excerpt, Secret};
 
 /// The body of `POST /v1/authentications`.
 ///
-/// The PSP account is chosen by `psp_account` (one configured account), by `route` (the
+/// The PSP account is chosen by `account` (one configured account), by `route` (the
 /// accounts to try, in order, with the router's failover between them), or, with neither,
 /// by the router's routing table. The field is not called `account`: the request model
 /// already has an `account` field, the cardholder's account with the merchant (EMV
@@ -45,7 +45,7 @@ pub struct CreateAuthentication {
     pub request: AuthenticationRequest,
     /// The name of the configured account to authenticate at.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub psp_account: Option<String>,
+    pub account: Option<String>,
     /// Configured account names to try in this order, instead of the routing table.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route: Option<Vec<String>>,
@@ -53,7 +53,7 @@ pub struct CreateAuthentication {
 
 impl CreateAuthentication {
     /// Reads and checks a create body: unknown fields, a bad value (with its JSON path),
-    /// both `psp_account` and `route`, or an empty `route` are `invalid_request` errors.
+    /// both `account` and `route`, or an empty `route` are `invalid_request` errors.
     ///
     /// The request part is read as the model on its own, because serde loses the JSON
     /// path of an error inside a flattened struct; the two selectors are read beside it.
@@ -67,16 +67,16 @@ impl CreateAuthentication {
         ) = fields
             .clone()
             .into_iter()
-            .partition(|(key, _)| key == "psp_account" || key == "route");
+            .partition(|(key, _)| key == "account" || key == "route");
         let selection: Selection = read_body(&Value::Object(selectors))?;
         let body = CreateAuthentication {
             request: read_body(&Value::Object(model))?,
-            psp_account: selection.psp_account,
+            account: selection.account,
             route: selection.route,
         };
-        if body.psp_account.is_some() && body.route.is_some() {
+        if body.account.is_some() && body.route.is_some() {
             return Err(ApiError::invalid(
-                "give psp_account or route, not both",
+                "give account or route, not both",
                 Some("route"),
             ));
         }
@@ -94,7 +94,7 @@ impl CreateAuthentication {
 #[derive(Serialize, Deserialize)]
 struct Selection {
     #[serde(default)]
-    psp_account: Option<String>,
+    account: Option<String>,
     #[serde(default)]
     route: Option<Vec<String>>,
 }

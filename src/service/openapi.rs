@@ -581,7 +581,7 @@ fn request_properties() -> Value {
         "urls": reference("Urls"),
         "prior_authentication": nullable_ref("PriorAuthentication"),
         "device_session_id": nullable_string(),
-        "account": {"anyOf": [reference("AccountInfo"), {"type": "null"}], "description": "The cardholder's account with the merchant (EMV acctInfo)."},
+        "cardholder_account": {"anyOf": [reference("AccountInfo"), {"type": "null"}], "description": "The cardholder's account with the merchant (EMV acctInfo)."},
         "merchant_risk": nullable_ref("MerchantRisk")
     })
 }
@@ -591,7 +591,7 @@ fn service_schemas() -> Vec<(&'static str, Value)> {
     let mut create = request_properties();
     if let Some(map) = create.as_object_mut() {
         map.insert(
-            "psp_account".into(),
+            "account".into(),
             json!({"type": "string", "minLength": 1, "description": "The configured account to authenticate at."}),
         );
         map.insert(
@@ -605,11 +605,11 @@ fn service_schemas() -> Vec<(&'static str, Value)> {
             "CreateAuthentication",
             json!({
                 "type": "object",
-                "description": "The normalized authentication request (as translate --to model writes it), plus psp_account or route (not both).",
+                "description": "The normalized authentication request (as translate --to model writes it), plus account or route (not both).",
                 "properties": create,
                 "required": ["cardholder", "merchant", "urls"],
                 "additionalProperties": false,
-                "not": {"required": ["psp_account", "route"]}
+                "not": {"required": ["account", "route"]}
             }),
         ),
         (
