@@ -237,7 +237,10 @@ async fn restart_loses_nothing(db: &Db) {
     assert_eq!(again.handle.as_ref(), new.handle.as_ref());
     assert_eq!(again.attempts.len(), 2);
     assert_eq!(again.attempts[1].account, "checkout-us");
-    let events = store.list_events(Some(&new.id), 10).await.expect("lists");
+    let events = store
+        .list_events(Some(&new.id), None, 10)
+        .await
+        .expect("lists");
     let payloads: Vec<_> = events.iter().map(|e| e.payload["status"].clone()).collect();
     assert_eq!(payloads, [json!("authenticated"), json!("pending")]);
     assert_eq!(
@@ -294,7 +297,7 @@ async fn two_stores_see_each_others_writes_and_conflict_on_version(db: &Db) {
     assert_eq!(now.version, 2);
     // The refused write left no event behind.
     assert_eq!(
-        one.list_events(Some(&new.id), 10)
+        one.list_events(Some(&new.id), None, 10)
             .await
             .expect("lists")
             .len(),
@@ -543,7 +546,7 @@ async fn outbox_claims_delivers_and_reschedules(db: &Db) {
         .await
         .expect("claims")
         .is_empty());
-    let listed = store.list_events(None, 10).await.expect("lists");
+    let listed = store.list_events(None, None, 10).await.expect("lists");
     assert!(listed.iter().all(|e| e.delivered_at.is_some()));
     assert_eq!(listed[0].payload["n"], json!(2), "newest first");
 }

@@ -1,5 +1,5 @@
 //! The `threeds-bridge` command line: `normalize`, `translate`, `liability`, `summary`,
-//! `sandbox`, `demo`, `export-3ds`.
+//! `sandbox`, `serve`, `demo`, `export-3ds`, `simulate-routing`.
 //!
 //! Every command writes results to stdout and diagnostics to stderr, one line each, naming
 //! the file and line. A diagnostic quotes at most [`threeds_wire::EXCERPT_CHARS`] characters
@@ -16,6 +16,7 @@ mod input;
 mod liability;
 mod normalize;
 mod sandbox;
+mod serve;
 mod simulate;
 mod summary;
 mod translate;
@@ -81,6 +82,10 @@ enum Command {
     /// Serve the local simulator of every PSP API on one loopback listener.
     #[command(after_help = AFTER_HELP)]
     Sandbox(sandbox::Args),
+    /// Serve the authentication API over every PSP account: routing, a durable store,
+    /// idempotency, webhooks in and out, threeds.js and a demo page.
+    #[command(after_help = AFTER_HELP)]
+    Serve(serve::Args),
     /// Write a normalized authentication's 3DS result as another PSP's external-3DS fields.
     #[command(name = "export-3ds", after_help = export::AFTER_HELP)]
     Export3ds(export::Args),
@@ -103,6 +108,7 @@ pub fn run() -> ExitCode {
         Command::Liability(args) => liability::run(&args, &mut out, &mut err),
         Command::Summary(args) => summary::run(&args, &mut out, &mut err),
         Command::Sandbox(args) => sandbox::run(&args, &mut out, &mut err),
+        Command::Serve(args) => serve::run(&args, &mut out, &mut err),
         Command::Demo(args) => demo::run(&args, &mut out, &mut err),
         Command::Export3ds(args) => export::run(&args, &mut out, &mut err),
         Command::SimulateRouting(args) => simulate::run(&args, &mut out, &mut err),

@@ -136,13 +136,23 @@ impl RouterConfig {
         let table: toml::Table = text
             .parse()
             .map_err(|e: toml::de::Error| ConfigError::Toml(e.to_string()))?;
-        if let Some(key) = table
-            .keys()
-            .find(|k| !["account", "route", "breaker"].contains(&k.as_str()))
-        {
+        RouterConfig::from_table(&table, &[], env)
+    }
+
+    /// Reads a config from a parsed TOML table whose top-level keys other than `account`,
+    /// `route` and `breaker` may only be `others` (the service's `[service]` section sits
+    /// in the same file and is read by the service).
+    pub fn from_table(
+        table: &toml::Table,
+        others: &[&str],
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<RouterConfig, ConfigError> {
+        if let Some(key) = table.keys().find(|k| {
+            !["account", "route", "breaker"].contains(&k.as_str()) && !others.contains(&k.as_str())
+        }) {
             return Err(ConfigError::UnknownKey(key.clone()));
         }
-        let accounts = array(&table, "account")
+        let accounts = array(table, "account")
             .map_err(|message| ConfigError::Account {
                 number: 0,
                 name: None,
@@ -153,7 +163,7 @@ impl RouterConfig {
             .map(|(i, v)| account(i + 1, v, env))
             .collect::<Result<Vec<_>, _>>()?;
         check_unique(&accounts)?;
-        let routes = array(&table, "route")
+        let routes = array(table, "route")
             .map_err(|message| ConfigError::Route { number: 0, message })?
             .iter()
             .enumerate()

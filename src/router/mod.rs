@@ -240,6 +240,31 @@ impl Router {
         member.breaker.lock().ok().map(|b| b.state())
     }
 
+    /// The configured account names, in config order.
+    pub fn account_names(&self) -> impl Iterator<Item = &str> {
+        self.members.iter().map(|m| m.name.as_str())
+    }
+
+    /// Routes one authentication over `accounts` (configured names, tried in this order,
+    /// with the same failover, step-up and breakers as a route), instead of the routing
+    /// table: the service's `account` and `route` selectors. Names that are not configured
+    /// are left out (check them with [`Router::account_names`] first: the service refuses
+    /// a request naming one); with none left, the outcome is `accounts_unavailable`.
+    pub async fn route_through(
+        &self,
+        request: &AuthenticationRequest,
+        accounts: &[String],
+    ) -> Routed {
+        let id = self.new_id();
+        let order: Vec<usize> = accounts
+            .iter()
+            .filter_map(|name| self.member(name))
+            .take(if self.failover { usize::MAX } else { 1 })
+            .collect();
+        self.run(id, request, &order, "the accounts asked for")
+            .await
+    }
+
     /// Routes one authentication: the route, the accounts in order, failover and step-up
     /// as the module docs say.
     pub async fn route(&self, request: &AuthenticationRequest) -> Routed {
@@ -267,6 +292,19 @@ impl Router {
                 .take(if self.failover { usize::MAX } else { 1 })
                 .collect()
         };
+        self.run(id, request, &order, &format!("route {}", route.number))
+            .await
+    }
+
+    /// Tries the accounts `order` names (member indexes), as [`Router::route`] describes;
+    /// `what` names them in the outcome when every one is skipped.
+    async fn run(
+        &self,
+        id: String,
+        request: &AuthenticationRequest,
+        order: &[usize],
+        what: &str,
+    ) -> Routed {
         let mut attempts = Vec::new();
         let mut last: Option<(usize, Step)> = None;
         for (position, &index) in order.iter().enumerate() {
@@ -299,10 +337,7 @@ impl Router {
                     NextStep::RetryAuthentication,
                     Some(Retry::Later),
                     "accounts_unavailable",
-                    format!(
-                        "every account of route {} is skipped: its circuit breaker is open",
-                        route.number
-                    ),
+                    format!("every account of {what} is skipped: its circuit breaker is open"),
                 ),
                 id,
                 account: None,

@@ -47,6 +47,15 @@ impl StoreKey {
         Ok(StoreKey(bytes))
     }
 
+    /// A 32-byte key for another purpose, derived from this one (HMAC-SHA256 of `label`),
+    /// so one configured secret serves both and neither reveals the other. The service
+    /// derives its browser client secrets this way: every instance with the store's key
+    /// computes the same secret for an authentication, and none has to be stored.
+    pub fn derive(&self, label: &str) -> [u8; 32] {
+        threeds_wire::signature::hmac_sha256("store key", &self.0, &[label.as_bytes()])
+            .unwrap_or(self.0)
+    }
+
     /// The key as 64 hexadecimal digits, for a configuration file. Handle with care.
     pub fn to_hex(&self) -> String {
         self.0.iter().map(|b| format!("{b:02x}")).collect()

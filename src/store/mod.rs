@@ -495,13 +495,30 @@ impl Store {
         }))
     }
 
-    /// Events newest first, at most `limit`, of one authentication or of all.
+    /// The id of the authentication that `provider`'s id `psp_id` belongs to: the one whose
+    /// PSP handle has it, else the newest one with an attempt that had it (a failed-over
+    /// attempt's PSP can still send a notification). This is how a webhook, which names
+    /// the PSP's id, finds the service's authentication on any instance.
+    pub async fn find_by_psp_id(
+        &self,
+        provider: Provider,
+        psp_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        self.backend.find_by_psp_id(provider.as_str(), psp_id).await
+    }
+
+    /// Events newest first, at most `limit`, of one authentication or of all; with
+    /// `starting_after` (an event id), only the events older than that one (the next page).
     pub async fn list_events(
         &self,
         authentication_id: Option<&str>,
+        starting_after: Option<&str>,
         limit: u32,
     ) -> Result<Vec<Event>, StoreError> {
-        let rows = self.backend.list_events(authentication_id, limit).await?;
+        let rows = self
+            .backend
+            .list_events(authentication_id, starting_after, limit)
+            .await?;
         rows.into_iter().map(sql::IntoEvent::into_event).collect()
     }
 

@@ -366,6 +366,38 @@ impl Backend {
         })
     }
 
+    /// The authentication whose PSP handle, or failing that one of whose attempts, has
+    /// `provider`'s id `psp_id` (newest first when several attempts had it).
+    pub(super) async fn find_by_psp_id(
+        &self,
+        provider: &str,
+        psp_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        on_pool!(self, pool => {
+            let handle: Option<(String,)> = sqlx::query_as(
+                "SELECT authentication_id FROM psp_handles WHERE provider = $1 AND psp_id = $2",
+            )
+            .bind(provider)
+            .bind(psp_id)
+            .fetch_optional(pool)
+            .await
+            .map_err(db("find PSP handle"))?;
+            if let Some((id,)) = handle {
+                return Ok(Some(id));
+            }
+            let attempt: Option<(String,)> = sqlx::query_as(
+                "SELECT authentication_id FROM attempts WHERE provider = $1 AND psp_id = $2 \
+                 ORDER BY created_at DESC LIMIT 1",
+            )
+            .bind(provider)
+            .bind(psp_id)
+            .fetch_optional(pool)
+            .await
+            .map_err(db("find attempt"))?;
+            Ok(attempt.map(|(id,)| id))
+        })
+    }
+
     pub(super) async fn load(&self, id: &str) -> Result<Option<Loaded>, StoreError> {
         on_pool!(self, pool => {
             let mut tx = pool.begin().await.map_err(db("begin read"))?;
@@ -410,16 +442,20 @@ impl Backend {
     pub(super) async fn list_events(
         &self,
         authentication_id: Option<&str>,
+        starting_after: Option<&str>,
         limit: u32,
     ) -> Result<Vec<EventRow>, StoreError> {
         let sql = format!(
             "SELECT {EVENT_COLUMNS} FROM events \
-             WHERE ($1 IS NULL OR authentication_id = $1) ORDER BY seq DESC LIMIT $2"
+             WHERE ($1 IS NULL OR authentication_id = $1) \
+             AND ($3 IS NULL OR seq < (SELECT seq FROM events WHERE id = $3)) \
+             ORDER BY seq DESC LIMIT $2"
         );
         on_pool!(self, pool => {
             sqlx::query_as(&sql)
                 .bind(authentication_id)
                 .bind(i64::from(limit))
+                .bind(starting_after)
                 .fetch_all(pool)
                 .await
                 .map_err(db("list events"))
