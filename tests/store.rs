@@ -4,9 +4,6 @@
 
 use chrono::{DateTime, Duration as Span, TimeZone, Utc};
 use serde_json::json;
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::OnceLock;
 use std::time::Duration;
 use threeds_bridge::flow::Handle;
 use threeds_bridge::model::{Authentication, AuthenticationStatus, Provider};
@@ -16,6 +13,10 @@ use threeds_bridge::store::{
 };
 use threeds_bridge::{normalize_text, Catalog, Context};
 use threeds_wire::Secret;
+
+#[path = "common/db.rs"]
+mod db;
+use db::{postgres_db, sqlite_db, Db};
 
 const CLIENT_SECRET: &str = "sek_canary_7f3a9c1e5b";
 const CAVV: &str = "BwAQATkhGAEAABVIFSEYEGkybeU=";
@@ -78,81 +79,6 @@ fn change(status: &str) -> Change {
 
 fn key() -> StoreKey {
     StoreKey::from_bytes([7; 32])
-}
-
-/// One database for one case, and what to open it with.
-struct Db {
-    url: String,
-    file: Option<PathBuf>,
-}
-
-impl Drop for Db {
-    fn drop(&mut self) {
-        if let Some(file) = &self.file {
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
-            }
-        }
-    }
-}
-
-fn unique(prefix: &str) -> String {
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    format!(
-        "{prefix}_{}_{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    )
-}
-
-fn sqlite_db() -> Db {
-    let file = std::env::temp_dir().join(format!("{}.db", unique("threeds_store")));
-    Db {
-        url: format!("sqlite:{}", file.display()),
-        file: Some(file),
-    }
-}
-
-/// The PostgreSQL server of this test binary: started on first use, stopped by the
-/// script's watcher once this process has exited.
-fn postgres_server() -> &'static str {
-    static URL: OnceLock<String> = OnceLock::new();
-    URL.get_or_init(|| {
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/postgres.sh");
-        let dir = std::env::temp_dir().join(unique("threeds_store_pg"));
-        let out = std::process::Command::new("bash")
-            .arg(script)
-            .arg("start")
-            .arg(&dir)
-            .arg("--while-pid")
-            .arg(std::process::id().to_string())
-            .output()
-            .expect("runs scripts/postgres.sh");
-        assert!(
-            out.status.success(),
-            "scripts/postgres.sh start failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    })
-}
-
-async fn postgres_db() -> Db {
-    use sqlx::Connection;
-    let server = postgres_server();
-    let name = unique("t");
-    let mut admin = sqlx::PgConnection::connect(server)
-        .await
-        .expect("connects to the test server");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await
-        .expect("creates the case's database");
-    let base = server.rsplit_once('/').map_or(server, |(base, _)| base);
-    Db {
-        url: format!("{base}/{name}"),
-        file: None,
-    }
 }
 
 async fn open(db: &Db) -> Store {

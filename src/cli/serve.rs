@@ -31,6 +31,10 @@ pub struct Args {
     /// THREEDS_BRIDGE_WEBHOOK_SECRET environment variable (wins over the config's).
     #[arg(long, value_name = "URL")]
     webhook_url: Option<String>,
+    /// Seconds one webhook delivery may take before it counts as failed and is retried
+    /// (with backoff); an event is leased for this and 5 seconds more.
+    #[arg(long, default_value_t = 10, value_name = "SECS")]
+    webhook_timeout: u64,
     /// The service's URL as browsers and PSPs reach it (default: http:// and the listen
     /// address).
     #[arg(long, value_name = "URL")]
@@ -102,6 +106,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             config,
             sandbox: args.sandbox,
             webhook,
+            webhook_timeout: Some(std::time::Duration::from_secs(args.webhook_timeout.max(1))),
             public_url: args.public_url.clone(),
             env: None,
         };

@@ -7,9 +7,11 @@
 //!
 //! A later step is only passed to the PSP when the stored authentication asks for it:
 //! `device_data` while `next_action` is a 3DS Method or device-data collection,
-//! `challenge_result` while it is a challenge or a redirect. A repeated or late browser
-//! report is answered with `409 conflict` and the stored state, so no browser can make
-//! the service call a PSP twice for one step.
+//! `challenge_result` while it is a challenge or a redirect. A report that comes after the
+//! authentication is over (a PSP webhook finished it first, or the browser repeats
+//! itself) is answered with the stored result; one that does not fit the state it is in
+//! (a challenge result while a 3DS Method is awaited) with `409 conflict`. Neither calls
+//! the PSP, so no browser can make the service call a PSP twice for one step.
 //!
 //! # Concurrent writers
 //!
@@ -294,6 +296,15 @@ impl Engine {
     /// for it (module docs).
     pub async fn call(&self, id: &str, call: Call) -> Result<Record, ApiError> {
         let record = self.get(id).await?;
+        let auth = &record.authentication;
+        if !call.expected(auth.next_action.as_ref())
+            && auth.status.is_final()
+            && auth.next_action.is_none()
+        {
+            // Already over (a webhook can finish it while the browser is still on its
+            // way back): the report is moot, and the answer is the result.
+            return Ok(record);
+        }
         if !call.expected(record.authentication.next_action.as_ref()) {
             return Err(ApiError::new(
                 ErrorType::Conflict,

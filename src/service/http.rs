@@ -348,9 +348,11 @@ async fn create(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) ->
     let task_app = app.clone();
     let bytes = body.clone();
     let operation = async move {
+        // A body that fails validation did nothing: as at Stripe, no result is kept for
+        // its key, so the corrected request can use the same key.
         let body = match parse_json(&bytes).and_then(|v| CreateAuthentication::from_json(&v)) {
             Ok(body) => body,
-            Err(e) => return Answer::error(e, false),
+            Err(e) => return Answer::error(e, true),
         };
         match task_app.engine.create(body).await {
             Ok(record) => match task_app.engine.object(&record) {
@@ -470,7 +472,7 @@ async fn step(
         };
         let call = match call {
             Ok(call) => call,
-            Err(e) => return Answer::error(e, false),
+            Err(e) => return Answer::error(e, true),
         };
         match task_app.engine.call(&id, call).await {
             Ok(record) => object_answer(&task_app, &task_caller, &record, false),

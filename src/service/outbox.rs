@@ -17,24 +17,28 @@ use std::time::Duration;
 use threeds_wire::excerpt;
 use tokio::sync::{watch, Notify};
 
-/// How long a claimed event is reserved for one delivery try.
-pub const LEASE: Duration = Duration::from_secs(30);
-/// How long one delivery may take.
+/// How long one delivery may take by default (`serve --webhook-timeout`).
 pub const DELIVERY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How much longer than the delivery timeout a claimed event stays reserved: a worker
+/// that is still inside its try when the lease ends would otherwise race a second one.
+const LEASE_MARGIN: Duration = Duration::from_secs(5);
 /// How often the worker looks for due events when nothing woke it.
 pub const POLL: Duration = Duration::from_millis(500);
 /// Events claimed at once.
 const BATCH: u32 = 16;
 
 /// Runs until `shutdown` turns true; `wake` is notified after every committed change.
+/// Each delivery may take `timeout`; a claimed event is leased for that and a margin.
 pub async fn run(
     store: Arc<Store>,
     target: WebhookTarget,
+    timeout: Duration,
     wake: Arc<Notify>,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    let lease = timeout + LEASE_MARGIN;
     let client = match reqwest::Client::builder()
-        .timeout(DELIVERY_TIMEOUT)
+        .timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())
         .build()
     {
@@ -48,7 +52,7 @@ pub async fn run(
         if *shutdown.borrow() {
             return;
         }
-        let claimed = match store.claim_due(Utc::now(), BATCH, LEASE).await {
+        let claimed = match store.claim_due(Utc::now(), BATCH, lease).await {
             Ok(events) => events,
             Err(e) => {
                 tracing::warn!("outbox: claim failed: {e}");

@@ -46,6 +46,8 @@ pub struct ServeOptions {
     pub sandbox: bool,
     /// Wins over the config's webhook.
     pub webhook: Option<WebhookTarget>,
+    /// How long one webhook delivery may take (default [`super::outbox::DELIVERY_TIMEOUT`]).
+    pub webhook_timeout: Option<std::time::Duration>,
     /// Wins over the config's `public_url`.
     pub public_url: Option<String>,
     /// The environment lookup for the sandbox's keys (tests pass their own).
@@ -338,6 +340,9 @@ pub async fn start(options: ServeOptions) -> Result<RunningService, ServeError> 
         tokio::spawn(super::outbox::run(
             store.clone(),
             target,
+            options
+                .webhook_timeout
+                .unwrap_or(super::outbox::DELIVERY_TIMEOUT),
             wake,
             shutdown.subscribe(),
         ))
