@@ -96,6 +96,22 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             }
             None => {}
         }
+        // The same scenarios through the service's HTTP API (`serve --sandbox`).
+        match crate::demo::service::rows().await {
+            Ok(rows) => {
+                for (_, scenario, run) in &rows {
+                    if let Some(problem) = &run.browser_error {
+                        let _ = writeln!(err, "warning: {scenario}: {problem}");
+                        code = 1;
+                    }
+                }
+                results.extend(rows);
+            }
+            Err(e) => {
+                let _ = writeln!(err, "warning: service rows: {e}");
+                code = 1;
+            }
+        }
         let rows: Vec<Row<'_>> = results
             .iter()
             .map(|(provider, scenario, run)| Row {

@@ -9,6 +9,8 @@ pub mod browser;
 #[cfg(feature = "router")]
 pub mod failover;
 pub mod merchant;
+#[cfg(feature = "service")]
+pub mod service;
 pub mod setup;
 pub mod table;
 

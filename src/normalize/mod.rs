@@ -60,6 +60,27 @@ pub struct Normalized {
     pub explain: Explain,
 }
 
+impl Normalized {
+    /// An authentication decided elsewhere and received whole (the service's answer to
+    /// its client): nothing is decided again, and the explanation says where it came from.
+    pub fn received(authentication: Authentication, document: &'static str) -> Normalized {
+        Normalized {
+            authentication,
+            explain: Explain {
+                document,
+                status_rule: format!("received from {document}"),
+                catalog_row: None,
+                liability: LiabilityExplain {
+                    rule: "received",
+                    source: document,
+                    facts: LiabilityFacts::default(),
+                },
+                warnings: Vec::new(),
+            },
+        }
+    }
+}
+
 /// Why each decided field has its value (`normalize --explain`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Explain {

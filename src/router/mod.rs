@@ -575,16 +575,25 @@ impl Router {
             .map(|(_, _, _, routed)| routed.clone())
     }
 
-    /// The account a notification belongs to (module docs).
-    fn notification_member(&self, notification: &Notification) -> Option<usize> {
+    /// The provider a notification is from and the PSP id it names (when it names one),
+    /// read with the normalizer from its body or, failing that, its query (Mangopay hooks).
+    pub fn notification_subject(
+        &self,
+        notification: &Notification,
+    ) -> Option<(Provider, Option<String>)> {
         let ctx = Context::new(&self.catalog);
         let body = String::from_utf8_lossy(&notification.body);
         let read = [body.as_ref(), notification.query.as_str()]
             .into_iter()
             .filter(|t| !t.trim().is_empty())
             .find_map(|t| crate::normalize_text(t, None, &ctx).ok())?;
-        let provider = read.authentication.provider;
-        let remembered = read.authentication.id.as_deref().and_then(|id| {
+        Some((read.authentication.provider, read.authentication.id))
+    }
+
+    /// The account a notification belongs to (module docs).
+    fn notification_member(&self, notification: &Notification) -> Option<usize> {
+        let (provider, id) = self.notification_subject(notification)?;
+        let remembered = id.as_deref().and_then(|id| {
             let index = self.index.lock().ok()?;
             index
                 .iter()

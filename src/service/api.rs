@@ -35,9 +35,8 @@ use threeds_wire::{excerpt, Secret};
 ///
 /// The PSP account is chosen by `account` (one configured account), by `route` (the
 /// accounts to try, in order, with the router's failover between them), or, with neither,
-/// by the router's routing table. The field is not called `account`: the request model
-/// already has an `account` field, the cardholder's account with the merchant (EMV
-/// `acctInfo`), and one JSON object cannot hold both.
+/// by the router's routing table. The cardholder's account with the merchant (EMV
+/// `acctInfo`) is the request model's `cardholder_account`, so the two do not collide.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateAuthentication {
     /// The normalized request, its fields at the top level of the body.
@@ -318,6 +317,79 @@ impl AuthenticationObject {
             updated_at,
             client_secret,
         }
+    }
+
+    /// The object taken apart again: the service's envelope and the normalized
+    /// authentication (`psp_id` back in its `id`), as a client of the service needs it.
+    pub fn into_parts(self) -> (Envelope, Authentication) {
+        let AuthenticationObject {
+            id,
+            account,
+            provider,
+            kind,
+            psp_id,
+            reference,
+            status,
+            reason,
+            liability_shift,
+            next_step,
+            trans_status,
+            trans_status_reason,
+            eci,
+            network,
+            protocol_version,
+            challenged,
+            amount,
+            ds_trans_id,
+            three_ds_server_trans_id,
+            acs_trans_id,
+            next_action,
+            raw,
+            retry,
+            exemption,
+            authenticated_at,
+            authentication_value,
+            attempts,
+            created_at,
+            updated_at,
+            client_secret,
+        } = self;
+        (
+            Envelope {
+                id,
+                account,
+                attempts,
+                created_at,
+                updated_at,
+                client_secret,
+            },
+            Authentication {
+                provider,
+                kind,
+                id: psp_id,
+                reference,
+                status,
+                reason,
+                liability_shift,
+                next_step,
+                trans_status,
+                trans_status_reason,
+                eci,
+                network,
+                protocol_version,
+                challenged,
+                amount,
+                ds_trans_id,
+                three_ds_server_trans_id,
+                acs_trans_id,
+                next_action,
+                raw,
+                retry,
+                exemption,
+                authenticated_at,
+                authentication_value,
+            },
+        )
     }
 
     /// What the browser gets when it calls with the client secret. It is a different type

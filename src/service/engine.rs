@@ -410,7 +410,11 @@ impl Engine {
                 ));
             }
         }
-        let step = match account {
+        let stored_account = match account {
+            Some(_) => None,
+            None => self.account_of(notification).await?,
+        };
+        let step = match account.or(stored_account.as_deref()) {
             Some(name) => {
                 self.router
                     .handle_notification_for(name, notification)
@@ -436,17 +440,7 @@ impl Engine {
         };
         let id = match self.store.find_by_psp_id(auth.provider, &psp_id).await {
             Ok(Some(id)) => id,
-            Ok(None) => {
-                return Err(ApiError::new(
-                    ErrorType::NotFound,
-                    format!(
-                        "no authentication of this service has {} id {} (yet: a PSP that retries will find it once its creation is stored)",
-                        auth.provider,
-                        excerpt(&psp_id)
-                    ),
-                    None,
-                ))
-            }
+            Ok(None) => return Err(unknown_psp_id(auth.provider, &psp_id)),
             Err(e) => return Err(store_error(&e)),
         };
         let record = self.get(&id).await?;
@@ -480,6 +474,30 @@ impl Engine {
         } else {
             Noticed::Updated(id)
         })
+    }
+
+    /// The account whose PSP id a notification names, from the store: the router only
+    /// remembers the authentications this instance started, the store those of every
+    /// instance. `None` when the notification names no stored authentication.
+    async fn account_of(&self, notification: &Notification) -> Result<Option<String>, ApiError> {
+        let Some((provider, Some(psp_id))) = self.router.notification_subject(notification) else {
+            return Ok(None);
+        };
+        let id = match self.store.find_by_psp_id(provider, &psp_id).await {
+            Ok(Some(id)) => id,
+            Ok(None) => return Err(unknown_psp_id(provider, &psp_id)),
+            Err(e) => return Err(store_error(&e)),
+        };
+        let record = self.get(&id).await?;
+        // An earlier attempt's PSP id belongs to that attempt's account.
+        Ok(Some(
+            record
+                .attempts
+                .iter()
+                .rev()
+                .find(|a| a.provider == provider && a.psp_id.as_deref() == Some(psp_id.as_str()))
+                .map_or(record.account.clone(), |a| a.account.clone()),
+        ))
     }
 
     /// The return from a full-page redirect (Mangopay's SecureMode page) to the service's
@@ -531,6 +549,19 @@ fn next_action_type(action: &NextAction) -> &'static str {
         NextAction::Challenge { .. } => "challenge",
         NextAction::Redirect { .. } => "redirect",
     }
+}
+
+/// A notification about a PSP id no stored authentication has: `404`, which PSPs retry.
+/// It is usually one sent while the creation it is about is still being stored.
+fn unknown_psp_id(provider: crate::model::Provider, psp_id: &str) -> ApiError {
+    ApiError::new(
+        ErrorType::NotFound,
+        format!(
+            "no authentication of this service has {provider} id {} (yet: a PSP that retries finds it once its creation is stored)",
+            excerpt(psp_id)
+        ),
+        None,
+    )
 }
 
 pub(super) fn not_found(id: &str) -> ApiError {

@@ -11,9 +11,11 @@
 //! * [`http`]: the routes, callers, idempotency, request ids and logs;
 //! * [`outbox`]: the worker that delivers merchant webhooks at least once;
 //! * [`pages`]: the notification pages, the redirect return page and `/demo`;
-//! * [`server`]: starting it (with the sandbox for `--sandbox`) and stopping it gracefully.
+//! * [`server`]: starting it (with the sandbox for `--sandbox`) and stopping it gracefully;
+//! * [`client`]: [`client::ServiceFlow`], the API as an [`crate::flow::AuthenticationFlow`].
 
 pub mod api;
+pub mod client;
 pub mod config;
 pub mod engine;
 pub mod http;

@@ -116,11 +116,19 @@ async fn a_restart_loses_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_on_one_postgres_serve_one_authentication() {
-    let sandbox = psp_sandbox().await;
+    // The PSP's webhooks go to the second instance, which did not start the
+    // authentication and has two accounts of that PSP: only the store can say which.
+    let port = free_port();
+    let sandbox = threeds_bridge::sandbox::start(SandboxOptions {
+        webhook_url: Some(format!("http://127.0.0.1:{port}/v1/notifications")),
+        ..SandboxOptions::default()
+    })
+    .await
+    .expect("the sandbox starts");
     let db = postgres_db().await;
     let (one, two) = (
         instance(&sandbox, &db, 0).await,
-        instance(&sandbox, &db, 0).await,
+        instance(&sandbox, &db, port).await,
     );
     let (api_one, api_two) = (
         Api::new(&one.base_url, API_KEY),
@@ -155,6 +163,11 @@ async fn two_instances_on_one_postgres_serve_one_authentication() {
         .get(&format!("/v1/events?authentication={id}&limit=100"))
         .await;
     assert_eq!(events_one.body, events_two.body, "one outbox");
+    let sent = every_webhook_taken(&sandbox).await;
+    assert!(
+        sent.iter().any(|d| d["source"] == "checkout"),
+        "Checkout sent webhooks"
+    );
     one.shutdown().await;
     two.shutdown().await;
 }

@@ -351,6 +351,17 @@ client_secret_env = "T_CKO_SECRET"
 webhook_signature_key_env = "T_CKO_WH"
 processing_channel_id = "{channel}"
 
+# A second account of the same PSP: a webhook naming only the PSP's id must be matched
+# to its account through the store.
+[[account]]
+name = "checkout-uk"
+provider = "checkout"
+base_url = "{checkout}"
+client_id_env = "T_CKO_ID"
+client_secret_env = "T_CKO_SECRET"
+webhook_signature_key_env = "T_CKO_WH"
+processing_channel_id = "{channel}"
+
 [[account]]
 name = "mangopay-eu"
 provider = "mangopay"
@@ -398,4 +409,58 @@ pub fn at_account(scenarios: &[Scenario], provider: &str, name: &str, account: &
         account: account.to_owned(),
         ..find(scenarios, provider, name).clone()
     }
+}
+
+/// Every webhook the sandbox sent, once each was taken: one answered 404 (sent while the
+/// creation it is about was still being stored, which PSPs retry) is sent again and must
+/// then be answered 200; any other answer fails the test.
+pub async fn every_webhook_taken(sandbox: &RunningSandbox) -> Vec<Value> {
+    sandbox.settled().await;
+    let base = format!("http://{}/_sandbox", sandbox.addr);
+    let deliveries: Value = reqwest::get(format!("{base}/deliveries"))
+        .await
+        .expect("deliveries")
+        .json()
+        .await
+        .expect("json");
+    let deliveries = deliveries.as_array().expect("a list").clone();
+    for d in &deliveries {
+        match d["status"].as_u64() {
+            Some(200) => {}
+            Some(404) => {
+                let seq = reqwest::Client::new()
+                    .post(format!("{base}/deliveries/{}/redeliver", d["seq"]))
+                    .send()
+                    .await
+                    .expect("redelivers")
+                    .text()
+                    .await
+                    .expect("the new delivery's number");
+                // Sent in the background: wait (at most 10 s, against a hang) for its answer.
+                let mut again = Value::Null;
+                for _ in 0..200 {
+                    let all: Value = reqwest::get(format!("{base}/deliveries"))
+                        .await
+                        .expect("deliveries")
+                        .json()
+                        .await
+                        .expect("json");
+                    again = all
+                        .as_array()
+                        .expect("a list")
+                        .iter()
+                        .find(|x| x["seq"].to_string() == seq.trim())
+                        .cloned()
+                        .unwrap_or_else(|| panic!("redelivery {seq} listed"));
+                    if !again["status"].is_null() || !again["error"].is_null() {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                assert_eq!(again["status"], 200, "taken when sent again: {again}");
+            }
+            _ => panic!("the service refused a webhook: {d}"),
+        }
+    }
+    deliveries
 }
