@@ -428,14 +428,17 @@ pub async fn every_webhook_taken(sandbox: &RunningSandbox) -> Vec<Value> {
         match d["status"].as_u64() {
             Some(200) => {}
             Some(404) => {
-                let seq = reqwest::Client::new()
+                let seq: u64 = reqwest::Client::new()
                     .post(format!("{base}/deliveries/{}/redeliver", d["seq"]))
                     .send()
                     .await
                     .expect("redelivers")
                     .text()
                     .await
-                    .expect("the new delivery's number");
+                    .expect("the new delivery's number")
+                    .trim()
+                    .parse()
+                    .expect("a number");
                 // Sent in the background: wait (at most 10 s, against a hang) for its answer.
                 let mut again = Value::Null;
                 for _ in 0..200 {
@@ -449,7 +452,7 @@ pub async fn every_webhook_taken(sandbox: &RunningSandbox) -> Vec<Value> {
                         .as_array()
                         .expect("a list")
                         .iter()
-                        .find(|x| x["seq"].to_string() == seq.trim())
+                        .find(|x| x["seq"].as_u64() == Some(seq))
                         .cloned()
                         .unwrap_or_else(|| panic!("redelivery {seq} listed"));
                     if !again["status"].is_null() || !again["error"].is_null() {
