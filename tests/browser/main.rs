@@ -24,12 +24,14 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 use threeds_bridge::browser::THREEDS_JS;
 use threeds_wire::http::decode_form;
 use threeds_wire::sandbox::pages;
+
+mod driver;
+use driver::{manifest_dir, target_dir};
 
 /// The test page's 3DS Method timeout: short, so the timeout scenario takes a second.
 const METHOD_TIMEOUT_MS: u64 = 1000;
@@ -351,35 +353,6 @@ fn start(runtime: &tokio::runtime::Runtime) -> World {
     world
 }
 
-fn manifest_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// `target/`, beside the test binaries' scratch directory.
-fn target_dir() -> PathBuf {
-    let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-    tmp.parent().map(PathBuf::from).unwrap_or(tmp)
-}
-
-/// Runs `scripts/browser.sh` (installing what is missing) and reads its `name=path` lines.
-fn tools() -> HashMap<String, String> {
-    let output = Command::new("bash")
-        .arg(manifest_dir().join("scripts/browser.sh"))
-        .output()
-        .unwrap_or_else(|e| panic!("running scripts/browser.sh: {e}"));
-    assert!(
-        output.status.success(),
-        "scripts/browser.sh failed ({}): {}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect()
-}
-
 const SCENARIOS: [&str; 10] = [
     "method",
     "method_built",
@@ -395,13 +368,6 @@ const SCENARIOS: [&str; 10] = [
 
 /// Runs every scenario in one Chromium and returns the driver's report, by scenario.
 fn drive(world: &World, screenshot: &std::path::Path) -> HashMap<String, Value> {
-    let tools = tools();
-    let tool = |name: &str| {
-        tools
-            .get(name)
-            .cloned()
-            .unwrap_or_else(|| panic!("scripts/browser.sh printed no {name}="))
-    };
     let scenarios: Vec<Value> = SCENARIOS
         .iter()
         .map(|&name| {
@@ -410,28 +376,9 @@ fn drive(world: &World, screenshot: &std::path::Path) -> HashMap<String, Value> 
                 "wait": if name == "redirect" { "landing" } else { "done" }})
         })
         .collect();
-    let config = json!({"chromium": tool("chromium"), "playwright_core": tool("playwright_core"),
-        "base_url": world.service, "screenshot": screenshot, "scenarios": scenarios});
-    let config_path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("threeds-js-drive.json");
-    std::fs::write(&config_path, config.to_string())
-        .unwrap_or_else(|e| panic!("writing {}: {e}", config_path.display()));
-    let output = Command::new(tool("node"))
-        .arg(manifest_dir().join("tests/browser/drive.cjs"))
-        .arg(&config_path)
-        .output()
-        .unwrap_or_else(|e| panic!("running node: {e}"));
-    assert!(
-        output.status.success(),
-        "drive.cjs failed ({}): {}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report: Vec<Value> = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("drive.cjs printed no JSON report: {e}"));
-    report
-        .into_iter()
-        .map(|r| (r["name"].as_str().unwrap_or_default().to_owned(), r))
-        .collect()
+    let config = json!({"base_url": world.service, "screenshot": screenshot,
+        "scenarios": scenarios});
+    driver::drive(&manifest_dir().join("tests/browser/drive.cjs"), config)
 }
 
 /// The one request the service received at `path`, as JSON, with its headers checked.
