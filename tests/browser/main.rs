@@ -4,7 +4,8 @@
 //! page, `GET /threeds.js`, the `device_data` and `challenge_result` endpoints, and the
 //! merchant notification pages the ACS posts to) and an *ACS* on another port, so another
 //! origin, as a real issuer's ACS is (a 3DS Method page that posts the method notification,
-//! one that never answers, and a challenge form that posts a CRes). Each scenario's page
+//! one that never answers, a challenge form that posts a CRes, and one opened without a
+//! CReq that posts an id, as Paysafe's sandbox does). Each scenario's page
 //! starts `ThreedsBridge.run` with an authentication whose `next_action` is one kind; the
 //! service's answers chain the steps. The test asserts what the servers received (bodies,
 //! headers, base64url data), what the page's network log holds, the challenge iframe's
@@ -39,6 +40,8 @@ const METHOD_TIMEOUT_MS: u64 = 1000;
 const CONTAINER: (f64, f64) = (720.0, 640.0);
 /// What the ACS's challenge posts beside the CRes (EMV `threeDSSessionData`).
 const SESSION_DATA: &str = "session-7";
+/// What the challenge page without a CReq posts back.
+const SDK_CHALLENGE_ID: &str = "sdk-challenge-1";
 
 /// One request a stand-in server received.
 #[derive(Debug, Clone)]
@@ -100,6 +103,9 @@ impl World {
                 "url": format!("{acs}/acs/method"), "data": null}),
             "collect" => json!({"type": "collect_device_data"}),
             "redirect" => json!({"type": "redirect", "url": format!("{}/landing", self.service)}),
+            // No CReq (Paysafe's: its SDK would build one): the helper loads the url as is.
+            "challenge_url" => json!({"type": "challenge",
+                "url": format!("{acs}/acs/sdk-challenge"), "creq": null}),
             _ => self.challenge(scenario.strip_prefix("challenge_")?)?,
         };
         let mut auth = pending(scenario);
@@ -294,6 +300,28 @@ async fn acs_challenge(State(w): State<World>, headers: HeaderMap, body: Bytes) 
     ))
 }
 
+/// A challenge page opened without a CReq (by GET), as Paysafe's sandbox serves one.
+async fn acs_sdk_challenge(State(w): State<World>, headers: HeaderMap) -> Response {
+    w.record("acs", "/acs/sdk-challenge".into(), &headers, &Bytes::new());
+    html(pages::challenge_form(
+        "Test ACS",
+        "/acs/sdk-challenge/submit",
+        &[],
+        "Enter the one-time password sent to your phone.",
+        "Any password passes.",
+    ))
+}
+
+/// Ends it as Paysafe's sandbox does: posts the authentication's id, no CRes.
+async fn acs_sdk_submit(State(w): State<World>, headers: HeaderMap, body: Bytes) -> Response {
+    w.record("acs", "/acs/sdk-challenge/submit".into(), &headers, &body);
+    html(pages::auto_post(
+        "Test ACS",
+        &format!("{}/notify/challenge", w.service),
+        &[("id", SDK_CHALLENGE_ID)],
+    ))
+}
+
 async fn acs_submit(State(w): State<World>, headers: HeaderMap, body: Bytes) -> Response {
     w.record("acs", "/acs/challenge/submit".into(), &headers, &body);
     let form = decode_form(&String::from_utf8_lossy(&body));
@@ -347,13 +375,15 @@ fn start(runtime: &tokio::runtime::Runtime) -> World {
         .route("/acs/silent", post(acs_silent))
         .route("/acs/challenge", post(acs_challenge))
         .route("/acs/challenge/submit", post(acs_submit))
+        .route("/acs/sdk-challenge", get(acs_sdk_challenge))
+        .route("/acs/sdk-challenge/submit", post(acs_sdk_submit))
         .with_state(world.clone());
     runtime.spawn(async move { axum::serve(service, service_routes).await });
     runtime.spawn(async move { axum::serve(acs, acs_routes).await });
     world
 }
 
-const SCENARIOS: [&str; 10] = [
+const SCENARIOS: [&str; 11] = [
     "method",
     "method_built",
     "method_timeout",
@@ -363,6 +393,7 @@ const SCENARIOS: [&str; 10] = [
     "challenge_03",
     "challenge_04",
     "challenge_05",
+    "challenge_url",
     "redirect",
 ];
 
@@ -593,6 +624,21 @@ fn threeds_js_performs_every_next_action_in_chromium() {
             "{name}"
         );
     }
+    // Without a CReq: the url loaded by GET, filling the container; what came back reported.
+    assert_eq!(iframe_size(&reports["challenge_url"]), CONTAINER);
+    assert_eq!(acs_posts(&received, "/acs/sdk-challenge").len(), 1);
+    let loaded = reports["challenge_url"]["requests"]
+        .as_array()
+        .and_then(|r| {
+            r.iter()
+                .find(|r| r["url"] == format!("{}/acs/sdk-challenge", world.acs))
+        });
+    assert_eq!(loaded.map(|r| r["method"].clone()), Some(json!("GET")));
+    assert_eq!(
+        step_body(&received, "challenge_url", "challenge_result"),
+        json!({"cres": null, "params": [["id", SDK_CHALLENGE_ID]]})
+    );
+
     let creqs: Vec<String> = acs_posts(&received, "/acs/challenge")
         .iter()
         .map(|r| field(&decode_form(&r.body), "creq"))
