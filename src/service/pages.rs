@@ -187,6 +187,10 @@ pub(super) async fn demo_create(State(app): State<Arc<App>>, body: Bytes) -> Res
     };
     let mut request = scenario.request.clone();
     request.reference = Some(format!("demo-{}", threeds_wire::ids::lower_alnum(12)));
+    // The merchant's site is this service. Paysafe's sandbox challenge page, which stands in
+    // for Paysafe's JS SDK, posts its end (`id`, `serverJwt`) to `merchantUrl`; the
+    // challenge notification page hands that post to threeds.js, as it does a CRes.
+    request.merchant.url = Some(format!("{}/v1/pages/challenge", app.engine.public_url));
     let body = CreateAuthentication {
         request,
         account: Some(scenario.account.clone()),
