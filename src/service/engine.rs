@@ -9,7 +9,9 @@
 //! `device_data` while `next_action` is a 3DS Method or device-data collection,
 //! `challenge_result` while it is a challenge or a redirect. A repeated or late browser
 //! report is answered with `409 conflict` and the stored state, so no browser can make
-//! the service call a PSP twice for one step.
+//! the service call a PSP twice for one step; except a `challenge_result` once the
+//! authentication waits for nothing (the PSP's webhook came first): that is answered `200`
+//! with the stored authentication, again without a PSP call, so the page carries on.
 //!
 //! # Concurrent writers
 //!
@@ -72,6 +74,13 @@ impl Call {
             ),
             Call::Complete => true,
         }
+    }
+
+    /// A challenge result for an authentication that waits for nothing any more: the PSP's
+    /// webhook told the outcome before the browser's report arrived (they race, and the
+    /// webhook often wins). The stored state answers it, with no PSP call.
+    fn answered_by_stored(&self, next: Option<&NextAction>) -> bool {
+        matches!(self, Call::ChallengeResult(_)) && next.is_none()
     }
 }
 
@@ -294,6 +303,9 @@ impl Engine {
     /// for it (module docs).
     pub async fn call(&self, id: &str, call: Call) -> Result<Record, ApiError> {
         let record = self.get(id).await?;
+        if call.answered_by_stored(record.authentication.next_action.as_ref()) {
+            return Ok(record);
+        }
         if !call.expected(record.authentication.next_action.as_ref()) {
             return Err(ApiError::new(
                 ErrorType::Conflict,
