@@ -344,7 +344,13 @@ impl Engine {
     async fn write(&self, mut record: Record, mut step: Step) -> Result<Record, ApiError> {
         for _ in 0..WRITE_TRIES {
             let handle = step.handle.take();
-            let authentication = step.normalized.authentication;
+            let mut authentication = step.normalized.authentication;
+            // Some PSPs' final state does not say whether there was a challenge (Paysafe's
+            // reads the same either way); the service saw it, so it does not forget it.
+            if authentication.challenged.is_none() && record.authentication.challenged == Some(true)
+            {
+                authentication.challenged = Some(true);
+            }
             if authentication == record.authentication
                 && handle
                     .as_ref()
