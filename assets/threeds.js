@@ -146,16 +146,17 @@
 
   // The challenge: the CReq form-posted into an iframe in the container, sized by the
   // CReq's challengeWindowSize; resolves with what the ACS posted to the notification URL.
+  // Without a CReq (Paysafe: its SDK builds one) the url is loaded as is, filling the
+  // container; that page posts its end to the notification page too.
   async function challenge(options, action) {
-    if (!action.url || !action.creq) {
-      throw fail('this challenge is opened by the PSP\'s own SDK (no url or creq)');
-    }
-    var size = SIZES[windowSize(action.creq)];
+    if (!action.url) throw fail('this challenge is opened by the PSP\'s own SDK (no url)');
+    var size = action.creq && SIZES[windowSize(action.creq)];
     var style = size ? 'width:' + size[0] + 'px;height:' + size[1] + 'px'
       : 'width:100%;height:100%';
     var el = frame(options.container, 'display:block;' + style);
     var waiting = notification(el, 'challenge', options.origin, 0);
-    post(el, action.url, { creq: action.creq });
+    if (action.creq) post(el, action.url, { creq: action.creq });
+    else el.src = action.url;
     var params = await waiting;
     el.remove();
     var cres = param(params, 'cres');

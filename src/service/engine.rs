@@ -23,9 +23,11 @@
 //! # Notifications
 //!
 //! A webhook names the PSP's id; the store finds the authentication it belongs to
-//! ([`Store::find_by_psp_id`]), on whichever instance started it. An authentication that
-//! already has a final status is not changed by a notification that disagrees with it
-//! (a late or reordered webhook); that is logged, with both statuses, and acknowledged.
+//! ([`Store::find_by_psp_id`]), on whichever instance started it. Webhooks come late and
+//! out of order, so a notification only ever brings a result: one of an intermediate
+//! state (started, challenge shown) is acknowledged and not applied, and an
+//! authentication that already has a final status is not changed by a notification that
+//! disagrees with it (logged, with both statuses, and acknowledged).
 
 use super::api::{
     ApiError, AuthenticationObject, ChallengeResult, CreateAuthentication, DeviceData, Envelope,
@@ -343,7 +345,13 @@ impl Engine {
     async fn write(&self, mut record: Record, mut step: Step) -> Result<Record, ApiError> {
         for _ in 0..WRITE_TRIES {
             let handle = step.handle.take();
-            let authentication = step.normalized.authentication;
+            let mut authentication = step.normalized.authentication;
+            // Some PSPs' final state does not say whether there was a challenge (Paysafe's
+            // reads the same either way); the service saw it, so it does not forget it.
+            if authentication.challenged.is_none() && record.authentication.challenged == Some(true)
+            {
+                authentication.challenged = Some(true);
+            }
             if authentication == record.authentication
                 && handle
                     .as_ref()
@@ -456,6 +464,13 @@ impl Engine {
                 "a notification disagrees with the final stored status and is not applied"
             );
             return Ok(Noticed::Ignored(id));
+        }
+        if !auth.status.is_final() {
+            // Webhooks arrive late and out of order: one saying "started" after the
+            // challenge was shown would move the authentication back. The browser's steps
+            // move it through its intermediate states; a notification only brings results.
+            tracing::debug!(authentication = %id, notified = %auth.status, "a notification of an intermediate state is not applied");
+            return Ok(Noticed::Unchanged(id));
         }
         if stored.id.as_deref() != Some(psp_id.as_str()) {
             // About an earlier attempt (one the router failed over from): the attempt

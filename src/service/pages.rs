@@ -64,10 +64,11 @@ pub(super) fn notify_page(kind: &str, fields: &[(String, String)]) -> String {
     )
 }
 
-/// The page a full-page redirect comes back to, after the service reported it.
+/// The page a full-page redirect comes back to, after the service reported it. Its empty
+/// icon spares the browser a `/favicon.ico` request (a 404, an error in its console).
 pub(super) fn returned_page(auth: &ClientAuthentication) -> String {
     format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Authentication {status}</title></head>\
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Authentication {status}</title><link rel=\"icon\" href=\"data:,\"></head>\
          <body><h1 id=\"status\" data-status=\"{status}\">Authentication {status}</h1>\
          <p>Authentication <code>{id}</code>: next step <code>{next}</code>.</p>\
          <p><a href=\"/demo\">Back</a></p></body></html>",
@@ -187,6 +188,10 @@ pub(super) async fn demo_create(State(app): State<Arc<App>>, body: Bytes) -> Res
     };
     let mut request = scenario.request.clone();
     request.reference = Some(format!("demo-{}", threeds_wire::ids::lower_alnum(12)));
+    // The merchant's site is this service. Paysafe's sandbox challenge page, which stands in
+    // for Paysafe's JS SDK, posts its end (`id`, `serverJwt`) to `merchantUrl`; the
+    // challenge notification page hands that post to threeds.js, as it does a CRes.
+    request.merchant.url = Some(format!("{}/v1/pages/challenge", app.engine.public_url));
     let body = CreateAuthentication {
         request,
         account: Some(scenario.account.clone()),

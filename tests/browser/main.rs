@@ -4,7 +4,8 @@
 //! page, `GET /threeds.js`, the `device_data` and `challenge_result` endpoints, and the
 //! merchant notification pages the ACS posts to) and an *ACS* on another port, so another
 //! origin, as a real issuer's ACS is (a 3DS Method page that posts the method notification,
-//! one that never answers, and a challenge form that posts a CRes). Each scenario's page
+//! one that never answers, a challenge form that posts a CRes, and one opened without a
+//! CReq that posts an id, as Paysafe's sandbox does). Each scenario's page
 //! starts `ThreedsBridge.run` with an authentication whose `next_action` is one kind; the
 //! service's answers chain the steps. The test asserts what the servers received (bodies,
 //! headers, base64url data), what the page's network log holds, the challenge iframe's
@@ -24,12 +25,14 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 use threeds_bridge::browser::THREEDS_JS;
 use threeds_wire::http::decode_form;
 use threeds_wire::sandbox::pages;
+
+mod driver;
+use driver::{manifest_dir, target_dir};
 
 /// The test page's 3DS Method timeout: short, so the timeout scenario takes a second.
 const METHOD_TIMEOUT_MS: u64 = 1000;
@@ -37,6 +40,8 @@ const METHOD_TIMEOUT_MS: u64 = 1000;
 const CONTAINER: (f64, f64) = (720.0, 640.0);
 /// What the ACS's challenge posts beside the CRes (EMV `threeDSSessionData`).
 const SESSION_DATA: &str = "session-7";
+/// What the challenge page without a CReq posts back.
+const SDK_CHALLENGE_ID: &str = "sdk-challenge-1";
 
 /// One request a stand-in server received.
 #[derive(Debug, Clone)]
@@ -98,6 +103,9 @@ impl World {
                 "url": format!("{acs}/acs/method"), "data": null}),
             "collect" => json!({"type": "collect_device_data"}),
             "redirect" => json!({"type": "redirect", "url": format!("{}/landing", self.service)}),
+            // No CReq (Paysafe's: its SDK would build one): the helper loads the url as is.
+            "challenge_url" => json!({"type": "challenge",
+                "url": format!("{acs}/acs/sdk-challenge"), "creq": null}),
             _ => self.challenge(scenario.strip_prefix("challenge_")?)?,
         };
         let mut auth = pending(scenario);
@@ -292,6 +300,28 @@ async fn acs_challenge(State(w): State<World>, headers: HeaderMap, body: Bytes) 
     ))
 }
 
+/// A challenge page opened without a CReq (by GET), as Paysafe's sandbox serves one.
+async fn acs_sdk_challenge(State(w): State<World>, headers: HeaderMap) -> Response {
+    w.record("acs", "/acs/sdk-challenge".into(), &headers, &Bytes::new());
+    html(pages::challenge_form(
+        "Test ACS",
+        "/acs/sdk-challenge/submit",
+        &[],
+        "Enter the one-time password sent to your phone.",
+        "Any password passes.",
+    ))
+}
+
+/// Ends it as Paysafe's sandbox does: posts the authentication's id, no CRes.
+async fn acs_sdk_submit(State(w): State<World>, headers: HeaderMap, body: Bytes) -> Response {
+    w.record("acs", "/acs/sdk-challenge/submit".into(), &headers, &body);
+    html(pages::auto_post(
+        "Test ACS",
+        &format!("{}/notify/challenge", w.service),
+        &[("id", SDK_CHALLENGE_ID)],
+    ))
+}
+
 async fn acs_submit(State(w): State<World>, headers: HeaderMap, body: Bytes) -> Response {
     w.record("acs", "/acs/challenge/submit".into(), &headers, &body);
     let form = decode_form(&String::from_utf8_lossy(&body));
@@ -345,42 +375,15 @@ fn start(runtime: &tokio::runtime::Runtime) -> World {
         .route("/acs/silent", post(acs_silent))
         .route("/acs/challenge", post(acs_challenge))
         .route("/acs/challenge/submit", post(acs_submit))
+        .route("/acs/sdk-challenge", get(acs_sdk_challenge))
+        .route("/acs/sdk-challenge/submit", post(acs_sdk_submit))
         .with_state(world.clone());
     runtime.spawn(async move { axum::serve(service, service_routes).await });
     runtime.spawn(async move { axum::serve(acs, acs_routes).await });
     world
 }
 
-fn manifest_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// `target/`, beside the test binaries' scratch directory.
-fn target_dir() -> PathBuf {
-    let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-    tmp.parent().map(PathBuf::from).unwrap_or(tmp)
-}
-
-/// Runs `scripts/browser.sh` (installing what is missing) and reads its `name=path` lines.
-fn tools() -> HashMap<String, String> {
-    let output = Command::new("bash")
-        .arg(manifest_dir().join("scripts/browser.sh"))
-        .output()
-        .unwrap_or_else(|e| panic!("running scripts/browser.sh: {e}"));
-    assert!(
-        output.status.success(),
-        "scripts/browser.sh failed ({}): {}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect()
-}
-
-const SCENARIOS: [&str; 10] = [
+const SCENARIOS: [&str; 11] = [
     "method",
     "method_built",
     "method_timeout",
@@ -390,18 +393,12 @@ const SCENARIOS: [&str; 10] = [
     "challenge_03",
     "challenge_04",
     "challenge_05",
+    "challenge_url",
     "redirect",
 ];
 
 /// Runs every scenario in one Chromium and returns the driver's report, by scenario.
 fn drive(world: &World, screenshot: &std::path::Path) -> HashMap<String, Value> {
-    let tools = tools();
-    let tool = |name: &str| {
-        tools
-            .get(name)
-            .cloned()
-            .unwrap_or_else(|| panic!("scripts/browser.sh printed no {name}="))
-    };
     let scenarios: Vec<Value> = SCENARIOS
         .iter()
         .map(|&name| {
@@ -410,28 +407,9 @@ fn drive(world: &World, screenshot: &std::path::Path) -> HashMap<String, Value> 
                 "wait": if name == "redirect" { "landing" } else { "done" }})
         })
         .collect();
-    let config = json!({"chromium": tool("chromium"), "playwright_core": tool("playwright_core"),
-        "base_url": world.service, "screenshot": screenshot, "scenarios": scenarios});
-    let config_path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("threeds-js-drive.json");
-    std::fs::write(&config_path, config.to_string())
-        .unwrap_or_else(|e| panic!("writing {}: {e}", config_path.display()));
-    let output = Command::new(tool("node"))
-        .arg(manifest_dir().join("tests/browser/drive.cjs"))
-        .arg(&config_path)
-        .output()
-        .unwrap_or_else(|e| panic!("running node: {e}"));
-    assert!(
-        output.status.success(),
-        "drive.cjs failed ({}): {}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report: Vec<Value> = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("drive.cjs printed no JSON report: {e}"));
-    report
-        .into_iter()
-        .map(|r| (r["name"].as_str().unwrap_or_default().to_owned(), r))
-        .collect()
+    let config = json!({"base_url": world.service, "screenshot": screenshot,
+        "scenarios": scenarios});
+    driver::drive(&manifest_dir().join("tests/browser/drive.cjs"), config)
 }
 
 /// The one request the service received at `path`, as JSON, with its headers checked.
@@ -646,6 +624,21 @@ fn threeds_js_performs_every_next_action_in_chromium() {
             "{name}"
         );
     }
+    // Without a CReq: the url loaded by GET, filling the container; what came back reported.
+    assert_eq!(iframe_size(&reports["challenge_url"]), CONTAINER);
+    assert_eq!(acs_posts(&received, "/acs/sdk-challenge").len(), 1);
+    let loaded = reports["challenge_url"]["requests"]
+        .as_array()
+        .and_then(|r| {
+            r.iter()
+                .find(|r| r["url"] == format!("{}/acs/sdk-challenge", world.acs))
+        });
+    assert_eq!(loaded.map(|r| r["method"].clone()), Some(json!("GET")));
+    assert_eq!(
+        step_body(&received, "challenge_url", "challenge_result"),
+        json!({"cres": null, "params": [["id", SDK_CHALLENGE_ID]]})
+    );
+
     let creqs: Vec<String> = acs_posts(&received, "/acs/challenge")
         .iter()
         .map(|r| field(&decode_form(&r.body), "creq"))
