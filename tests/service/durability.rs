@@ -172,8 +172,18 @@ async fn two_instances_on_one_postgres_serve_one_authentication() {
     two.shutdown().await;
 }
 
+/// A service process, killed when dropped (a failing test leaves none running).
+struct Served(Child);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// `threeds-bridge serve` as a process, and its base URL from its banner.
-fn spawn_service(config: &std::path::Path, db: &Db, hooks: &Hooks, port: u16) -> (Child, String) {
+fn spawn_service(config: &std::path::Path, db: &Db, hooks: &Hooks, port: u16) -> (Served, String) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_threeds-bridge"));
     command
         .args(["serve", "--webhook-timeout", "3"])
@@ -195,8 +205,8 @@ fn spawn_service(config: &std::path::Path, db: &Db, hooks: &Hooks, port: u16) ->
     ] {
         command.env(name, config_env(name).expect("set"));
     }
-    let mut child = command.spawn().expect("the binary starts");
-    let stdout = child.stdout.take().expect("stdout");
+    let mut child = Served(command.spawn().expect("the binary starts"));
+    let stdout = child.0.stdout.take().expect("stdout");
     let mut lines = std::io::BufReader::new(stdout).lines();
     let base = loop {
         match lines.next() {
@@ -230,11 +240,11 @@ async fn a_sigkill_mid_delivery_loses_no_event_and_the_redelivery_has_the_same_i
     hooks
         .wait_until("a delivery in flight", |b| !b.is_empty())
         .await;
-    first.kill().expect("SIGKILL");
-    first.wait().expect("reaped");
+    first.0.kill().expect("SIGKILL");
+    first.0.wait().expect("reaped");
     let in_flight = hooks.bodies()[0]["id"].as_str().unwrap().to_owned();
 
-    let (mut second, base) = spawn_service(&config, &db, &hooks, port);
+    let (second, base) = spawn_service(&config, &db, &hooks, port);
     let api = Api::new(&base, API_KEY);
     let read = api
         .get(&format!(
@@ -278,7 +288,6 @@ async fn a_sigkill_mid_delivery_loses_no_event_and_the_redelivery_has_the_same_i
         threeds_bridge::service::api::verify_webhook(&webhook_secret(), header, body, now, 300)
             .expect("every delivery is signed");
     }
-    second.kill().expect("stops");
-    let _ = second.wait();
+    drop(second);
     let _ = std::fs::remove_dir_all(&dir);
 }
