@@ -200,6 +200,35 @@ fn the_document_is_openapi_3_1() {
         jsonschema::draft202012::new(&schema)
             .unwrap_or_else(|e| panic!("schema {name} does not compile: {e}"));
     }
+    // Operation ids are unique, and every link names one of them.
+    let mut ids = std::collections::BTreeSet::new();
+    let mut links = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("a path item") {
+            let id = operation["operationId"].as_str().expect("an operationId");
+            assert!(ids.insert(id.to_owned()), "{method} {path}: {id} twice");
+            for answer in operation["responses"]
+                .as_object()
+                .expect("responses")
+                .values()
+            {
+                for link in answer["links"]
+                    .as_object()
+                    .into_iter()
+                    .flat_map(|l| l.values())
+                {
+                    links.push(link["operationId"].as_str().expect("a link's operationId"));
+                }
+            }
+        }
+    }
+    assert!(!links.is_empty(), "the document has links");
+    for link in links {
+        assert!(
+            ids.contains(link),
+            "a link to {link}, which is no operation"
+        );
+    }
     let text = doc.to_string();
     for piece in text.split("\"$ref\":\"#/components/").skip(1) {
         let target = piece.split('"').next().expect("a ref");

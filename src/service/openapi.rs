@@ -110,6 +110,33 @@ fn idempotent_answer(description: &str, schema: Value) -> Value {
     ok
 }
 
+/// The answer of `createAuthentication`, with links to the calls about the authentication
+/// it created (OpenAPI's runtime expressions: clients and test generators follow them).
+fn created() -> Value {
+    let mut ok = idempotent_answer("The authentication created.", reference("Authentication"));
+    let by_id = json!({"id": "$response.body#/id"});
+    let mut links = Map::new();
+    for operation in [
+        "getAuthentication",
+        "submitDeviceData",
+        "reportChallengeResult",
+        "completeAuthentication",
+        "returnPageGet",
+        "returnPagePost",
+    ] {
+        links.insert(
+            operation.to_owned(),
+            json!({"operationId": operation, "parameters": by_id}),
+        );
+    }
+    links.insert(
+        "listEvents".into(),
+        json!({"operationId": "listEvents", "parameters": {"authentication": "$response.body#/id"}}),
+    );
+    ok["links"] = Value::Object(links);
+    ok
+}
+
 /// An HTML page.
 fn page(description: &str) -> Value {
     json!({
@@ -291,7 +318,7 @@ fn paths() -> Value {
             "security": back_end(),
             "parameters": [idempotency_key()],
             "requestBody": body(reference("CreateAuthentication")),
-            "responses": responses("201", idempotent_answer("The authentication created.", reference("Authentication")), &[400, 401, 404, 409, TOO_LARGE, 422, 500, 502])
+            "responses": responses("201", created(), &[400, 401, 404, 409, TOO_LARGE, 422, 500, 502])
         }},
         "/v1/authentications/{id}": {
             "get": {
