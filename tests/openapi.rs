@@ -795,10 +795,32 @@ async fn the_server_answers_what_the_document_lists_and_serves_the_document() {
                         !no_such_path(status, &answer) && status != 405,
                         "{method} {path} is documented but answers {status} {answer}"
                     );
+                    let documented = &operation["responses"][status.to_string()];
                     assert!(
-                        operation["responses"].get(status.to_string()).is_some(),
+                        documented.is_object(),
                         "{method} {path} answers {status}, which the document does not list: {answer}"
                     );
+                    let documented = match documented["$ref"].as_str() {
+                        Some(pointer) => doc
+                            .pointer(pointer.trim_start_matches('#'))
+                            .expect("the $ref resolves"),
+                        None => documented,
+                    };
+                    let media = headers
+                        .get("content-type")
+                        .and_then(|v| v.to_str().ok())
+                        .map(|v| v.split(';').next().unwrap_or_default().trim().to_owned());
+                    match (&documented["content"], media) {
+                        (Value::Object(content), Some(media)) => assert!(
+                            content.contains_key(&media),
+                            "{method} {path} {status} answers {media}, documented {:?}",
+                            content.keys().collect::<Vec<_>>()
+                        ),
+                        (Value::Null, None) => {}
+                        (content, media) => panic!(
+                            "{method} {path} {status}: content {media:?}, documented {content}"
+                        ),
+                    }
                 }
                 None => {
                     assert_eq!(status, 405, "{method} {path} is not documented: {answer}");
