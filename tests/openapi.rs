@@ -23,14 +23,28 @@ use threeds_wire::{with_secrets_revealed, Secret};
 const PATHS: &[(&str, &str)] = &[
     ("post", "/v1/authentications"),
     ("get", "/v1/authentications/{id}"),
+    ("options", "/v1/authentications/{id}"),
     ("post", "/v1/authentications/{id}/device_data"),
+    ("options", "/v1/authentications/{id}/device_data"),
     ("post", "/v1/authentications/{id}/challenge_result"),
+    ("options", "/v1/authentications/{id}/challenge_result"),
     ("post", "/v1/authentications/{id}/complete"),
+    ("post", "/v1/notifications"),
+    ("get", "/v1/notifications"),
     ("post", "/v1/notifications/{account}"),
+    ("get", "/v1/notifications/{account}"),
     ("get", "/v1/events"),
     ("get", "/v1/openapi.json"),
+    ("get", "/v1/pages/method"),
+    ("post", "/v1/pages/method"),
+    ("get", "/v1/pages/challenge"),
+    ("post", "/v1/pages/challenge"),
+    ("get", "/v1/pages/return/{id}"),
+    ("post", "/v1/pages/return/{id}"),
     ("get", "/threeds.js"),
     ("get", "/demo"),
+    ("post", "/demo/authentications"),
+    ("get", "/healthz"),
 ];
 
 /// Paths whose call carries a JSON body of the API's own.
@@ -41,6 +55,7 @@ const BODIES: &[(&str, &str)] = &[
         "/v1/authentications/{id}/challenge_result",
         "ChallengeResult",
     ),
+    ("/demo/authentications", "DemoOrder"),
 ];
 
 /// Checks `instance` against the document's schema `name`, with every `$ref` resolved
@@ -185,6 +200,35 @@ fn the_document_is_openapi_3_1() {
         jsonschema::draft202012::new(&schema)
             .unwrap_or_else(|e| panic!("schema {name} does not compile: {e}"));
     }
+    // Operation ids are unique, and every link names one of them.
+    let mut ids = std::collections::BTreeSet::new();
+    let mut links = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("a path item") {
+            let id = operation["operationId"].as_str().expect("an operationId");
+            assert!(ids.insert(id.to_owned()), "{method} {path}: {id} twice");
+            for answer in operation["responses"]
+                .as_object()
+                .expect("responses")
+                .values()
+            {
+                for link in answer["links"]
+                    .as_object()
+                    .into_iter()
+                    .flat_map(|l| l.values())
+                {
+                    links.push(link["operationId"].as_str().expect("a link's operationId"));
+                }
+            }
+        }
+    }
+    assert!(!links.is_empty(), "the document has links");
+    for link in links {
+        assert!(
+            ids.contains(link),
+            "a link to {link}, which is no operation"
+        );
+    }
     let text = doc.to_string();
     for piece in text.split("\"$ref\":\"#/components/").skip(1) {
         let target = piece.split('"').next().expect("a ref");
@@ -205,17 +249,33 @@ fn every_path_is_documented_with_its_body_and_error_answers() {
             "{method} {path} has no success answer"
         );
         for (code, answer) in responses {
-            if code.starts_with('4') || code.starts_with('5') {
+            // HTML pages answer HTML; the health check's 503 is its own report.
+            let html_only = answer["content"]
+                .as_object()
+                .is_some_and(|c| c.keys().all(|k| k == "text/html"));
+            if (code.starts_with('4') || code.starts_with('5')) && !html_only && *path != "/healthz"
+            {
                 assert_eq!(
                     answer["$ref"], "#/components/responses/Error",
                     "{method} {path} {code} is not the error envelope"
                 );
             }
         }
-        if path.starts_with("/v1/authentications") || *path == "/v1/events" {
+        if (path.starts_with("/v1/authentications") || *path == "/v1/events")
+            && *method != "options"
+        {
             for code in ["401", "500"] {
                 assert!(responses.contains_key(code), "{method} {path} lacks {code}");
             }
+        }
+    }
+    // And the document has no operation the contract does not list.
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for method in item.as_object().expect("a path item").keys() {
+            assert!(
+                PATHS.contains(&(method.as_str(), path.as_str())),
+                "{method} {path} is documented but not in the contract's list"
+            );
         }
     }
     for (path, schema) in BODIES {
@@ -633,4 +693,190 @@ fn webhook_verification_refuses_what_it_must() {
         Err(SignatureError::Key(_))
     ));
     assert!(sign_webhook(&Secret::new(""), 1, BODY).is_err());
+}
+
+/// The methods a path could be called with (HEAD is GET's, answered by the same route).
+const METHODS: &[&str] = &["get", "post", "put", "patch", "delete", "options"];
+
+/// `path` with its parameters filled in: an id that is no authentication, the sandbox's
+/// Checkout account.
+fn concrete(path: &str) -> String {
+    path.replace("{id}", "auth_not_there")
+        .replace("{account}", "checkout")
+}
+
+/// The answer's status and body, after checking what every answer carries: a request id,
+/// and for an error in JSON the error envelope.
+async fn call(
+    client: &reqwest::Client,
+    base: &str,
+    key: &str,
+    method: &str,
+    path: &str,
+    body: Vec<u8>,
+) -> (u16, reqwest::header::HeaderMap, Value) {
+    let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).expect("a method");
+    let response = client
+        .request(method.clone(), format!("{base}{path}"))
+        .bearer_auth(key)
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let id = headers
+        .get("request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        id.starts_with("req_") && id.len() == 20,
+        "{method} {path}: Request-Id {id:?}"
+    );
+    let json = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let text = response.text().await.expect("a body");
+    let body = if json {
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{method} {path}: {e}: {text}"))
+    } else {
+        Value::String(text)
+    };
+    if status >= 400 && json && path != "/healthz" {
+        check("ErrorEnvelope", &body);
+    }
+    (status, headers, body)
+}
+
+fn no_such_path(status: u16, body: &Value) -> bool {
+    status == 404
+        && body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("no such path"))
+}
+
+#[tokio::test]
+async fn the_server_answers_what_the_document_lists_and_serves_the_document() {
+    let service = threeds_bridge::service::start(threeds_bridge::service::ServeOptions {
+        sandbox: true,
+        listen: Some(std::net::SocketAddr::from(([127, 0, 0, 1], 0))),
+        env: Some(|_| None),
+        ..Default::default()
+    })
+    .await
+    .expect("the service starts");
+    let key = service
+        .api_key
+        .as_ref()
+        .expect("a generated sandbox key")
+        .expose()
+        .to_owned();
+    let base = service.base_url.clone();
+    let client = reqwest::Client::new();
+    let doc = document();
+
+    // Every documented path answers each documented method with a documented status, and
+    // every other method with 405: so the document lists all of a path's methods.
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for method in METHODS {
+            let body = if *method == "post" {
+                b"{}".to_vec()
+            } else {
+                Vec::new()
+            };
+            let (status, headers, answer) =
+                call(&client, &base, &key, method, &concrete(path), body).await;
+            match item.get(*method) {
+                Some(operation) => {
+                    assert!(
+                        !no_such_path(status, &answer) && status != 405,
+                        "{method} {path} is documented but answers {status} {answer}"
+                    );
+                    let documented = &operation["responses"][status.to_string()];
+                    assert!(
+                        documented.is_object(),
+                        "{method} {path} answers {status}, which the document does not list: {answer}"
+                    );
+                    let documented = match documented["$ref"].as_str() {
+                        Some(pointer) => doc
+                            .pointer(pointer.trim_start_matches('#'))
+                            .expect("the $ref resolves"),
+                        None => documented,
+                    };
+                    let media = headers
+                        .get("content-type")
+                        .and_then(|v| v.to_str().ok())
+                        .map(|v| v.split(';').next().unwrap_or_default().trim().to_owned());
+                    match (&documented["content"], media) {
+                        (Value::Object(content), Some(media)) => assert!(
+                            content.contains_key(&media),
+                            "{method} {path} {status} answers {media}, documented {:?}",
+                            content.keys().collect::<Vec<_>>()
+                        ),
+                        (Value::Null, None) => {}
+                        (content, media) => panic!(
+                            "{method} {path} {status}: content {media:?}, documented {content}"
+                        ),
+                    }
+                }
+                None => {
+                    assert_eq!(status, 405, "{method} {path} is not documented: {answer}");
+                    assert_eq!(answer["error"]["type"], "invalid_request", "{answer}");
+                    let allow = headers
+                        .get("allow")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default()
+                        .to_lowercase();
+                    for documented in item.as_object().expect("a path item").keys() {
+                        assert!(
+                            allow.contains(documented.as_str()),
+                            "{path}: Allow {allow:?} lacks {documented}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    // Paths the document does not have are not served.
+    for (method, path) in [
+        ("get", "/v1/authentication"),
+        ("get", "/v1/authentications/auth_1/attempts"),
+        ("post", "/v1/pages/return"),
+        ("get", "/v2/openapi.json"),
+        ("get", "/"),
+    ] {
+        assert!(
+            doc["paths"].get(path).is_none(),
+            "{path} is in the document"
+        );
+        let (status, _, answer) = call(&client, &base, &key, method, path, Vec::new()).await;
+        assert!(
+            no_such_path(status, &answer),
+            "{method} {path}: {status} {answer}"
+        );
+    }
+
+    // A body over axum's 2 MiB limit is refused as documented, in the envelope.
+    let (status, _, answer) = call(
+        &client,
+        &base,
+        &key,
+        "post",
+        "/v1/authentications",
+        vec![b' '; 3 << 20],
+    )
+    .await;
+    assert_eq!(status, 413, "{answer}");
+    assert!(doc["paths"]["/v1/authentications"]["post"]["responses"]["413"].is_object());
+
+    // The served document is the one this crate builds.
+    let (status, _, served) =
+        call(&client, &base, &key, "get", "/v1/openapi.json", Vec::new()).await;
+    assert_eq!(status, 200);
+    assert_eq!(served, doc);
+    service.shutdown().await;
 }

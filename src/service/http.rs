@@ -110,6 +110,7 @@ pub fn routes(app: Arc<App>) -> axum::Router {
         .route("/demo", get(pages::demo_page))
         .route("/demo/authentications", post(pages::demo_create))
         .fallback(unknown_path)
+        .layer(middleware::from_fn(envelope_rejections))
         .layer(middleware::from_fn(request_log))
         .with_state(app)
 }
@@ -149,6 +150,56 @@ async fn request_log(request: Request, next: Next) -> Response {
         response.headers_mut().insert("request-id", value);
     }
     response
+}
+
+/// The most of a rejection's text that is read into its envelope.
+const REJECTION_TEXT_LIMIT: usize = 4096;
+
+/// Answers axum's own refusals in the error envelope, as every other error is: a body over
+/// the limit (413), a path or query that does not decode (400), a method the path does
+/// not take (405, with its `Allow` header). axum writes them as plain text or nothing;
+/// the handlers' errors are JSON already and the pages' HTML, and both pass unchanged.
+async fn envelope_rejections(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let typed = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json") || v.starts_with("text/html"));
+    if !(status.is_client_error() || status.is_server_error()) || typed {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, REJECTION_TEXT_LIMIT)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+        .unwrap_or_default();
+    let reason = status
+        .canonical_reason()
+        .unwrap_or("refused")
+        .to_lowercase();
+    let message = if text.is_empty() {
+        reason
+    } else {
+        format!("{reason}: {}", excerpt(&crate::normalize::scrub(&text)))
+    };
+    let kind = match status.as_u16() {
+        401 => ErrorType::Authentication,
+        404 => ErrorType::NotFound,
+        409 => ErrorType::Conflict,
+        500.. => ErrorType::Internal,
+        _ => ErrorType::InvalidRequest,
+    };
+    let error = ApiError {
+        status: status.as_u16(),
+        ..ApiError::new(kind, message, None)
+    };
+    let mut answer = error.into_response();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.remove(header::CONTENT_TYPE);
+    answer.headers_mut().extend(parts.headers);
+    answer
 }
 
 fn random_request_id() -> String {

@@ -36,7 +36,19 @@ pub fn document() -> Value {
             "responses": {
                 "Error": {
                     "description": "An error: what was wrong and where.",
+                    "headers": request_id_header(),
                     "content": {"application/json": {"schema": reference("ErrorEnvelope")}}
+                }
+            },
+            "headers": {
+                "RequestId": {
+                    "description": "The request's id, as the service's log line names it.",
+                    "required": true,
+                    "schema": {"type": "string", "pattern": "^req_[0-9a-f]{16}$"}
+                },
+                "IdempotentReplayed": {
+                    "description": "true: this is the first answer to the same Idempotency-Key again; absent otherwise.",
+                    "schema": {"type": "string", "enum": ["true"]}
                 }
             },
             "parameters": {
@@ -75,14 +87,84 @@ fn nullable_string() -> Value {
     json!({"type": ["string", "null"]})
 }
 
+/// The headers every answer carries: the request's id, as the log line has it.
+fn request_id_header() -> Value {
+    json!({"Request-Id": {"$ref": "#/components/headers/RequestId"}})
+}
+
 /// A JSON answer of `schema` with `description`.
 fn answer(description: &str, schema: Value) -> Value {
-    json!({"description": description, "content": {"application/json": {"schema": schema}}})
+    json!({
+        "description": description,
+        "headers": request_id_header(),
+        "content": {"application/json": {"schema": schema}}
+    })
+}
+
+/// An answer of an idempotent `POST`: `Idempotent-Replayed: true` when it is the first
+/// answer to the same key again.
+fn idempotent_answer(description: &str, schema: Value) -> Value {
+    let mut ok = answer(description, schema);
+    ok["headers"]["Idempotent-Replayed"] =
+        json!({"$ref": "#/components/headers/IdempotentReplayed"});
+    ok
+}
+
+/// The answer of `createAuthentication`, with links to the calls about the authentication
+/// it created (OpenAPI's runtime expressions: clients and test generators follow them).
+fn created() -> Value {
+    let mut ok = idempotent_answer("The authentication created.", reference("Authentication"));
+    let by_id = json!({"id": "$response.body#/id"});
+    let mut links = Map::new();
+    for operation in [
+        "getAuthentication",
+        "submitDeviceData",
+        "reportChallengeResult",
+        "completeAuthentication",
+        "returnPageGet",
+        "returnPagePost",
+    ] {
+        links.insert(
+            operation.to_owned(),
+            json!({"operationId": operation, "parameters": by_id}),
+        );
+    }
+    links.insert(
+        "listEvents".into(),
+        json!({"operationId": "listEvents", "parameters": {"authentication": "$response.body#/id"}}),
+    );
+    ok["links"] = Value::Object(links);
+    ok
+}
+
+/// An HTML page.
+fn page(description: &str) -> Value {
+    json!({
+        "description": description,
+        "headers": request_id_header(),
+        "content": {"text/html": {"schema": {"type": "string"}}}
+    })
 }
 
 /// A JSON request body.
 fn body(schema: Value) -> Value {
     json!({"required": true, "content": {"application/json": {"schema": schema}}})
+}
+
+/// A body the caller may send or leave out, as a PSP or an ACS sends it.
+fn any_body() -> Value {
+    json!({"required": false, "content": {
+        "application/json": {"schema": {}},
+        "application/x-www-form-urlencoded": {"schema": {"type": "object"}},
+        "text/plain": {"schema": {"type": "string"}}
+    }})
+}
+
+/// What an ACS posts to a notification or return page: a form, or nothing.
+fn form_body() -> Value {
+    json!({"required": false, "content": {
+        "application/x-www-form-urlencoded": {"schema": {"type": "object", "additionalProperties": {"type": "string"}}}
+    }})
 }
 
 /// `responses` with `ok` under `status` and the error envelope under each of `errors`.
@@ -100,10 +182,7 @@ fn responses(status: &str, ok: Value, errors: &[u16]) -> Value {
 
 /// The answer of calls the back end and the browser both make.
 fn either_view() -> Value {
-    answer(
-        "The authentication: the full object with the secret key, the client view with the client secret.",
-        json!({"oneOf": [reference("Authentication"), reference("ClientAuthentication")]}),
-    )
+    json!({"oneOf": [reference("Authentication"), reference("ClientAuthentication")]})
 }
 
 fn back_end() -> Value {
@@ -114,82 +193,170 @@ fn back_end_or_browser() -> Value {
     json!([{"secretKey": []}, {"clientSecret": []}])
 }
 
+/// Every call that reads a body answers `413` past the body limit (axum's 2 MiB).
+const TOO_LARGE: u16 = 413;
+
+/// The `Idempotency-Key` header of the `POST`s that run once per key.
+fn idempotency_key() -> Value {
+    json!({
+        "name": "Idempotency-Key", "in": "header", "required": false,
+        "description": "The same key with the same body answers the first answer again for 24 hours (with Idempotent-Replayed: true); with another body 422; while the first is still running 409.",
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]([ -~]*[!-~])?$"}
+    })
+}
+
+fn id_parameter() -> Value {
+    json!({"$ref": "#/components/parameters/AuthenticationId"})
+}
+
+/// `POST` of one browser step (`device_data`, `challenge_result`) with its CORS preflight.
+fn browser_step(operation: &str, summary: &str, schema: &str) -> Value {
+    json!({
+        "post": {
+            "operationId": operation,
+            "summary": summary,
+            "security": back_end_or_browser(),
+            "parameters": [id_parameter(), idempotency_key()],
+            "requestBody": body(reference(schema)),
+            "responses": responses("200", idempotent_answer("The authentication: the full object with the secret key, the client view with the client secret.", either_view()), &[400, 401, 404, 409, TOO_LARGE, 422, 500, 502])
+        },
+        "options": preflight(&format!("{operation}Preflight"))
+    })
+}
+
+/// The CORS preflight of a path the browser helper calls from another origin.
+fn preflight(operation: &str) -> Value {
+    let header =
+        |description: &str| json!({"description": description, "schema": {"type": "string"}});
+    json!({
+        "operationId": operation,
+        "summary": "CORS preflight: any origin may call with a bearer token (never cookies).",
+        "security": [],
+        "parameters": [id_parameter()],
+        "responses": {"204": {
+            "description": "The methods and headers the browser may send.",
+            "headers": {
+                "Request-Id": {"$ref": "#/components/headers/RequestId"},
+                "Access-Control-Allow-Origin": header("*"),
+                "Access-Control-Allow-Methods": header("GET, POST"),
+                "Access-Control-Allow-Headers": header("authorization, content-type, idempotency-key"),
+                "Access-Control-Max-Age": header("Seconds the browser may keep this answer.")
+            }
+        }}
+    })
+}
+
+/// A PSP's notification, with or without the account in its path; PSPs send `POST`s,
+/// Mangopay's hooks are `GET`s with the event in the query.
+fn notification(operation: &str, account: bool) -> Value {
+    let mut parameters = Vec::new();
+    if account {
+        parameters.push(json!({
+            "name": "account", "in": "path", "required": true,
+            "description": "The configured account the PSP notifies.",
+            "schema": {"type": "string", "minLength": 1}
+        }));
+    }
+    let summary = if account {
+        "A PSP's webhook, hook or callback for a configured account, as the PSP sent it."
+    } else {
+        "A PSP's webhook, hook or callback; the router finds the account it is about."
+    };
+    let one = |method: &str| {
+        let mut op = json!({
+            "operationId": format!("{operation}{method}"),
+            "summary": summary,
+            "description": "Verified with the PSP's signature where it has one, otherwise only taken as a name of the authentication, which is then read again from the PSP.",
+            "security": [],
+            "parameters": parameters,
+            "responses": responses("200", answer("Taken.", reference("NotificationReceipt")), &[400, 404, 409, TOO_LARGE, 500])
+        });
+        if method == "Post" {
+            op["requestBody"] = any_body();
+        }
+        op
+    };
+    json!({"post": one("Post"), "get": one("Get")})
+}
+
+/// A notification page an ACS posts to (or redirects to) inside the helper's iframe.
+fn notification_page(operation: &str, summary: &str) -> Value {
+    let one = |method: &str| {
+        let mut op = json!({
+            "operationId": format!("{operation}{method}"),
+            "summary": summary,
+            "security": [],
+            "responses": responses("200", page("A page that hands the query's and the form's fields to threeds.js."), &[TOO_LARGE])
+        });
+        if method == "Post" {
+            op["requestBody"] = form_body();
+        }
+        op
+    };
+    json!({"get": one("Get"), "post": one("Post")})
+}
+
 fn paths() -> Value {
-    let id = json!([{"$ref": "#/components/parameters/AuthenticationId"}]);
+    let id = json!([id_parameter()]);
+    let return_page = |method: &str| {
+        let mut op = json!({
+            "operationId": format!("returnPage{method}"),
+            "summary": "Where a full-page redirect (Mangopay's SecureMode) comes back: reports the return, then shows the outcome.",
+            "security": [],
+            "parameters": id,
+            "responses": responses("200", page("The authentication's status."), &[400, 404, 409, TOO_LARGE, 500, 502])
+        });
+        if method == "Post" {
+            op["requestBody"] = form_body();
+        }
+        op
+    };
     json!({
         "/v1/authentications": {"post": {
             "operationId": "createAuthentication",
             "summary": "Start an authentication at one account, a list of accounts or the routing table's choice.",
             "security": back_end(),
-            "parameters": [{
-                "name": "Idempotency-Key", "in": "header", "required": false,
-                "description": "The same key with the same body answers the first answer again for 24 hours; with another body 422; while the first is still running 409.",
-                "schema": {"type": "string", "minLength": 1, "maxLength": 255}
-            }],
+            "parameters": [idempotency_key()],
             "requestBody": body(reference("CreateAuthentication")),
-            "responses": responses("201", answer("The authentication created.", reference("Authentication")), &[400, 401, 404, 409, 422, 500, 502])
+            "responses": responses("201", created(), &[400, 401, 404, 409, TOO_LARGE, 422, 500, 502])
         }},
-        "/v1/authentications/{id}": {"get": {
-            "operationId": "getAuthentication",
-            "summary": "Read an authentication as the service holds it.",
-            "security": back_end_or_browser(),
-            "parameters": [
-                {"$ref": "#/components/parameters/AuthenticationId"},
-                {
-                    "name": "reveal", "in": "query", "required": false,
-                    "description": "authentication_value: answer the CAVV in clear (secret key only; refused with the client secret).",
-                    "schema": {"type": "string", "enum": ["authentication_value"]}
-                }
-            ],
-            "responses": responses("200", either_view(), &[400, 401, 404, 500])
-        }},
-        "/v1/authentications/{id}/device_data": {"post": {
-            "operationId": "submitDeviceData",
-            "summary": "Report the browser's data and how the 3DS Method ended.",
-            "security": back_end_or_browser(),
-            "parameters": id,
-            "requestBody": body(reference("DeviceData")),
-            "responses": responses("200", either_view(), &[400, 401, 404, 409, 500, 502])
-        }},
-        "/v1/authentications/{id}/challenge_result": {"post": {
-            "operationId": "reportChallengeResult",
-            "summary": "Report what came back when the cardholder left the challenge.",
-            "security": back_end_or_browser(),
-            "parameters": id,
-            "requestBody": body(reference("ChallengeResult")),
-            "responses": responses("200", either_view(), &[400, 401, 404, 409, 500, 502])
-        }},
+        "/v1/authentications/{id}": {
+            "get": {
+                "operationId": "getAuthentication",
+                "summary": "Read an authentication as the service holds it.",
+                "security": back_end_or_browser(),
+                "parameters": [
+                    id_parameter(),
+                    {
+                        "name": "reveal", "in": "query", "required": false,
+                        "description": "authentication_value: answer the CAVV in clear (secret key only; refused with the client secret).",
+                        "schema": {"type": "string", "enum": ["authentication_value"]}
+                    }
+                ],
+                "responses": responses("200", answer("The authentication: the full object with the secret key, the client view with the client secret.", either_view()), &[400, 401, 404, 500])
+            },
+            "options": preflight("getAuthenticationPreflight")
+        },
+        "/v1/authentications/{id}/device_data": browser_step("submitDeviceData", "Report the browser's data and how the 3DS Method ended.", "DeviceData"),
+        "/v1/authentications/{id}/challenge_result": browser_step("reportChallengeResult", "Report what came back when the cardholder left the challenge.", "ChallengeResult"),
         "/v1/authentications/{id}/complete": {"post": {
             "operationId": "completeAuthentication",
             "summary": "Finalize the authentication where the PSP has such a call; elsewhere read its final state.",
             "security": back_end(),
-            "parameters": id,
-            "responses": responses("200", answer("The authentication.", reference("Authentication")), &[401, 404, 409, 500, 502])
+            "parameters": [id_parameter(), idempotency_key()],
+            "requestBody": {"required": false, "content": {"application/json": {"schema": object(json!({}), &[])}}},
+            "responses": responses("200", idempotent_answer("The authentication.", reference("Authentication")), &[400, 401, 404, 409, TOO_LARGE, 422, 500, 502])
         }},
-        "/v1/notifications/{account}": {"post": {
-            "operationId": "receiveNotification",
-            "summary": "A PSP's webhook, hook or callback for a configured account, as the PSP sent it.",
-            "description": "Verified with the PSP's signature where it has one, otherwise only taken as a name of the authentication, which is then read again from the PSP.",
-            "security": [],
-            "parameters": [{
-                "name": "account", "in": "path", "required": true,
-                "description": "The configured account the PSP notifies.",
-                "schema": {"type": "string", "minLength": 1}
-            }],
-            "requestBody": {"required": false, "content": {
-                "application/json": {"schema": {}},
-                "application/x-www-form-urlencoded": {"schema": {"type": "object"}},
-                "text/plain": {"schema": {"type": "string"}}
-            }},
-            "responses": notification_responses()
-        }},
+        "/v1/notifications": notification("receiveNotification", false),
+        "/v1/notifications/{account}": notification("receiveAccountNotification", true),
         "/v1/events": {"get": {
             "operationId": "listEvents",
             "summary": "Merchant events, newest first.",
             "security": back_end(),
             "parameters": [
                 {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}},
-                {"name": "starting_after", "in": "query", "required": false, "description": "An event id: list the events older than it.", "schema": {"type": "string", "pattern": "^evt_"}}
+                {"name": "starting_after", "in": "query", "required": false, "description": "An event id: list the events older than it.", "schema": {"type": "string", "pattern": "^evt_"}},
+                {"name": "authentication", "in": "query", "required": false, "description": "An authentication id: list only its events.", "schema": {"type": "string"}}
             ],
             "responses": responses("200", answer("A page of events.", reference("EventList")), &[400, 401, 500])
         }},
@@ -199,38 +366,41 @@ fn paths() -> Value {
             "security": [],
             "responses": {"200": answer("The OpenAPI 3.1 document.", json!({"type": "object"}))}
         }},
+        "/v1/pages/method": notification_page("methodPage", "The 3DS Method notification page: the ACS posts threeDSMethodData here."),
+        "/v1/pages/challenge": notification_page("challengePage", "The challenge notification page: the ACS posts the CRes here."),
+        "/v1/pages/return/{id}": {"get": return_page("Get"), "post": return_page("Post")},
         "/threeds.js": {"get": {
             "operationId": "browserHelper",
             "summary": "The browser helper: runs next_action with the client secret.",
             "security": [],
-            "responses": {"200": {"description": "JavaScript.", "content": {"text/javascript": {"schema": {"type": "string"}}}}}
+            "responses": {"200": {"description": "JavaScript.", "headers": request_id_header(), "content": {"text/javascript": {"schema": {"type": "string"}}}}}
         }},
         "/demo": {"get": {
             "operationId": "demo",
-            "summary": "A demo checkout page that uses the browser helper.",
+            "summary": "A demo checkout page that uses the browser helper (serve --sandbox).",
             "security": [],
-            "responses": {"200": {"description": "HTML.", "content": {"text/html": {"schema": {"type": "string"}}}}}
+            "responses": {
+                "200": page("The checkout page."),
+                "404": page("Not served: the demo runs with serve --sandbox only.")
+            }
+        }},
+        "/demo/authentications": {"post": {
+            "operationId": "demoCreateAuthentication",
+            "summary": "The demo checkout's back end: creates the scenario's authentication as a merchant's back end would.",
+            "security": [],
+            "requestBody": body(reference("DemoOrder")),
+            "responses": responses("201", answer("What a checkout page needs: the browser's view and the client secret.", reference("DemoAuthentication")), &[400, 404, 409, TOO_LARGE, 500, 502])
         }},
         "/healthz": {"get": {
             "operationId": "health",
             "summary": "Whether the service and its store answer.",
             "security": [],
-            "responses": {"200": {"description": "Healthy.", "content": {"text/plain": {"schema": {"type": "string"}}}}}
+            "responses": {
+                "200": answer("Healthy.", reference("Health")),
+                "503": answer("The store does not answer.", reference("Health"))
+            }
         }}
     })
-}
-
-/// `200` or `204` as the PSP expects (some want a body back, most nothing), or an error.
-fn notification_responses() -> Value {
-    let mut all = responses(
-        "200",
-        json!({"description": "Taken; the body is what the PSP expects, if anything."}),
-        &[400, 401, 404, 500],
-    );
-    if let Some(map) = all.as_object_mut() {
-        map.insert("204".into(), json!({"description": "Taken."}));
-    }
-    all
 }
 
 /// An object schema that lists every property, allows no other, and requires `required`.
@@ -647,17 +817,7 @@ fn service_schemas() -> Vec<(&'static str, Value)> {
                 "client_secret": {"type": ["string", "null"], "description": "Give it to the browser helper; null in events."}
             })),
         ),
-        (
-            "ClientAuthentication",
-            answer_object(json!({
-                "id": {"type": "string", "pattern": "^auth_"},
-                "status": reference("AuthenticationStatus"),
-                "next_step": reference("NextStep"),
-                "next_action": nullable_ref("NextAction"),
-                "challenged": {"type": ["boolean", "null"]},
-                "updated_at": {"type": "string", "format": "date-time"}
-            })),
-        ),
+        ("ClientAuthentication", client_view()),
         (
             "Attempt",
             answer_object(json!({
@@ -692,6 +852,29 @@ fn service_schemas() -> Vec<(&'static str, Value)> {
             })),
         ),
         (
+            "NotificationReceipt",
+            answer_object(json!({
+                "received": {"const": true},
+                "authentication": {"type": "string", "pattern": "^auth_"},
+                "result": {"type": "string", "enum": ["updated", "unchanged", "ignored"], "description": "updated: the authentication changed; unchanged: it already said so, or the notification is about an earlier attempt; ignored: it disagrees with a final status."}
+            })),
+        ),
+        (
+            "DemoOrder",
+            object(
+                json!({"account": {"type": "string"}, "scenario": {"type": "string"}}),
+                &["account", "scenario"],
+            ),
+        ),
+        ("DemoAuthentication", demo_authentication()),
+        (
+            "Health",
+            json!({"oneOf": [
+                answer_object(json!({"status": {"const": "ok"}, "store": {"type": "string", "enum": ["sqlite", "postgres"]}})),
+                answer_object(json!({"status": {"const": "store_unavailable"}, "message": {"type": "string"}}))
+            ]}),
+        ),
+        (
             "ErrorEnvelope",
             answer_object(json!({
                 "error": answer_object(json!({
@@ -702,6 +885,33 @@ fn service_schemas() -> Vec<(&'static str, Value)> {
             })),
         ),
     ]
+}
+
+/// The demo's answer: the client view with the client secret and the 3DS Server
+/// transaction id the demo page shows.
+fn demo_authentication() -> Value {
+    let mut schema = client_view();
+    if let Some(properties) = schema["properties"].as_object_mut() {
+        properties.insert("client_secret".into(), json!({"type": "string"}));
+        properties.insert("three_ds_server_trans_id".into(), nullable_string());
+    }
+    if let Some(required) = schema["required"].as_array_mut() {
+        required.push(json!("client_secret"));
+        required.push(json!("three_ds_server_trans_id"));
+    }
+    schema
+}
+
+/// `ClientAuthentication`: what the browser sees of an authentication.
+fn client_view() -> Value {
+    answer_object(json!({
+        "id": {"type": "string", "pattern": "^auth_"},
+        "status": reference("AuthenticationStatus"),
+        "next_step": reference("NextStep"),
+        "next_action": nullable_ref("NextAction"),
+        "challenged": {"type": ["boolean", "null"]},
+        "updated_at": {"type": "string", "format": "date-time"}
+    }))
 }
 
 /// Every router `Why`, through its own spelling.
