@@ -109,6 +109,7 @@ on_both!(
     a_wrong_key_fails_clearly,
     outbox_claims_delivers_and_reschedules,
     concurrent_claims_never_share_an_event,
+    psp_ids_find_their_authentication_through_an_index,
 );
 
 async fn restart_loses_nothing(db: &Db) {
@@ -516,4 +517,43 @@ async fn concurrent_claims_never_share_an_event(db: &Db) {
     all.dedup();
     assert_eq!(all.len(), total, "an event was handed to two claimers");
     assert_eq!(total, 40, "every event was claimed once");
+}
+
+async fn psp_ids_find_their_authentication_through_an_index(db: &Db) {
+    let store = open(db).await;
+    let new = new_authentication();
+    store.create(&new, &json!({}), t0()).await.expect("creates");
+    let find = |provider, id: &'static str| {
+        let store = &store;
+        async move { store.find_by_psp_id(provider, id).await.expect("finds") }
+    };
+    // The handle's PSP id, an attempt's, another provider's, an unknown one.
+    assert_eq!(
+        find(Provider::CHECKOUT, "sid_y3oqhf46pyzuxjbcn2giaqnb44").await,
+        Some(new.id.clone())
+    );
+    assert_eq!(
+        find(Provider::CHECKOUT, "sid_1").await,
+        Some(new.id.clone())
+    );
+    assert_eq!(find(Provider::PAYSAFE, "sid_1").await, None);
+    assert_eq!(find(Provider::CHECKOUT, "sid_unknown").await, None);
+    // The lookups use the indexes migration 2 adds (a webhook must not scan every row).
+    let sql_sqlite = "SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ('psp_handles_by_psp_id', 'attempts_by_psp_id') ORDER BY name";
+    let sql_postgres = "SELECT indexname FROM pg_indexes WHERE indexname IN ('psp_handles_by_psp_id', 'attempts_by_psp_id') ORDER BY indexname";
+    let names: Vec<(String,)> = if db.url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(&db.url).await.expect("opens");
+        sqlx::query_as(sql_sqlite)
+            .fetch_all(&pool)
+            .await
+            .expect("lists indexes")
+    } else {
+        let pool = sqlx::PgPool::connect(&db.url).await.expect("connects");
+        sqlx::query_as(sql_postgres)
+            .fetch_all(&pool)
+            .await
+            .expect("lists indexes")
+    };
+    let names: Vec<&str> = names.iter().map(|(n,)| n.as_str()).collect();
+    assert_eq!(names, ["attempts_by_psp_id", "psp_handles_by_psp_id"]);
 }

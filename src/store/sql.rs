@@ -86,18 +86,52 @@ fn db(operation: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
     move |source| StoreError::Database { operation, source }
 }
 
-fn migrator(sql: &'static str) -> Migrator {
+fn migrator(migrations: &[(i64, &'static str, &'static str)]) -> Migrator {
     Migrator {
-        migrations: Cow::Owned(vec![Migration::new(
-            1,
-            Cow::Borrowed("initial"),
-            MigrationType::Simple,
-            Cow::Borrowed(sql),
-            false,
-        )]),
+        migrations: Cow::Owned(
+            migrations
+                .iter()
+                .map(|&(version, name, sql)| {
+                    Migration::new(
+                        version,
+                        Cow::Borrowed(name),
+                        MigrationType::Simple,
+                        Cow::Borrowed(sql),
+                        false,
+                    )
+                })
+                .collect(),
+        ),
         ..Migrator::DEFAULT
     }
 }
+
+/// Each backend's migrations, in order: (version, name, SQL). A database records the ones
+/// it ran, so an existing store gets only the new ones at its next start.
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "initial",
+        include_str!("migrations/sqlite/0001_initial.sql"),
+    ),
+    (
+        2,
+        "psp_id_lookup",
+        include_str!("migrations/sqlite/0002_psp_id_lookup.sql"),
+    ),
+];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "initial",
+        include_str!("migrations/postgres/0001_initial.sql"),
+    ),
+    (
+        2,
+        "psp_id_lookup",
+        include_str!("migrations/postgres/0002_psp_id_lookup.sql"),
+    ),
+];
 
 pub(super) struct NewEvent {
     pub id: String,
@@ -236,9 +270,7 @@ impl Backend {
                 .connect_with(options)
                 .await
                 .map_err(db("open SQLite"))?;
-            migrator(include_str!("migrations/sqlite/0001_initial.sql"))
-                .run(&pool)
-                .await?;
+            migrator(SQLITE_MIGRATIONS).run(&pool).await?;
             Ok(Backend::Sqlite(pool))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = PgPoolOptions::new()
@@ -248,9 +280,7 @@ impl Backend {
                 .await
                 .map_err(db("connect to PostgreSQL"))?;
             // sqlx's migrator holds an advisory lock: instances starting together migrate once.
-            migrator(include_str!("migrations/postgres/0001_initial.sql"))
-                .run(&pool)
-                .await?;
+            migrator(POSTGRES_MIGRATIONS).run(&pool).await?;
             Ok(Backend::Postgres(pool))
         } else {
             Err(bad(

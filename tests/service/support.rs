@@ -417,13 +417,24 @@ pub fn at_account(scenarios: &[Scenario], provider: &str, name: &str, account: &
 pub async fn every_webhook_taken(sandbox: &RunningSandbox) -> Vec<Value> {
     sandbox.settled().await;
     let base = format!("http://{}/_sandbox", sandbox.addr);
-    let deliveries: Value = reqwest::get(format!("{base}/deliveries"))
-        .await
-        .expect("deliveries")
-        .json()
-        .await
-        .expect("json");
-    let deliveries = deliveries.as_array().expect("a list").clone();
+    // Sent in the background: wait (at most 10 s, against a hang) until each has its answer.
+    let mut deliveries = Vec::new();
+    for _ in 0..200 {
+        let listed: Value = reqwest::get(format!("{base}/deliveries"))
+            .await
+            .expect("deliveries")
+            .json()
+            .await
+            .expect("json");
+        deliveries = listed.as_array().expect("a list").clone();
+        if deliveries
+            .iter()
+            .all(|d| !d["status"].is_null() || !d["error"].is_null())
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     for d in &deliveries {
         match d["status"].as_u64() {
             Some(200) => {}
