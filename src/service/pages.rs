@@ -14,6 +14,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
+use threeds_wire::sandbox::pages::html_escape;
 
 /// An HTML answer that no other origin may frame except for the pages meant to be framed
 /// (the notification pages live inside the helper's iframes).
@@ -46,13 +47,6 @@ fn script_json<T: Serialize>(value: &T) -> String {
     out
 }
 
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// The page at a notification URL: `ThreedsBridge.notify(kind, fields)`.
 pub(super) fn notify_page(kind: &str, fields: &[(String, String)]) -> String {
     format!(
@@ -72,9 +66,9 @@ pub(super) fn returned_page(auth: &ClientAuthentication) -> String {
          <body><h1 id=\"status\" data-status=\"{status}\">Authentication {status}</h1>\
          <p>Authentication <code>{id}</code>: next step <code>{next}</code>.</p>\
          <p><a href=\"/demo\">Back</a></p></body></html>",
-        status = escape_html(auth.status.as_str()),
-        id = escape_html(&auth.id),
-        next = escape_html(auth.next_step.as_str()),
+        status = html_escape(auth.status.as_str()),
+        id = html_escape(&auth.id),
+        next = html_escape(auth.next_step.as_str()),
     )
 }
 

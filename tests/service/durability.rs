@@ -5,7 +5,6 @@
 use super::db::{postgres_db, sqlite_db, Db};
 use super::support::*;
 use serde_json::Value;
-use std::collections::HashSet;
 use std::io::BufRead;
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
@@ -253,13 +252,7 @@ async fn a_sigkill_mid_delivery_loses_no_event_and_the_redelivery_has_the_same_i
         ))
         .await;
     finish(&api, &sandbox, read.body).await;
-    let listed = api.get("/v1/events?limit=100").await.body;
-    let ids: HashSet<String> = listed["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["id"].as_str().unwrap().to_owned())
-        .collect();
+    let ids = event_ids(&api).await;
     assert!(ids.contains(&in_flight));
     // The killed delivery's lease runs out (3 s timeout + 5 s) and it is sent again.
     hooks
@@ -278,16 +271,7 @@ async fn a_sigkill_mid_delivery_loses_no_event_and_the_redelivery_has_the_same_i
         copies.windows(2).all(|w| w[0] == w[1]),
         "a duplicate is the same event"
     );
-    let now = chrono::Utc::now().timestamp();
-    for (headers, body) in hooks.received.lock().unwrap().iter() {
-        let header = headers
-            .get("threeds-signature")
-            .expect("signed")
-            .to_str()
-            .unwrap();
-        threeds_bridge::service::api::verify_webhook(&webhook_secret(), header, body, now, 300)
-            .expect("every delivery is signed");
-    }
+    every_delivery_signed(&hooks);
     drop(second);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -418,16 +418,10 @@ pub async fn every_webhook_taken(sandbox: &RunningSandbox) -> Vec<Value> {
     sandbox.settled().await;
     let base = format!("http://{}/_sandbox", sandbox.addr);
     // Sent in the background: wait (at most 10 s, against a hang) until each has its answer.
-    let mut deliveries = Vec::new();
+    let mut all = Vec::new();
     for _ in 0..200 {
-        let listed: Value = reqwest::get(format!("{base}/deliveries"))
-            .await
-            .expect("deliveries")
-            .json()
-            .await
-            .expect("json");
-        deliveries = listed.as_array().expect("a list").clone();
-        if deliveries
+        all = deliveries(&base).await;
+        if all
             .iter()
             .all(|d| !d["status"].is_null() || !d["error"].is_null())
         {
@@ -435,7 +429,7 @@ pub async fn every_webhook_taken(sandbox: &RunningSandbox) -> Vec<Value> {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    for d in &deliveries {
+    for d in &all {
         match d["status"].as_u64() {
             Some(200) => {}
             Some(404) => {
@@ -453,18 +447,10 @@ pub async fn every_webhook_taken(sandbox: &RunningSandbox) -> Vec<Value> {
                 // Sent in the background: wait (at most 10 s, against a hang) for its answer.
                 let mut again = Value::Null;
                 for _ in 0..200 {
-                    let all: Value = reqwest::get(format!("{base}/deliveries"))
+                    again = deliveries(&base)
                         .await
-                        .expect("deliveries")
-                        .json()
-                        .await
-                        .expect("json");
-                    again = all
-                        .as_array()
-                        .expect("a list")
-                        .iter()
+                        .into_iter()
                         .find(|x| x["seq"].as_u64() == Some(seq))
-                        .cloned()
                         .unwrap_or_else(|| panic!("redelivery {seq} listed"));
                     if !again["status"].is_null() || !again["error"].is_null() {
                         break;
@@ -476,5 +462,46 @@ pub async fn every_webhook_taken(sandbox: &RunningSandbox) -> Vec<Value> {
             _ => panic!("the service refused a webhook: {d}"),
         }
     }
-    deliveries
+    all
+}
+
+/// The ids of every event the service lists.
+pub async fn event_ids(api: &Api) -> std::collections::HashSet<String> {
+    let listed = api.get("/v1/events?limit=100").await.body;
+    listed["data"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|e| e["id"].as_str().expect("an id").to_owned())
+        .collect()
+}
+
+/// The sandbox's webhook deliveries (`GET /_sandbox/deliveries`).
+async fn deliveries(base: &str) -> Vec<Value> {
+    let listed: Value = reqwest::get(format!("{base}/deliveries"))
+        .await
+        .expect("deliveries")
+        .json()
+        .await
+        .expect("json");
+    listed.as_array().expect("a list").clone()
+}
+
+/// Checks every delivery `hooks` received against the webhook secret (and that another
+/// secret does not verify it).
+pub fn every_delivery_signed(hooks: &Hooks) {
+    let now = chrono::Utc::now().timestamp();
+    let other = Secret::new("whsec_other");
+    for (headers, body) in hooks.received.lock().expect("received").iter() {
+        let header = headers
+            .get(threeds_bridge::service::api::SIGNATURE_HEADER)
+            .expect("signed")
+            .to_str()
+            .expect("ASCII");
+        threeds_bridge::service::api::verify_webhook(&webhook_secret(), header, body, now, 300)
+            .expect("the signature verifies");
+        assert!(
+            threeds_bridge::service::api::verify_webhook(&other, header, body, now, 300).is_err()
+        );
+    }
 }

@@ -3,7 +3,6 @@
 use super::support::*;
 use serde_json::Value;
 use std::collections::HashSet;
-use threeds_bridge::service::api::{verify_webhook, SIGNATURE_HEADER};
 use threeds_bridge::service::WebhookTarget;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -29,13 +28,7 @@ async fn merchant_webhooks_are_signed_and_redelivered_with_the_same_id_until_acc
         )
         .await;
     let (done, _) = drive(&api, sandbox, created.body, None).await;
-    let listed = api.get("/v1/events?limit=100").await.body;
-    let ids: HashSet<String> = listed["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["id"].as_str().unwrap().to_owned())
-        .collect();
+    let ids = event_ids(&api).await;
     hooks
         .wait_until("every event delivered", |bodies| {
             let got: HashSet<String> = bodies
@@ -45,18 +38,7 @@ async fn merchant_webhooks_are_signed_and_redelivered_with_the_same_id_until_acc
             ids.is_subset(&got) && bodies.len() > ids.len()
         })
         .await;
-    let received = hooks.received.lock().unwrap().clone();
-    let now = chrono::Utc::now().timestamp();
-    for (headers, body) in &received {
-        let header = headers
-            .get(SIGNATURE_HEADER)
-            .expect("signed")
-            .to_str()
-            .unwrap();
-        verify_webhook(&webhook_secret(), header, body, now, 300).expect("the signature verifies");
-        let wrong = threeds_wire::Secret::new("whsec_other");
-        assert!(verify_webhook(&wrong, header, body, now, 300).is_err());
-    }
+    every_delivery_signed(&hooks);
     let bodies = hooks.bodies();
     let first_id = bodies[0]["id"].clone();
     let repeats: Vec<&Value> = bodies.iter().filter(|b| b["id"] == first_id).collect();
