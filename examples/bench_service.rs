@@ -175,9 +175,9 @@ where
     Fut: std::future::Future<Output = Result<(), Error>> + Send,
 {
     let warm_up = concurrency.max(50);
-    batch(concurrency, warm_up, 0, one.clone()).await?;
+    batch(concurrency, warm_up, one.clone()).await?;
     let started = Instant::now();
-    let mut latencies = batch(concurrency, count, warm_up, one).await?;
+    let mut latencies = batch(concurrency, count, one).await?;
     let took = started.elapsed();
     latencies.sort();
     let at = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
@@ -188,13 +188,12 @@ where
     })
 }
 
-/// `count` authentications numbered from `first` by `concurrency` workers; their latencies.
-async fn batch<F, Fut>(
-    concurrency: usize,
-    count: usize,
-    first: usize,
-    one: F,
-) -> Result<Vec<Duration>, Error>
+/// The number of the next authentication of the whole run: each gets a merchant reference
+/// and an idempotency key of its own.
+static NUMBER: AtomicUsize = AtomicUsize::new(0);
+
+/// `count` authentications by `concurrency` workers; their latencies.
+async fn batch<F, Fut>(concurrency: usize, count: usize, one: F) -> Result<Vec<Duration>, Error>
 where
     F: Fn(usize) -> Fut + Clone + Send + 'static,
     Fut: std::future::Future<Output = Result<(), Error>> + Send,
@@ -207,12 +206,12 @@ where
             tokio::spawn(async move {
                 let mut latencies = Vec::new();
                 loop {
-                    let n = next.fetch_add(1, Ordering::Relaxed);
-                    if n >= count {
+                    if next.fetch_add(1, Ordering::Relaxed) >= count {
                         return Ok::<_, Error>(latencies);
                     }
+                    let n = NUMBER.fetch_add(1, Ordering::Relaxed);
                     let started = Instant::now();
-                    one(first + n).await?;
+                    one(n).await?;
                     latencies.push(started.elapsed());
                 }
             })
@@ -244,7 +243,8 @@ fn authenticated(psp: &str, status: AuthenticationStatus) -> Result<(), Error> {
 async fn method(browser: &Browser, action: &NextAction) -> Result<MethodOutcome, Error> {
     match action {
         NextAction::ThreeDsMethod { url, data } => {
-            Ok(browser.run_method(url, data.as_deref()).await?)
+            let outcome = browser.run_method(url, data.as_deref()).await;
+            Ok(outcome.map_err(|e| format!("3DS Method {action:?}: {e}"))?)
         }
         _ => Ok(MethodOutcome::NotRun),
     }
@@ -269,7 +269,9 @@ impl Direct {
                 .ok_or_else(|| format!("{psp}: no handle: {:?}", step.authentication().raw))?;
             let auth = step.authentication();
             match &auth.next_action {
-                Some(action @ (NextAction::ThreeDsMethod { .. } | NextAction::CollectDeviceData)) => {
+                Some(
+                    action @ (NextAction::ThreeDsMethod { .. } | NextAction::CollectDeviceData),
+                ) => {
                     let data = DeviceData {
                         browser: request.browser.clone(),
                         method: method(&self.browser, action).await?,
@@ -378,10 +380,14 @@ impl Api {
             let next: Option<NextAction> = serde_json::from_value(object["next_action"].clone())?;
             let status: AuthenticationStatus = serde_json::from_value(object["status"].clone())?;
             match &next {
-                Some(action @ (NextAction::ThreeDsMethod { .. } | NextAction::CollectDeviceData)) => {
+                Some(
+                    action @ (NextAction::ThreeDsMethod { .. } | NextAction::CollectDeviceData),
+                ) => {
                     let data = DeviceData {
                         browser: request.browser.clone(),
-                        method: method(&self.browser, action).await?,
+                        method: method(&self.browser, action)
+                            .await
+                            .map_err(|e| format!("{e}; the object: {object}"))?,
                     };
                     object = self.device_data(&id, &client, &data).await?;
                 }
