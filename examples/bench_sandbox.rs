@@ -23,7 +23,9 @@ use threeds_mangopay::sandbox::{
     SANDBOX_API_KEY, SANDBOX_CLIENT_ID, SEEDED_USER_ID, SEEDED_WALLET_ID,
 };
 
-type Error = Box<dyn std::error::Error>;
+mod common;
+
+use common::{expect, Error};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -76,16 +78,6 @@ async fn main() -> Result<(), Error> {
 fn report(batch: usize, held: usize, size: usize, took: Duration) {
     let rate = size as f64 / took.as_secs_f64().max(f64::EPSILON);
     println!("{:>8} {held:>14} {rate:>10.0}", batch + 1);
-}
-
-/// Fails on a status other than `want`, with the body.
-async fn expect(response: reqwest::Response, want: u16) -> Result<Value, Error> {
-    let status = response.status().as_u16();
-    let text = response.text().await?;
-    if status != want {
-        return Err(format!("HTTP {status} (wanted {want}): {text}").into());
-    }
-    Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
 struct Mangopay<'a> {

@@ -7,7 +7,9 @@ use super::{AttemptRow, AuthenticationRow, Event, HandleRow, StoreError};
 use chrono::{DateTime, Utc};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use std::borrow::Cow;
 use std::str::FromStr;
 use std::time::Duration;
@@ -261,6 +263,13 @@ impl Backend {
                 .map_err(|e| bad(e.to_string()))?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
+                // In WAL mode NORMAL syncs the log at checkpoints, not at every commit: a
+                // commit survives the process dying (SIGKILL, a panic) as with FULL, and the
+                // database is never corrupted, but an OS crash or power loss may roll back
+                // the last commits before the checkpoint (docs/store.md, "Durability").
+                // FULL syncs every commit, which on this project's disk is most of what a
+                // commit costs.
+                .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5));
             // One connection: SQLite has one writer, and a single connection makes every

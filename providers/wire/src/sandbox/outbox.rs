@@ -12,6 +12,7 @@ use serde::Serialize;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use tokio::sync::Notify;
 
 /// One delivery and its result.
 #[derive(Debug, Clone, Serialize)]
@@ -79,6 +80,10 @@ type Log = Arc<Mutex<Entries>>;
 #[derive(Debug, Clone)]
 pub struct Outbox {
     log: Log,
+    /// Woken whenever a delivery settles, so [`Outbox::settled`] waits for the answer
+    /// itself instead of polling the log (a poll interval would be the floor of every
+    /// Checkout `complete`, which waits for its callback).
+    settled: Arc<Notify>,
     client: reqwest::Client,
     clock: Clock,
     retention: Duration,
@@ -95,6 +100,7 @@ impl Outbox {
     pub fn new(clock: Clock, retention: Duration) -> Self {
         Outbox {
             log: Log::default(),
+            settled: Arc::new(Notify::new()),
             clock,
             retention,
             // A receiver that hangs must not hold a delivery task forever.
@@ -106,14 +112,16 @@ impl Outbox {
     }
 }
 
-/// Writes the receiver's answer into the log entry of delivery `seq`.
-fn record(log: &Log, seq: usize, status: Option<u16>, error: Option<String>) {
+/// Writes the receiver's answer into the log entry of delivery `seq` and wakes whoever
+/// waits for a delivery to settle.
+fn record(log: &Log, settled: &Notify, seq: usize, status: Option<u16>, error: Option<String>) {
     if let Ok(mut log) = log.lock() {
         if let Some(entry) = log.get_mut(seq) {
             entry.status = status;
             entry.error = error;
         }
     }
+    settled.notify_waiters();
 }
 
 impl Outbox {
@@ -182,24 +190,32 @@ impl Outbox {
     /// Waits until delivery `seq` has a result, up to `limit`.
     pub async fn settled(&self, seq: usize, limit: Duration) -> Option<Delivery> {
         let deadline = tokio::time::Instant::now() + limit;
+        let current = || {
+            let log = self.log.lock().ok()?;
+            log.get(seq).filter(|d| d.settled()).cloned()
+        };
         loop {
-            let current = self.log.lock().ok()?.get(seq).cloned()?;
-            if current.status.is_some() || current.error.is_some() {
-                return Some(current);
+            // Registered before the log is read, so an answer recorded in between wakes it.
+            let mut woken = std::pin::pin!(self.settled.notified());
+            woken.as_mut().enable();
+            if let Some(done) = current() {
+                return Some(done);
             }
-            if tokio::time::Instant::now() >= deadline {
-                return None;
+            self.log.lock().ok()?.get(seq)?;
+            if tokio::time::timeout_at(deadline, woken).await.is_err() {
+                return current();
             }
-            tokio::time::sleep(Duration::from_millis(10)).await;
         }
     }
 
     fn dispatch(&self, seq: usize, delivery: Delivery) {
         let client = self.client.clone();
         let log = self.log.clone();
+        let settled = self.settled.clone();
         let Ok(handle) = tokio::runtime::Handle::try_current() else {
             record(
                 &log,
+                &settled,
                 seq,
                 None,
                 Some("no async runtime to deliver on".into()),
@@ -223,7 +239,7 @@ impl Outbox {
                 Ok(response) => (Some(response.status().as_u16()), None),
                 Err(e) => (None, Some(e.without_url().to_string())),
             };
-            record(&log, seq, status, error);
+            record(&log, &settled, seq, status, error);
         });
     }
 }
