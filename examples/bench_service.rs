@@ -335,8 +335,8 @@ impl Api {
         expect(response, 200).await
     }
 
-    /// Posts `device_data`. A PSP's webhook may have brought the final state first (the
-    /// 3DS Method let the PSP finish): the service then answers `409` and the state is read.
+    /// Posts `device_data`. When a PSP's webhook brought the final state first (the 3DS
+    /// Method let the PSP finish), the service answers it with that state, also 200.
     async fn device_data(&self, id: &str, client: &str, data: &DeviceData) -> Result<Value, Error> {
         let response = self
             .http
@@ -345,16 +345,7 @@ impl Api {
             .json(data)
             .send()
             .await?;
-        if response.status().as_u16() != 409 {
-            return expect(response, 200).await;
-        }
-        let read = self
-            .http
-            .get(format!("{}/v1/authentications/{id}", self.base))
-            .header("authorization", &self.bearer)
-            .send()
-            .await?;
-        expect(read, 200).await
+        expect(response, 200).await
     }
 
     async fn authenticate(&self, n: usize) -> Result<(), Error> {
