@@ -120,16 +120,24 @@ async fn restart_loses_nothing(db: &Db) {
         .await
         .expect("creates");
     assert_eq!(created.version, 1);
+    // What create and update return is what the store holds (neither reads it back).
+    assert_eq!(
+        Some(&created),
+        store.get(&new.id).await.expect("reads").as_ref()
+    );
     let updated = store
         .update(
-            &new.id,
-            1,
+            &created,
             &change("COMPLETED"),
             &json!({"status": "authenticated"}),
             t0() + Span::seconds(1),
         )
         .await
         .expect("updates");
+    assert_eq!(
+        Some(&updated),
+        store.get(&new.id).await.expect("reads").as_ref()
+    );
     assert_eq!(
         store.idempotency_begin("k1", "h1", t0()).await.ok(),
         Some(Begin::Started)
@@ -181,7 +189,8 @@ async fn two_stores_see_each_others_writes_and_conflict_on_version(db: &Db) {
     let one = open(db).await;
     let other = open(db).await;
     let new = new_authentication();
-    one.create(&new, &json!({}), t0())
+    let created = one
+        .create(&new, &json!({}), t0())
         .await
         .expect("creates on one");
     let seen = other
@@ -190,18 +199,12 @@ async fn two_stores_see_each_others_writes_and_conflict_on_version(db: &Db) {
         .expect("reads")
         .expect("other sees it");
     other
-        .update(
-            &new.id,
-            seen.version,
-            &change("COMPLETED"),
-            &json!({}),
-            t0(),
-        )
+        .update(&seen, &change("COMPLETED"), &json!({}), t0())
         .await
         .expect("updates on the other");
     // One still holds version 1: its write is refused, and it sees the other's.
     let err = one
-        .update(&new.id, 1, &change("FAILED"), &json!({}), t0())
+        .update(&created, &change("FAILED"), &json!({}), t0())
         .await
         .expect_err("a stale version is refused");
     assert!(
@@ -230,8 +233,12 @@ async fn two_stores_see_each_others_writes_and_conflict_on_version(db: &Db) {
             .len(),
         2
     );
+    let nowhere = threeds_bridge::store::Record {
+        id: "auth_nope".into(),
+        ..created.clone()
+    };
     let missing = one
-        .update("auth_nope", 1, &change("FAILED"), &json!({}), t0())
+        .update(&nowhere, &change("FAILED"), &json!({}), t0())
         .await
         .expect_err("unknown id");
     assert!(matches!(missing, StoreError::NotFound(_)), "{missing}");
@@ -404,12 +411,12 @@ async fn a_wrong_key_fails_clearly(db: &Db) {
 async fn outbox_claims_delivers_and_reschedules(db: &Db) {
     let store = open(db).await;
     let new = new_authentication();
-    store
+    let created = store
         .create(&new, &json!({"n": 1}), t0())
         .await
         .expect("creates");
     store
-        .update(&new.id, 1, &change("COMPLETED"), &json!({"n": 2}), t0())
+        .update(&created, &change("COMPLETED"), &json!({"n": 2}), t0())
         .await
         .expect("updates");
     let lease = Duration::from_secs(30);
@@ -481,10 +488,10 @@ async fn outbox_claims_delivers_and_reschedules(db: &Db) {
 async fn concurrent_claims_never_share_an_event(db: &Db) {
     let store = open(db).await;
     let new = new_authentication();
-    store.create(&new, &json!({}), t0()).await.expect("creates");
-    for version in 1..40 {
-        store
-            .update(&new.id, version, &change("PENDING"), &json!({}), t0())
+    let mut record = store.create(&new, &json!({}), t0()).await.expect("creates");
+    for _ in 1..40 {
+        record = store
+            .update(&record, &change("PENDING"), &json!({}), t0())
             .await
             .expect("updates");
     }

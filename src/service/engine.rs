@@ -373,11 +373,7 @@ impl Engine {
                 handle,
                 attempts: Vec::new(),
             };
-            match self
-                .store
-                .update(&record.id, record.version, &change, &payload, now)
-                .await
-            {
+            match self.store.update(&record, &change, &payload, now).await {
                 Ok(written) => {
                     self.outbox.notify_one();
                     return Ok(written);

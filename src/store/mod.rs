@@ -428,21 +428,31 @@ impl Store {
                 now,
             })
             .await?;
-        self.get(&new.id)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(new.id.clone()))
+        // What was written, without reading it back (a read per write was a third of a
+        // create's queries on SQLite's one connection).
+        Ok(Record {
+            id: new.id.clone(),
+            account: new.account.clone(),
+            authentication: new.authentication.clone(),
+            handle: new.handle.clone(),
+            attempts: new.attempts.clone(),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        })
     }
 
-    /// Writes a change if the stored version is still `expected_version`, appends its
-    /// attempts and an `authentication.updated` event, in one transaction.
+    /// Writes a change over `current` if the stored version is still `current.version`,
+    /// appends its attempts and an `authentication.updated` event, in one transaction;
+    /// returns the record as it now is (without reading it back).
     pub async fn update(
         &self,
-        id: &str,
-        expected_version: i64,
+        current: &Record,
         change: &Change,
         event_payload: &serde_json::Value,
         now: DateTime<Utc>,
     ) -> Result<Record, StoreError> {
+        let (id, expected_version) = (current.id.as_str(), current.version);
         let now = micros(now);
         let row = self.seal_authentication(id, &change.authentication)?;
         let handle = change
@@ -463,9 +473,18 @@ impl Store {
                 now,
             })
             .await?;
-        self.get(id)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(id.to_string()))
+        let mut attempts = current.attempts.clone();
+        attempts.extend(change.attempts.iter().cloned());
+        Ok(Record {
+            id: current.id.clone(),
+            account: current.account.clone(),
+            authentication: change.authentication.clone(),
+            handle: change.handle.clone().or_else(|| current.handle.clone()),
+            attempts,
+            created_at: current.created_at,
+            updated_at: now,
+            version: current.version + 1,
+        })
     }
 
     /// The stored authentication, or `None` when the id is unknown.

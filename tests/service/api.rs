@@ -135,6 +135,7 @@ async fn one_idempotency_key_makes_one_psp_call() {
         .post_keyed("/v1/authentications", &body, "order-1")
         .await;
     assert_eq!(first.status, 201, "{}", first.body);
+    answered_deliveries(sandbox).await;
     let calls = psp_requests(&service, "checkout");
     let again = api
         .post_keyed("/v1/authentications", &body, "order-1")
@@ -313,6 +314,7 @@ async fn a_step_the_authentication_does_not_wait_for_reaches_no_psp() {
     assert_eq!(created.body["next_action"]["type"], "three_ds_method");
 
     // A challenge result while the 3DS Method is awaited does not fit: 409.
+    answered_deliveries(sandbox).await;
     let calls = psp_requests(&service, "checkout");
     let early = api
         .post(
@@ -327,6 +329,7 @@ async fn a_step_the_authentication_does_not_wait_for_reaches_no_psp() {
     // Once it is over, a late or repeated report gets the result, and calls no PSP.
     let (done, _) = drive(&api, sandbox, created.body, None).await;
     assert_eq!(done["status"], "authenticated");
+    answered_deliveries(sandbox).await;
     let calls = psp_requests(&service, "checkout");
     let events = api
         .get(&format!("/v1/events?authentication={id}&limit=100"))

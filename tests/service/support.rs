@@ -415,20 +415,8 @@ pub fn at_account(scenarios: &[Scenario], provider: &str, name: &str, account: &
 /// creation it is about was still being stored, which PSPs retry) is sent again and must
 /// then be answered 200; any other answer fails the test.
 pub async fn every_webhook_taken(sandbox: &RunningSandbox) -> Vec<Value> {
-    sandbox.settled().await;
     let base = format!("http://{}/_sandbox", sandbox.addr);
-    // Sent in the background: wait (at most 10 s, against a hang) until each has its answer.
-    let mut all = Vec::new();
-    for _ in 0..200 {
-        all = deliveries(&base).await;
-        if all
-            .iter()
-            .all(|d| !d["status"].is_null() || !d["error"].is_null())
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let all = answered_deliveries(sandbox).await;
     for d in &all {
         match d["status"].as_u64() {
             Some(200) => {}
@@ -461,6 +449,26 @@ pub async fn every_webhook_taken(sandbox: &RunningSandbox) -> Vec<Value> {
             }
             _ => panic!("the service refused a webhook: {d}"),
         }
+    }
+    all
+}
+
+/// The sandbox's webhook deliveries once each has its answer: they are sent in the
+/// background, and the service's handling of one can call the PSP (a re-fetch), so a test
+/// that counts PSP requests waits for them first. At most 10 s, against a hang.
+pub async fn answered_deliveries(sandbox: &RunningSandbox) -> Vec<Value> {
+    sandbox.settled().await;
+    let base = format!("http://{}/_sandbox", sandbox.addr);
+    let mut all = Vec::new();
+    for _ in 0..200 {
+        all = deliveries(&base).await;
+        if all
+            .iter()
+            .all(|d| !d["status"].is_null() || !d["error"].is_null())
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
     all
 }
