@@ -7,7 +7,7 @@
 #   bash scripts/schemathesis.sh [SEED] [EXAMPLES]
 #
 # SEED makes a run reproducible (default: random, printed); EXAMPLES bounds the cases per
-# operation (default 50: about a minute on 2 cores). Exits non-zero on any failure; the
+# operation (default 50: about 30 s on 2 cores). Exits non-zero on any failure; the
 # service's log is printed then. The venv lives under target/ (nothing in the source tree).
 set -euo pipefail
 cd "$(dirname "$0")/.."
