@@ -14,6 +14,7 @@ mod demo;
 mod export;
 mod input;
 mod liability;
+mod listen;
 mod normalize;
 mod sandbox;
 mod serve;

@@ -3,9 +3,7 @@
 use crate::sandbox::{start, SandboxOptions};
 use clap::Args as ClapArgs;
 use std::io::Write;
-use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 use std::time::Duration;
-use threeds_wire::excerpt;
 use threeds_wire::sandbox::ConnectionLimits;
 
 #[derive(Debug, ClapArgs)]
@@ -37,49 +35,8 @@ pub struct Args {
     quiet: bool,
 }
 
-/// Why `--listen` cannot be bound; each names the flag and an excerpt of its value.
-#[derive(Debug, thiserror::Error)]
-enum ListenError {
-    #[error("--listen {}: not an address or a resolvable HOST:PORT ({source})", excerpt(.text))]
-    Unresolvable {
-        text: String,
-        source: std::io::Error,
-    },
-    #[error("--listen {}: {ip} is not a loopback address; the sandbox accepts test credentials only and listens on loopback addresses only (127.0.0.1:PORT, [::1]:PORT or localhost:PORT)", excerpt(.text))]
-    NotLoopback { text: String, ip: IpAddr },
-    #[error("--listen {}: the name resolves to no address", excerpt(.text))]
-    NoAddress { text: String },
-}
-
-/// The address to bind for `--listen TEXT`: an IP:PORT, or a NAME:PORT resolved here.
-/// Every address the name resolves to must be a loopback one (a name that also reaches
-/// the network would expose test credentials); IPv4 is preferred when there are both.
-fn loopback_address(text: &str) -> Result<SocketAddr, ListenError> {
-    let resolved: Vec<SocketAddr> = text
-        .to_socket_addrs()
-        .map_err(|source| ListenError::Unresolvable {
-            text: text.to_owned(),
-            source,
-        })?
-        .collect();
-    if let Some(outside) = resolved.iter().find(|a| !a.ip().is_loopback()) {
-        return Err(ListenError::NotLoopback {
-            text: text.to_owned(),
-            ip: outside.ip(),
-        });
-    }
-    resolved
-        .iter()
-        .find(|a| a.is_ipv4())
-        .or_else(|| resolved.first())
-        .copied()
-        .ok_or_else(|| ListenError::NoAddress {
-            text: text.to_owned(),
-        })
-}
-
 pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let listen = match loopback_address(&args.listen) {
+    let listen = match super::listen::resolve(&args.listen, true) {
         Ok(a) => a,
         Err(message) => {
             let _ = writeln!(err, "error: {message}");
@@ -118,25 +75,4 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         }
         0
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_resolve_to_loopback_and_other_addresses_are_refused() {
-        let local = loopback_address("localhost:0").unwrap();
-        assert!(local.ip().is_loopback());
-        assert_eq!(
-            loopback_address("[::1]:9").unwrap(),
-            "[::1]:9".parse().unwrap()
-        );
-        let refused = loopback_address("0.0.0.0:8480").unwrap_err().to_string();
-        assert!(
-            refused.contains("0.0.0.0 is not a loopback address"),
-            "{refused}"
-        );
-        assert!(loopback_address("localhost").is_err(), "a port is required");
-    }
 }

@@ -4,9 +4,8 @@ use crate::service::server::WEBHOOK_SECRET_ENV;
 use crate::service::{start, ServeOptions, ServiceConfig, WebhookTarget};
 use clap::Args as ClapArgs;
 use std::io::Write;
-use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
-use threeds_wire::{excerpt, Secret};
+use threeds_wire::Secret;
 
 #[derive(Debug, ClapArgs)]
 pub struct Args {
@@ -60,10 +59,10 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         let _ = writeln!(out, "{}", crate::service::keys::ApiKeyHash::of(key));
         return 0;
     }
-    let listen = match resolve(&args.listen, args.sandbox) {
+    let listen = match super::listen::resolve(&args.listen, args.sandbox) {
         Ok(a) => a,
         Err(message) => {
-            let _ = writeln!(err, "error: --listen {}: {message}", excerpt(&args.listen));
+            let _ = writeln!(err, "error: {message}");
             return 2;
         }
     };
@@ -123,25 +122,4 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         service.wait_for_signal().await;
         0
     })
-}
-
-fn resolve(text: &str, loopback_only: bool) -> Result<SocketAddr, String> {
-    let resolved: Vec<SocketAddr> = text
-        .to_socket_addrs()
-        .map_err(|e| format!("not an address or a resolvable HOST:PORT ({e})"))?
-        .collect();
-    if loopback_only {
-        if let Some(outside) = resolved.iter().find(|a| !a.ip().is_loopback()) {
-            return Err(format!(
-                "{} is not a loopback address; --sandbox accepts test credentials and listens on loopback only",
-                outside.ip()
-            ));
-        }
-    }
-    resolved
-        .iter()
-        .find(|a| a.is_ipv4())
-        .or_else(|| resolved.first())
-        .copied()
-        .ok_or_else(|| "the name resolves to no address".to_owned())
 }
