@@ -86,9 +86,30 @@ async fn main() -> Result<(), Error> {
         service.store_url
     );
     println!(
-        "{:<9} {:>5} | {:>8} {:>7} {:>7} | {:>8} {:>7} {:>7} | {:>5}",
-        "psp", "conc", "svc/s", "p50 ms", "p99 ms", "direct/s", "p50 ms", "p99 ms", "ratio"
+        "{:<9} {:>5} | {:>8} {:>7} {:>7} {:>7} | {:>8} {:>7} {:>7} {:>7} | {:>5}",
+        "psp",
+        "conc",
+        "svc/s",
+        "p50 ms",
+        "p99 ms",
+        "cpu ms",
+        "direct/s",
+        "p50 ms",
+        "p99 ms",
+        "cpu ms",
+        "ratio"
     );
+    for &concurrency in &levels {
+        let floor = http_floor(concurrency, per_level).await?;
+        println!(
+            "{:<9} {concurrency:>5} | {:>8.0} {:>7.2} {:>7.2} {:>7.3} |",
+            "http-3x",
+            floor.rate,
+            ms(floor.p50),
+            ms(floor.p99),
+            ms(floor.cpu),
+        );
+    }
     for demo in demos {
         let psp = demo.provider.to_string();
         if only.as_ref().is_some_and(|o| !o.contains(&psp)) {
@@ -130,6 +151,17 @@ async fn main() -> Result<(), Error> {
             })
             .await
             .map_err(|e| format!("{psp} through the service: {e}"))?;
+            // `BENCH_SERVICE_ONLY=1` leaves the direct side out (for a profiler's run).
+            if std::env::var_os("BENCH_SERVICE_ONLY").is_some() {
+                println!(
+                    "{psp:<9} {concurrency:>5} | {:>8.0} {:>7.2} {:>7.2} {:>7.3} |",
+                    via_service.rate,
+                    ms(via_service.p50),
+                    ms(via_service.p99),
+                    ms(via_service.cpu)
+                );
+                continue;
+            }
             let via_flow = run(concurrency, per_level, {
                 let direct = direct.clone();
                 move |n| {
@@ -140,13 +172,15 @@ async fn main() -> Result<(), Error> {
             .await
             .map_err(|e| format!("{psp} through the flow: {e}"))?;
             println!(
-                "{psp:<9} {concurrency:>5} | {:>8.0} {:>7.2} {:>7.2} | {:>8.0} {:>7.2} {:>7.2} | {:>4.0}%",
+                "{psp:<9} {concurrency:>5} | {:>8.0} {:>7.2} {:>7.2} {:>7.3} | {:>8.0} {:>7.2} {:>7.2} {:>7.3} | {:>4.0}%",
                 via_service.rate,
                 ms(via_service.p50),
                 ms(via_service.p99),
+                ms(via_service.cpu),
                 via_flow.rate,
                 ms(via_flow.p50),
                 ms(via_flow.p99),
+                ms(via_flow.cpu),
                 100.0 * via_service.rate / via_flow.rate.max(f64::EPSILON),
             );
         }
@@ -156,15 +190,76 @@ async fn main() -> Result<(), Error> {
     Ok(())
 }
 
+/// The floor of what the service's HTTP API adds: per "authentication", the three
+/// requests a frictionless one makes to the service (create, `device_data`, `complete`),
+/// each a JSON body about as long as the real one, answered by a handler that does nothing
+/// but return a JSON object about as long as the authentication object. Same client, same
+/// server stack (axum on hyper, loopback, keep-alive), no store and no PSP.
+async fn http_floor(concurrency: usize, count: usize) -> Result<Measured, Error> {
+    const REQUESTS: usize = 3;
+    let answer = Arc::new(json!({"object": "authentication", "padding": "x".repeat(1400)}));
+    let app = axum::Router::new().route(
+        "/floor",
+        axum::routing::post(move |body: axum::body::Bytes| {
+            let answer = answer.clone();
+            async move {
+                let _ = body.len();
+                axum::Json(answer.as_ref().clone())
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+    let url = format!("http://{}/floor", listener.local_addr()?);
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(concurrency)
+        .build()?;
+    let body = Arc::new(json!({"request": "x".repeat(1200)}));
+    let measured = run(concurrency, count, move |_| {
+        let (http, url, body) = (http.clone(), url.clone(), body.clone());
+        async move {
+            for _ in 0..REQUESTS {
+                let response = http.post(&url).json(body.as_ref()).send().await?;
+                expect(response, 200).await?;
+            }
+            Ok(())
+        }
+    })
+    .await;
+    server.abort();
+    measured
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// The rate and latencies of one run.
+/// The rate and latencies of one run, and the CPU time the whole process spent per
+/// authentication (client, service or flow, and sandbox together): unlike the rate, it
+/// hardly changes with what else the machine runs, so runs on a busy machine compare.
 struct Measured {
     rate: f64,
     p50: Duration,
     p99: Duration,
+    cpu: Duration,
+}
+
+/// The CPU time (user + system) this process has used so far, from `/proc/self/stat`
+/// (fields 14 and 15, in clock ticks of `USER_HZ`, which Linux fixes at 100 for this
+/// interface); zero where there is no such file.
+fn cpu_time() -> Duration {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return Duration::ZERO;
+    };
+    // The command name (field 2) is in parentheses and may hold spaces: count after it.
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let ticks: u64 = after
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|f| f.parse::<u64>().ok())
+        .sum();
+    Duration::from_millis(ticks * 10)
 }
 
 /// Runs `warm-up + count` authentications with `concurrency` workers, each taking the
@@ -177,14 +272,17 @@ where
     let warm_up = concurrency.max(50);
     batch(concurrency, warm_up, one.clone()).await?;
     let started = Instant::now();
+    let cpu_before = cpu_time();
     let mut latencies = batch(concurrency, count, one).await?;
     let took = started.elapsed();
+    let cpu = cpu_time().saturating_sub(cpu_before) / count.max(1) as u32;
     latencies.sort();
     let at = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
     Ok(Measured {
         rate: count as f64 / took.as_secs_f64().max(f64::EPSILON),
         p50: at(0.50),
         p99: at(0.99),
+        cpu,
     })
 }
 

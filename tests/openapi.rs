@@ -412,8 +412,7 @@ fn request_fixtures_as_create_bodies_fit_the_schema_and_read_back() {
         };
         let value = with_secrets_revealed(|| serde_json::to_value(&body)).expect("json");
         check("CreateAuthentication", &value);
-        let read =
-            CreateAuthentication::from_json(&value).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let read = CreateAuthentication::from_json(value).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(read, body, "{name}");
         // `account` is the request model's acctInfo, kept apart from the PSP account.
         assert_eq!(read.request.account, body.request.account);
@@ -519,7 +518,7 @@ fn device_data_and_challenge_result_bodies_fit_and_map_to_the_flow_types() {
 #[test]
 fn unknown_fields_and_bad_values_are_refused_with_their_path() {
     let unknown = json!({"amount": 100, "cardholder": {}, "merchant": {}, "urls": {}, "card": {"numbr": "4"}});
-    let e = CreateAuthentication::from_json(&unknown).expect_err("refused");
+    let e = CreateAuthentication::from_json(unknown.clone()).expect_err("refused");
     assert_eq!(e.status, 400);
     assert_eq!(e.body.error.kind, ErrorType::InvalidRequest);
     assert_eq!(e.body.error.param.as_deref(), Some("card.numbr"));
@@ -529,13 +528,13 @@ fn unknown_fields_and_bad_values_are_refused_with_their_path() {
     );
 
     let bad = json!({"amount": "ten", "cardholder": {}, "merchant": {}, "urls": {}});
-    let e = CreateAuthentication::from_json(&bad).expect_err("refused");
+    let e = CreateAuthentication::from_json(bad.clone()).expect_err("refused");
     assert_eq!(e.body.error.param.as_deref(), Some("amount"), "{e}");
     assert!(!accepts("CreateAuthentication", &bad));
 
     let both =
         json!({"cardholder": {}, "merchant": {}, "urls": {}, "account": "a", "route": ["b"]});
-    let e = CreateAuthentication::from_json(&both).expect_err("refused");
+    let e = CreateAuthentication::from_json(both.clone()).expect_err("refused");
     assert_eq!(e.body.error.param.as_deref(), Some("route"));
     assert!(
         !accepts("CreateAuthentication", &both),
@@ -543,7 +542,7 @@ fn unknown_fields_and_bad_values_are_refused_with_their_path() {
     );
 
     let empty = json!({"cardholder": {}, "merchant": {}, "urls": {}, "route": []});
-    assert!(CreateAuthentication::from_json(&empty).is_err());
+    assert!(CreateAuthentication::from_json(empty.clone()).is_err());
     assert!(!accepts("CreateAuthentication", &empty));
     // A long unknown key is quoted as an excerpt only.
     let long = format!("x{}", "y".repeat(500));

@@ -123,7 +123,7 @@ pub struct Routing {
 impl Routing {
     /// The routing kept in a router's handle; `None` for a PSP's plain handle.
     pub fn of(handle: &Handle) -> Option<Routing> {
-        serde_json::from_value(handle.state.get("router")?.clone()).ok()
+        Routing::deserialize(handle.state.get("router")?).ok()
     }
 }
 
@@ -489,14 +489,17 @@ impl Router {
                 },
             )));
         };
-        let mut inner = handle.clone();
-        if routing.is_some() {
-            inner.state = handle
-                .state
-                .get("psp")
-                .cloned()
-                .unwrap_or(serde_json::Value::Null);
-        }
+        // The PSP's own state only: the routing is kept here and put back afterwards.
+        let state = match &routing {
+            Some(_) => handle.state.get("psp").cloned().unwrap_or_default(),
+            None => handle.state.clone(),
+        };
+        let inner = Handle {
+            provider: handle.provider,
+            id: handle.id.clone(),
+            client_secret: handle.client_secret.clone(),
+            state,
+        };
         Ok((member, routing, inner))
     }
 

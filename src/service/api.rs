@@ -56,15 +56,14 @@ impl CreateAuthentication {
     ///
     /// The request part is read as the model on its own, because serde loses the JSON
     /// path of an error inside a flattened struct; the two selectors are read beside it.
-    pub fn from_json(value: &Value) -> Result<Self, ApiError> {
-        let Some(fields) = value.as_object() else {
+    pub fn from_json(value: Value) -> Result<Self, ApiError> {
+        let Value::Object(fields) = value else {
             return Err(ApiError::invalid("the body is not a JSON object", None));
         };
         let (selectors, model): (
             serde_json::Map<String, Value>,
             serde_json::Map<String, Value>,
         ) = fields
-            .clone()
             .into_iter()
             .partition(|(key, _)| key == "account" || key == "route");
         let selection: Selection = read_body(&Value::Object(selectors))?;

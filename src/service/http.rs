@@ -32,7 +32,7 @@ use super::engine::{Call, CreateError, Engine, Noticed};
 use super::keys::ApiKeyHash;
 use super::pages;
 use crate::flow::Notification;
-use crate::store::{Begin, StoredResponse};
+use crate::store::{Begin, StoreError, StoredResponse};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
@@ -203,11 +203,7 @@ async fn envelope_rejections(request: Request, next: Next) -> Response {
 }
 
 fn random_request_id() -> String {
-    use chacha20poly1305::aead::rand_core::RngCore;
-    let mut bytes = [0u8; 8];
-    chacha20poly1305::aead::OsRng.fill_bytes(&mut bytes);
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("req_{hex}")
+    crate::store::random_id("req_", 8)
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -312,18 +308,20 @@ impl Answer {
 
 const IDEMPOTENCY_HEADER: &str = "idempotency-key";
 
+/// An operation [`idempotent`] runs in a task of its own. Boxed where it is written: the
+/// future holds the whole flow's state (tens of kilobytes), and a boxed one moves as a
+/// pointer into the task instead of being copied on every move.
+type Operation = std::pin::Pin<Box<dyn std::future::Future<Output = Answer> + Send + 'static>>;
+
 /// Runs `operation` once per idempotency key (module docs); without a key, just runs it.
-async fn idempotent<F>(
+async fn idempotent(
     app: Arc<App>,
     caller: &Caller,
     headers: &HeaderMap,
     path: &str,
     body: &[u8],
-    operation: F,
-) -> Response
-where
-    F: std::future::Future<Output = Answer> + Send + 'static,
-{
+    operation: Operation,
+) -> Response {
     let key = match headers.get(IDEMPOTENCY_HEADER).map(|v| v.to_str()) {
         None => None,
         Some(Ok(key)) if !key.is_empty() && key.len() <= 255 => Some(key.to_owned()),
@@ -335,7 +333,7 @@ where
             .into_response()
         }
     };
-    let run = |operation: F| async move {
+    let run = |operation: Operation| async move {
         tokio::spawn(operation).await.unwrap_or_else(|e| {
             Answer::error(
                 ApiError::internal(format!("the operation failed: {e}")),
@@ -352,9 +350,12 @@ where
     hash.update(path.as_bytes());
     hash.update(b"\0");
     hash.update(body);
-    let hash: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let hash = threeds_wire::hex::encode(&hash.finalize());
     let store = app.engine.store();
     match store.idempotency_begin(&scoped, &hash, Utc::now()).await {
+        // Requests with the key kept starting and ending under this one: as for one that
+        // is running, the caller tries again.
+        Err(StoreError::KeyContended(_)) => ApiError::idempotency_in_progress(&key).into_response(),
         Err(e) => super::engine::store_error(&e).into_response(),
         Ok(Begin::Mismatch) => ApiError::idempotency_mismatch(&key).into_response(),
         Ok(Begin::InProgress) => ApiError::idempotency_in_progress(&key).into_response(),
@@ -398,10 +399,10 @@ async fn create(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) ->
     };
     let task_app = app.clone();
     let bytes = body.clone();
-    let operation = async move {
+    let operation: Operation = Box::pin(async move {
         // A body that fails validation did nothing: as at Stripe, no result is kept for
         // its key, so the corrected request can use the same key.
-        let body = match parse_json(&bytes).and_then(|v| CreateAuthentication::from_json(&v)) {
+        let body = match parse_json(&bytes).and_then(CreateAuthentication::from_json) {
             Ok(body) => body,
             Err(e) => return Answer::error(e, true),
         };
@@ -413,7 +414,7 @@ async fn create(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) ->
             Err(CreateError::NotCreated(e)) => Answer::error(e.0, true),
             Err(CreateError::Lost(e)) => Answer::error(e, false),
         }
-    };
+    });
     idempotent(
         app,
         &caller,
@@ -508,7 +509,7 @@ async fn step(
     let task_app = app.clone();
     let task_caller = caller.clone();
     let bytes = body.clone();
-    let operation = async move {
+    let operation: Operation = Box::pin(async move {
         let call = match name {
             "device_data" => parse_json(&bytes)
                 .and_then(|v| read_body::<DeviceData>(&v))
@@ -529,7 +530,7 @@ async fn step(
             Ok(record) => object_answer(&task_app, &task_caller, &record, false),
             Err(e) => Answer::error(e, false),
         }
-    };
+    });
     idempotent(app, &caller, &headers, &path, &body, operation).await
 }
 

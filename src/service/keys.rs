@@ -26,7 +26,8 @@ impl ApiKeyHash {
         let hex = text
             .strip_prefix("sha256:")
             .ok_or("expected sha256:<64 hex digits> (the hash, never the key itself)")?;
-        let bytes = decode_hex(hex).ok_or("expected 64 hex digits after sha256:")?;
+        let bytes = threeds_wire::hex::decode::<32>(hex)
+            .map_err(|_| "expected 64 hex digits after sha256:")?;
         Ok(ApiKeyHash(bytes))
     }
 
@@ -38,13 +39,13 @@ impl ApiKeyHash {
 
     /// A short public name for logs: the first 8 hex digits of the hash.
     pub fn label(&self) -> String {
-        hex(&self.0[..4])
+        threeds_wire::hex::encode(&self.0[..4])
     }
 }
 
 impl fmt::Display for ApiKeyHash {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "sha256:{}", hex(&self.0))
+        write!(f, "sha256:{}", threeds_wire::hex::encode(&self.0))
     }
 }
 
@@ -59,7 +60,7 @@ pub fn generate_api_key() -> Secret {
     use chacha20poly1305::aead::rand_core::RngCore;
     let mut bytes = [0u8; 16];
     chacha20poly1305::aead::OsRng.fill_bytes(&mut bytes);
-    Secret::new(format!("sk_test_{}", hex(&bytes)))
+    Secret::new(format!("sk_test_{}", threeds_wire::hex::encode(&bytes)))
 }
 
 /// Computes and checks client secrets (`cs_` and 64 hex digits).
@@ -75,7 +76,7 @@ impl ClientSecrets {
     pub fn of(&self, id: &str) -> ClientSecret {
         let mac = threeds_wire::signature::hmac_sha256("client secret", &self.0, &[id.as_bytes()])
             .unwrap_or([0; 32]);
-        ClientSecret::new(format!("cs_{}", hex(&mac)))
+        ClientSecret::new(format!("cs_{}", threeds_wire::hex::encode(&mac)))
     }
 
     /// Whether `given` is authentication `id`'s client secret (compared in constant time).
@@ -84,21 +85,6 @@ impl ClientSecrets {
         let (a, b) = (expected.expose().as_bytes(), given.as_bytes());
         a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn decode_hex(text: &str) -> Option<[u8; 32]> {
-    if text.len() != 64 || !text.is_ascii() {
-        return None;
-    }
-    let mut out = [0u8; 32];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    Some(out)
 }
 
 #[cfg(test)]

@@ -36,15 +36,11 @@ impl StoreKey {
     /// A key written as 64 hexadecimal digits (what [`StoreKey::to_hex`] gives).
     pub fn from_hex(text: &str) -> Result<Self, KeyError> {
         let text = text.trim();
-        if text.len() != 64 || !text.is_ascii() {
-            return Err(KeyError::Length(text.chars().count()));
+        match threeds_wire::hex::decode::<32>(text) {
+            Ok(bytes) => Ok(StoreKey(bytes)),
+            Err(threeds_wire::hex::DecodeError::Length(n)) => Err(KeyError::Length(n)),
+            Err(threeds_wire::hex::DecodeError::Digit(at)) => Err(KeyError::Hex(at)),
         }
-        let mut bytes = [0u8; 32];
-        for (i, byte) in bytes.iter_mut().enumerate() {
-            let pair = text.get(2 * i..2 * i + 2).ok_or(KeyError::Hex(2 * i))?;
-            *byte = u8::from_str_radix(pair, 16).map_err(|_| KeyError::Hex(2 * i))?;
-        }
-        Ok(StoreKey(bytes))
     }
 
     /// A 32-byte key for another purpose, derived from this one (HMAC-SHA256 of `label`),
@@ -58,7 +54,7 @@ impl StoreKey {
 
     /// The key as 64 hexadecimal digits, for a configuration file. Handle with care.
     pub fn to_hex(&self) -> String {
-        self.0.iter().map(|b| format!("{b:02x}")).collect()
+        threeds_wire::hex::encode(&self.0)
     }
 }
 

@@ -181,19 +181,25 @@ pub enum StoreError {
     },
     #[error("idempotency key {0}: no running request to finish")]
     NotRunning(String),
+    #[error("idempotency key {0}: other requests with it kept starting and ending; try again")]
+    KeyContended(String),
 }
 
 /// A new authentication id: `auth_` and 32 hexadecimal digits (128 random bits).
 pub fn new_authentication_id() -> String {
-    random_id("auth_")
+    random_id("auth_", 16)
 }
 
-fn random_id(prefix: &str) -> String {
+/// `prefix` and `bytes` random bytes from the operating system, in hex.
+pub(crate) fn random_id(prefix: &str, bytes: usize) -> String {
     use chacha20poly1305::aead::rand_core::RngCore;
-    let mut bytes = [0u8; 16];
-    chacha20poly1305::aead::OsRng.fill_bytes(&mut bytes);
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{prefix}{hex}")
+    let mut random = [0u8; 32];
+    let random = &mut random[..bytes.min(32)];
+    chacha20poly1305::aead::OsRng.fill_bytes(random);
+    let mut id = String::with_capacity(prefix.len() + random.len() * 2);
+    id.push_str(prefix);
+    threeds_wire::hex::push(&mut id, random);
+    id
 }
 
 /// The delay before the next delivery of an event that failed `attempts` times: 1 s,
@@ -392,7 +398,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<sql::NewEvent, StoreError> {
         Ok(sql::NewEvent {
-            id: random_id("evt_"),
+            id: random_id("evt_", 16),
             authentication_id: authentication_id.to_string(),
             payload: json_text(&format!("event of {authentication_id}"), payload)?,
             at: now,
@@ -666,6 +672,6 @@ mod tests {
         let a = new_authentication_id();
         assert!(a.starts_with("auth_") && a.len() == 37, "{a}");
         assert_ne!(a, new_authentication_id());
-        assert!(random_id("evt_").starts_with("evt_"));
+        assert!(random_id("evt_", 16).starts_with("evt_"));
     }
 }

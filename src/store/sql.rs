@@ -1,7 +1,8 @@
 //! The SQL of the store, the same text for SQLite and PostgreSQL wherever the two agree
 //! (both take `$1` parameters, `ON CONFLICT` and `RETURNING`): each query is written once
-//! and run on whichever pool the store has ([`on_pool!`]). Only the outbox claim differs:
-//! PostgreSQL locks the claimed rows and skips rows another claimer holds.
+//! and run on whichever pool the store has ([`on_pool!`] for writes, [`on_reader!`] for
+//! reads). Only the outbox claim differs: PostgreSQL locks the claimed rows and skips rows
+//! another claimer holds.
 
 use super::{AttemptRow, AuthenticationRow, Event, HandleRow, StoreError};
 use chrono::{DateTime, Utc};
@@ -15,16 +16,40 @@ use std::str::FromStr;
 use std::time::Duration;
 
 pub(super) enum Backend {
-    Sqlite(SqlitePool),
+    /// SQLite has one writer at a time: `writer` is one connection, so every write
+    /// transaction (the outbox claim included) runs alone without busy retries. In WAL mode
+    /// readers run beside the writer and see what it committed, so reads go to `readers`
+    /// and never queue behind a write.
+    Sqlite {
+        writer: SqlitePool,
+        readers: SqlitePool,
+    },
     Postgres(PgPool),
 }
 
-/// Runs `$body` with `$pool` bound to the backend's pool, whichever it is: the body is
-/// compiled once per database, so one query text serves both.
+/// How often [`Backend::idempotency_begin`] tries a key that keeps appearing and vanishing
+/// under it (each time another request held it and released it in between).
+const IDEMPOTENCY_TRIES: usize = 4;
+
+/// How many read connections a SQLite store opens beside its writer.
+const SQLITE_READERS: u32 = 4;
+
+/// Runs `$body` with `$pool` bound to the backend's pool for writes, whichever it is: the
+/// body is compiled once per database, so one query text serves both.
 macro_rules! on_pool {
     ($backend:expr, $pool:ident => $body:expr) => {
         match $backend {
-            Backend::Sqlite($pool) => $body,
+            Backend::Sqlite { writer: $pool, .. } => $body,
+            Backend::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// [`on_pool!`] for reads: SQLite's read connections, PostgreSQL's one pool.
+macro_rules! on_reader {
+    ($backend:expr, $pool:ident => $body:expr) => {
+        match $backend {
+            Backend::Sqlite { readers: $pool, .. } => $body,
             Backend::Postgres($pool) => $body,
         }
     };
@@ -259,8 +284,12 @@ impl Backend {
             reason,
         };
         if url.starts_with("sqlite:") {
-            let options = SqliteConnectOptions::from_str(url)
+            let base = SqliteConnectOptions::from_str(url)
                 .map_err(|e| bad(e.to_string()))?
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5));
+            let options = base
+                .clone()
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 // In WAL mode NORMAL syncs the log at checkpoints, not at every commit: a
@@ -269,18 +298,24 @@ impl Backend {
                 // the last commits before the checkpoint (docs/store.md, "Durability").
                 // FULL syncs every commit, which on this project's disk is most of what a
                 // commit costs.
-                .synchronous(SqliteSynchronous::Normal)
-                .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(5));
-            // One connection: SQLite has one writer, and a single connection makes every
-            // transaction (the outbox claim included) run alone without busy retries.
-            let pool = SqlitePoolOptions::new()
+                .synchronous(SqliteSynchronous::Normal);
+            let writer = SqlitePoolOptions::new()
                 .max_connections(1)
                 .connect_with(options)
                 .await
                 .map_err(db("open SQLite"))?;
-            migrator(SQLITE_MIGRATIONS).run(&pool).await?;
-            Ok(Backend::Sqlite(pool))
+            migrator(SQLITE_MIGRATIONS).run(&writer).await?;
+            // An in-memory database exists only in its own connection: it is read there.
+            let readers = if base.get_filename() == std::path::Path::new(":memory:") {
+                writer.clone()
+            } else {
+                SqlitePoolOptions::new()
+                    .max_connections(SQLITE_READERS)
+                    .connect_with(base.read_only(true))
+                    .await
+                    .map_err(db("open SQLite for reading"))?
+            };
+            Ok(Backend::Sqlite { writer, readers })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = PgPoolOptions::new()
                 .max_connections(8)
@@ -300,12 +335,15 @@ impl Backend {
 
     pub(super) fn name(&self) -> &'static str {
         match self {
-            Backend::Sqlite(_) => "sqlite",
+            Backend::Sqlite { .. } => "sqlite",
             Backend::Postgres(_) => "postgres",
         }
     }
 
     pub(super) async fn close(&self) {
+        if let Backend::Sqlite { readers, .. } = self {
+            readers.close().await;
+        }
         on_pool!(self, pool => pool.close().await)
     }
 
@@ -412,7 +450,7 @@ impl Backend {
         provider: &str,
         psp_id: &str,
     ) -> Result<Option<String>, StoreError> {
-        on_pool!(self, pool => {
+        on_reader!(self, pool => {
             let handle: Option<(String,)> = sqlx::query_as(
                 "SELECT authentication_id FROM psp_handles WHERE provider = $1 AND psp_id = $2",
             )
@@ -438,7 +476,7 @@ impl Backend {
     }
 
     pub(super) async fn load(&self, id: &str) -> Result<Option<Loaded>, StoreError> {
-        on_pool!(self, pool => {
+        on_reader!(self, pool => {
             let mut tx = pool.begin().await.map_err(db("begin read"))?;
             let row: Option<AuthenticationColumns> = sqlx::query_as(
                 "SELECT account, sealed, created_at, updated_at, version \
@@ -490,7 +528,7 @@ impl Backend {
              AND ($3 IS NULL OR seq < (SELECT seq FROM events WHERE id = $3)) \
              ORDER BY seq DESC LIMIT $2"
         );
-        on_pool!(self, pool => {
+        on_reader!(self, pool => {
             sqlx::query_as(&sql)
                 .bind(authentication_id)
                 .bind(i64::from(limit))
@@ -501,8 +539,11 @@ impl Backend {
         })
     }
 
-    /// Forgets the key's record if it expired, then inserts a running one; `None` when it
-    /// was inserted, else the existing record's hash, state and sealed response.
+    /// Inserts a running record for the key, replacing one that expired (created before
+    /// `expired_before`); `None` when it was written, else the existing record's hash,
+    /// state and sealed response. One statement in the usual case (a new key), without a
+    /// transaction: when the key exists, its record is read; if a concurrent release
+    /// removed it in between, the insert is tried again.
     #[allow(clippy::type_complexity)]
     pub(super) async fn idempotency_begin(
         &self,
@@ -511,39 +552,41 @@ impl Backend {
         now: DateTime<Utc>,
         expired_before: DateTime<Utc>,
     ) -> Result<Option<(String, String, Option<Vec<u8>>)>, StoreError> {
-        on_pool!(self, pool => {
-            let mut tx = pool.begin().await.map_err(db("begin idempotency"))?;
-            sqlx::query("DELETE FROM idempotency WHERE idempotency_key = $1 AND created_at < $2")
+        for _ in 0..IDEMPOTENCY_TRIES {
+            let found: Option<(String, String, Option<Vec<u8>>)> = on_pool!(self, pool => {
+                let written = sqlx::query(
+                    "INSERT INTO idempotency (idempotency_key, request_hash, state, created_at) \
+                     VALUES ($1, $2, 'running', $3) ON CONFLICT (idempotency_key) DO UPDATE \
+                     SET request_hash = excluded.request_hash, state = 'running', \
+                     response = NULL, created_at = excluded.created_at \
+                     WHERE idempotency.created_at < $4",
+                )
                 .bind(key)
+                .bind(request_hash)
+                .bind(now)
                 .bind(expired_before)
-                .execute(&mut *tx)
+                .execute(pool)
                 .await
-                .map_err(db("expire idempotency key"))?;
-            let inserted = sqlx::query(
-                "INSERT INTO idempotency (idempotency_key, request_hash, state, created_at) \
-                 VALUES ($1, $2, 'running', $3) ON CONFLICT (idempotency_key) DO NOTHING",
-            )
-            .bind(key)
-            .bind(request_hash)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(db("insert idempotency key"))?;
-            let found = if inserted.rows_affected() == 1 {
-                None
-            } else {
+                .map_err(db("insert idempotency key"))?;
+                if written.rows_affected() == 1 {
+                    return Ok(None);
+                }
                 sqlx::query_as(
                     "SELECT request_hash, state, response FROM idempotency \
                      WHERE idempotency_key = $1",
                 )
                 .bind(key)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(pool)
                 .await
                 .map_err(db("read idempotency key"))?
-            };
-            tx.commit().await.map_err(db("commit idempotency"))?;
-            Ok(found)
-        })
+            });
+            if found.is_some() {
+                return Ok(found);
+            }
+        }
+        Err(StoreError::KeyContended(
+            threeds_wire::excerpt(key).into_owned(),
+        ))
     }
 
     pub(super) async fn idempotency_finish(
@@ -583,7 +626,7 @@ impl Backend {
         limit: u32,
     ) -> Result<Vec<EventRow>, StoreError> {
         let sql = match self {
-            Backend::Sqlite(_) => CLAIM_SQLITE,
+            Backend::Sqlite { .. } => CLAIM_SQLITE,
             Backend::Postgres(_) => CLAIM_POSTGRES,
         };
         let mut rows: Vec<EventRow> = on_pool!(self, pool => {

@@ -20,6 +20,7 @@
 
 pub mod catalog;
 #[cfg(feature = "client")]
+pub mod hex;
 pub mod http;
 #[cfg(feature = "client")]
 pub mod ids;

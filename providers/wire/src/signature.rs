@@ -36,10 +36,7 @@ pub fn hmac_sha256(which: &'static str, key: &[u8], parts: &[&[u8]]) -> Result<[
 
 /// Lower-case hex of the MAC (Checkout `Cko-Signature`).
 pub fn sign_hex(which: &'static str, key: &[u8], parts: &[&[u8]]) -> Result<String, KeyError> {
-    Ok(hmac_sha256(which, key, parts)?
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    Ok(crate::hex::encode(&hmac_sha256(which, key, parts)?))
 }
 
 /// Standard base64 of the MAC (Paysafe `Signature`, PXP `X-Signature`).
