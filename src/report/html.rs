@@ -12,12 +12,13 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use threeds_wire::sandbox::html_escape;
 
-const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:24px auto;max-width:1100px;padding:0 16px;color:#1b1f24;line-height:1.4}
+const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:24px auto;max-width:1280px;padding:0 16px;color:#1b1f24;line-height:1.4}
 h1{font-size:22px;margin-bottom:4px}h2{font-size:17px;margin-top:32px;border-bottom:1px solid #d0d7de;padding-bottom:4px}
 p.meta{color:#57606a;margin-top:0}
 figure{margin:16px 0}figcaption{font-weight:600;margin-bottom:6px}
 table{border-collapse:collapse;margin:8px 0 16px;font-size:13px}
-th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:right;white-space:nowrap}
+th,td{border:1px solid #d0d7de;padding:3px 6px;text-align:right}td{white-space:nowrap}td .n{color:#57606a;font-size:11px}
+.scroll{overflow-x:auto;max-width:100%}
 th:first-child,td:first-child{text-align:left}th{background:#f6f8fa}
 td.text{text-align:left;white-space:normal;word-break:break-all}
 .chart{display:block;max-width:100%;height:auto}
@@ -63,7 +64,7 @@ pub fn render_html(report: &Report, sources: &[String]) -> String {
         page,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>3-D Secure performance report</title>\n<style>\n{STYLE}\n</style>\n</head>\n<body>\n<h1>3-D Secure performance report</h1>\n<p class=\"meta\">{} records from {}; {} could not be read; {} repeat a PSP id already counted. Liability decided at each record's own date, else {}.</p>\n",
         report.records,
-        html_escape(&sources.join(", ")),
+        html_escape(&describe_sources(sources)),
         report.bad_records,
         report.repeated_ids,
         html_escape(&report.as_of),
@@ -143,6 +144,22 @@ pub fn render_html(report: &Report, sources: &[String]) -> String {
     page
 }
 
+/// The inputs in a few words: up to three names, then how many more.
+fn describe_sources(sources: &[String]) -> String {
+    const NAMED: usize = 3;
+    let named = sources
+        .iter()
+        .take(NAMED)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    match sources.len() {
+        n if n > NAMED => format!("{n} files ({named} and {} more)", n - NAMED),
+        1 => named,
+        n => format!("{n} files ({named})"),
+    }
+}
+
 fn figure(page: &mut String, caption: &str, svg: String, table: String) {
     let _ = write!(
         page,
@@ -173,16 +190,23 @@ fn rate_table(
     t
 }
 
+/// A rate's cell: the percent, and the exact fraction under it.
 fn cell(r: &Rate) -> String {
-    format!("{} ({}/{})", r.percent(), r.count, r.of)
+    format!(
+        "{}<br><span class=\"n\">{}/{}</span>",
+        r.percent(),
+        r.count,
+        r.of
+    )
 }
 
-const METRIC_COLUMNS: [&str; 12] = [
+const METRIC_COLUMNS: [&str; 13] = [
     "volume",
     "outcomes",
     "in progress",
     "frictionless",
     "challenge",
+    "challenge not reported",
     "challenge success",
     "abandonment",
     "failure",
@@ -194,7 +218,7 @@ const METRIC_COLUMNS: [&str; 12] = [
 
 fn metrics_table(caption: &str, key: &str, rows: &[(&str, &Metrics)]) -> String {
     let mut t = format!(
-        "<table>\n<caption>{}</caption>\n<tr><th scope=\"col\">{}</th>",
+        "<div class=\"scroll\"><table>\n<caption>{}</caption>\n<tr><th scope=\"col\">{}</th>",
         html_escape(caption),
         html_escape(key)
     );
@@ -214,6 +238,7 @@ fn metrics_table(caption: &str, key: &str, rows: &[(&str, &Metrics)]) -> String 
         for r in [
             m.frictionless,
             m.challenge_rate,
+            Rate::new(m.challenge.not_reported, m.outcomes),
             m.challenge_success,
             m.abandonment,
             m.failure,
@@ -226,7 +251,7 @@ fn metrics_table(caption: &str, key: &str, rows: &[(&str, &Metrics)]) -> String 
         }
         t.push_str("</tr>\n");
     }
-    t.push_str("</table>\n");
+    t.push_str("</table></div>\n");
     t
 }
 
@@ -286,6 +311,7 @@ const DEFINITIONS: &str = "<h2>Definitions</h2>
 <dt>outcomes</dt><dd>volume minus in progress: the denominator of every rate except challenge success. Errors and unknown values are outcomes.</dd>
 <dt>frictionless</dt><dd>outcomes authenticated or attempted with challenged false, of outcomes.</dd>
 <dt>challenge</dt><dd>outcomes with challenged true, of outcomes. Outcomes whose PSP does not say whether it challenged are counted in neither frictionless nor challenge.</dd>
+<dt>challenge not reported</dt><dd>outcomes with challenged null (the PSP does not say), of outcomes.</dd>
 <dt>challenge success</dt><dd>outcomes with challenged true and status authenticated, of outcomes with challenged true.</dd>
 <dt>abandonment</dt><dd>outcomes expired (the session or challenge timed out or was abandoned), of outcomes.</dd>
 <dt>failure</dt><dd>outcomes failed (EMV N) or rejected (EMV R), of outcomes.</dd>

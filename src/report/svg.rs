@@ -13,6 +13,8 @@ use threeds_wire::sandbox::html_escape;
 
 const BAR: f64 = 34.0;
 const GAP: f64 = 30.0;
+/// The narrowest group, so that one-bar groups leave room for their label.
+const MIN_GROUP: f64 = 110.0;
 const LEFT: f64 = 56.0;
 const RIGHT: f64 = 16.0;
 const TOP: f64 = 48.0;
@@ -39,7 +41,7 @@ fn share(rate: &Rate) -> Option<f64> {
 /// A grouped bar chart of rates (0 to 100 %). `id` is unique on the page; `title` and
 /// `desc` are plain text (escaped here).
 pub fn bar_chart(id: &str, title: &str, desc: &str, series: &[Series], groups: &[Group]) -> String {
-    let per_group = BAR * series.len() as f64 + GAP;
+    let per_group = (BAR * series.len() as f64 + GAP).max(MIN_GROUP);
     let width = LEFT + per_group * groups.len().max(1) as f64 + RIGHT;
     let height = TOP + PLOT + BOTTOM;
     let base = TOP + PLOT;
@@ -52,9 +54,9 @@ pub fn bar_chart(id: &str, title: &str, desc: &str, series: &[Series], groups: &
     // The legend, one swatch per series, along the top.
     let mut x = LEFT;
     for s in series {
-        let _ = write!(
+        let _ = writeln!(
             svg,
-            "<rect x=\"{x:.1}\" y=\"12\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{:.1}\" y=\"22\" class=\"legend\">{}</text>\n",
+            "<rect x=\"{x:.1}\" y=\"12\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{:.1}\" y=\"22\" class=\"legend\">{}</text>",
             s.color,
             x + 16.0,
             html_escape(s.name)
@@ -64,20 +66,21 @@ pub fn bar_chart(id: &str, title: &str, desc: &str, series: &[Series], groups: &
     // The grid and the axis.
     for percent in [0u32, 25, 50, 75, 100] {
         let y = base - PLOT * f64::from(percent) / 100.0;
-        let _ = write!(
+        let _ = writeln!(
             svg,
-            "<line x1=\"{LEFT}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" class=\"grid\"/><text x=\"{:.1}\" y=\"{:.1}\" class=\"tick\">{percent}%</text>\n",
+            "<line x1=\"{LEFT}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" class=\"grid\"/><text x=\"{:.1}\" y=\"{:.1}\" class=\"tick\">{percent}%</text>",
             width - RIGHT,
             LEFT - 6.0,
             y + 4.0
         );
     }
-    let _ = write!(
+    let _ = writeln!(
         svg,
-        "<line x1=\"{LEFT}\" y1=\"{TOP}\" x2=\"{LEFT}\" y2=\"{base}\" class=\"axis\"/>\n"
+        "<line x1=\"{LEFT}\" y1=\"{TOP}\" x2=\"{LEFT}\" y2=\"{base}\" class=\"axis\"/>"
     );
     for (g, group) in groups.iter().enumerate() {
-        let left = LEFT + GAP / 2.0 + per_group * g as f64;
+        let bars = BAR * series.len() as f64;
+        let left = LEFT + (per_group - bars) / 2.0 + per_group * g as f64;
         let label = html_escape(group.label);
         for (s, (rate, series)) in group.rates.iter().zip(series).enumerate() {
             let x = left + BAR * s as f64;
@@ -86,9 +89,9 @@ pub fn bar_chart(id: &str, title: &str, desc: &str, series: &[Series], groups: &
             match share(rate) {
                 Some(v) => {
                     let h = PLOT * v.clamp(0.0, 1.0);
-                    let _ = write!(
+                    let _ = writeln!(
                         svg,
-                        "<rect class=\"bar\" data-group=\"{label}\" data-series=\"{name}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\" fill=\"{}\"><title>{label}, {name}: {percent} ({} of {})</title></rect><text x=\"{:.1}\" y=\"{:.1}\" class=\"value\">{percent}</text>\n",
+                        "<rect class=\"bar\" data-group=\"{label}\" data-series=\"{name}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\" fill=\"{}\"><title>{label}, {name}: {percent} ({} of {})</title></rect><text x=\"{:.1}\" y=\"{:.1}\" class=\"value\">{percent}</text>",
                         x + 1.0,
                         base - h,
                         BAR - 2.0,
@@ -100,19 +103,19 @@ pub fn bar_chart(id: &str, title: &str, desc: &str, series: &[Series], groups: &
                     );
                 }
                 None => {
-                    let _ = write!(
+                    let _ = writeln!(
                         svg,
-                        "<text x=\"{:.1}\" y=\"{:.1}\" class=\"value na\">n/a</text>\n",
+                        "<text x=\"{:.1}\" y=\"{:.1}\" class=\"value na\">n/a</text>",
                         x + BAR / 2.0,
                         base - 4.0
                     );
                 }
             }
         }
-        let _ = write!(
+        let _ = writeln!(
             svg,
-            "<text x=\"{:.1}\" y=\"{:.1}\" class=\"group\">{label}</text>\n",
-            left + BAR * series.len() as f64 / 2.0,
+            "<text x=\"{:.1}\" y=\"{:.1}\" class=\"group\">{label}</text>",
+            left + bars / 2.0,
             base + 20.0
         );
     }

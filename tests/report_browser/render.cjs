@@ -12,7 +12,7 @@ const { recordedPage, run } = require('../browser/launch.cjs');
 
 async function scenario(browser, config, s) {
   const { page, log, close } = await recordedPage(browser, {
-    viewport: { width: 1200, height: 900 },
+    viewport: { width: 1320, height: 900 },
   });
   await page.goto(s.url, { waitUntil: 'load', timeout: 15000 });
   const title = await page.title();
