@@ -122,3 +122,44 @@ pub fn bar_chart(id: &str, title: &str, desc: &str, series: &[Series], groups: &
     svg.push_str("</svg>");
     svg
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SERIES: [Series; 2] = [
+        Series {
+            name: "a",
+            color: "#000",
+        },
+        Series {
+            name: "b<",
+            color: "#111",
+        },
+    ];
+
+    #[test]
+    fn a_rate_without_denominator_draws_no_bar_and_labels_are_escaped() {
+        let groups = [
+            Group {
+                label: "x&y",
+                rates: vec![Rate::new(1, 4), Rate::new(0, 0)],
+            },
+            Group {
+                label: "z",
+                rates: vec![Rate::new(0, 3), Rate::new(3, 3)],
+            },
+        ];
+        let svg = bar_chart("c", "T<", "D", &SERIES, &groups);
+        assert_eq!(svg.matches("class=\"bar\"").count(), 3, "{svg}");
+        assert_eq!(svg.matches(">n/a<").count(), 1);
+        assert!(svg.contains("<title id=\"c-title\">T&lt;</title>"));
+        assert!(svg.contains("data-group=\"x&amp;y\" data-series=\"a\""));
+        assert!(svg.contains("x&amp;y, a: 25.0% (1 of 4)"));
+        assert!(svg.contains("data-series=\"b&lt;\""));
+        assert!(!svg.contains("x&y") && !svg.contains("b<\""));
+        // A full bar is the plot's height; an empty one has none.
+        assert!(svg.contains(&format!("height=\"{PLOT:.1}\"")));
+        assert!(svg.contains("height=\"0.0\""));
+    }
+}
