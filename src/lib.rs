@@ -194,6 +194,7 @@ pub mod model;
 pub mod normalize;
 pub mod output;
 pub mod psp;
+pub mod report;
 pub mod request;
 #[cfg(feature = "router")]
 pub mod router;

@@ -1,5 +1,5 @@
 //! The `threeds-bridge` command line: `normalize`, `translate`, `liability`, `summary`,
-//! `sandbox`, `serve`, `demo`, `export-3ds`, `simulate-routing`.
+//! `sandbox`, `serve`, `demo`, `export-3ds`, `simulate-routing`, `report`.
 //!
 //! Every command writes results to stdout and diagnostics to stderr, one line each, naming
 //! the file and line. A diagnostic quotes at most [`threeds_wire::EXCERPT_CHARS`] characters
@@ -16,6 +16,7 @@ mod input;
 mod liability;
 mod listen;
 mod normalize;
+mod report;
 mod sandbox;
 mod serve;
 mod simulate;
@@ -93,6 +94,10 @@ enum Command {
     /// Route authentications through an outage against the sandbox, with failover and without.
     #[command(name = "simulate-routing", after_help = AFTER_HELP)]
     SimulateRouting(simulate::Args),
+    /// 3-D Secure performance per PSP, network and channel over PSP records, as JSON and
+    /// an HTML page with charts.
+    #[command(after_help = AFTER_HELP)]
+    Report(report::Args),
 }
 
 /// Parses `std::env::args` and runs the command.
@@ -113,6 +118,7 @@ pub fn run() -> ExitCode {
         Command::Demo(args) => demo::run(&args, &mut out, &mut err),
         Command::Export3ds(args) => export::run(&args, &mut out, &mut err),
         Command::SimulateRouting(args) => simulate::run(&args, &mut out, &mut err),
+        Command::Report(args) => report::run(&args, &mut out, &mut err),
     };
     if let Err(e) = std::io::Write::flush(&mut out) {
         // A closed pipe (`| head`) is not an error worth a message.
