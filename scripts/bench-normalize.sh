@@ -11,10 +11,11 @@
 # same file streamed ten times through a pipe (never held on disk or in memory whole), and
 # every program reads it from the same pipe.
 # Usage: scripts/bench-normalize.sh [LINES]   (default 1000000)
+# BENCH_NO_BUILD=1 measures the release binaries already built instead of building first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 lines=${1:-1000000}
-cargo build --release --quiet --bin threeds-bridge --example bench_parse
+[ "${BENCH_NO_BUILD:-}" = 1 ] || cargo build --release --quiet --bin threeds-bridge --example bench_parse
 bin=./target/release/threeds-bridge
 bare=./target/release/examples/bench_parse
 jobs=$(nproc)

@@ -82,7 +82,7 @@ mod tests {
             run(
                 jobs,
                 3,
-                |hand| (0..500u64).for_each(|i| hand(i)),
+                |hand| (0..500u64).for_each(hand),
                 |i| {
                     // Uneven work, so that later units often finish first.
                     if i % 7 == 0 {
