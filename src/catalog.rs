@@ -56,10 +56,11 @@ pub enum CatalogError {
     Io { path: String, message: String },
 }
 
-/// Every catalog row, keyed by provider, table and code.
+/// Every catalog row, keyed by provider, table and code: one map level per key, so that a
+/// lookup borrows the table and code it is given instead of building an owned key.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
-    rows: BTreeMap<(Provider, String, String), Entry>,
+    rows: BTreeMap<Provider, BTreeMap<String, BTreeMap<String, Entry>>>,
 }
 
 impl Catalog {
@@ -170,27 +171,38 @@ impl Catalog {
             source: row.source.clone(),
             origin: origin.to_owned(),
         };
-        self.rows.insert((provider, row.table, row.code), entry);
+        self.rows
+            .entry(provider)
+            .or_default()
+            .entry(row.table)
+            .or_default()
+            .insert(row.code, entry);
         Ok(())
     }
 
     /// The row for a PSP value, if the catalog knows it.
     pub fn lookup(&self, provider: Provider, table: &str, code: &str) -> Option<&Entry> {
-        self.rows
-            .get(&(provider, table.to_owned(), code.to_owned()))
+        self.rows.get(&provider)?.get(table)?.get(code)
     }
 
     /// Every row of one provider, ordered by table and code.
     pub fn rows(&self, provider: Provider) -> impl Iterator<Item = &Entry> {
-        self.rows.values().filter(move |e| e.provider == provider)
+        self.rows
+            .get(&provider)
+            .into_iter()
+            .flat_map(|tables| tables.values().flat_map(BTreeMap::values))
     }
 
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.rows
+            .values()
+            .flat_map(BTreeMap::values)
+            .map(BTreeMap::len)
+            .sum()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.len() == 0
     }
 }
 

@@ -27,15 +27,25 @@ pub struct Options {
 
 /// Renders one normalized document.
 pub fn render(n: &Normalized, options: Options) -> String {
+    let mut buf = Vec::new();
+    render_into(n, options, &mut buf);
+    // The serializer writes UTF-8 only; a lossy conversion would never change a byte.
+    String::from_utf8(buf).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Appends one normalized document's rendering to `buf`, without building it as a tree or
+/// a `String` first: `normalize` renders every document into one reused buffer.
+pub fn render_into(n: &Normalized, options: Options, buf: &mut Vec<u8>) {
     let line = Line {
         authentication: &n.authentication,
         explain: options.explain.then_some(&n.explain),
     };
-    let write = || {
+    let start = buf.len();
+    let mut write = || {
         if options.pretty {
-            serde_json::to_string_pretty(&line)
+            serde_json::to_writer_pretty(&mut *buf, &line)
         } else {
-            serde_json::to_string(&line)
+            serde_json::to_writer(&mut *buf, &line)
         }
     };
     let result = if options.reveal_secrets {
@@ -44,6 +54,11 @@ pub fn render(n: &Normalized, options: Options) -> String {
         write()
     };
     // Serializing plain structs of strings, numbers and enums cannot fail; if it ever did,
-    // say so in the output rather than panic or print nothing.
-    result.unwrap_or_else(|e| format!("{{\"error\":\"output serialization failed: {e}\"}}"))
+    // say so in the output rather than panic or print nothing (or half a document).
+    if let Err(e) = result {
+        buf.truncate(start);
+        buf.extend_from_slice(
+            format!("{{\"error\":\"output serialization failed: {e}\"}}").as_bytes(),
+        );
+    }
 }

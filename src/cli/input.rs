@@ -101,7 +101,7 @@ pub fn read_documents(
                 Line::Text(t) if t.trim().is_empty() => {}
                 Line::Text(t) => emit(Ok(Document {
                     line: lines.number,
-                    text: t.trim().to_owned(),
+                    text: trimmed(t),
                 })),
                 Line::TooLong(bytes) => emit(Err(lines.too_long(bytes, "the line"))),
                 Line::NotUtf8 => emit(Err(Skipped::NotUtf8 { line: lines.number })),
@@ -217,6 +217,15 @@ fn split_documents(
     }
 }
 
+/// `s` without surrounding whitespace, copied only when there is any.
+fn trimmed(s: String) -> String {
+    if s.trim().len() == s.len() {
+        s
+    } else {
+        s.trim().to_owned()
+    }
+}
+
 fn leading_whitespace(s: &str) -> usize {
     s.len() - s.trim_start().len()
 }
@@ -276,12 +285,11 @@ impl<R: BufRead> Lines<R> {
         if self.buf.last() == Some(&b'\r') {
             self.buf.pop();
         }
-        Ok(Some(
-            match String::from_utf8(std::mem::take(&mut self.buf)) {
-                Ok(s) => Line::Text(s),
-                Err(_) => Line::NotUtf8,
-            },
-        ))
+        // Copied out at its size, so that `buf` keeps its capacity for the next line.
+        Ok(Some(match std::str::from_utf8(&self.buf) {
+            Ok(s) => Line::Text(s.to_owned()),
+            Err(_) => Line::NotUtf8,
+        }))
     }
 }
 
@@ -306,7 +314,7 @@ fn read_bounded_line(
             return Ok(any.then_some(total));
         }
         any = true;
-        let (part, done) = match chunk.iter().position(|&b| b == b'\n') {
+        let (part, done) = match memchr::memchr(b'\n', chunk) {
             Some(i) => (&chunk[..i], Some(i + 1)),
             None => (chunk, None),
         };

@@ -1,15 +1,17 @@
 //! `threeds-bridge normalize`.
 
-use super::input::{for_each_document, Document, Item, DEFAULT_MAX_LINE_BYTES};
+mod ordered;
+
+use super::input::{for_each_document, Item, DEFAULT_MAX_LINE_BYTES};
 use super::{diagnostic, exit};
 use crate::catalog::Catalog;
 use crate::model::Provider;
-use crate::normalize::{
-    detect, matches, normalize_text, normalize_value, Context, NormalizeError, Normalized,
-};
-use crate::output::{render, Options};
-use std::io::Write;
+use crate::normalize::{normalize_text_checked, Context, NormalizeError, Normalized};
+use crate::output::{render_into, Options};
+use std::io::{self, Write};
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -35,6 +37,10 @@ pub struct Args {
     /// one is reported and skipped without being held in memory.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_LINE_BYTES, value_parser = super::parse_max_bytes)]
     max_line_bytes: usize,
+    /// Threads normalizing documents (default: the machine's cores). Output and
+    /// diagnostics are the same, in the same order, whatever the number; 1 uses no threads.
+    #[arg(long, value_name = "N")]
+    jobs: Option<NonZeroUsize>,
     /// Files holding JSON Lines, or one or more (concatenated) pretty-printed JSON documents;
     /// `-` or none for stdin.
     files: Vec<PathBuf>,
@@ -58,62 +64,32 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     if let Some(date) = args.as_of {
         ctx = ctx.as_of(date);
     }
-    let options = Options {
-        explain: args.explain,
-        reveal_secrets: args.reveal_secrets,
-        pretty: false,
+    let settings = Settings {
+        provider: args.provider,
+        options: Options {
+            explain: args.explain,
+            reveal_secrets: args.reveal_secrets,
+            pretty: false,
+        },
+        ctx,
     };
+    let jobs = args.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, NonZeroUsize::get),
+        NonZeroUsize::get,
+    );
+    let files = super::inputs(&args.files);
+    let max_bytes = args.max_line_bytes;
     let mut bad = false;
-    for path in super::inputs(&args.files) {
-        let name = path.display().to_string();
-        let result = for_each_document(&path, args.max_line_bytes, |item: Item| {
-            let doc = match item {
-                Ok(doc) => doc,
-                Err(skipped) => {
-                    bad = true;
-                    let place = format!("{name}:{}", skipped.line());
-                    diagnostic(err, "error", &place, &skipped);
-                    return;
-                }
-            };
-            match normalize_document(&doc, args.provider, &ctx) {
-                Ok(n) => {
-                    let place = format!("{name}:{}", doc.line);
-                    // What was decided, never a value of the document.
-                    tracing::debug!(
-                        place = %threeds_wire::excerpt(&place),
-                        provider = %n.authentication.provider,
-                        status = %n.authentication.status,
-                        next_step = %n.authentication.next_step,
-                        "normalized"
-                    );
-                    for w in &n.explain.warnings {
-                        diagnostic(err, "warning", &place, w);
-                    }
-                    let _ = writeln!(out, "{}", render(&n, options));
-                }
-                Err(e) => {
-                    bad = true;
-                    let line = match &e {
-                        NormalizeError::NotJson { line, .. } => doc.line + line - 1,
-                        _ => doc.line,
-                    };
-                    diagnostic(err, "error", &format!("{name}:{line}"), &e);
-                }
-            }
-        });
-        match result {
-            Ok(0) => {
-                bad = true;
-                diagnostic(err, "error", &name, &"no documents");
-            }
-            Ok(_) => {}
-            Err(e) => {
-                bad = true;
-                diagnostic(err, "error", &name, &e);
-            }
-        }
-    }
+    ordered::run(
+        jobs,
+        2 * jobs,
+        |hand| read_units(&files, max_bytes, hand),
+        |unit| settings.process(unit),
+        |done: Done| {
+            bad |= done.bad;
+            done.write(out, err);
+        },
+    );
     if bad {
         exit::BAD_INPUT
     } else {
@@ -121,29 +97,165 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     }
 }
 
-/// Normalizes one document. With `--provider`, a JSON document that does not have that
-/// PSP's shape is an error naming the PSP it looks like, so a wrong flag never yields an
-/// outcome read with another PSP's meanings.
-fn normalize_document(
-    doc: &Document,
-    provider: Option<Provider>,
-    ctx: &Context<'_>,
-) -> Result<Normalized, NormalizeError> {
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(&doc.text) else {
-        // Not JSON: a Mangopay hook query string, or the parser's error with its position.
-        return normalize_text(&doc.text, provider, ctx);
-    };
-    if let Some(p) = provider {
-        if !matches(p, &value) {
-            let looks = match detect(&value) {
-                Ok(other) => format!("it looks like a {other} document"),
-                Err(_) => "it matches no known PSP document".to_owned(),
-            };
-            return Err(NormalizeError::Unsupported {
-                provider: p,
-                message: format!("not a {p} document ({looks}); check --provider"),
+/// Documents handed to a worker at once: enough to make the hand-over cheap, few enough to
+/// keep the memory in flight small.
+const BATCH_DOCUMENTS: usize = 256;
+/// A batch is also closed once its documents hold this many bytes of text.
+const BATCH_BYTES: usize = 256 * 1024;
+
+/// A unit of work: documents of one file in input order, or the end of a file (what the
+/// reader says about the file as a whole is reported after its documents).
+enum Unit {
+    Batch {
+        name: Arc<str>,
+        items: Vec<Item>,
+    },
+    End {
+        name: Arc<str>,
+        read: io::Result<usize>,
+    },
+}
+
+/// Reads every file in turn and hands its documents over in batches, then its end.
+fn read_units(files: &[PathBuf], max_bytes: usize, hand: &mut dyn FnMut(Unit)) {
+    for path in files {
+        let name: Arc<str> = path.display().to_string().into();
+        let mut items = Vec::with_capacity(BATCH_DOCUMENTS);
+        let mut bytes = 0;
+        let read = for_each_document(path, max_bytes, |item: Item| {
+            bytes += item.as_ref().map_or(0, |doc| doc.text.len());
+            items.push(item);
+            if items.len() == BATCH_DOCUMENTS || bytes >= BATCH_BYTES {
+                let full = std::mem::replace(&mut items, Vec::with_capacity(BATCH_DOCUMENTS));
+                hand(Unit::Batch {
+                    name: Arc::clone(&name),
+                    items: full,
+                });
+                bytes = 0;
+            }
+        });
+        if !items.is_empty() {
+            hand(Unit::Batch {
+                name: Arc::clone(&name),
+                items,
             });
         }
+        hand(Unit::End { name, read });
     }
-    normalize_value(&value, provider, ctx)
+}
+
+/// What every document is normalized with.
+struct Settings<'a> {
+    provider: Option<Provider>,
+    options: Options,
+    ctx: Context<'a>,
+}
+
+/// A unit's output and diagnostics, in the order one thread writes them: for each
+/// document, its diagnostics then its line.
+#[derive(Default)]
+struct Done {
+    out: Vec<u8>,
+    err: Vec<u8>,
+    /// Where each document's diagnostics and output end in `err` and `out`.
+    ends: Vec<(usize, usize)>,
+    bad: bool,
+}
+
+impl Done {
+    /// Closes the current document's part.
+    fn mark(&mut self) {
+        self.ends.push((self.err.len(), self.out.len()));
+    }
+
+    fn write(&self, out: &mut dyn Write, err: &mut dyn Write) {
+        let (mut e0, mut o0) = (0, 0);
+        for &(e1, o1) in &self.ends {
+            if e1 > e0 {
+                let _ = err.write_all(&self.err[e0..e1]);
+            }
+            if o1 > o0 {
+                let _ = out.write_all(&self.out[o0..o1]);
+            }
+            (e0, o0) = (e1, o1);
+        }
+    }
+}
+
+impl Settings<'_> {
+    fn process(&self, unit: Unit) -> Done {
+        let mut done = Done::default();
+        match unit {
+            Unit::Batch { name, items } => {
+                for item in items {
+                    done.bad |= !self.document(&name, item, &mut done);
+                    done.mark();
+                }
+            }
+            Unit::End { name, read } => {
+                match read {
+                    Ok(0) => {
+                        done.bad = true;
+                        diagnostic(&mut done.err, "error", &name, &"no documents");
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        done.bad = true;
+                        diagnostic(&mut done.err, "error", &name, &e);
+                    }
+                }
+                done.mark();
+            }
+        }
+        done
+    }
+
+    /// Normalizes one document of file `name` into `done`; false when it was bad.
+    fn document(&self, name: &str, item: Item, done: &mut Done) -> bool {
+        let doc = match item {
+            Ok(doc) => doc,
+            Err(skipped) => {
+                let place = format!("{name}:{}", skipped.line());
+                diagnostic(&mut done.err, "error", &place, &skipped);
+                return false;
+            }
+        };
+        match normalize_text_checked(&doc.text, self.provider, &self.ctx) {
+            Ok(n) => {
+                let place = || format!("{name}:{}", doc.line);
+                if tracing::enabled!(tracing::Level::DEBUG) {
+                    // What was decided, never a value of the document.
+                    tracing::debug!(
+                        place = %threeds_wire::excerpt(&place()),
+                        provider = %n.authentication.provider,
+                        status = %n.authentication.status,
+                        next_step = %n.authentication.next_step,
+                        "normalized"
+                    );
+                }
+                if !n.explain.warnings.is_empty() {
+                    let place = place();
+                    for w in &n.explain.warnings {
+                        diagnostic(&mut done.err, "warning", &place, w);
+                    }
+                }
+                write_normalized(&n, self.options, &mut done.out);
+                true
+            }
+            Err(e) => {
+                let line = match &e {
+                    NormalizeError::NotJson { line, .. } => doc.line + line - 1,
+                    _ => doc.line,
+                };
+                diagnostic(&mut done.err, "error", &format!("{name}:{line}"), &e);
+                false
+            }
+        }
+    }
+}
+
+/// The one place a normalized document becomes output: its JSON line.
+fn write_normalized(n: &Normalized, options: Options, out: &mut Vec<u8>) {
+    render_into(n, options, out);
+    out.push(b'\n');
 }

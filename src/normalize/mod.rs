@@ -245,16 +245,47 @@ pub fn normalize_text(
     provider: Option<Provider>,
     ctx: &Context<'_>,
 ) -> Result<Normalized, NormalizeError> {
+    from_text(text, provider, false, ctx)
+}
+
+/// [`normalize_text`] for input whose PSP the caller only believes it knows
+/// (`normalize --provider`): a JSON document that does not have `provider`'s shape is
+/// refused, naming the PSP it looks like, so a wrong flag never yields an outcome read with
+/// another PSP's meanings. The shape is checked on the same one pass that classification
+/// reads ([`skeleton`]).
+pub fn normalize_text_checked(
+    text: &str,
+    provider: Option<Provider>,
+    ctx: &Context<'_>,
+) -> Result<Normalized, NormalizeError> {
+    from_text(text, provider, true, ctx)
+}
+
+/// [`normalize_text`] and [`normalize_text_checked`]: `check` refuses a JSON document that
+/// does not have the shape of the `provider` given.
+fn from_text(
+    text: &str,
+    provider: Option<Provider>,
+    check: bool,
+    ctx: &Context<'_>,
+) -> Result<Normalized, NormalizeError> {
     // serde_json's parser stops at MAX_DEPTH levels, so the depth walk is not repeated.
     match skeleton(text) {
-        Ok(peek) => normalize_checked(
-            Document {
-                peek: &peek,
-                source: Source::Text(text),
-            },
-            provider,
-            ctx,
-        ),
+        Ok(peek) => {
+            if let Some(p) = provider.filter(|_| check) {
+                if !matches(p, &peek) {
+                    return Err(not_the_provider(p, &peek));
+                }
+            }
+            normalize_checked(
+                Document {
+                    peek: &peek,
+                    source: Source::Text(text),
+                },
+                provider,
+                ctx,
+            )
+        }
         Err(e) => {
             let candidates = match provider {
                 Some(p) => vec![psp(p)?],
@@ -272,6 +303,18 @@ pub fn normalize_text(
                 message: scrub(&message_of(&e)),
             })
         }
+    }
+}
+
+/// Why a document that does not have `provider`'s shape is refused.
+fn not_the_provider(provider: Provider, peek: &Value) -> NormalizeError {
+    let looks = match detect(peek) {
+        Ok(other) => format!("it looks like a {other} document"),
+        Err(_) => "it matches no known PSP document".to_owned(),
+    };
+    NormalizeError::Unsupported {
+        provider,
+        message: format!("not a {provider} document ({looks}); check --provider"),
     }
 }
 

@@ -58,20 +58,35 @@ pub fn parse_as<'a, T: DeserializeOwned>(
     provider: Provider,
     document: &'static str,
 ) -> Result<T, NormalizeError> {
-    let result = match source.into() {
-        Source::Value(value) => serde_path_to_error::deserialize(value),
+    let source = source.into();
+    // Read plainly first: tracking the path costs an owned copy of every member's key, and
+    // only a failure needs it. A failure is read again with the path tracked, which fails
+    // the same way at the same place (the input and the type are the same).
+    let plain = match source {
+        Source::Value(value) => T::deserialize(value),
+        Source::Text(text) => T::deserialize(&mut serde_json::Deserializer::from_str(text)),
+    };
+    let plain = match plain {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
+    };
+    let tracked = match source {
+        Source::Value(value) => serde_path_to_error::deserialize::<_, T>(value),
         Source::Text(text) => {
             serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(text))
         }
     };
-    result.map_err(|e| {
-        let path = e.path().to_string();
-        NormalizeError::Shape {
-            provider,
-            document,
-            path,
-            message: scrub(&message_of(&e.into_inner())),
-        }
+    let (path, error) = match tracked {
+        Err(e) => (e.path().to_string(), e.into_inner()),
+        // Cannot happen (the same input read the same way); the first failure is reported
+        // at the root rather than what was refused accepted.
+        Ok(_) => (".".to_owned(), plain),
+    };
+    Err(NormalizeError::Shape {
+        provider,
+        document,
+        path,
+        message: scrub(&message_of(&error)),
     })
 }
 

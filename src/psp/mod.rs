@@ -158,9 +158,18 @@ pub fn providers() -> Vec<Provider> {
     all().iter().map(|p| p.id()).collect()
 }
 
-/// The registered PSP with id `id`.
+/// The registered PSP with id `id`. Looked up without collecting [`all`]: every document
+/// normalized asks for its PSP.
 pub fn find(id: &str) -> Option<&'static dyn Psp> {
-    all().into_iter().find(|p| p.id().as_str() == id)
+    let is = |p: &&'static dyn Psp| p.id().as_str() == id;
+    BUILTIN.iter().copied().find(is).or_else(|| {
+        REGISTERED
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .iter()
+            .copied()
+            .find(is)
+    })
 }
 
 /// The registered PSP for `provider`. `None` only for a [`Provider`] built with
