@@ -1,12 +1,10 @@
 //! `threeds-bridge normalize`.
 
-use super::input::{for_each_document, Document, Item, DEFAULT_MAX_LINE_BYTES};
+use super::input::{for_each_document, Item, DEFAULT_MAX_LINE_BYTES};
 use super::{diagnostic, exit};
 use crate::catalog::Catalog;
 use crate::model::Provider;
-use crate::normalize::{
-    detect, matches, normalize_text, normalize_value, Context, NormalizeError, Normalized,
-};
+use crate::normalize::{normalize_document, Context, NormalizeError};
 use crate::output::{render, Options};
 use std::io::Write;
 use std::path::PathBuf;
@@ -76,7 +74,7 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                     return;
                 }
             };
-            match normalize_document(&doc, args.provider, &ctx) {
+            match normalize_document(&doc.text, args.provider, &ctx) {
                 Ok(n) => {
                     let place = format!("{name}:{}", doc.line);
                     // What was decided, never a value of the document.
@@ -119,31 +117,4 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     } else {
         exit::OK
     }
-}
-
-/// Normalizes one document. With `--provider`, a JSON document that does not have that
-/// PSP's shape is an error naming the PSP it looks like, so a wrong flag never yields an
-/// outcome read with another PSP's meanings.
-fn normalize_document(
-    doc: &Document,
-    provider: Option<Provider>,
-    ctx: &Context<'_>,
-) -> Result<Normalized, NormalizeError> {
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(&doc.text) else {
-        // Not JSON: a Mangopay hook query string, or the parser's error with its position.
-        return normalize_text(&doc.text, provider, ctx);
-    };
-    if let Some(p) = provider {
-        if !matches(p, &value) {
-            let looks = match detect(&value) {
-                Ok(other) => format!("it looks like a {other} document"),
-                Err(_) => "it matches no known PSP document".to_owned(),
-            };
-            return Err(NormalizeError::Unsupported {
-                provider: p,
-                message: format!("not a {p} document ({looks}); check --provider"),
-            });
-        }
-    }
-    normalize_value(&value, provider, ctx)
 }

@@ -137,6 +137,22 @@ pub enum NormalizeError {
     TooDeep { limit: usize },
 }
 
+impl NormalizeError {
+    /// The error's kind as one word (`not_json`, `unknown_document`, `ambiguous`, `shape`,
+    /// `unsupported`, `too_deep`), for callers that sort failures without reading messages
+    /// (the Python package's `NormalizeError.kind`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::NotJson { .. } => "not_json",
+            Self::UnknownDocument { .. } => "unknown_document",
+            Self::Ambiguous { .. } => "ambiguous",
+            Self::Shape { .. } => "shape",
+            Self::Unsupported { .. } => "unsupported",
+            Self::TooDeep { .. } => "too_deep",
+        }
+    }
+}
+
 pub use threeds_wire::scrub;
 use threeds_wire::{bounded, excerpt};
 
@@ -273,6 +289,35 @@ pub fn normalize_text(
             })
         }
     }
+}
+
+/// Normalizes one document's text as `threeds-bridge normalize` does. With `provider`, a
+/// JSON document that does not have that PSP's shape is an error naming the PSP it looks
+/// like, so a wrong provider never yields an outcome read with another PSP's meanings (where
+/// [`normalize_text`] hands the document to the named PSP's adapter as it is). The command
+/// line and the Python package both call it, so they answer alike.
+pub fn normalize_document(
+    text: &str,
+    provider: Option<Provider>,
+    ctx: &Context<'_>,
+) -> Result<Normalized, NormalizeError> {
+    let Ok(value) = serde_json::from_str::<Value>(text) else {
+        // Not JSON: a Mangopay hook query string, or the parser's error with its position.
+        return normalize_text(text, provider, ctx);
+    };
+    if let Some(p) = provider {
+        if !matches(p, &value) {
+            let looks = match detect(&value) {
+                Ok(other) => format!("it looks like a {other} document"),
+                Err(_) => "it matches no known PSP document".to_owned(),
+            };
+            return Err(NormalizeError::Unsupported {
+                provider: p,
+                message: format!("not a {p} document ({looks}); check --provider"),
+            });
+        }
+    }
+    normalize_value(&value, provider, ctx)
 }
 
 #[cfg(test)]
