@@ -18,6 +18,8 @@ root="$PWD"
 target="${CARGO_TARGET_DIR:-$root/target}"
 venv="$target/python-venv"
 export CARGO_TARGET_DIR="$target/python"
+# Nothing written into the source tree: no bytecode caches, no pytest cache.
+export PYTHONDONTWRITEBYTECODE=1
 
 wanted="maturin==$MATURIN_VERSION pytest==$PYTEST_VERSION pandas==$PANDAS_VERSION"
 if [ "$(cat "$venv/.installed" 2>/dev/null)" != "$wanted" ]; then
@@ -46,4 +48,4 @@ wheels="$CARGO_TARGET_DIR/wheels"
 rm -rf "$wheels"
 "$venv/bin/maturin" build --quiet --release --interpreter "$venv/bin/python" --out "$wheels"
 "$venv/bin/pip" install --quiet --disable-pip-version-check --force-reinstall --no-deps "$wheels"/threeds_bridge-*.whl
-"$venv/bin/python" -m pytest -q "$@"
+"$venv/bin/python" -m pytest -q -p no:cacheprovider "$@"
