@@ -31,7 +31,7 @@ create_exception!(
     threeds_bridge,
     NormalizeError,
     PyValueError,
-    "A document that could not be normalized. `kind` names the failure (not_json, unknown_document, ambiguous, shape, unsupported, too_deep); `message` is the command line's message; `index` is the document's position in normalize_many."
+    "A document that could not be normalized. `kind` names the failure (not_json, unknown_document, ambiguous, shape, unsupported, too_deep; missing for a None in normalize_many); `message` is the command line's message; `index` is the document's position in normalize_many."
 );
 create_exception!(
     threeds_bridge,
@@ -220,12 +220,13 @@ fn context(catalog: &Catalog, as_of: Option<chrono::NaiveDate>) -> Context<'_> {
 
 /// Normalizes many documents, in order, with the GIL released while the core works.
 /// `errors="raise"` raises the first failure (`NormalizeError.index` says which);
-/// `errors="return"` puts `{"error": {"index", "kind", "message"}}` in its slot.
+/// `errors="return"` puts `{"error": {"index", "kind", "message"}}` in its slot. A `None`
+/// (a null in a column) is a failure of kind `missing`.
 #[pyfunction]
 #[pyo3(signature = (texts, provider=None, as_of=None, explain=false, errors="raise"))]
 fn normalize_many<'py>(
     py: Python<'py>,
-    texts: Vec<String>,
+    texts: Vec<Option<String>>,
     provider: Option<&str>,
     as_of: Option<&Bound<'py, PyAny>>,
     explain: bool,
@@ -251,7 +252,11 @@ fn normalize_many<'py>(
     let outcomes: Vec<Outcome> = py.detach(|| {
         let mut outcomes = Vec::with_capacity(texts.len());
         for text in &texts {
-            let outcome = normalize_one(text, provider, &ctx, options);
+            let outcome = match text {
+                Some(text) => normalize_one(text, provider, &ctx, options),
+                // A null in a data job's column: reported in its slot, never skipped.
+                None => Err(("missing", "no document: the value is None".to_owned())),
+            };
             let failed = outcome.is_err();
             outcomes.push(outcome);
             if failed && stop_at_error {

@@ -54,6 +54,18 @@ def test_raise_mode_raises_the_first_failure_with_its_index():
     assert normalize_many(good, as_of=AS_OF) == [normalize(d, as_of=AS_OF) for d in good]
 
 
+def test_a_none_in_a_column_fails_in_its_slot_and_does_not_shift_the_rest():
+    good = [d for d, r in zip(texts(), one_by_one(texts())) if "error" not in r][:3]
+    rows = normalize_many([good[0], None, good[1]], as_of=AS_OF, errors="return")
+    assert rows[1] == {"error": {"index": 1, "kind": "missing", "message": "no document: the value is None"}}
+    assert [rows[0], rows[2]] == normalize_many([good[0], good[1]], as_of=AS_OF)
+    with pytest.raises(NormalizeError) as caught:
+        normalize_many([good[0], None], as_of=AS_OF)
+    assert (caught.value.kind, caught.value.index) == ("missing", 1)
+    with pytest.raises(TypeError):
+        normalize_many([good[0], 5], as_of=AS_OF, errors="return")
+
+
 def test_an_unknown_errors_mode_is_refused():
     with pytest.raises(ValueError, match="raise or return"):
         normalize_many([], errors="ignore")

@@ -5,14 +5,15 @@ from typing import Any, Dict, List, Literal, Optional, Sequence, Union
 
 __version__: str
 
-Date = Union[datetime.date, str]
+_Date = Union[datetime.date, str]
 """A ``datetime.date`` or a ``YYYY-MM-DD`` string."""
 
 class NormalizeError(ValueError):
     """A document that could not be normalized."""
 
     kind: str
-    """not_json, unknown_document, ambiguous, shape, unsupported or too_deep."""
+    """not_json, unknown_document, ambiguous, shape, unsupported or too_deep (missing: a
+    None in normalize_many's input)."""
     message: str
     """The command line's message (card numbers masked, values cut short)."""
     index: Optional[int]
@@ -27,7 +28,7 @@ class NormalizeWarning(UserWarning):
 def normalize(
     text: str,
     provider: Optional[str] = None,
-    as_of: Optional[Date] = None,
+    as_of: Optional[_Date] = None,
     explain: bool = False,
 ) -> Dict[str, Any]:
     """One PSP document (JSON, or a Mangopay hook query string) to the object
@@ -39,15 +40,16 @@ def normalize(
     """
 
 def normalize_many(
-    texts: Sequence[str],
+    texts: Sequence[Optional[str]],
     provider: Optional[str] = None,
-    as_of: Optional[Date] = None,
+    as_of: Optional[_Date] = None,
     explain: bool = False,
     errors: Literal["raise", "return"] = "raise",
 ) -> List[Dict[str, Any]]:
     """``normalize`` over many documents, in input order, with the GIL released while
     they are normalized. ``errors="return"`` puts ``{"error": {"index", "kind",
-    "message"}}`` in a failed document's slot instead of raising."""
+    "message"}}`` in a failed document's slot instead of raising. A None (a null in a
+    column) fails with kind ``missing``."""
 
 def liability(
     network: str,
@@ -61,7 +63,7 @@ def liability(
     category: Optional[str] = None,
     challenge_indicator: Optional[str] = None,
     challenged: Optional[bool] = None,
-    as_of: Optional[Date] = None,
+    as_of: Optional[_Date] = None,
 ) -> Dict[str, Any]:
     """The decision ``threeds-bridge liability`` prints for the same flags:
     ``{"liability_shift": bool | None, "rule": str, "source": str}``. Raises
