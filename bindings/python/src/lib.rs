@@ -21,7 +21,7 @@ use pyo3::types::{PyDict, PyList, PyString};
 use std::borrow::Cow;
 use std::ffi::CString;
 use std::sync::OnceLock;
-use threeds_bridge::liability::{decide, LiabilityQuery, DEFAULT_VERSION};
+use threeds_bridge::liability::{decide, LiabilityQuery};
 use threeds_bridge::model::Provider;
 use threeds_bridge::normalize::{normalize_document, Context};
 use threeds_bridge::output::{diagnostic_message, render, Options};
@@ -292,12 +292,14 @@ fn normalize_many<'py>(
 /// The liability decision `threeds-bridge liability` prints for the same flags:
 /// `{"liability_shift": True | False | None, "rule": ..., "source": ...}`.
 #[pyfunction]
+// `version`'s default is a literal so that Python's signature shows it: the flag's default,
+// `threeds_bridge::liability::DEFAULT_VERSION` (the tests compare the two answers).
 #[pyo3(signature = (
     network,
     trans_status=None,
     enrollment=None,
     eci=None,
-    version=DEFAULT_VERSION.to_owned(),
+    version="2.2.0",
     cavv_present=false,
     exemption=None,
     signature=None,
@@ -313,7 +315,7 @@ fn liability<'py>(
     trans_status: Option<String>,
     enrollment: Option<String>,
     eci: Option<String>,
-    version: String,
+    version: &str,
     cavv_present: bool,
     exemption: Option<String>,
     signature: Option<String>,
@@ -327,7 +329,7 @@ fn liability<'py>(
         trans_status,
         enrollment,
         eci,
-        version,
+        version: version.to_owned(),
         cavv_present,
         exemption,
         signature,
