@@ -4,6 +4,7 @@
 use crate::model::Authentication;
 use crate::normalize::{Explain, Normalized};
 use serde::Serialize;
+use std::fmt::Display;
 use threeds_wire::with_secrets_revealed;
 
 #[derive(Serialize)]
@@ -60,5 +61,26 @@ pub fn render_into(n: &Normalized, options: Options, buf: &mut Vec<u8>) {
         buf.extend_from_slice(
             format!("{{\"error\":\"output serialization failed: {e}\"}}").as_bytes(),
         );
+    }
+}
+
+/// The longest diagnostic message, in characters: room for a few excerpts and the paths
+/// that name them. A message built elsewhere that is longer is cut here.
+pub const MESSAGE_CHARS: usize = 4 * threeds_wire::EXCERPT_CHARS;
+
+/// A diagnostic (an error or a warning) as every front end reports it: card numbers masked
+/// wherever they stand and the text cut at [`MESSAGE_CHARS`], with the full length noted.
+/// The command line's stderr lines and the Python package's exceptions carry this text.
+pub fn diagnostic_message(message: &dyn Display) -> String {
+    let text = message.to_string();
+    let cut = text
+        .char_indices()
+        .nth(MESSAGE_CHARS)
+        .map_or(text.len(), |(i, _)| i);
+    let masked = threeds_wire::mask_pans(&text[..cut]);
+    if cut < text.len() {
+        format!("{masked}…({} bytes)", text.len())
+    } else {
+        masked.into_owned()
     }
 }

@@ -1,18 +1,15 @@
 //! `threeds-bridge liability`.
 
-use crate::liability::{decide, Category, Enrollment, LiabilityFacts};
-use crate::model::{Eci, Network, TransStatus};
+use crate::liability::{
+    decide, Enrollment, LiabilityQuery, CATEGORY_VALUES, DEFAULT_VERSION, SIGNATURE_VALUES,
+};
+use crate::model::TransStatus;
 use clap::builder::PossibleValuesParser;
 use std::io::Write;
-use threeds_wire::excerpt;
 
 /// `--network` values: every network's contract spelling, and `unknown`.
 fn network_values() -> PossibleValuesParser {
-    let names = Network::ALL
-        .iter()
-        .map(|n| n.as_str())
-        .chain(std::iter::once("unknown"));
-    PossibleValuesParser::new(names)
+    PossibleValuesParser::new(LiabilityQuery::network_values())
 }
 
 #[derive(Debug, clap::Args)]
@@ -30,7 +27,7 @@ pub struct Args {
     #[arg(long)]
     eci: Option<String>,
     /// Protocol version.
-    #[arg(long, default_value = "2.2.0")]
+    #[arg(long, default_value = DEFAULT_VERSION)]
     version: String,
     /// An authentication value (CAVV / AAV) came back.
     #[arg(long)]
@@ -40,10 +37,10 @@ pub struct Args {
     #[arg(long)]
     exemption: Option<String>,
     /// 3DS 1.0.2 PARes signature check: Y (verified) or N (failed).
-    #[arg(long, value_parser = ["Y", "N"])]
+    #[arg(long, value_parser = PossibleValuesParser::new(SIGNATURE_VALUES))]
     signature: Option<String>,
     /// The EMV message category (default payment).
-    #[arg(long, value_parser = ["payment", "non_payment"])]
+    #[arg(long, value_parser = PossibleValuesParser::new(CATEGORY_VALUES))]
     category: Option<String>,
     /// The EMV challenge indicator sent (two digits); Cartes Bancaires depends on it.
     #[arg(long)]
@@ -58,7 +55,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    match facts(args) {
+    match query(args).facts() {
         Ok(facts) => {
             let decision = decide(&facts);
             match serde_json::to_string(&decision) {
@@ -79,75 +76,20 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     }
 }
 
-/// A flag value clap's own checks let through but the facts cannot hold; the message names
-/// the flag.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-enum FactsError {
-    #[error("--network: unknown network '{}'", excerpt(.0))]
-    UnknownNetwork(String),
-    #[error("--{flag}: '{}' is not one of {}", excerpt(.value), .allowed.join(", "))]
-    NotAllowed {
-        flag: &'static str,
-        value: String,
-        allowed: &'static [&'static str],
-    },
-    #[error("--category: '{}' is not payment or non_payment", excerpt(.0))]
-    Category(String),
-    #[error("--eci: empty value")]
-    EmptyEci,
-}
-
-/// `value` when it is one of `allowed`.
-fn letter(
-    flag: &'static str,
-    value: &Option<String>,
-    allowed: &'static [&'static str],
-) -> Result<Option<String>, FactsError> {
-    match value.as_deref() {
-        None => Ok(None),
-        Some(x) if allowed.contains(&x) => Ok(Some(x.to_owned())),
-        Some(x) => Err(FactsError::NotAllowed {
-            flag,
-            value: x.to_owned(),
-            allowed,
-        }),
-    }
-}
-
-fn facts(args: &Args) -> Result<LiabilityFacts, FactsError> {
-    let network = match args.network.as_str() {
-        "unknown" => None,
-        other => Some(
-            Network::from_psp(other).ok_or_else(|| FactsError::UnknownNetwork(other.to_owned()))?,
-        ),
-    };
-    let trans_status = letter("trans-status", &args.trans_status, TransStatus::KNOWN)?
-        .map(|s| TransStatus::from(s.as_str()));
-    let enrollment = letter("enrollment", &args.enrollment, Enrollment::KNOWN)?
-        .map(|s| Enrollment::from(s.as_str()));
-    let signature_verified = letter("signature", &args.signature, &["Y", "N"])?.map(|s| s == "Y");
-    let category = match args.category.as_deref() {
-        None | Some("payment") => Some(Category::Payment),
-        Some("non_payment") => Some(Category::NonPayment),
-        Some(other) => return Err(FactsError::Category(other.to_owned())),
-    };
-    let eci = match args.eci.as_deref() {
-        None => None,
-        Some(e) => Some(Eci::parse(e).ok_or(FactsError::EmptyEci)?),
-    };
-    Ok(LiabilityFacts {
-        network,
-        protocol_version: Some(args.version.clone()),
-        trans_status,
-        trans_status_implied: false,
-        enrollment,
-        eci,
-        authentication_value_present: Some(args.cavv_present),
-        signature_verified,
+/// The question the flags ask; the library checks each value.
+fn query(args: &Args) -> LiabilityQuery {
+    LiabilityQuery {
+        network: args.network.clone(),
+        trans_status: args.trans_status.clone(),
+        enrollment: args.enrollment.clone(),
+        eci: args.eci.clone(),
+        version: args.version.clone(),
+        cavv_present: args.cavv_present,
         exemption: args.exemption.clone(),
-        category,
+        signature: args.signature.clone(),
+        category: args.category.clone(),
         challenge_indicator: args.challenge_indicator.clone(),
         challenged: args.challenged,
-        authenticated_on: Some(args.as_of.unwrap_or_else(crate::normalize::today)),
-    })
+        as_of: args.as_of,
+    }
 }

@@ -209,30 +209,16 @@ fn parse_max_bytes(s: &str) -> Result<usize, FlagError> {
     }
 }
 
-/// The longest diagnostic message, in characters: room for a few excerpts and the paths
-/// that name them. A message built elsewhere that is longer is cut here.
-const MESSAGE_CHARS: usize = 4 * threeds_wire::EXCERPT_CHARS;
-
-/// Writes one diagnostic line, `{kind}: {place}: {message}`, with card numbers masked and
-/// the message cut at [`MESSAGE_CHARS`]. Every command reports through it, so no value in
+/// Writes one diagnostic line, `{kind}: {place}: {message}`, the message bounded by
+/// [`crate::output::diagnostic_message`]. Every command reports through it, so no value in
 /// any message, whoever formatted it, reaches the terminal whole.
 fn diagnostic(err: &mut dyn std::io::Write, kind: &str, place: &str, message: &dyn Display) {
-    let text = message.to_string();
-    let cut = text
-        .char_indices()
-        .nth(MESSAGE_CHARS)
-        .map_or(text.len(), |(i, _)| i);
-    let masked = threeds_wire::mask_pans(&text[..cut]);
-    let more = if cut < text.len() {
-        format!("…({} bytes)", text.len())
-    } else {
-        String::new()
-    };
+    let message = crate::output::diagnostic_message(message);
     let place = threeds_wire::excerpt(place);
     let _ = if place.is_empty() {
-        writeln!(err, "{kind}: {masked}{more}")
+        writeln!(err, "{kind}: {message}")
     } else {
-        writeln!(err, "{kind}: {place}: {masked}{more}")
+        writeln!(err, "{kind}: {place}: {message}")
     };
 }
 

@@ -7,12 +7,14 @@
 //! `liability` can show why. Where the network is unknown the ECI decides when it can;
 //! otherwise the answer is null, never a guess.
 
+mod query;
 mod rules;
 
 use crate::model::{Eci, Network, TransStatus};
 use chrono::NaiveDate;
 use serde::Serialize;
 
+pub use query::{LiabilityQuery, QueryError, CATEGORY_VALUES, DEFAULT_VERSION, SIGNATURE_VALUES};
 pub use rules::{
     decide, ymd, Cavv, Cond, NetworkSel, Protocol, RuleRow, Ymd, NO_CHALLENGE_REQUESTED, RULES,
 };

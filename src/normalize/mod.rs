@@ -137,6 +137,22 @@ pub enum NormalizeError {
     TooDeep { limit: usize },
 }
 
+impl NormalizeError {
+    /// The error's kind as one word (`not_json`, `unknown_document`, `ambiguous`, `shape`,
+    /// `unsupported`, `too_deep`), for callers that sort failures without reading messages
+    /// (the Python package's `NormalizeError.kind`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::NotJson { .. } => "not_json",
+            Self::UnknownDocument { .. } => "unknown_document",
+            Self::Ambiguous { .. } => "ambiguous",
+            Self::Shape { .. } => "shape",
+            Self::Unsupported { .. } => "unsupported",
+            Self::TooDeep { .. } => "too_deep",
+        }
+    }
+}
+
 pub use threeds_wire::scrub;
 use threeds_wire::{bounded, excerpt};
 
