@@ -102,7 +102,13 @@ struct Selection {
 /// serialized again, so it follows the types without a field list to keep up to date
 /// (every optional field of the API's types serializes, as null when absent).
 pub fn read_body<T: DeserializeOwned + Serialize>(value: &Value) -> Result<T, ApiError> {
-    let body: T = serde_path_to_error::deserialize(value).map_err(|e| {
+    // Read as it is first: tracking every field's path costs about as much as the reading,
+    // and only a body that fails needs the path, so it is read again with it then.
+    let tracked = match T::deserialize(value) {
+        Ok(body) => Ok(body),
+        Err(_) => serde_path_to_error::deserialize(value),
+    };
+    let body: T = tracked.map_err(|e| {
         let path = e.path().to_string();
         let message = crate::normalize::scrub(&e.into_inner().to_string());
         if path == "." {
