@@ -35,12 +35,24 @@ pub struct Args {
     /// one is reported and skipped without being held in memory.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_LINE_BYTES, value_parser = super::parse_max_bytes)]
     max_line_bytes: usize,
+    #[cfg(feature = "parquet")]
+    #[command(flatten)]
+    output: super::parquet_output::Args,
     /// Files holding JSON Lines, or one or more (concatenated) pretty-printed JSON documents;
     /// `-` or none for stdin.
     files: Vec<PathBuf>,
 }
 
 pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    #[cfg(feature = "parquet")]
+    if let Some(code) = super::parquet_output::redirect(&args.output, err, |o, e| run_lines(args, o, e)) {
+        return code;
+    }
+    run_lines(args, out, err)
+}
+
+/// The command, printing one JSON line per document into `out`.
+fn run_lines(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let mut catalog = match Catalog::builtin() {
         Ok(c) => c,
         Err(e) => {
