@@ -148,59 +148,57 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             return exit::USAGE;
         }
     };
-    let mut warnings = Warnings::default();
+    let mut intake = Intake {
+        ctx,
+        store: &mut store,
+        warnings: Warnings::default(),
+        bad_input: false,
+        failure: None,
+        workers: std::thread::available_parallelism().map_or(1, |n| n.get()).min(8),
+        progress: &progress,
+        pending: Vec::with_capacity(BATCH),
+        name: String::new(),
+        file_index: 0,
+    };
     for (file_index, path) in super::inputs(&args.psp_records).iter().enumerate() {
         let name = path.display().to_string();
-        store.files.push(name.clone());
-        let mut failure: Option<io::Error> = None;
-        let result = for_each_document(path, args.max_line_bytes, |item| {
-            if failure.is_some() {
-                return;
+        intake.store.files.push(name.clone());
+        intake.name = name.clone();
+        intake.file_index = file_index;
+        let result = for_each_document(path, args.max_line_bytes, |item| match item {
+            Ok(doc) => {
+                intake.pending.push(doc);
+                if intake.pending.len() == BATCH {
+                    intake.flush(err);
+                }
             }
-            let doc = match item {
-                Ok(doc) => doc,
-                Err(skipped) => {
-                    bad_input = true;
-                    diagnostic(err, "error", &format!("{name}:{}", skipped.line()), &skipped);
-                    return;
-                }
-            };
-            each_normalized(&doc, &ctx, |item, result| match result {
-                Ok(n) => {
-                    for w in &n.explain.warnings {
-                        warnings.report(err, &place(&name, doc.line, item), w);
-                    }
-                    if let Err(e) = store.push(&n, file_index, doc.line, item) {
-                        failure = Some(e);
-                    }
-                    progress.tick(store.records.len());
-                }
-                Err(e) => {
-                    bad_input = true;
-                    let line = match &e {
-                        NormalizeError::NotJson { line, .. } => doc.line + line - 1,
-                        _ => doc.line,
-                    };
-                    diagnostic(err, "error", &place(&name, line, item), &e);
-                }
-            });
+            Err(skipped) => {
+                // Reported in input order: the documents before it first.
+                intake.flush(err);
+                intake.bad_input = true;
+                diagnostic(err, "error", &format!("{name}:{}", skipped.line()), &skipped);
+            }
         });
-        if let Some(e) = failure {
+        intake.flush(err);
+        if let Some(e) = intake.failure.take() {
             diagnostic(err, "error", "scratch file", &e);
             return exit::USAGE;
         }
         match result {
             Ok(0) => {
-                bad_input = true;
+                intake.bad_input = true;
                 diagnostic(err, "error", &name, &"no documents");
             }
             Ok(_) => {}
             Err(e) => {
-                bad_input = true;
+                intake.bad_input = true;
                 diagnostic(err, "error", &name, &e);
             }
         }
     }
+    bad_input |= intake.bad_input;
+    let warnings = std::mem::take(&mut intake.warnings);
+    drop(intake);
     warnings.finish(err);
     progress.phase("writing findings");
 
@@ -310,6 +308,125 @@ fn each_item(
     }
 }
 
+/// Documents normalized together, on every core: normalizing and rendering are most of
+/// the time, and each document is independent of the others.
+const BATCH: usize = 4096;
+
+/// What normalizing one record gave, prepared off the main thread.
+struct Prepared {
+    record: Record,
+    /// The rendered normalized object, when the output shows it.
+    json: Option<String>,
+    warnings: Vec<String>,
+}
+
+/// One document's records: a list gives several, each with its item number.
+type Outcomes = Vec<(Option<usize>, Result<Prepared, NormalizeError>)>;
+
+fn prepare(doc: &Document, ctx: &Context<'_>, keep_json: bool) -> Outcomes {
+    let mut out = Vec::new();
+    each_normalized(doc, ctx, |item, result| {
+        out.push((
+            item,
+            result.map(|n| Prepared {
+                record: Record::of(&n.authentication),
+                json: keep_json.then(|| render(&n, RenderOptions::default())),
+                warnings: n.explain.warnings,
+            }),
+        ));
+    });
+    out
+}
+
+/// [`prepare`] for every document, in order, split over `workers` threads.
+fn prepare_all(docs: &[Document], ctx: &Context<'_>, keep_json: bool, workers: usize) -> Vec<Outcomes> {
+    if workers <= 1 || docs.len() < 64 {
+        return docs.iter().map(|d| prepare(d, ctx, keep_json)).collect();
+    }
+    let chunk = docs.len().div_ceil(workers);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = docs
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|d| prepare(d, ctx, keep_json))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+/// The PSP records as they are read: documents wait in `pending` until a batch is full.
+struct Intake<'r> {
+    ctx: Context<'r>,
+    store: &'r mut Store,
+    warnings: Warnings,
+    bad_input: bool,
+    failure: Option<io::Error>,
+    workers: usize,
+    progress: &'r Progress,
+    pending: Vec<Document>,
+    name: String,
+    file_index: usize,
+}
+
+impl Intake<'_> {
+    /// Normalizes the pending documents and keeps their records, reporting what failed.
+    fn flush(&mut self, err: &mut dyn Write) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let docs = std::mem::take(&mut self.pending);
+        if self.failure.is_none() {
+            let keep_json = self.store.json.is_some();
+            let outcomes = prepare_all(&docs, &self.ctx, keep_json, self.workers);
+            for (doc, outcomes) in docs.iter().zip(outcomes) {
+                for (item, result) in outcomes {
+                    self.keep(err, doc, item, result);
+                }
+            }
+        }
+        self.pending = docs;
+        self.pending.clear();
+    }
+
+    fn keep(
+        &mut self,
+        err: &mut dyn Write,
+        doc: &Document,
+        item: Option<usize>,
+        result: Result<Prepared, NormalizeError>,
+    ) {
+        match result {
+            Ok(mut prepared) => {
+                for w in std::mem::take(&mut prepared.warnings) {
+                    self.warnings.report(err, &place(&self.name, doc.line, item), &w);
+                }
+                if self.failure.is_none() {
+                    if let Err(e) = self.store.push(prepared, self.file_index, doc.line, item) {
+                        self.failure = Some(e);
+                    }
+                }
+                self.progress.tick(self.store.records.len());
+            }
+            Err(e) => {
+                self.bad_input = true;
+                let line = match &e {
+                    NormalizeError::NotJson { line, .. } => doc.line + line - 1,
+                    _ => doc.line,
+                };
+                diagnostic(err, "error", &place(&self.name, line, item), &e);
+            }
+        }
+    }
+}
+
 /// Where each record was read, and its rendered object in a scratch file.
 struct Store {
     files: Vec<String>,
@@ -345,15 +462,14 @@ impl Store {
         })
     }
 
-    fn push(&mut self, n: &Normalized, file: usize, line: usize, item: Option<usize>) -> io::Result<()> {
-        self.records.push(Record::of(&n.authentication));
+    fn push(&mut self, prepared: Prepared, file: usize, line: usize, item: Option<usize>) -> io::Result<()> {
+        self.records.push(prepared.record);
         self.sources.push(Source {
             file: file as u32,
             line: line.try_into().unwrap_or(u32::MAX),
             item: item.map(|i| i.try_into().unwrap_or(u32::MAX)),
         });
-        if let Some(json) = &mut self.json {
-            let text = render(n, RenderOptions::default());
+        if let (Some(json), Some(text)) = (&mut self.json, prepared.json) {
             json.write_all(text.as_bytes())?;
             let len = text.len() as u32;
             self.spans.push((self.written, len));
