@@ -8,7 +8,8 @@
 # The records are real fixture documents (Checkout's approved, declined, unavailable and
 # 3DS 1.0.2 sessions, Paysafe's frictionless authentication, Mangopay's succeeded pay-in)
 # with their reference, id and amount varied per record. The ledger is shuffled (a fixed
-# seed), so that matching does not ride on the records' order.
+# seed), so that matching does not ride on the records' order. CPU seconds are printed
+# beside the wall time: on a shared machine the wall time says more about the others.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-1000000}
@@ -119,12 +120,14 @@ PY
 
 start=$(date +%s.%N)
 status=0
-/usr/bin/time -f "%M" -o "$tmp/rss" ./target/release/threeds-bridge reconcile --as-of 2026-12-01 \
+/usr/bin/time -f "%M %U %S" -o "$tmp/rss" ./target/release/threeds-bridge reconcile --as-of 2026-12-01 \
   --ledger "$tmp/ledger.csv" --out "$tmp/findings.jsonl" "$tmp/records.jsonl" 2>"$tmp/err" || status=$?
 end=$(date +%s.%N)
 secs=$(echo "$end - $start" | bc)
 findings=$(wc -l < "$tmp/findings.jsonl")
-echo "records=$n seconds=$secs peak_rss_kib=$(tail -n 1 "$tmp/rss") findings=$findings exit=$status"
+read -r rss user sys < <(tail -n 1 "$tmp/rss")
+echo "records=$n seconds=$secs cpu_user_s=$user cpu_sys_s=$sys peak_rss_kib=$rss findings=$findings exit=$status"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 grep '^summary:' "$tmp/err"
 if [ "$status" -ne 1 ]; then
   echo "bench-reconcile.sh: expected exit 1 (discrepancies), got $status" >&2

@@ -7,6 +7,7 @@
 #   browser tests (tests/browser, tests/service_browser);
 # * PostgreSQL's server binaries (scripts/postgres.sh install: apt-get) for the store's and
 #   the service's tests, which start their own throwaway server on loopback;
+# * DuckDB's Python package (scripts/duckdb.sh: PyPI into target/) for tests/parquet.rs;
 # then `cargo test --workspace`, then the property-based API test (scripts/schemathesis.sh:
 # schemathesis from PyPI into a venv under target/, against `serve --sandbox`), with a
 # seed from the commit (SCHEMATHESIS_SEED overrides it). Each test that needs one of these
@@ -17,6 +18,7 @@ cd "$(dirname "$0")/.."
 
 bash scripts/browser.sh
 bash scripts/postgres.sh install
+bash scripts/duckdb.sh >/dev/null
 cargo test --workspace "$@"
 seed="${SCHEMATHESIS_SEED:-$(( 16#$(git rev-parse --short=8 HEAD 2>/dev/null || echo 0) % 1000000 ))}"
 bash scripts/schemathesis.sh "$seed"

@@ -24,7 +24,11 @@ fn duckdb_python() -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
-    stdout.lines().last().expect("the script prints the python").to_owned()
+    stdout
+        .lines()
+        .last()
+        .expect("the script prints the python")
+        .to_owned()
 }
 
 /// Runs a DuckDB check in Python; its stdout.
@@ -45,7 +49,9 @@ fn check(script: &str, args: &[&Path]) -> String {
 }
 
 fn dir(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join("parquet").join(name);
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("parquet")
+        .join(name);
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).expect("temp dir");
     d
@@ -125,21 +131,43 @@ fn normalize_writes_parquet_that_duckdb_reads_as_the_json_lines() {
     as_jsonl.push(&jsonl_s);
     as_jsonl.extend_from_slice(&file_refs);
     let out = common::bin(&as_jsonl, "");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(out.stdout.is_empty(), "--out takes the output");
     args.push(&parquet_s);
     args.extend_from_slice(&["--format", "parquet"]);
     args.extend_from_slice(&file_refs);
     let out = common::bin(&args, "");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report = check(NORMALIZED_CHECK, &[&jsonl, &parquet]);
     let lines = std::fs::read_to_string(&jsonl).unwrap().lines().count();
-    assert!(report.starts_with(&format!("rows {lines} values ")), "{report}");
+    assert!(
+        report.starts_with(&format!("rows {lines} values ")),
+        "{report}"
+    );
     // Every status of the fixtures is there, and the CAVVs are redacted as in the JSON.
-    assert!(report.contains("authenticated,challenge_required,declined,error,exempted,expired,failed"), "{report}");
-    let redacted = std::fs::read_to_string(&jsonl).unwrap().matches("\"[redacted]\"").count();
+    assert!(
+        report.contains("authenticated,challenge_required,declined,error,exempted,expired,failed"),
+        "{report}"
+    );
+    let redacted = std::fs::read_to_string(&jsonl)
+        .unwrap()
+        .matches("\"[redacted]\"")
+        .count();
     assert!(redacted > 5);
-    assert!(report.contains(&format!("redacted {redacted}\n")), "{report}");
+    assert!(
+        report.contains(&format!("redacted {redacted}\n")),
+        "{report}"
+    );
 }
 
 #[test]
@@ -224,7 +252,12 @@ fn reconcile_writes_parquet_that_duckdb_reads_as_the_json_lines() {
             ],
             "",
         );
-        assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         outputs.push(path);
     }
     let report = check(FINDINGS_CHECK, &[&outputs[0], &outputs[1]]);

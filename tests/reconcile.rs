@@ -14,7 +14,9 @@ const AS_OF: &str = "2026-12-01";
 
 /// A fixture as one compact JSON line.
 fn fixture(path: &str) -> Value {
-    let full = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(path);
+    let full = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(path);
     let text = std::fs::read_to_string(&full).expect("fixture");
     serde_json::from_str(&text).expect("fixture is JSON")
 }
@@ -24,7 +26,8 @@ fn fixture(path: &str) -> Value {
 fn varied(path: &str, changes: &[(&str, Value)]) -> Value {
     let mut doc = fixture(path);
     for (pointer, value) in changes {
-        *doc.pointer_mut(pointer).unwrap_or_else(|| panic!("{path} has {pointer}")) = value.clone();
+        *doc.pointer_mut(pointer)
+            .unwrap_or_else(|| panic!("{path} has {pointer}")) = value.clone();
     }
     doc
 }
@@ -35,7 +38,9 @@ fn reference(r: &str) -> (&'static str, Value) {
 
 /// A fresh directory for one test's files.
 fn dir(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join("reconcile").join(name);
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("reconcile")
+        .join(name);
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).expect("temp dir");
     d
@@ -93,14 +98,26 @@ fn every_kind_records() -> Vec<Value> {
         // currency_mismatch (the ledger says EUR)
         varied(ok, &[reference("ORD-E")]),
         // status_mismatch: Checkout's declined session (EMV N) booked as captured
-        varied("checkout/session_declined_variant.json", &[reference("ORD-F")]),
+        varied(
+            "checkout/session_declined_variant.json",
+            &[reference("ORD-F")],
+        ),
         // duplicate_authentication: two approved sessions (their ids differ)
         varied(ok, &[reference("ORD-G")]),
-        varied("checkout/session_issuer_fingerprint_approved_node.json", &[reference("ORD-G")]),
+        varied(
+            "checkout/session_issuer_fingerprint_approved_node.json",
+            &[reference("ORD-G")],
+        ),
         // captured_without_authentication: authentication unavailable (EMV U)
-        varied("checkout/session_unavailable_variant.json", &[reference("ORD-H")]),
+        varied(
+            "checkout/session_unavailable_variant.json",
+            &[reference("ORD-H")],
+        ),
         // no_liability_shift: a 3DS 1.0.2 approval judged in 2026
-        varied("checkout/session_threeds1_approved_variant.json", &[reference("ORD-I")]),
+        varied(
+            "checkout/session_threeds1_approved_variant.json",
+            &[reference("ORD-I")],
+        ),
         // matched, at Paysafe, and a Mangopay expiry booked as declined
         fixture("paysafe/auth_frictionless_y_blueprint.json"),
         fixture("mangopay/payin_failed_101304_expired.json"),
@@ -158,11 +175,20 @@ fn every_finding_kind_from_real_fixtures_with_a_csv_ledger() {
     assert_eq!(matched["psp"][0]["status"], "authenticated");
     assert_eq!(matched["psp_sources"][0], format!("{records}:1"));
     assert_eq!(found[1]["psp"], Value::Array(vec![]));
-    assert_eq!(found[2]["detail"], "ledger 150 USD, PSP 100 USD: 50 apart, tolerance 0");
+    assert_eq!(
+        found[2]["detail"],
+        "ledger 150 USD, PSP 100 USD: 50 apart, tolerance 0"
+    );
     assert_eq!(found[3]["detail"], "ledger 100 EUR, PSP 100 USD");
-    assert_eq!(found[4]["detail"], "booked captured, but the PSP reports failed");
+    assert_eq!(
+        found[4]["detail"],
+        "booked captured, but the PSP reports failed"
+    );
     assert_eq!(found[5]["psp"].as_array().map(Vec::len), Some(2));
-    assert!(found[7]["detail"].as_str().unwrap().contains("liability did not shift"));
+    assert!(found[7]["detail"]
+        .as_str()
+        .unwrap()
+        .contains("liability did not shift"));
     let missing = &found[10];
     assert_eq!(missing["ledger"], Value::Null);
     assert_eq!(missing["detail"], "no ledger row has this reference");
@@ -219,25 +245,46 @@ fn retries_with_one_success_match() {
         // The first attempt failed (its id made different from the second's)...
         varied(
             "checkout/session_declined_variant.json",
-            &[reference("ORD-R"), ("/id", Value::from("sid_first_attempt"))],
+            &[
+                reference("ORD-R"),
+                ("/id", Value::from("sid_first_attempt")),
+            ],
         ),
         // ...the second was approved.
-        varied("checkout/session_approved_frictionless_node.json", &[reference("ORD-R")]),
+        varied(
+            "checkout/session_approved_frictionless_node.json",
+            &[reference("ORD-R")],
+        ),
     ];
-    let ledger = write(&d, "ledger.csv", "reference,amount,currency,booked\nORD-R,100,USD,captured\n");
+    let ledger = write(
+        &d,
+        "ledger.csv",
+        "reference,amount,currency,booked\nORD-R,100,USD,captured\n",
+    );
     let records = write(&d, "records.jsonl", &json_lines(&records));
     let out = run(&["--ledger", &ledger, &records]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let found = findings(&out);
     assert_eq!(kinds(&found), [("matched".to_owned(), "ORD-R".to_owned())]);
-    assert_eq!(found[0]["detail"], "booked captured, PSP authenticated after 2 attempts; liability shifted");
+    assert_eq!(
+        found[0]["detail"],
+        "booked captured, PSP authenticated after 2 attempts; liability shifted"
+    );
 }
 
 #[test]
 fn the_amount_tolerance_decides_a_small_difference() {
     let d = dir("tolerance");
-    let ledger = write(&d, "ledger.csv", "reference,amount,currency,booked\nRef-1234,126,EUR,captured\n");
-    let records = write(&d, "records.json", &fixture("paysafe/auth_frictionless_y_blueprint.json").to_string());
+    let ledger = write(
+        &d,
+        "ledger.csv",
+        "reference,amount,currency,booked\nRef-1234,126,EUR,captured\n",
+    );
+    let records = write(
+        &d,
+        "records.json",
+        &fixture("paysafe/auth_frictionless_y_blueprint.json").to_string(),
+    );
     let strict = run(&["--ledger", &ledger, &records]);
     assert_eq!(strict.status.code(), Some(1));
     assert_eq!(findings(&strict)[0]["finding"], "amount_mismatch");
@@ -272,11 +319,24 @@ fn key_id_matches_pxp_authentications_which_carry_no_reference() {
     assert_eq!(found[1]["detail"], "no PSP record has this PSP id");
     assert_eq!(found.len(), 2);
     // By reference, the same records have nothing to match on.
-    let ledger = write(&d, "by_reference.csv", "reference,amount,currency,booked\nORD-P,100,EUR,authorized\n");
+    let ledger = write(
+        &d,
+        "by_reference.csv",
+        "reference,amount,currency,booked\nORD-P,100,EUR,authorized\n",
+    );
     let by_reference = findings(&run(&["--ledger", &ledger, &records]));
-    let got: Vec<&str> = by_reference.iter().map(|f| f["finding"].as_str().unwrap()).collect();
-    assert_eq!(got, ["missing_at_psp", "missing_in_ledger", "missing_in_ledger"]);
-    assert_eq!(by_reference[1]["detail"], "the pxp authentication record has no reference to match on");
+    let got: Vec<&str> = by_reference
+        .iter()
+        .map(|f| f["finding"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        got,
+        ["missing_at_psp", "missing_in_ledger", "missing_in_ledger"]
+    );
+    assert_eq!(
+        by_reference[1]["detail"],
+        "the pxp authentication record has no reference to match on"
+    );
 }
 
 #[test]
@@ -304,7 +364,11 @@ fn list_responses_of_every_psp_are_read_item_by_item() {
         ],
     });
     // One list per line (JSON Lines), and one pretty-printed list file.
-    let lines = write(&d, "lists.jsonl", &json_lines(&[mangopay, paysafe, checkout]));
+    let lines = write(
+        &d,
+        "lists.jsonl",
+        &json_lines(&[mangopay, paysafe, checkout]),
+    );
     let pretty = write(&d, "pxp.json", &serde_json::to_string_pretty(&pxp).unwrap());
     let ledger = write(
         &d,
@@ -320,7 +384,12 @@ fn list_responses_of_every_psp_are_read_item_by_item() {
     let found = findings(&out);
     let got: Vec<(&str, &str)> = found
         .iter()
-        .map(|f| (f["finding"].as_str().unwrap(), f["psp_sources"][0].as_str().unwrap()))
+        .map(|f| {
+            (
+                f["finding"].as_str().unwrap(),
+                f["psp_sources"][0].as_str().unwrap(),
+            )
+        })
         .collect();
     let at = |s: &str| format!("{lines}:{s}");
     assert_eq!(
@@ -349,7 +418,10 @@ fn a_rerun_is_byte_identical_in_every_format() {
     for ext in ["jsonl", "csv"] {
         let mut outputs = Vec::new();
         for n in 0..2 {
-            let path = d.join(format!("out{n}.{ext}")).to_string_lossy().into_owned();
+            let path = d
+                .join(format!("out{n}.{ext}"))
+                .to_string_lossy()
+                .into_owned();
             let out = run(&["--ledger", &ledger, "--out", &path, &records]);
             assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
             assert!(out.stdout.is_empty(), "findings go to --out only");
@@ -369,17 +441,36 @@ fn the_csv_output_has_the_documented_columns() {
     let ledger = write(&d, "ledger.csv", EVERY_KIND_LEDGER);
     let records = write(&d, "records.jsonl", &json_lines(&every_kind_records()));
     let path = d.join("findings.csv");
-    let out = run(&["--ledger", &ledger, "--out", path.to_str().unwrap(), &records]);
+    let out = run(&[
+        "--ledger",
+        &ledger,
+        "--out",
+        path.to_str().unwrap(),
+        &records,
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let mut csv = csv::Reader::from_path(&path).expect("CSV");
     let header: Vec<String> = csv.headers().unwrap().iter().map(str::to_owned).collect();
     assert_eq!(
         header,
         [
-            "finding", "reference", "ledger_line", "ledger_provider", "ledger_psp_id",
-            "ledger_amount", "ledger_currency", "ledger_booked", "psp_count", "psp_providers",
-            "psp_ids", "psp_statuses", "psp_liability_shifts", "psp_amounts", "psp_currencies",
-            "psp_sources", "detail",
+            "finding",
+            "reference",
+            "ledger_line",
+            "ledger_provider",
+            "ledger_psp_id",
+            "ledger_amount",
+            "ledger_currency",
+            "ledger_booked",
+            "psp_count",
+            "psp_providers",
+            "psp_ids",
+            "psp_statuses",
+            "psp_liability_shifts",
+            "psp_amounts",
+            "psp_currencies",
+            "psp_sources",
+            "detail",
         ]
     );
     let rows: Vec<csv::StringRecord> = csv.records().map(|r| r.expect("row")).collect();
@@ -388,10 +479,16 @@ fn the_csv_output_has_the_documented_columns() {
     assert_eq!(&duplicate[0], "duplicate_authentication");
     assert_eq!(&duplicate[2], "7");
     assert_eq!(&duplicate[8], "2");
-    assert_eq!(&duplicate[10], "sid_kfa2wttsisdude7acvva4irrfm;sid_aurdb2b3yv6eniu7mbrl7nfopm");
+    assert_eq!(
+        &duplicate[10],
+        "sid_kfa2wttsisdude7acvva4irrfm;sid_aurdb2b3yv6eniu7mbrl7nfopm"
+    );
     assert_eq!(&duplicate[11], "authenticated;authenticated");
     let missing = &rows[10];
-    assert_eq!((&missing[0], &missing[2], &missing[7]), ("missing_in_ledger", "", ""));
+    assert_eq!(
+        (&missing[0], &missing[2], &missing[7]),
+        ("missing_in_ledger", "", "")
+    );
 }
 
 #[test]
@@ -402,11 +499,20 @@ fn bad_ledger_rows_are_reported_by_line_and_exit_2() {
         "ledger.csv",
         "reference,amount,currency,booked\nRef-1234,123,EUR,captured\nORD-X,12.30,EUR,captured\nORD-Y,100,EUR,paid\n",
     );
-    let records = write(&d, "records.json", &fixture("paysafe/auth_frictionless_y_blueprint.json").to_string());
+    let records = write(
+        &d,
+        "records.json",
+        &fixture("paysafe/auth_frictionless_y_blueprint.json").to_string(),
+    );
     let out = run(&["--ledger", &ledger, &records]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains(&format!("error: {ledger}:3: 'amount' must be a whole number of minor units, not '12.30'")), "{err}");
+    assert!(
+        err.contains(&format!(
+            "error: {ledger}:3: 'amount' must be a whole number of minor units, not '12.30'"
+        )),
+        "{err}"
+    );
     assert!(err.contains(&format!("error: {ledger}:4: 'booked' must be authorized, captured, declined, refunded or voided, not 'paid'")), "{err}");
     // The good row is still reconciled.
     assert_eq!(findings(&out)[0]["finding"], "matched");
@@ -415,26 +521,56 @@ fn bad_ledger_rows_are_reported_by_line_and_exit_2() {
 #[test]
 fn a_bad_psp_document_is_reported_and_exits_2() {
     let d = dir("bad_doc");
-    let ledger = write(&d, "ledger.csv", "reference,amount,currency,booked\nRef-1234,123,EUR,captured\n");
-    let text = format!("{}\n{{\"nothing\": 1}}\n", fixture("paysafe/auth_frictionless_y_blueprint.json"));
+    let ledger = write(
+        &d,
+        "ledger.csv",
+        "reference,amount,currency,booked\nRef-1234,123,EUR,captured\n",
+    );
+    let text = format!(
+        "{}\n{{\"nothing\": 1}}\n",
+        fixture("paysafe/auth_frictionless_y_blueprint.json")
+    );
     let records = write(&d, "records.jsonl", &text);
     let out = run(&["--ledger", &ledger, &records]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains(&format!("error: {records}:2: the document matches no known PSP document")), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!(
+            "error: {records}:2: the document matches no known PSP document"
+        )),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
 fn exit_codes_say_matched_discrepancy_or_usage() {
     let d = dir("exit");
-    let ledger = write(&d, "ledger.csv", "reference,amount,currency,booked\nRef-1234,123,EUR,captured\n");
-    let records = write(&d, "records.json", &fixture("paysafe/auth_frictionless_y_blueprint.json").to_string());
+    let ledger = write(
+        &d,
+        "ledger.csv",
+        "reference,amount,currency,booked\nRef-1234,123,EUR,captured\n",
+    );
+    let records = write(
+        &d,
+        "records.json",
+        &fixture("paysafe/auth_frictionless_y_blueprint.json").to_string(),
+    );
     assert_eq!(run(&["--ledger", &ledger, &records]).status.code(), Some(0));
-    let other = write(&d, "other.csv", "reference,amount,currency,booked\nRef-9,123,EUR,captured\n");
+    let other = write(
+        &d,
+        "other.csv",
+        "reference,amount,currency,booked\nRef-9,123,EUR,captured\n",
+    );
     assert_eq!(run(&["--ledger", &other, &records]).status.code(), Some(1));
     let bad_out = run(&["--ledger", &ledger, "--out", "findings.txt", &records]);
     assert_eq!(bad_out.status.code(), Some(2));
     assert!(stderr(&bad_out).contains("--out must end in .jsonl, .csv or .parquet"));
-    assert_eq!(run(&["--ledger", &ledger, "--key", "name", &records]).status.code(), Some(2));
+    assert_eq!(
+        run(&["--ledger", &ledger, "--key", "name", &records])
+            .status
+            .code(),
+        Some(2)
+    );
     let missing = run(&["--ledger", d.join("none.csv").to_str().unwrap(), &records]);
     assert_eq!(missing.status.code(), Some(2));
 }
@@ -445,7 +581,9 @@ fn no_authentication_value_reaches_any_output() {
     let ledger = write(&d, "ledger.csv", EVERY_KIND_LEDGER);
     let mut docs = every_kind_records();
     docs.push(fixture("checkout/callback_nonhosted_approved_spec.json"));
-    docs.push(fixture("pxp/get_authentication_successful_eci05_variant.json"));
+    docs.push(fixture(
+        "pxp/get_authentication_successful_eci05_variant.json",
+    ));
     let records = write(&d, "records.jsonl", &json_lines(&docs));
     let text = json_lines(&docs);
     let secrets = [
@@ -460,7 +598,13 @@ fn no_authentication_value_reaches_any_output() {
     let csv = d.join("f.csv");
     let outputs = [
         run(&["--ledger", &ledger, &records]),
-        run(&["--ledger", &ledger, "--out", csv.to_str().unwrap(), &records]),
+        run(&[
+            "--ledger",
+            &ledger,
+            "--out",
+            csv.to_str().unwrap(),
+            &records,
+        ]),
     ];
     let mut everything = String::new();
     for out in &outputs {
@@ -468,7 +612,10 @@ fn no_authentication_value_reaches_any_output() {
         everything.push_str(&stderr(out));
     }
     everything.push_str(&std::fs::read_to_string(&csv).unwrap());
-    assert!(everything.contains("[redacted]"), "the JSON lines show the value is redacted");
+    assert!(
+        everything.contains("[redacted]"),
+        "the JSON lines show the value is redacted"
+    );
     for s in secrets {
         assert!(!everything.contains(s), "{s} leaked");
     }

@@ -45,7 +45,9 @@ pub struct Args {
 
 pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     #[cfg(feature = "parquet")]
-    if let Some(code) = super::parquet_output::redirect(&args.output, err, |o, e| run_lines(args, o, e)) {
+    if let Some(code) =
+        super::parquet_output::redirect(&args.output, err, |o, e| run_lines(args, o, e))
+    {
         return code;
     }
     run_lines(args, out, err)

@@ -13,7 +13,9 @@ use crate::catalog::Catalog;
 use crate::normalize::{normalize_text, normalize_value, Context, NormalizeError, Normalized};
 use crate::output::{render, Options as RenderOptions};
 use crate::reconcile::finding::{write_json_line, Flat, PspSide, Sides};
-use crate::reconcile::{ledger, reconcile, Finding, FindingKind, Key, LedgerFormat, Options, Record};
+use crate::reconcile::{
+    ledger, reconcile, Finding, FindingKind, Key, LedgerFormat, Options, Record,
+};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -154,7 +156,9 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         warnings: Warnings::default(),
         bad_input: false,
         failure: None,
-        workers: std::thread::available_parallelism().map_or(1, |n| n.get()).min(8),
+        workers: std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8),
         progress: &progress,
         pending: Vec::with_capacity(BATCH),
         name: String::new(),
@@ -176,7 +180,12 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                 // Reported in input order: the documents before it first.
                 intake.flush(err);
                 intake.bad_input = true;
-                diagnostic(err, "error", &format!("{name}:{}", skipped.line()), &skipped);
+                diagnostic(
+                    err,
+                    "error",
+                    &format!("{name}:{}", skipped.line()),
+                    &skipped,
+                );
             }
         });
         intake.flush(err);
@@ -214,7 +223,16 @@ pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     };
     let mut counts = [0u64; FindingKind::ALL.len()];
     let written = match store.finish() {
-        Ok(mut psp) => write_findings(format, args.out.as_deref(), out, sides, &mut psp, &options, &mut counts, &progress),
+        Ok(mut psp) => write_findings(
+            format,
+            args.out.as_deref(),
+            out,
+            sides,
+            &mut psp,
+            &options,
+            &mut counts,
+            &progress,
+        ),
         Err(e) => Err(e),
     };
     progress.finish();
@@ -247,7 +265,10 @@ fn place(name: &str, line: usize, item: Option<usize>) -> String {
 fn read_ledger(
     path: &Path,
     key: Key,
-) -> io::Result<(Vec<crate::reconcile::LedgerRow>, Vec<crate::reconcile::LedgerError>)> {
+) -> io::Result<(
+    Vec<crate::reconcile::LedgerRow>,
+    Vec<crate::reconcile::LedgerError>,
+)> {
     let reader: Box<dyn Read> = if path.as_os_str() == "-" {
         Box::new(io::stdin().lock())
     } else {
@@ -339,7 +360,12 @@ fn prepare(doc: &Document, ctx: &Context<'_>, keep_json: bool) -> Outcomes {
 }
 
 /// [`prepare`] for every document, in order, split over `workers` threads.
-fn prepare_all(docs: &[Document], ctx: &Context<'_>, keep_json: bool, workers: usize) -> Vec<Outcomes> {
+fn prepare_all(
+    docs: &[Document],
+    ctx: &Context<'_>,
+    keep_json: bool,
+    workers: usize,
+) -> Vec<Outcomes> {
     if workers <= 1 || docs.len() < 64 {
         return docs.iter().map(|d| prepare(d, ctx, keep_json)).collect();
     }
@@ -406,7 +432,8 @@ impl Intake<'_> {
         match result {
             Ok(mut prepared) => {
                 for w in std::mem::take(&mut prepared.warnings) {
-                    self.warnings.report(err, &place(&self.name, doc.line, item), &w);
+                    self.warnings
+                        .report(err, &place(&self.name, doc.line, item), &w);
                 }
                 if self.failure.is_none() {
                     if let Err(e) = self.store.push(prepared, self.file_index, doc.line, item) {
@@ -462,7 +489,13 @@ impl Store {
         })
     }
 
-    fn push(&mut self, prepared: Prepared, file: usize, line: usize, item: Option<usize>) -> io::Result<()> {
+    fn push(
+        &mut self,
+        prepared: Prepared,
+        file: usize,
+        line: usize,
+        item: Option<usize>,
+    ) -> io::Result<()> {
         self.records.push(prepared.record);
         self.sources.push(Source {
             file: file as u32,
@@ -503,7 +536,9 @@ struct Stored {
 impl PspSide for Stored {
     fn write_json(&mut self, index: usize, out: &mut Vec<u8>) -> io::Result<()> {
         let (Some(file), Some(&(offset, len))) = (&self.json, self.spans.get(index)) else {
-            return Err(io::Error::other("a record's normalized object was not kept"));
+            return Err(io::Error::other(
+                "a record's normalized object was not kept",
+            ));
         };
         let start = out.len();
         out.resize(start + len as usize, 0);
@@ -614,7 +649,12 @@ impl Warnings {
     fn finish(&self, err: &mut dyn Write) {
         if self.count > Self::SHOWN {
             let more = self.count - Self::SHOWN;
-            diagnostic(err, "warning", "", &format!("{more} more normalization warnings not shown"));
+            diagnostic(
+                err,
+                "warning",
+                "",
+                &format!("{more} more normalization warnings not shown"),
+            );
         }
     }
 }
@@ -628,7 +668,8 @@ impl Progress {
         if !io::stderr().is_terminal() {
             return Progress(indicatif::ProgressBar::hidden());
         }
-        let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
         let style = indicatif::ProgressStyle::with_template("{spinner} {msg}: {pos}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
         bar.set_style(style);

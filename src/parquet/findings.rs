@@ -51,7 +51,12 @@ impl<W: Write + Send> Writer<W> {
     }
 
     /// Adds one finding.
-    pub fn push(&mut self, finding: &Finding, sides: Sides<'_>, psp: &mut dyn PspSide) -> io::Result<()> {
+    pub fn push(
+        &mut self,
+        finding: &Finding,
+        sides: Sides<'_>,
+        psp: &mut dyn PspSide,
+    ) -> io::Result<()> {
         self.buf.clear();
         self.buf.push(b'[');
         for (n, &i) in finding.records.iter().enumerate() {

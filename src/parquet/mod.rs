@@ -208,7 +208,9 @@ impl<W: Write + Send> Table<W> {
         let mut group = self.writer.next_row_group().map_err(parquet_error)?;
         for (buffer, column) in self.buffers.iter_mut().zip(self.columns) {
             let Some(mut writer) = group.next_column().map_err(parquet_error)? else {
-                return Err(io::Error::other("the schema has fewer columns than the table"));
+                return Err(io::Error::other(
+                    "the schema has fewer columns than the table",
+                ));
             };
             let defs = (!column.required).then_some(buffer.defs.as_slice());
             match &mut buffer.values {

@@ -107,7 +107,8 @@ impl<W: Write + Send> LineSink<W> {
     fn line(&mut self, line: &[u8]) -> io::Result<()> {
         let value: Value = serde_json::from_slice(line)
             .map_err(|e| io::Error::other(format!("a normalized line is not JSON: {e}")))?;
-        let texts: Vec<Option<Cow<'_, str>>> = PLACES.iter().map(|at| text_at(&value, at)).collect();
+        let texts: Vec<Option<Cow<'_, str>>> =
+            PLACES.iter().map(|at| text_at(&value, at)).collect();
         let mut cells = Vec::with_capacity(COLUMNS.len());
         for ((column, at), text) in COLUMNS.iter().zip(&PLACES).zip(&texts) {
             let v = lookup(&value, at);
@@ -116,10 +117,20 @@ impl<W: Write + Send> LineSink<W> {
                 (Kind::Bool, Some(Value::Bool(b))) => Cell::Bool(*b),
                 (Kind::Unsigned, Some(Value::Number(n))) => match n.as_u64() {
                     Some(n) => Cell::Unsigned(n),
-                    None => return Err(io::Error::other(format!("'{}' is not a whole number", column.name))),
+                    None => {
+                        return Err(io::Error::other(format!(
+                            "'{}' is not a whole number",
+                            column.name
+                        )))
+                    }
                 },
                 (Kind::Text, Some(_)) => text.as_deref().map_or(Cell::Null, Cell::Text),
-                _ => return Err(io::Error::other(format!("'{}' has an unexpected type", column.name))),
+                _ => {
+                    return Err(io::Error::other(format!(
+                        "'{}' has an unexpected type",
+                        column.name
+                    )))
+                }
             });
         }
         match &mut self.table {

@@ -62,10 +62,7 @@ impl fmt::Display for Booked {
 impl FromStr for Booked {
     type Err = ();
     fn from_str(s: &str) -> Result<Self, ()> {
-        Booked::ALL
-            .into_iter()
-            .find(|b| b.as_str() == s)
-            .ok_or(())
+        Booked::ALL.into_iter().find(|b| b.as_str() == s).ok_or(())
     }
 }
 
@@ -195,7 +192,8 @@ fn row<'a>(line: usize, f: Fields<'a>, key: Key) -> Result<LedgerRow, LedgerErro
     fn present(v: Option<&str>) -> Option<&str> {
         v.map(str::trim).filter(|s| !s.is_empty())
     }
-    let required = |v: Option<&'a str>, column| present(v).ok_or(LedgerError::Missing { line, column });
+    let required =
+        |v: Option<&'a str>, column| present(v).ok_or(LedgerError::Missing { line, column });
     let invalid = |column, expected, value: &str| LedgerError::Invalid {
         line,
         column,
@@ -283,7 +281,12 @@ fn read_csv(reader: impl Read, key: Key) -> io::Result<(Vec<LedgerRow>, Vec<Ledg
         Key::Reference => ("reference", reference),
         Key::Id => ("psp_id", psp_id),
     };
-    for (name, found) in [key_column, ("amount", amount), ("currency", currency), ("booked", booked)] {
+    for (name, found) in [
+        key_column,
+        ("amount", amount),
+        ("currency", currency),
+        ("booked", booked),
+    ] {
         if found.is_none() {
             errors.push(LedgerError::NoColumn { column: name });
         }
@@ -429,14 +432,12 @@ mod tests {
 
     #[test]
     fn csv_rows_are_read_and_bad_ones_reported_by_line() {
-        let (rows, errors) = csv(
-            "reference,amount,currency,booked,note\n\
+        let (rows, errors) = csv("reference,amount,currency,booked,note\n\
              ORD-1,100,usd,captured,x\n\
              ORD-2,1.50,EUR,captured,\n\
              ,100,EUR,captured,\n\
              ORD-4,100,EUR,shipped,\n\
-             ORD-5,100,EURO,authorized,\n",
-        );
+             ORD-5,100,EURO,authorized,\n");
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].line, 2);
         assert_eq!(&*rows[0].currency, "USD");
@@ -465,7 +466,8 @@ mod tests {
                     {\"reference\":7,\"amount\":1,\"currency\":\"EUR\",\"booked\":\"voided\"}\n\
                     [1]\n\
                     {\"reference\":\"C\",\"amount\":1,\"currency\":\"EUR\",\"booked\":\"voided\",\"provider\":\"stripe\"}\n";
-        let (rows, errors) = read(text.as_bytes(), LedgerFormat::JsonLines, Key::Reference).unwrap();
+        let (rows, errors) =
+            read(text.as_bytes(), LedgerFormat::JsonLines, Key::Reference).unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].provider.map(Provider::as_str), Some("checkout"));
         let lines: Vec<usize> = errors.iter().map(LedgerError::line).collect();
@@ -475,7 +477,8 @@ mod tests {
     #[test]
     fn key_id_needs_psp_id() {
         let (rows, errors) = read(
-            "reference,psp_id,amount,currency,booked\nA,,1,EUR,captured\nB,pay_1,1,EUR,captured\n".as_bytes(),
+            "reference,psp_id,amount,currency,booked\nA,,1,EUR,captured\nB,pay_1,1,EUR,captured\n"
+                .as_bytes(),
             LedgerFormat::Csv,
             Key::Id,
         )
@@ -486,9 +489,21 @@ mod tests {
 
     #[test]
     fn the_format_is_detected_by_extension_then_content() {
-        assert_eq!(LedgerFormat::detect(Path::new("l.csv"), b"{"), LedgerFormat::Csv);
-        assert_eq!(LedgerFormat::detect(Path::new("l.jsonl"), b"a"), LedgerFormat::JsonLines);
-        assert_eq!(LedgerFormat::detect(Path::new("l"), b"  {\"a\":1}"), LedgerFormat::JsonLines);
-        assert_eq!(LedgerFormat::detect(Path::new("-"), b"reference,"), LedgerFormat::Csv);
+        assert_eq!(
+            LedgerFormat::detect(Path::new("l.csv"), b"{"),
+            LedgerFormat::Csv
+        );
+        assert_eq!(
+            LedgerFormat::detect(Path::new("l.jsonl"), b"a"),
+            LedgerFormat::JsonLines
+        );
+        assert_eq!(
+            LedgerFormat::detect(Path::new("l"), b"  {\"a\":1}"),
+            LedgerFormat::JsonLines
+        );
+        assert_eq!(
+            LedgerFormat::detect(Path::new("-"), b"reference,"),
+            LedgerFormat::Csv
+        );
     }
 }

@@ -138,10 +138,7 @@ pub fn reconcile<E>(
         if !group.is_empty() {
             let claimed_some = by_key[start..end].iter().any(|&i| claimed[i as usize]);
             let detail = if claimed_some {
-                format!(
-                    "the ledger rows with this {} name another PSP",
-                    key.noun()
-                )
+                format!("the ledger rows with this {} name another PSP", key.noun())
             } else {
                 format!("no ledger row has this {}", key.noun())
             };
@@ -275,10 +272,7 @@ fn judge_row(
     options: &Options,
 ) -> Vec<(FindingKind, String)> {
     if matched.is_empty() {
-        let at = row
-            .provider
-            .map(|p| format!(" at {p}"))
-            .unwrap_or_default();
+        let at = row.provider.map(|p| format!(" at {p}")).unwrap_or_default();
         return vec![(
             FindingKind::MissingAtPsp,
             format!("no PSP record{at} has this {}", options.key.noun()),
@@ -342,7 +336,12 @@ struct Amounts {
 
 /// The deciding attempt's amounts against the row's. A currency that differs makes the
 /// amounts incomparable, so it is the one finding then.
-fn compare_amounts(row: &LedgerRow, attempt: &Attempt, records: &[Record], tolerance: u64) -> Amounts {
+fn compare_amounts(
+    row: &LedgerRow,
+    attempt: &Attempt,
+    records: &[Record],
+    tolerance: u64,
+) -> Amounts {
     let mut compared = false;
     for &i in &attempt.records {
         let r = &records[i];
@@ -511,12 +510,21 @@ mod tests {
             record("c", "R2", S::Authenticated, Some(true)),
             record("d", "R2", S::Attempted, Some(true)),
         ];
-        let ledger = [row("R1", 100, Booked::Captured), row("R2", 100, Booked::Captured)];
+        let ledger = [
+            row("R1", 100, Booked::Captured),
+            row("R2", 100, Booked::Captured),
+        ];
         let found = run(&ledger, &records, Options::default());
         assert_eq!(kinds(&found), ["matched", "duplicate_authentication"]);
         assert_eq!(found[0].records, [0, 1]);
-        assert_eq!(found[0].detail, "booked captured, PSP authenticated after 2 attempts; liability shifted");
-        assert_eq!(found[1].detail, "2 authentications succeeded for one payment (c, d)");
+        assert_eq!(
+            found[0].detail,
+            "booked captured, PSP authenticated after 2 attempts; liability shifted"
+        );
+        assert_eq!(
+            found[1].detail,
+            "2 authentications succeeded for one payment (c, d)"
+        );
     }
 
     #[test]
@@ -527,7 +535,11 @@ mod tests {
             record("a", "R1", S::Authenticated, None),
             record("a", "R1", S::Authenticated, Some(true)),
         ];
-        let found = run(&[row("R1", 100, Booked::Captured)], &records, Options::default());
+        let found = run(
+            &[row("R1", 100, Booked::Captured)],
+            &records,
+            Options::default(),
+        );
         assert_eq!(kinds(&found), ["matched"]);
         assert_eq!(found[0].records, [0, 1, 2]);
     }
@@ -538,15 +550,27 @@ mod tests {
             record("a", "R1", S::Authenticated, Some(true)),
             record("a", "R1", S::Failed, Some(false)),
         ];
-        let found = run(&[row("R1", 100, Booked::Captured)], &records, Options::default());
+        let found = run(
+            &[row("R1", 100, Booked::Captured)],
+            &records,
+            Options::default(),
+        );
         assert_eq!(kinds(&found), ["status_mismatch"]);
-        assert!(found[0].detail.contains("disagree (authenticated, failed)"), "{}", found[0].detail);
+        assert!(
+            found[0].detail.contains("disagree (authenticated, failed)"),
+            "{}",
+            found[0].detail
+        );
         // Two records of one success that disagree on liability: not shifted.
         let records = [
             record("a", "R1", S::Authenticated, Some(true)),
             record("a", "R1", S::Authenticated, Some(false)),
         ];
-        let found = run(&[row("R1", 100, Booked::Captured)], &records, Options::default());
+        let found = run(
+            &[row("R1", 100, Booked::Captured)],
+            &records,
+            Options::default(),
+        );
         assert_eq!(kinds(&found), ["no_liability_shift"]);
     }
 
@@ -557,12 +581,18 @@ mod tests {
         let ledger = [row("R1", 100, Booked::Authorized)];
         let strict = run(&ledger, std::slice::from_ref(&r), Options::default());
         assert_eq!(kinds(&strict), ["amount_mismatch"]);
-        assert_eq!(strict[0].detail, "ledger 100 EUR, PSP 103 EUR: 3 apart, tolerance 0");
+        assert_eq!(
+            strict[0].detail,
+            "ledger 100 EUR, PSP 103 EUR: 3 apart, tolerance 0"
+        );
         let lenient = Options {
             amount_tolerance: 3,
             ..Options::default()
         };
-        assert_eq!(kinds(&run(&ledger, std::slice::from_ref(&r), lenient)), ["matched"]);
+        assert_eq!(
+            kinds(&run(&ledger, std::slice::from_ref(&r), lenient)),
+            ["matched"]
+        );
         r.currency = Some("USD".into());
         assert_eq!(kinds(&run(&ledger, &[r], lenient)), ["currency_mismatch"]);
     }
@@ -572,17 +602,42 @@ mod tests {
         use Booked::*;
         let cases = [
             (Captured, S::Authenticated, Some(true), None),
-            (Captured, S::Authenticated, Some(false), Some("no_liability_shift")),
+            (
+                Captured,
+                S::Authenticated,
+                Some(false),
+                Some("no_liability_shift"),
+            ),
             (Authorized, S::Attempted, None, Some("no_liability_shift")),
             (Captured, S::Exempted, Some(false), None),
-            (Captured, S::Unavailable, Some(false), Some("captured_without_authentication")),
-            (Captured, S::NotEnrolled, Some(false), Some("captured_without_authentication")),
+            (
+                Captured,
+                S::Unavailable,
+                Some(false),
+                Some("captured_without_authentication"),
+            ),
+            (
+                Captured,
+                S::NotEnrolled,
+                Some(false),
+                Some("captured_without_authentication"),
+            ),
             (Voided, S::Unavailable, Some(false), None),
             (Captured, S::Failed, Some(false), Some("status_mismatch")),
             (Captured, S::Declined, None, Some("status_mismatch")),
-            (Captured, S::ChallengeRequired, None, Some("status_mismatch")),
+            (
+                Captured,
+                S::ChallengeRequired,
+                None,
+                Some("status_mismatch"),
+            ),
             (Refunded, S::Authenticated, Some(false), None),
-            (Declined, S::Authenticated, Some(true), Some("status_mismatch")),
+            (
+                Declined,
+                S::Authenticated,
+                Some(true),
+                Some("status_mismatch"),
+            ),
             (Declined, S::Failed, Some(false), None),
             (Declined, S::Expired, Some(false), None),
             (Declined, S::Pending, None, None),
@@ -607,16 +662,35 @@ mod tests {
         ];
         let mut other = row("R1", 100, Booked::Captured);
         other.provider = Some(Provider::new("paysafe"));
-        let found = run(&[other, row("R2", 5, Booked::Declined)], &records, Options::default());
+        let found = run(
+            &[other, row("R2", 5, Booked::Declined)],
+            &records,
+            Options::default(),
+        );
         assert_eq!(
             kinds(&found),
-            ["missing_at_psp", "missing_at_psp", "missing_in_ledger", "missing_in_ledger", "missing_in_ledger"]
+            [
+                "missing_at_psp",
+                "missing_at_psp",
+                "missing_in_ledger",
+                "missing_in_ledger",
+                "missing_in_ledger"
+            ]
         );
-        assert_eq!(found[0].detail, "no PSP record at paysafe has this reference");
+        assert_eq!(
+            found[0].detail,
+            "no PSP record at paysafe has this reference"
+        );
         let groups: Vec<&[usize]> = found[2..].iter().map(|f| f.records.as_slice()).collect();
         assert_eq!(groups, [&[0, 3][..], &[1], &[2]]);
-        assert_eq!(found[3].detail, "the checkout error record has no reference to match on");
-        assert_eq!(found[4].detail, "the ledger rows with this reference name another PSP");
+        assert_eq!(
+            found[3].detail,
+            "the checkout error record has no reference to match on"
+        );
+        assert_eq!(
+            found[4].detail,
+            "the ledger rows with this reference name another PSP"
+        );
     }
 
     #[test]
@@ -629,13 +703,19 @@ mod tests {
             ..Options::default()
         };
         assert_eq!(kinds(&run(&[r.clone()], &records, options)), ["matched"]);
-        assert_eq!(kinds(&run(&[r], &records, Options::default())), ["missing_at_psp", "missing_in_ledger"]);
+        assert_eq!(
+            kinds(&run(&[r], &records, Options::default())),
+            ["missing_at_psp", "missing_in_ledger"]
+        );
     }
 
     #[test]
     fn several_rows_may_claim_one_record() {
         let records = [record("a", "R1", S::Authenticated, Some(true))];
-        let ledger = [row("R1", 100, Booked::Authorized), row("R1", 100, Booked::Captured)];
+        let ledger = [
+            row("R1", 100, Booked::Authorized),
+            row("R1", 100, Booked::Captured),
+        ];
         let found = run(&ledger, &records, Options::default());
         assert_eq!(kinds(&found), ["matched", "matched"]);
         assert_eq!(found[1].ledger, Some(1));

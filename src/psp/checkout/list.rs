@@ -34,13 +34,17 @@ mod tests {
 
     #[test]
     fn an_envelope_gives_its_items_and_a_webhook_is_no_list() {
-        let list = json!({"limit": 10, "skip": 0, "total_count": 2, "data": [{"id": "a"}, {"id": "b"}]});
+        let list =
+            json!({"limit": 10, "skip": 0, "total_count": 2, "data": [{"id": "a"}, {"id": "b"}]});
         assert_eq!(documents(&list).map(<[Value]>::len), Some(2));
         let report = json!({"count": 1, "data": [{"id": "a"}], "_links": {"next": {"href": "x"}}});
         assert_eq!(documents(&report).map(<[Value]>::len), Some(1));
         // No count, or a member that is not paging: not an envelope.
         assert_eq!(documents(&json!({"data": []})), None);
-        assert_eq!(documents(&json!({"count": 1, "data": [], "type": "x"})), None);
+        assert_eq!(
+            documents(&json!({"count": 1, "data": [], "type": "x"})),
+            None
+        );
         let webhook = json!({"id": "evt_1", "type": "authentication_approved", "data": {"session_id": "sid"}});
         assert_eq!(documents(&webhook), None);
     }
