@@ -678,7 +678,7 @@ impl Progress {
     }
 
     fn tick(&self, n: usize) {
-        if n % 4096 == 0 {
+        if n.is_multiple_of(4096) {
             self.0.set_position(n as u64);
         }
     }
