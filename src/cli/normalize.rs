@@ -37,7 +37,7 @@ pub struct Args {
     max_line_bytes: usize,
     #[cfg(feature = "parquet")]
     #[command(flatten)]
-    output: super::parquet_output::Args,
+    output: super::parquet_output::OutputArgs,
     /// Files holding JSON Lines, or one or more (concatenated) pretty-printed JSON documents;
     /// `-` or none for stdin.
     files: Vec<PathBuf>,

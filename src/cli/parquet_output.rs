@@ -17,7 +17,7 @@ pub enum Format {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub struct OutputArgs {
     /// The output format.
     #[arg(long, value_enum, default_value_t = Format::Jsonl)]
     format: Format,
@@ -29,7 +29,7 @@ pub struct Args {
 /// Runs `lines` (the command, printing JSON lines) into the file and format the flags
 /// ask for; `None` when they ask for JSON Lines on stdout, which the caller does itself.
 pub fn redirect(
-    args: &Args,
+    args: &OutputArgs,
     err: &mut dyn Write,
     lines: impl FnOnce(&mut dyn Write, &mut dyn Write) -> u8,
 ) -> Option<u8> {
