@@ -126,15 +126,15 @@ pub fn write_json_line(
     match finding.ledger.and_then(|i| sides.ledger.get(i)) {
         None => buf.extend_from_slice(b"null"),
         Some(row) => {
-            let ledger = serde_json::json!({
-                "line": row.line,
-                "reference": row.reference.as_deref(),
-                "provider": row.provider.map(|p| p.as_str()),
-                "psp_id": row.psp_id.as_deref(),
-                "amount": row.amount,
-                "currency": &*row.currency,
-                "booked": row.booked.as_str(),
-            });
+            let ledger = LedgerJson {
+                line: row.line,
+                reference: row.reference.as_deref(),
+                provider: row.provider.map(|p| p.as_str()),
+                psp_id: row.psp_id.as_deref(),
+                amount: row.amount,
+                currency: &row.currency,
+                booked: row.booked.as_str(),
+            };
             serde_json::to_writer(&mut *buf, &ledger).map_err(io::Error::other)?;
         }
     }
@@ -152,6 +152,18 @@ pub fn write_json_line(
     json_value(buf, &finding.detail)?;
     buf.extend_from_slice(b"}\n");
     out.write_all(buf)
+}
+
+/// The ledger row of a finding line, in the ledger's column order.
+#[derive(serde::Serialize)]
+struct LedgerJson<'a> {
+    line: usize,
+    reference: Option<&'a str>,
+    provider: Option<&'static str>,
+    psp_id: Option<&'a str>,
+    amount: u64,
+    currency: &'a str,
+    booked: &'static str,
 }
 
 fn json_value(buf: &mut Vec<u8>, value: &impl serde::Serialize) -> io::Result<()> {

@@ -125,6 +125,9 @@ pub fn reconcile<E>(
         }
     }
     // What no row claimed: per key, then the records without one, by first record.
+    let mut ledger_keys: Vec<&str> = ledger.iter().filter_map(|r| r.key(key)).collect();
+    ledger_keys.sort_unstable();
+    ledger_keys.dedup();
     let mut missing: Vec<(Vec<usize>, String)> = Vec::new();
     let mut start = 0;
     while start < by_key.len() {
@@ -136,8 +139,7 @@ pub fn reconcile<E>(
             .filter(|&i| !claimed[i])
             .collect();
         if !group.is_empty() {
-            let claimed_some = by_key[start..end].iter().any(|&i| claimed[i as usize]);
-            let detail = if claimed_some {
+            let detail = if ledger_keys.binary_search(&k).is_ok() {
                 format!("the ledger rows with this {} name another PSP", key.noun())
             } else {
                 format!("no ledger row has this {}", key.noun())
@@ -654,6 +656,7 @@ mod tests {
     fn unclaimed_records_are_missing_in_ledger_by_key_in_input_order() {
         let mut no_reference = record("z", "x", S::Error, None);
         no_reference.reference = None;
+        no_reference.kind = DocumentKind::Error;
         let records = [
             record("b", "R9", S::Authenticated, Some(true)),
             no_reference,
