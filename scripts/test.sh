@@ -7,6 +7,7 @@
 #   browser tests (tests/browser, tests/service_browser);
 # * PostgreSQL's server binaries (scripts/postgres.sh install: apt-get) for the store's and
 #   the service's tests, which start their own throwaway server on loopback;
+# * DuckDB's Python package (scripts/duckdb.sh: PyPI into target/) for tests/parquet.rs;
 # then `cargo test --workspace`, then the Python package's tests (scripts/python.sh:
 # maturin, pytest and pandas from PyPI into a venv under target/), then the property-based
 # API test (scripts/schemathesis.sh: schemathesis from PyPI into a venv under target/,
@@ -18,6 +19,7 @@ cd "$(dirname "$0")/.."
 
 bash scripts/browser.sh
 bash scripts/postgres.sh install
+bash scripts/duckdb.sh >/dev/null
 cargo test --workspace "$@"
 bash scripts/python.sh
 seed="${SCHEMATHESIS_SEED:-$(( 16#$(git rev-parse --short=8 HEAD 2>/dev/null || echo 0) % 1000000 ))}"

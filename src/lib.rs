@@ -8,12 +8,14 @@
 //! * [`liability`]: liability-shift rule tables per network;
 //! * [`catalog`]: PSP code catalogs (data in the provider crates);
 //! * [`request`] and [`translate`]: the normalized request and PSP-to-PSP translation;
+//! * [`reconcile`]: a merchant's ledger against the PSPs' records;
 //! * [`export`]: a normalized authentication's result as another PSP's external-3DS fields;
 //! * `flow` (feature `live`): live flows, one async interface over every PSP's API;
 //! * `router` (feature `router`): several PSP accounts behind one flow, with failover;
 //! * `sandbox` (feature `sandbox`): every PSP's simulator on one loopback listener;
 //! * [`browser`]: `threeds.js`, the browser helper that performs `next_action`.
 //! * `store` (feature `store`): the service's durable store on SQLite or PostgreSQL.
+//! * `parquet` (feature `parquet`): Parquet output of normalized documents and findings.
 //!
 //! Features: `default-features = false` is the offline core (normalize, translate,
 //! liability, catalogs); `live` adds the HTTP clients and flows, `sandbox` the simulators,
@@ -193,7 +195,10 @@ pub mod liability;
 pub mod model;
 pub mod normalize;
 pub mod output;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod psp;
+pub mod reconcile;
 pub mod report;
 pub mod request;
 #[cfg(feature = "router")]

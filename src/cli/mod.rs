@@ -1,5 +1,5 @@
 //! The `threeds-bridge` command line: `normalize`, `translate`, `liability`, `summary`,
-//! `sandbox`, `serve`, `demo`, `export-3ds`, `simulate-routing`, `report`.
+//! `sandbox`, `serve`, `demo`, `export-3ds`, `simulate-routing`, `report`, `reconcile`.
 //!
 //! Every command writes results to stdout and diagnostics to stderr, one line each, naming
 //! the file and line. A diagnostic quotes at most [`threeds_wire::EXCERPT_CHARS`] characters
@@ -16,6 +16,9 @@ mod input;
 mod liability;
 mod listen;
 mod normalize;
+#[cfg(feature = "parquet")]
+mod parquet_output;
+mod reconcile;
 mod report;
 mod sandbox;
 mod serve;
@@ -39,6 +42,9 @@ pub mod exit {
     pub const USAGE: u8 = 2;
     /// `translate --strict`: a field was not carried over or the target is incomplete.
     pub const STRICT_LOSS: u8 = 3;
+    /// `reconcile`: a finding other than `matched` (a ledger row or PSP record that could
+    /// not be read is [`USAGE`] there, so that scripts tell bad input from discrepancies).
+    pub const DISCREPANCIES: u8 = 1;
 }
 
 const AFTER_HELP: &str = "\
@@ -98,6 +104,9 @@ enum Command {
     /// an HTML page with charts.
     #[command(after_help = AFTER_HELP)]
     Report(report::Args),
+    /// Reconcile a ledger against PSP records: one finding per line, a summary on stderr.
+    #[command(after_help = reconcile::AFTER_HELP)]
+    Reconcile(reconcile::Args),
 }
 
 /// Parses `std::env::args` and runs the command.
@@ -119,6 +128,7 @@ pub fn run() -> ExitCode {
         Command::Export3ds(args) => export::run(&args, &mut out, &mut err),
         Command::SimulateRouting(args) => simulate::run(&args, &mut out, &mut err),
         Command::Report(args) => report::run(&args, &mut out, &mut err),
+        Command::Reconcile(args) => reconcile::run(&args, &mut out, &mut err),
     };
     if let Err(e) = std::io::Write::flush(&mut out) {
         // A closed pipe (`| head`) is not an error worth a message.

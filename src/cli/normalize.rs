@@ -41,12 +41,26 @@ pub struct Args {
     /// diagnostics are the same, in the same order, whatever the number; 1 uses no threads.
     #[arg(long, value_name = "N")]
     jobs: Option<NonZeroUsize>,
+    #[cfg(feature = "parquet")]
+    #[command(flatten)]
+    output: super::parquet_output::OutputArgs,
     /// Files holding JSON Lines, or one or more (concatenated) pretty-printed JSON documents;
     /// `-` or none for stdin.
     files: Vec<PathBuf>,
 }
 
 pub fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    #[cfg(feature = "parquet")]
+    if let Some(code) =
+        super::parquet_output::redirect(&args.output, err, |o, e| run_lines(args, o, e))
+    {
+        return code;
+    }
+    run_lines(args, out, err)
+}
+
+/// The command, printing one JSON line per document into `out`.
+fn run_lines(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let mut catalog = match Catalog::builtin() {
         Ok(c) => c,
         Err(e) => {

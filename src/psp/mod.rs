@@ -68,6 +68,16 @@ pub trait Psp: Send + Sync + 'static {
         })
     }
 
+    /// The documents inside one of this PSP's paginated list responses (an envelope object
+    /// holding an array of its documents beside paging members), or `None` when `value` is
+    /// not one. A bare array of documents needs no PSP: readers take any array as a list.
+    /// Only the PSP knows its envelope's member names, so [`list_documents`] asks every
+    /// registered PSP and accepts exactly one.
+    fn list_documents<'v>(&self, value: &'v Value) -> Option<&'v [Value]> {
+        let _ = value;
+        None
+    }
+
     /// The codec between this PSP's authentication request and the normalized request
     /// (`translate`, and the request a live flow sends).
     fn codec(&self) -> &'static dyn DynCodec;
@@ -176,6 +186,48 @@ pub fn find(id: &str) -> Option<&'static dyn Psp> {
 /// [`Provider::new`] and never registered.
 pub fn get(provider: Provider) -> Option<&'static dyn Psp> {
     find(provider.as_str())
+}
+
+/// The documents of a list response: a bare JSON array (`None` as the PSP: its items are
+/// detected one by one), or the envelope of the one registered PSP that claims `value`.
+/// `Ok(None)` when `value` is no list; an envelope two PSPs claim is refused, not guessed.
+pub fn list_documents(value: &Value) -> Result<Option<List<'_>>, NormalizeError> {
+    if let Value::Array(items) = value {
+        return Ok(Some(List {
+            provider: None,
+            documents: items,
+        }));
+    }
+    let mut found: Option<List<'_>> = None;
+    for psp in all() {
+        if let Some(documents) = psp.list_documents(value) {
+            if let Some(first) = &found {
+                return Err(NormalizeError::Ambiguous {
+                    candidates: format!("a list of {} or {}", first.provider_id(), psp.id()),
+                });
+            }
+            found = Some(List {
+                provider: Some(psp.id()),
+                documents,
+            });
+        }
+    }
+    Ok(found)
+}
+
+/// The documents of a list response ([`list_documents`]).
+#[derive(Debug, Clone, Copy)]
+pub struct List<'v> {
+    /// The PSP whose envelope held them; `None` for a bare array.
+    pub provider: Option<Provider>,
+    /// The items, in the list's order.
+    pub documents: &'v [Value],
+}
+
+impl List<'_> {
+    fn provider_id(&self) -> &'static str {
+        self.provider.map_or("documents", |p| p.as_str())
+    }
 }
 
 /// The registered ids as a sentence for messages: `checkout, paysafe, mangopay or pxp`.

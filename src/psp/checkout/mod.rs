@@ -5,6 +5,7 @@
 //! sequence; feature `live`) and `live` (accounts, simulator and demo). The wire types,
 //! client, catalog and simulator are the `threeds-checkout` crate's.
 
+pub mod list;
 pub mod normalize;
 pub mod request;
 
@@ -53,6 +54,10 @@ impl Psp for Checkout {
         ctx: &Context<'_>,
     ) -> Result<Normalized, NormalizeError> {
         normalize::normalize(doc, ctx)
+    }
+
+    fn list_documents<'v>(&self, value: &'v Value) -> Option<&'v [Value]> {
+        list::documents(value)
     }
 
     fn codec(&self) -> &'static dyn DynCodec {

@@ -64,6 +64,10 @@ impl Psp for Mangopay {
         normalize::normalize_hook_query(text, ctx)
     }
 
+    // List responses: Mangopay's list endpoints answer with a bare array of objects and page
+    // in the response headers (`x-number-of-pages`, `x-number-of-items`:
+    // https://docs.mangopay.com/api-reference/overview/pagination), which every reader takes
+    // as a list; there is no envelope, so `list_documents` keeps the trait's default.
     fn codec(&self) -> &'static dyn DynCodec {
         &CODEC
     }

@@ -55,6 +55,10 @@ impl Psp for Paysafe {
         normalize::normalize(doc, ctx)
     }
 
+    // List responses: the 3D Secure 2 API reads authentications one at a time (POST, and GET
+    // by id; the "Paysafe 3D Secure 2 API blueprint" lists no search or list endpoint), so
+    // there is no envelope: `list_documents` keeps the trait's default, and a bare array of
+    // authentications is read as a list by every reader.
     fn codec(&self) -> &'static dyn DynCodec {
         &CODEC
     }

@@ -55,6 +55,10 @@ impl Psp for Pxp {
         normalize::normalize(doc, ctx)
     }
 
+    // List responses: the 3D Secure authentication API reads authentications one at a time
+    // (GET by id: https://developer.pxp.io/apis/three-d-secure-authentication), so there is
+    // no envelope: `list_documents` keeps the trait's default, and a bare array of
+    // authentications is read as a list by every reader.
     fn codec(&self) -> &'static dyn DynCodec {
         &CODEC
     }
