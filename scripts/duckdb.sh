@@ -11,6 +11,10 @@ cd "$(dirname "$0")/.."
 DUCKDB_VERSION=2.0.0
 target="${CARGO_TARGET_DIR:-$PWD/target}"
 venv="$target/duckdb-venv"
+# Tests run in parallel and each calls this script: one installs, the others wait for it.
+mkdir -p "$target"
+exec 9>"$target/duckdb-venv.lock"
+flock 9
 
 if ! "$venv/bin/python" -c "import duckdb, sys; sys.exit(duckdb.__version__ != '$DUCKDB_VERSION')" 2>/dev/null; then
   echo "duckdb.sh: installing duckdb $DUCKDB_VERSION into $venv" >&2
