@@ -437,3 +437,44 @@ fn no_authentication_value_reaches_the_json_or_the_page() {
     }
     assert!(!page.contains("[redacted]") && !json.contains("authentication_value"));
 }
+
+#[test]
+fn a_list_response_counts_each_of_its_items_as_the_documents_alone() {
+    // Mangopay's list endpoints answer with a bare array of pay-ins: the report over one
+    // such list equals the report over its pay-ins one file each.
+    let good: Vec<String> = normalized_by_file(&fixtures("mangopay"))
+        .into_iter()
+        .map(|(file, _)| file)
+        .filter(|f| f.contains("payin_"))
+        .collect();
+    assert!(good.len() > 5, "the Mangopay pay-in fixtures: {good:?}");
+    let items: Vec<Value> = good
+        .iter()
+        .map(|f| serde_json::from_slice(&read(Path::new(f))).expect("fixture JSON"))
+        .collect();
+    let list = temp("mangopay_payin_list.json");
+    std::fs::write(&list, serde_json::to_vec_pretty(&items).expect("list")).expect("write");
+    let (alone, _) = report(&good);
+    let (listed, out) = report(&[list.display().to_string()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for key in [
+        "records",
+        "bad_records",
+        "repeated_ids",
+        "overall",
+        "by_provider",
+        "by_network",
+    ] {
+        assert_eq!(listed[key], alone[key], "{key}");
+    }
+    assert_eq!(listed["records"], json!(good.len()));
+    // Each unknown record is placed by its item in the list.
+    for unknown in listed["unknown_records"].as_array().expect("array") {
+        let place = unknown["place"].as_str().expect("place");
+        assert!(place.contains("mangopay_payin_list.json:1["), "{place}");
+    }
+}

@@ -19,6 +19,7 @@ mod normalize;
 #[cfg(feature = "parquet")]
 mod parquet_output;
 mod reconcile;
+mod records;
 mod report;
 mod sandbox;
 mod serve;

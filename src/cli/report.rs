@@ -3,9 +3,10 @@
 //! page with charts. The metrics are defined in `docs/report.md`.
 
 use super::input::{for_each_document, Item, DEFAULT_MAX_LINE_BYTES};
+use super::records::{each_normalized, place};
 use super::{diagnostic, exit};
 use crate::catalog::Catalog;
-use crate::normalize::{normalize_text, Context, NormalizeError};
+use crate::normalize::{Context, NormalizeError};
 use crate::report::{render_html, ReportBuilder};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -95,9 +96,10 @@ fn read_records(
                     return;
                 }
             };
-            let place = format!("{name}:{}", doc.line);
-            match normalize_text(&doc.text, None, ctx) {
+            // A list response gives one record per item, placed `file:line[i]`.
+            each_normalized(&doc, ctx, |item, result| match result {
                 Ok(n) => {
+                    let place = place(&name, doc.line, item);
                     for w in &n.explain.warnings {
                         diagnostic(err, "warning", &place, w);
                     }
@@ -110,9 +112,9 @@ fn read_records(
                         NormalizeError::NotJson { line, .. } => doc.line + line - 1,
                         _ => doc.line,
                     };
-                    diagnostic(err, "error", &format!("{name}:{line}"), &e);
+                    diagnostic(err, "error", &place(&name, line, item), &e);
                 }
-            }
+            });
         });
         match result {
             Ok(0) => {
