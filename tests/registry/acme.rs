@@ -20,7 +20,6 @@
 //! [`Codec::new`].
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use threeds_bridge::model::{
     timestamp, AuthenticationStatus, DocumentKind, Eci, Money, Network, NextAction, NextStep,
     Provider, TransStatus,

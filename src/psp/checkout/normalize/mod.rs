@@ -73,7 +73,7 @@ fn classify(value: &Outline<'_>) -> Option<Doc> {
     if obj.get("_links").is_some_and(Outline::is_object)
         && ["status", "next_actions", "session_secret"]
             .iter()
-            .any(|k| obj.contains_key(*k))
+            .any(|k| obj.contains_key(k))
     {
         return Some(Doc::Session);
     }
