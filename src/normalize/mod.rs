@@ -7,11 +7,13 @@
 //! decided each field for `--explain`.
 
 mod draft;
+mod outline;
 mod skeleton;
 mod source;
 
 pub(crate) use draft::implied_trans_status;
 pub use draft::Draft;
+pub use outline::{Members, Outline};
 pub use source::{parse_as, Document, Source};
 
 use crate::catalog::Catalog;
@@ -157,7 +159,7 @@ pub use threeds_wire::scrub;
 use threeds_wire::{bounded, excerpt};
 
 /// Picks the PSP whose documents `value` looks like.
-pub fn detect(value: &Value) -> Result<Provider, NormalizeError> {
+pub fn detect(value: &Outline<'_>) -> Result<Provider, NormalizeError> {
     let candidates: Vec<Provider> = crate::psp::all()
         .into_iter()
         .filter(|psp| psp.matches(value))
@@ -180,17 +182,21 @@ pub fn detect(value: &Value) -> Result<Provider, NormalizeError> {
 
 /// Whether `value` has the shape of one of `provider`'s documents (`normalize --provider`
 /// refuses a document that does not).
-pub fn matches(provider: Provider, value: &Value) -> bool {
+pub fn matches(provider: Provider, value: &Outline<'_>) -> bool {
     crate::psp::get(provider).is_some_and(|psp| psp.matches(value))
 }
 
-fn describe(value: &Value) -> String {
+/// The first keys in sorted order, each once, as a parsed value's map lists them.
+fn describe(value: &Outline<'_>) -> String {
     match value {
-        Value::Object(map) => {
-            let keys: Vec<&str> = map.keys().take(8).map(String::as_str).collect();
+        Outline::Object(map) => {
+            let mut keys: Vec<&str> = map.keys().collect();
+            keys.sort_unstable();
+            keys.dedup();
+            keys.truncate(8);
             format!("top-level keys: {}", excerpt(&keys.join(", ")))
         }
-        Value::Array(_) => "a JSON array, expected an object".to_owned(),
+        Outline::Array => "a JSON array, expected an object".to_owned(),
         _ => "a JSON scalar, expected an object".to_owned(),
     }
 }
@@ -240,7 +246,7 @@ fn normalize_checked(
 ) -> Result<Normalized, NormalizeError> {
     let provider = match provider {
         Some(p) => p,
-        None => detect(doc.peek)?,
+        None => detect(&doc.peek)?,
     };
     psp(provider)?.normalize(doc, ctx)
 }
@@ -295,7 +301,7 @@ fn from_text(
             }
             normalize_checked(
                 Document {
-                    peek: &peek,
+                    peek,
                     source: Source::Text(text),
                 },
                 provider,
@@ -323,7 +329,7 @@ fn from_text(
 }
 
 /// Why a document that does not have `provider`'s shape is refused.
-fn not_the_provider(provider: Provider, peek: &Value) -> NormalizeError {
+fn not_the_provider(provider: Provider, peek: &Outline<'_>) -> NormalizeError {
     let looks = match detect(peek) {
         Ok(other) => format!("it looks like a {other} document"),
         Err(_) => "it matches no known PSP document".to_owned(),
@@ -426,11 +432,11 @@ mod tests {
     #[test]
     fn scalars_and_arrays_belong_to_no_psp() {
         assert!(matches!(
-            detect(&serde_json::json!([1])),
+            detect(&Outline::of_value(&serde_json::json!([1]))),
             Err(NormalizeError::UnknownDocument { .. })
         ));
         assert!(matches!(
-            detect(&serde_json::json!({"foo": 1})),
+            detect(&Outline::of_value(&serde_json::json!({"foo": 1}))),
             Err(NormalizeError::UnknownDocument { .. })
         ));
     }

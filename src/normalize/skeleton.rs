@@ -1,25 +1,23 @@
-//! The skeleton of a document's text: what classification looks at, read without building
-//! the tree ([`skeleton`]), and the visitors that keep or discard what they pass.
+//! The skeleton of a document's text: its [`Outline`], read without building the tree
+//! ([`skeleton`]), and the visitors that keep or discard what they pass.
 
+use super::outline::{Members, Outline, OUTLINE_DEPTH};
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::Value;
+use std::borrow::Cow;
 
-/// What classification needs of `text`, checked as JSON exactly as parsing it into a
-/// [`Value`] checks it (same errors at the same place, the same depth limit), without the
-/// tree: the top-level value, where each top-level member keeps its value if a scalar, its
-/// keys (with null values) if an object, and nothing of its items if an array. The adapters
-/// look no deeper before reading their wire types from the text; a tree of a long array of
-/// tiny objects costs 80 times its text.
-pub(super) fn skeleton(text: &str) -> Result<Value, serde_json::Error> {
+/// The [`Outline`] of `text`, checked as JSON exactly as parsing it into a
+/// [`serde_json::Value`] checks it (same errors at the same place, the same depth limit),
+/// without the tree: a tree of a long array of tiny objects costs 80 times its text, and
+/// copying every key and string costs an allocation each.
+pub(super) fn skeleton(text: &str) -> Result<Outline<'_>, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(text);
     let peek = Skeleton { depth: 0 }.deserialize(&mut de)?;
     de.end()?;
     Ok(peek)
 }
 
-/// Members kept down to this depth (the root is at 0): top-level members and the keys of
-/// top-level objects (`error.code`, `eventData.state`, ...).
-const SKELETON_DEPTH: usize = 2;
+/// Members a top-level object is first given room for: most PSP documents have fewer.
+const MEMBERS_CAPACITY: usize = 16;
 
 /// Builds the [`skeleton`] of the value at `depth`.
 struct Skeleton {
@@ -27,60 +25,90 @@ struct Skeleton {
 }
 
 impl<'de> DeserializeSeed<'de> for Skeleton {
-    type Value = Value;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        if self.depth >= SKELETON_DEPTH {
+    type Value = Outline<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Outline<'de>, D::Error> {
+        if self.depth >= OUTLINE_DEPTH {
             deserializer.deserialize_any(Discard)?;
-            return Ok(Value::Null);
+            return Ok(Outline::Null);
         }
         deserializer.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for Skeleton {
-    type Value = Value;
+    type Value = Outline<'de>;
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("any JSON value")
     }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
+    fn visit_bool<E>(self, v: bool) -> Result<Outline<'de>, E> {
+        Ok(Outline::Bool(v))
     }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::from(v))
+    fn visit_i64<E>(self, _: i64) -> Result<Outline<'de>, E> {
+        Ok(Outline::Number)
     }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::from(v))
+    fn visit_u64<E>(self, _: u64) -> Result<Outline<'de>, E> {
+        Ok(Outline::Number)
     }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(Value::from(v))
+    fn visit_f64<E>(self, _: f64) -> Result<Outline<'de>, E> {
+        Ok(Outline::Number)
     }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Outline<'de>, E> {
+        Ok(Outline::String(Cow::Borrowed(v)))
     }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
+    fn visit_str<E>(self, v: &str) -> Result<Outline<'de>, E> {
+        Ok(Outline::String(Cow::Owned(v.to_owned())))
     }
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
+    fn visit_string<E>(self, v: String) -> Result<Outline<'de>, E> {
+        Ok(Outline::String(Cow::Owned(v)))
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+    fn visit_unit<E>(self) -> Result<Outline<'de>, E> {
+        Ok(Outline::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Outline<'de>, A::Error> {
         while seq.next_element_seed(Discard)?.is_some() {}
-        Ok(Value::Array(Vec::new()))
+        Ok(Outline::Array)
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut members = serde_json::Map::new();
-        while let Some(key) = map.next_key::<String>()? {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Outline<'de>, A::Error> {
+        let capacity = if self.depth == 0 { MEMBERS_CAPACITY } else { 0 };
+        let mut members = Members::with_capacity(capacity);
+        while let Some(key) = map.next_key_seed(Key)? {
             let value = map.next_value_seed(Skeleton {
                 depth: self.depth + 1,
             })?;
-            members.insert(key, value);
+            members.push(key, value);
         }
-        Ok(Value::Object(members))
+        Ok(Outline::Object(members))
+    }
+}
+
+/// A member's key, borrowed from the text unless it has escapes.
+struct Key;
+
+impl<'de> DeserializeSeed<'de> for Key {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Cow<'de, str>, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Key {
+    type Value = Cow<'de, str>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a string key")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(v))
     }
 }
 
 /// Reads a value through to its end and keeps nothing: every number, string and nesting
-/// level is still checked by the parser, as building a [`Value`] would.
+/// level is still checked by the parser, as building a [`serde_json::Value`] would.
 struct Discard;
 
 impl<'de> DeserializeSeed<'de> for Discard {

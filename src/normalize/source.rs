@@ -2,6 +2,7 @@
 //! its wire types are read from), and [`parse_as`], which names the JSON path of a shape
 //! error.
 
+use super::outline::Outline;
 use super::NormalizeError;
 use crate::model::Provider;
 use serde::de::DeserializeOwned;
@@ -30,20 +31,26 @@ impl<'a> From<Document<'a>> for Source<'a> {
     }
 }
 
-/// A document as the adapters see it: `peek`, what classification looks at (the top-level
-/// members and the keys of top-level objects: see `normalize::skeleton`), and the `source` its wire
-/// types are read from.
-#[derive(Debug, Clone, Copy)]
+impl<'a> From<&Document<'a>> for Source<'a> {
+    fn from(doc: &Document<'a>) -> Self {
+        doc.source
+    }
+}
+
+/// A document as the adapters see it: `peek`, what classification looks at (its
+/// [`Outline`]: the top-level members and the keys of top-level objects), and the `source`
+/// its wire types are read from.
+#[derive(Debug, Clone)]
 pub struct Document<'a> {
-    pub peek: &'a Value,
+    pub peek: Outline<'a>,
     pub source: Source<'a>,
 }
 
 impl<'a> From<&'a Value> for Document<'a> {
-    /// A parsed value is both what is peeked at and what is read.
+    /// A parsed value is both what is outlined and what is read.
     fn from(value: &'a Value) -> Self {
         Self {
-            peek: value,
+            peek: Outline::of_value(value),
             source: Source::Value(value),
         }
     }

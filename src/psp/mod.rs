@@ -22,9 +22,8 @@ pub mod paysafe;
 pub mod pxp;
 
 use crate::model::Provider;
-use crate::normalize::{Context, Document, NormalizeError, Normalized};
+use crate::normalize::{Context, Document, NormalizeError, Normalized, Outline};
 use crate::request::DynCodec;
-use serde_json::Value;
 use std::sync::RwLock;
 
 /// Everything the bridge knows about one PSP.
@@ -42,10 +41,10 @@ pub trait Psp: Send + Sync + 'static {
     /// what each of its status, result and error codes means.
     fn catalog_csv(&self) -> &'static str;
 
-    /// Whether a document looks like one of this PSP's. `peek` is the document's top-level
-    /// members with the keys (not the values) of top-level objects; see
-    /// [`crate::normalize`]. Detection asks every registered PSP and accepts exactly one.
-    fn matches(&self, peek: &Value) -> bool;
+    /// Whether a document looks like one of this PSP's. `peek` is the document's
+    /// [`Outline`]: its top-level members with the keys (not the values) of top-level
+    /// objects. Detection asks every registered PSP and accepts exactly one.
+    fn matches(&self, peek: &Outline<'_>) -> bool;
 
     /// Normalizes one of this PSP's documents.
     fn normalize(&self, doc: Document<'_>, ctx: &Context<'_>)

@@ -20,12 +20,13 @@
 //! [`Codec::new`].
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use threeds_bridge::model::{
     timestamp, AuthenticationStatus, DocumentKind, Eci, Money, Network, NextAction, NextStep,
     Provider, TransStatus,
 };
-use threeds_bridge::normalize::{parse_as, Context, Document, Draft, NormalizeError, Normalized};
+use threeds_bridge::normalize::{
+    parse_as, Context, Document, Draft, NormalizeError, Normalized, Outline,
+};
 use threeds_bridge::psp::Psp;
 use threeds_bridge::request::{
     AuthenticationRequest, Browser, Card, Codec, DynCodec, RequestCodec, RequestError,
@@ -187,8 +188,8 @@ impl Psp for Acme {
         include_str!("fixtures/catalog.csv")
     }
 
-    fn matches(&self, peek: &Value) -> bool {
-        peek.get(OBJECT_KEY).is_some_and(Value::is_string)
+    fn matches(&self, peek: &Outline<'_>) -> bool {
+        peek.get(OBJECT_KEY).is_some_and(Outline::is_string)
     }
 
     fn normalize(
@@ -216,13 +217,13 @@ impl Psp for Acme {
 /// An error body has `error` (and says `acme_object: error`); anything else is read as an
 /// authentication, whose wire type says where it does not fit.
 fn normalize(doc: Document<'_>, ctx: &Context<'_>) -> Result<Normalized, NormalizeError> {
-    let is_error = doc.peek.get(OBJECT_KEY).and_then(Value::as_str) == Some("error")
+    let is_error = doc.peek.get(OBJECT_KEY).and_then(Outline::as_str) == Some("error")
         || doc.peek.get("error").is_some();
     if is_error {
-        let body: AcmeError = parse_as(doc, ACME, ERROR)?;
+        let body: AcmeError = parse_as(&doc, ACME, ERROR)?;
         return Ok(normalize_error(&body, ctx));
     }
-    let a: AcmeAuthentication = parse_as(doc, ACME, AUTHENTICATION)?;
+    let a: AcmeAuthentication = parse_as(&doc, ACME, AUTHENTICATION)?;
     Ok(normalize_authentication(&a, ctx))
 }
 

@@ -15,10 +15,9 @@ pub mod flow;
 mod live;
 
 use crate::model::Provider;
-use crate::normalize::{Context, Document, NormalizeError, Normalized};
+use crate::normalize::{Context, Document, NormalizeError, Normalized, Outline};
 use crate::psp::Psp;
 use crate::request::{Codec, DynCodec};
-use serde_json::Value;
 
 impl Provider {
     /// Checkout.com.
@@ -44,7 +43,7 @@ impl Psp for Checkout {
         threeds_checkout::CATALOG_CSV
     }
 
-    fn matches(&self, peek: &Value) -> bool {
+    fn matches(&self, peek: &Outline<'_>) -> bool {
         normalize::matches(peek)
     }
 

@@ -14,10 +14,9 @@ pub mod flow;
 mod live;
 
 use crate::model::Provider;
-use crate::normalize::{Context, Document, NormalizeError, Normalized};
+use crate::normalize::{Context, Document, NormalizeError, Normalized, Outline};
 use crate::psp::Psp;
 use crate::request::{Codec, DynCodec};
-use serde_json::Value;
 
 impl Provider {
     /// Paysafe.
@@ -43,7 +42,7 @@ impl Psp for Paysafe {
         threeds_paysafe::CATALOG_CSV
     }
 
-    fn matches(&self, peek: &Value) -> bool {
+    fn matches(&self, peek: &Outline<'_>) -> bool {
         normalize::matches(peek)
     }
 

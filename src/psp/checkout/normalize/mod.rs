@@ -28,9 +28,8 @@ mod verdict;
 mod webhook;
 
 use crate::model::Provider;
-use crate::normalize::{parse_as, Context, Document, NormalizeError, Normalized};
+use crate::normalize::{parse_as, Context, Document, NormalizeError, Normalized, Outline};
 use error::normalize_error;
-use serde_json::Value;
 use session::{callback_as_session, normalize_session, SessionDoc};
 use threeds_checkout::{ErrorResponse, SessionCallback, SessionResponse, WebhookEvent};
 use webhook::normalize_webhook;
@@ -46,14 +45,14 @@ enum Doc {
     Error,
 }
 
-fn str_field<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
-    value.get(key).and_then(Value::as_str)
+fn str_field<'a>(value: &'a Outline<'_>, key: &str) -> Option<&'a str> {
+    value.get(key).and_then(Outline::as_str)
 }
 
-fn classify(value: &Value) -> Option<Doc> {
+fn classify(value: &Outline<'_>) -> Option<Doc> {
     let obj = value.as_object()?;
     if str_field(value, "type").is_some_and(|t| t.starts_with("authentication_"))
-        && obj.get("data").is_some_and(Value::is_object)
+        && obj.get("data").is_some_and(Outline::is_object)
     {
         return Some(Doc::Webhook);
     }
@@ -71,10 +70,10 @@ fn classify(value: &Value) -> Option<Doc> {
     }
     // A session whose id is not (yet) in the `sid_` form still carries HAL links next to
     // its own fields.
-    if obj.get("_links").is_some_and(Value::is_object)
+    if obj.get("_links").is_some_and(Outline::is_object)
         && ["status", "next_actions", "session_secret"]
             .iter()
-            .any(|k| obj.contains_key(*k))
+            .any(|k| obj.contains_key(k))
     {
         return Some(Doc::Session);
     }
@@ -82,7 +81,7 @@ fn classify(value: &Value) -> Option<Doc> {
 }
 
 /// Whether `value` looks like a Checkout document.
-pub fn matches(value: &Value) -> bool {
+pub fn matches(value: &Outline<'_>) -> bool {
     classify(value).is_some()
 }
 
@@ -93,14 +92,14 @@ pub fn normalize<'a>(
     ctx: &Context<'_>,
 ) -> Result<Normalized, NormalizeError> {
     let doc = doc.into();
-    let value = doc.peek;
+    let value = &doc.peek;
     match classify(value) {
         Some(Doc::Session) | None => {
-            let s: SessionResponse = parse_as(doc, P, "checkout.session")?;
+            let s: SessionResponse = parse_as(&doc, P, "checkout.session")?;
             Ok(normalize_session(&s, SessionDoc::Session, ctx))
         }
         Some(Doc::Callback) => {
-            let c: SessionCallback = parse_as(doc, P, "checkout.callback")?;
+            let c: SessionCallback = parse_as(&doc, P, "checkout.callback")?;
             Ok(normalize_session(
                 &callback_as_session(c),
                 SessionDoc::Callback,
@@ -108,11 +107,11 @@ pub fn normalize<'a>(
             ))
         }
         Some(Doc::Webhook) => {
-            let e: WebhookEvent = parse_as(doc, P, "checkout.webhook")?;
+            let e: WebhookEvent = parse_as(&doc, P, "checkout.webhook")?;
             Ok(normalize_webhook(&e, ctx))
         }
         Some(Doc::Error) => {
-            let e: ErrorResponse = parse_as(doc, P, "checkout.error")?;
+            let e: ErrorResponse = parse_as(&doc, P, "checkout.error")?;
             Ok(normalize_error(&e, ctx))
         }
     }

@@ -30,8 +30,7 @@ mod status;
 mod tests;
 
 use crate::model::Provider;
-use crate::normalize::{Context, Document, NormalizeError, Normalized};
-use serde_json::Value;
+use crate::normalize::{Context, Document, NormalizeError, Normalized, Outline};
 
 use error::{normalize_api_error, normalize_oauth_error};
 pub use hook::looks_like_hook_query;
@@ -43,11 +42,11 @@ const P: Provider = Provider::MANGOPAY;
 /// Pay-ins (`ResultCode`, `SecureModeNeeded`, `PaymentType`) and error bodies (`Message` +
 /// `Type`), all PascalCase. The OAuth token error (`error` + `error_description`) is generic
 /// OAuth 2 and is read only when the provider is given.
-pub fn matches(value: &Value) -> bool {
+pub fn matches(value: &Outline<'_>) -> bool {
     let Some(o) = value.as_object() else {
         return false;
     };
-    let is_str = |k: &str| o.get(k).is_some_and(Value::is_string);
+    let is_str = |k: &str| o.get(k).is_some_and(Outline::is_string);
     o.contains_key("ResultCode")
         || o.contains_key("SecureModeNeeded")
         || o.contains_key("PaymentType")
@@ -61,7 +60,7 @@ pub fn normalize<'a>(
     ctx: &Context<'_>,
 ) -> Result<Normalized, NormalizeError> {
     let doc = doc.into();
-    let value = doc.peek;
+    let value = &doc.peek;
     let Some(o) = value.as_object() else {
         return Err(NormalizeError::UnknownDocument {
             hint: "a Mangopay document is a JSON object".into(),
@@ -72,7 +71,7 @@ pub fn normalize<'a>(
         normalize_payin(doc, ctx)
     } else if has("Message") && has("Type") {
         normalize_api_error(doc, ctx)
-    } else if o.get("error").is_some_and(Value::is_string) {
+    } else if o.get("error").is_some_and(Outline::is_string) {
         normalize_oauth_error(doc, ctx)
     } else {
         Err(NormalizeError::UnknownDocument {

@@ -30,8 +30,7 @@ mod status;
 mod tests;
 
 use crate::model::{DocumentKind, Provider};
-use crate::normalize::{parse_as, Context, Document, Draft, NormalizeError, Normalized};
-use serde_json::Value;
+use crate::normalize::{parse_as, Context, Document, Draft, NormalizeError, Normalized, Outline};
 use threeds_paysafe::response::{Authentication, ErrorBody};
 
 use authentication::normalize_authentication;
@@ -89,7 +88,7 @@ pub fn emv_code_of(status_reason: &str) -> Option<&'static str> {
 
 /// Whether `value` looks like a Paysafe document: an authentication object (its result,
 /// enrollment or merchant reference) or an error body (`error` object with a `code`).
-pub fn matches(value: &Value) -> bool {
+pub fn matches(value: &Outline<'_>) -> bool {
     let Some(map) = value.as_object() else {
         return false;
     };
@@ -98,7 +97,7 @@ pub fn matches(value: &Value) -> bool {
         || map.contains_key("merchantRefNum")
         || map
             .get("error")
-            .and_then(Value::as_object)
+            .and_then(Outline::as_object)
             .is_some_and(|e| e.contains_key("code"))
 }
 
@@ -109,25 +108,25 @@ pub fn normalize<'a>(
     ctx: &Context<'_>,
 ) -> Result<Normalized, NormalizeError> {
     let doc = doc.into();
-    let value = doc.peek;
+    let value = &doc.peek;
     if is_bare_error_body(value) {
-        let body: ErrorBody = parse_as(doc, Provider::PAYSAFE, ERROR)?;
+        let body: ErrorBody = parse_as(&doc, Provider::PAYSAFE, ERROR)?;
         let mut d = Draft::new(Provider::PAYSAFE, DocumentKind::Error, ERROR);
         let error = body.error.unwrap_or_default();
         apply_error(&mut d, ctx, &error, body.status.as_ref());
         return Ok(d.finish_in(ctx));
     }
-    let a: Authentication = parse_as(doc, Provider::PAYSAFE, AUTHENTICATION)?;
+    let a: Authentication = parse_as(&doc, Provider::PAYSAFE, AUTHENTICATION)?;
     Ok(normalize_authentication(&a, ctx))
 }
 
 /// An error body carries nothing but `error`, `status` and envelope flags (`liveMode`); an
 /// authentication object that failed also carries its id, reference or echoed request.
-fn is_bare_error_body(value: &Value) -> bool {
+fn is_bare_error_body(value: &Outline<'_>) -> bool {
     value.as_object().is_some_and(|map| {
         map.contains_key("error")
             && map
                 .keys()
-                .all(|k| matches!(k.as_str(), "error" | "status" | "liveMode"))
+                .all(|k| matches!(k, "error" | "status" | "liveMode"))
     })
 }

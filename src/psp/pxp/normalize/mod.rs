@@ -37,8 +37,7 @@ mod tests;
 mod webhook;
 
 use crate::model::{DocumentKind, Provider};
-use crate::normalize::{parse_as, Context, Document, Draft, NormalizeError, Normalized};
-use serde_json::Value;
+use crate::normalize::{parse_as, Context, Document, Draft, NormalizeError, Normalized, Outline};
 use threeds_pxp::response::Authentication;
 
 use authentication::fill;
@@ -49,13 +48,13 @@ const P: Provider = Provider::PXP;
 /// Whether `value` looks like a PXP document: an authentication (`authenticationId`, or a
 /// `state` string with `stateData` / `threeDSecureVersion`) or a webhook envelope
 /// (`eventCategory` with `eventData`).
-pub fn matches(value: &Value) -> bool {
+pub fn matches(value: &Outline<'_>) -> bool {
     let Some(m) = value.as_object() else {
         return false;
     };
     m.contains_key("authenticationId")
         || (m.contains_key("eventCategory") && m.contains_key("eventData"))
-        || (m.get("state").is_some_and(Value::is_string)
+        || (m.get("state").is_some_and(Outline::is_string)
             && (m.contains_key("stateData") || m.contains_key("threeDSecureVersion")))
 }
 
@@ -66,11 +65,11 @@ pub fn normalize<'a>(
     ctx: &Context<'_>,
 ) -> Result<Normalized, NormalizeError> {
     let doc = doc.into();
-    let value = doc.peek;
+    let value = &doc.peek;
     if value.get("eventCategory").is_some() || value.get("eventData").is_some() {
         return normalize_webhook(doc, ctx);
     }
-    let probe: Authentication = parse_as(doc, P, "pxp.authentication")?;
+    let probe: Authentication = parse_as(&doc, P, "pxp.authentication")?;
     let document = if probe.is_pre_initiate() {
         "pxp.pre_initiate_response"
     } else {

@@ -11,8 +11,13 @@ mod webhook;
 use crate::catalog::Catalog;
 use crate::model::{AuthenticationStatus as St, NextStep, Retry};
 use crate::normalize::{Context, Normalized};
-use crate::psp::checkout::normalize::{matches, normalize};
+use crate::psp::checkout::normalize::normalize;
 use serde_json::{json, Value};
+
+/// Detection on a parsed value's outline, as `normalize_value` detects.
+fn matches(value: &Value) -> bool {
+    crate::psp::checkout::normalize::matches(&crate::normalize::Outline::of_value(value))
+}
 
 fn run(value: Value) -> Normalized {
     let catalog = Catalog::builtin().unwrap();

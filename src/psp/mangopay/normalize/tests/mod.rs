@@ -12,8 +12,13 @@ mod succeeded;
 use crate::catalog::Catalog;
 use crate::model::{AuthenticationStatus as Status, Money, Network, NextStep as Step};
 use crate::normalize::{Context, Normalized};
-use crate::psp::mangopay::normalize::{matches, normalize, P};
+use crate::psp::mangopay::normalize::{normalize, P};
 use serde_json::{json, Value};
+
+/// Detection on a parsed value's outline, as `normalize_value` detects.
+fn matches(value: &Value) -> bool {
+    crate::psp::mangopay::normalize::matches(&crate::normalize::Outline::of_value(value))
+}
 
 fn run(value: Value) -> Normalized {
     let catalog = Catalog::builtin().unwrap();

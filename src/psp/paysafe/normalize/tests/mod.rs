@@ -13,8 +13,13 @@ mod threeds1;
 use crate::catalog::Catalog;
 use crate::model::Eci;
 use crate::normalize::{Context, NormalizeError, Normalized};
-use crate::psp::paysafe::normalize::{matches, normalize};
+use crate::psp::paysafe::normalize::normalize;
 use serde_json::{json, Value};
+
+/// Detection on a parsed value's outline, as `normalize_value` detects.
+fn matches(value: &Value) -> bool {
+    crate::psp::paysafe::normalize::matches(&crate::normalize::Outline::of_value(value))
+}
 
 fn run(value: Value) -> Normalized {
     let catalog = Catalog::builtin().unwrap();

@@ -11,10 +11,15 @@ use crate::catalog::Catalog;
 use crate::model::reason::EMV_REASONS;
 use crate::model::{AuthenticationStatus as S, AuthenticationStatus, Money, NextStep as N, Retry};
 use crate::normalize::{Context, Normalized};
-use crate::psp::pxp::normalize::{matches, normalize, P};
+use crate::psp::pxp::normalize::{normalize, P};
 use serde_json::{json, Value};
 use threeds_pxp::response::AuthenticationState;
 use threeds_pxp::webhook::EventCategory;
+
+/// Detection on a parsed value's outline, as `normalize_value` detects.
+fn matches(value: &Value) -> bool {
+    crate::psp::pxp::normalize::matches(&crate::normalize::Outline::of_value(value))
+}
 
 fn run(v: Value) -> Normalized {
     let catalog = Catalog::builtin().unwrap();
