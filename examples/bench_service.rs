@@ -13,6 +13,10 @@
 //! cargo run --release --example bench_service -- [PER_LEVEL] [CONCURRENCIES] [PSPS]
 //! ```
 //!
+//! Each row also shows the CPU time the process spent per authentication, and `http-3x`
+//! rows give the floor of three bare HTTP round trips on the same stack.
+//! `BENCH_SERVICE_ONLY=1` runs the service side alone (for a profiler).
+//!
 //! `PER_LEVEL` authentications are timed at each concurrency (default 2000, after a
 //! warm-up of as many as the concurrency, at least 50), `CONCURRENCIES` is a comma list
 //! (default `1,8,32,64`), `PSPS` a comma list of PSP ids (default all).

@@ -24,6 +24,7 @@ pub mod pxp;
 use crate::model::Provider;
 use crate::normalize::{Context, Document, NormalizeError, Normalized, Outline};
 use crate::request::DynCodec;
+use serde_json::Value;
 use std::sync::RwLock;
 
 /// Everything the bridge knows about one PSP.

@@ -18,6 +18,7 @@ use crate::model::Provider;
 use crate::normalize::{Context, Document, NormalizeError, Normalized, Outline};
 use crate::psp::Psp;
 use crate::request::{Codec, DynCodec};
+use serde_json::Value;
 
 impl Provider {
     /// Checkout.com.
