@@ -19,8 +19,8 @@
 //! random-number generator or MAC implementation.
 
 pub mod catalog;
-#[cfg(feature = "client")]
 pub mod hex;
+#[cfg(feature = "client")]
 pub mod http;
 #[cfg(feature = "client")]
 pub mod ids;
